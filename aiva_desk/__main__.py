@@ -1,0 +1,5 @@
+"""Allow ``python -m aiva_desk``."""
+
+from aiva_desk.cli import main
+
+raise SystemExit(main())

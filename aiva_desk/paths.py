@@ -1,0 +1,79 @@
+"""Where AIVA Desk keeps its files: one data directory, overridable.
+
+The data dir holds the database, attachments, logs and backups. Its location
+comes from ``--data-dir``, then ``AIVA_DESK_DATA_DIR``, then the platform's
+user data directory for "AIVA Desk".
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+from aiva_desk import APP_NAME
+from aiva_desk.errors import DataDirError
+
+DATA_DIR_ENV = "AIVA_DESK_DATA_DIR"
+DB_URL_ENV = "AIVA_DESK_DB_URL"
+DATABASE_FILENAME = "aiva-desk.sqlite3"
+
+
+@dataclass(frozen=True)
+class DataPaths:
+    """The files and folders inside one data directory."""
+
+    root: Path
+
+    @property
+    def database(self) -> Path:
+        return self.root / DATABASE_FILENAME
+
+    @property
+    def attachments(self) -> Path:
+        return self.root / "attachments"
+
+    @property
+    def logs(self) -> Path:
+        return self.root / "logs"
+
+    @property
+    def backups(self) -> Path:
+        return self.root / "backups"
+
+    def default_db_url(self) -> str:
+        return f"sqlite:///{self.database}"
+
+    def ensure(self) -> DataPaths:
+        """Create the folders and prove they are writable, or raise :class:`DataDirError`."""
+        for folder in (self.root, self.attachments, self.logs, self.backups):
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise DataDirError(
+                    f"Cannot create the data folder {folder}: {exc.strerror or exc}. "
+                    "Choose another folder with --data-dir or fix its permissions."
+                ) from exc
+        try:
+            with tempfile.TemporaryFile(dir=self.root):
+                pass
+        except OSError as exc:
+            raise DataDirError(
+                f"The data folder {self.root} is not writable: {exc.strerror or exc}. "
+                "Choose another folder with --data-dir or fix its permissions."
+            ) from exc
+        return self
+
+
+def resolve_data_dir(cli_value: str | os.PathLike[str] | None = None) -> DataPaths:
+    """The data paths chosen by the command line, the environment or the platform."""
+    chosen = cli_value or os.environ.get(DATA_DIR_ENV) or platformdirs.user_data_dir(APP_NAME)
+    return DataPaths(Path(chosen).expanduser().resolve())
+
+
+def resolve_db_url(paths: DataPaths, cli_value: str | None = None) -> str:
+    """The database URL: ``--db-url``, then ``AIVA_DESK_DB_URL``, then SQLite in the data dir."""
+    return cli_value or os.environ.get(DB_URL_ENV) or paths.default_db_url()

@@ -1,0 +1,1 @@
+"""Persistence: models, engine, migrations, search and the ticket service."""

@@ -1,0 +1,208 @@
+"""The audit trail and search sync, written by session hooks in the same transaction.
+
+Hooking the session (rather than each service call) means no code path can
+change a ticket without leaving a history entry and a fresh search index row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Session, sessionmaker
+
+from aiva_desk.store.models import (
+    Attachment,
+    AuditEntry,
+    Category,
+    Communication,
+    Customer,
+    Escalation,
+    InternalNote,
+    Staff,
+    Ticket,
+    TroubleshootingEntry,
+    utcnow,
+)
+
+if TYPE_CHECKING:
+    from aiva_desk.store.search import SearchIndex
+
+# Columns that change on every save and carry no meaning of their own.
+_UNAUDITED = {"version", "updated_at", "created_at", "id"}
+# Foreign keys shown by the name of what they point at.
+_REFERENCES: dict[str, type] = {
+    "category_id": Category,
+    "assignee_id": Staff,
+    "customer_id": Customer,
+}
+_CHILD_LABELS: dict[type, str] = {
+    TroubleshootingEntry: "troubleshooting entry",
+    Communication: "communication",
+    InternalNote: "internal note",
+    Escalation: "escalation",
+    Attachment: "attachment",
+}
+MAX_AUDIT_TEXT = 2000
+
+
+def _format(session: Session, field: str, value: Any) -> str | None:
+    if value is None:
+        return None
+    if field in _REFERENCES:
+        target = session.get(_REFERENCES[field], value)
+        return getattr(target, "name", str(value))
+    if isinstance(value, enum.Enum):
+        return getattr(value, "label", None) or str(value.value)
+    if isinstance(value, dt.datetime):
+        return value.isoformat(timespec="minutes")
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    text = str(value)
+    return text if len(text) <= MAX_AUDIT_TEXT else text[: MAX_AUDIT_TEXT - 1] + "…"
+
+
+def _child_summary(obj: Any) -> str:
+    if isinstance(obj, TroubleshootingEntry):
+        return obj.title or obj.checked[:80]
+    if isinstance(obj, Communication):
+        return f"{obj.direction.value}: {obj.subject}"
+    if isinstance(obj, InternalNote):
+        return obj.body[:80]
+    if isinstance(obj, Escalation):
+        return f"{obj.level.label}: {obj.reason[:80]}"
+    if isinstance(obj, Attachment):
+        return f"{obj.filename} ({obj.size} bytes)"
+    return ""
+
+
+def _ticket_of(obj: Any) -> Ticket | None:
+    if isinstance(obj, Ticket):
+        return obj
+    return getattr(obj, "ticket", None) if type(obj) in _CHILD_LABELS else None
+
+
+def _audit_ticket_changes(session: Session, ticket: Ticket, actor: str, now: dt.datetime) -> bool:
+    state = inspect(ticket)
+    changed = False
+    for attr in state.mapper.column_attrs:
+        if attr.key in _UNAUDITED:
+            continue
+        history = state.attrs[attr.key].history
+        if not history.has_changes():
+            continue
+        old = history.deleted[0] if history.deleted else None
+        new = history.added[0] if history.added else None
+        if old == new:
+            continue
+        changed = True
+        session.add(
+            AuditEntry(
+                ticket=ticket,
+                at=now,
+                actor=actor,
+                action="changed",
+                field=attr.key,
+                old_value=_format(session, attr.key, old),
+                new_value=_format(session, attr.key, new),
+            )
+        )
+    tag_history = state.attrs["tags"].history
+    for tag in tag_history.added:
+        session.add(
+            AuditEntry(
+                ticket=ticket,
+                at=now,
+                actor=actor,
+                action="tag added",
+                field="tags",
+                new_value=tag.name,
+            )
+        )
+        changed = True
+    for tag in tag_history.deleted:
+        session.add(
+            AuditEntry(
+                ticket=ticket,
+                at=now,
+                actor=actor,
+                action="tag removed",
+                field="tags",
+                old_value=tag.name,
+            )
+        )
+        changed = True
+    return changed
+
+
+def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
+    actor = session.info.get("actor", "system")
+    now = utcnow()
+    with session.no_autoflush:
+        for obj in list(session.new):
+            if isinstance(obj, Ticket):
+                session.add(
+                    AuditEntry(
+                        ticket=obj,
+                        at=now,
+                        actor=actor,
+                        action="created",
+                        new_value=f"#{obj.number} {obj.subject}",
+                    )
+                )
+            elif type(obj) in _CHILD_LABELS and obj.ticket is not None:
+                session.add(
+                    AuditEntry(
+                        ticket=obj.ticket,
+                        at=now,
+                        actor=actor,
+                        action=f"{_CHILD_LABELS[type(obj)]} added",
+                        new_value=_child_summary(obj),
+                    )
+                )
+                obj.ticket.updated_at = now
+        for obj in list(session.dirty):
+            if (
+                isinstance(obj, Ticket)
+                and session.is_modified(obj)
+                and _audit_ticket_changes(session, obj, actor, now)
+            ):
+                obj.updated_at = now
+        for obj in list(session.deleted):
+            ticket = _ticket_of(obj)
+            if type(obj) in _CHILD_LABELS and ticket is not None and ticket not in session.deleted:
+                session.add(
+                    AuditEntry(
+                        ticket=ticket,
+                        at=now,
+                        actor=actor,
+                        action=f"{_CHILD_LABELS[type(obj)]} removed",
+                        old_value=_child_summary(obj),
+                    )
+                )
+                ticket.updated_at = now
+
+
+def _after_flush(session: Session, _context: Any) -> None:
+    search: SearchIndex | None = session.info.get("search")
+    if search is None:
+        return
+    touched: set[int] = set()
+    for obj in [*session.new, *session.dirty, *session.deleted]:
+        ticket = _ticket_of(obj)
+        if ticket is not None and ticket.id is not None:
+            touched.add(ticket.id)
+    if touched:
+        search.reindex(session.connection(), touched)
+
+
+def install(factory: sessionmaker[Session], search: SearchIndex) -> None:
+    """Attach the audit and search hooks to every session ``factory`` makes."""
+    event.listen(factory, "before_flush", _before_flush)
+    event.listen(factory, "after_flush", _after_flush)
+
+    @event.listens_for(factory, "after_begin")
+    def _remember_search(session: Session, _tx: Any, _conn: Any) -> None:
+        session.info.setdefault("search", search)
