@@ -1,0 +1,50 @@
+"""Open everything a session of AIVA Desk needs: data dir, log, database, services.
+
+Both the CLI and the GUI start here, so they share one way of choosing the data
+dir and database and one set of refusals when something is wrong.
+"""
+
+from __future__ import annotations
+
+import getpass
+import logging
+from dataclasses import dataclass
+
+from aiva_desk import __version__
+from aiva_desk.attachments import AttachmentStore
+from aiva_desk.logs import setup_logging
+from aiva_desk.paths import DataPaths, resolve_data_dir, resolve_db_url
+from aiva_desk.store.database import Database, open_database
+from aiva_desk.tickets import TicketService
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class AppContext:
+    paths: DataPaths
+    db: Database
+    tickets: TicketService
+    actor: str
+
+    def close(self) -> None:
+        self.db.dispose()
+
+
+def current_actor() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "agent"
+
+
+def open_context(data_dir: str | None = None, db_url: str | None = None) -> AppContext:
+    """Prepare the data dir, start the log and open (and migrate) the database."""
+    paths = resolve_data_dir(data_dir).ensure()
+    setup_logging(paths.logs)
+    url = resolve_db_url(paths, db_url)
+    log.info("AIVA Desk %s starting; data dir %s", __version__, paths.root)
+    db = open_database(url, backups_dir=paths.backups)
+    actor = current_actor()
+    service = TicketService(db, actor=actor, attachments=AttachmentStore(paths.attachments))
+    return AppContext(paths=paths, db=db, tickets=service, actor=actor)

@@ -1,0 +1,88 @@
+"""The ``aiva-desk`` command: the app by default, plus a few subcommands.
+
+Imports no Qt: the GUI is imported only when it is about to be shown.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+
+from aiva_desk import APP_NAME, __version__
+from aiva_desk.errors import AivaError
+from aiva_desk.paths import DATA_DIR_ENV, DB_URL_ENV
+
+EXIT_USER_ERROR = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="aiva-desk",
+        description=f"{APP_NAME}: the support team's help desk. Without a command, "
+        "opens the main window.",
+    )
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help=f"where the database, attachments, logs and backups live (env {DATA_DIR_ENV})",
+    )
+    parser.add_argument(
+        "--db-url",
+        metavar="URL",
+        help=f"database URL instead of the SQLite file in the data dir (env {DB_URL_ENV})",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    demo = commands.add_parser("demo", help="fill the database with realistic demo tickets")
+    demo.add_argument("--tickets", type=_positive_int, default=500, metavar="N")
+    demo.add_argument("--seed", type=int, default=1, metavar="S", help="same seed, same data")
+    return parser
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _run_demo(args: argparse.Namespace) -> int:
+    from aiva_desk.app_context import open_context
+    from aiva_desk.demo import generate_demo
+
+    context = open_context(args.data_dir, args.db_url)
+    try:
+        started = time.perf_counter()
+        summary = generate_demo(context.db, tickets=args.tickets, seed=args.seed)
+        elapsed = time.perf_counter() - started
+    finally:
+        context.close()
+    print(
+        f"Added {summary.tickets} demo tickets (#{summary.first_number}–#{summary.last_number}) "
+        f"to {context.db.display_name} in {elapsed:.1f} s."
+    )
+    return 0
+
+
+def _run_gui(args: argparse.Namespace) -> int:
+    from aiva_desk.gui.app import run
+
+    return run(data_dir=args.data_dir, db_url=args.db_url)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "demo":
+            return _run_demo(args)
+        return _run_gui(args)
+    except AivaError as exc:
+        print(f"aiva-desk: {exc}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        return 130

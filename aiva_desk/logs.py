@@ -1,0 +1,29 @@
+"""Logging to a rotating file in the data dir (and stderr for warnings)."""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+from pathlib import Path
+
+LOG_FILENAME = "aiva-desk.log"
+_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def setup_logging(log_dir: Path, *, level: int = logging.INFO) -> Path:
+    """Send the app's log to ``log_dir/aiva-desk.log`` (5 files of 1 MB); return its path."""
+    log_dir.mkdir(parents=True, exist_ok=True)
+    path = log_dir / LOG_FILENAME
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if getattr(handler, "_aiva_desk", False):
+            root.removeHandler(handler)
+            handler.close()
+    file_handler = logging.handlers.RotatingFileHandler(
+        path, maxBytes=1_000_000, backupCount=5, encoding="utf-8"
+    )
+    file_handler.setFormatter(logging.Formatter(_FORMAT))
+    file_handler._aiva_desk = True  # type: ignore[attr-defined]
+    root.addHandler(file_handler)
+    root.setLevel(level)
+    return path

@@ -1,0 +1,483 @@
+"""The ticket service: every way the app reads and changes tickets.
+
+Each method is one unit of work (one transaction). Audit history and the
+search index are written by the session hooks in the same transaction, and a
+save over a newer version is refused with :class:`~aiva_desk.errors.ConflictError`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from aiva_desk.attachments import AttachmentStore
+from aiva_desk.domain import (
+    Consistency,
+    CustomerRole,
+    Direction,
+    EscalationLevel,
+    Priority,
+    Satisfaction,
+    SolutionClass,
+)
+from aiva_desk.errors import (
+    AivaError,
+    ConflictError,
+    NotFoundError,
+    TransitionRefused,
+    ValidationError,
+)
+from aiva_desk.store.database import Database
+from aiva_desk.store.models import (
+    Attachment,
+    AuditEntry,
+    Category,
+    Communication,
+    Counter,
+    Customer,
+    Escalation,
+    InternalNote,
+    Organization,
+    Staff,
+    Tag,
+    Ticket,
+    TroubleshootingEntry,
+    utcnow,
+)
+from aiva_desk.validation import email_problem, normalize_email, raise_if_problems, require
+from aiva_desk.workflow import Action, Workflow, escalation_refusal
+
+TICKET_NUMBER_COUNTER = "ticket_number"
+
+# Fields an agent may edit directly, and the type each must hold.
+EDITABLE_FIELDS: dict[str, Any] = {
+    "subject": str,
+    "category_id": int,
+    "priority": Priority,
+    "sla_due_at": dt.datetime,
+    "assignee_id": int,
+    "description": str,
+    "expected_behavior": str,
+    "actual_behavior": str,
+    "started_when": str,
+    "consistency": Consistency,
+    "users_affected": str,
+    "recent_changes": str,
+    "reproduction_steps": str,
+    "can_reproduce": bool,
+    "reproduction_conditions": str,
+    "agent_ref": str,
+    "knowledge_base_ref": str,
+    "browser": str,
+    "operating_system": str,
+    "error_messages": str,
+    "console_errors": str,
+    "network_errors": str,
+    "root_cause": str,
+    "solution": str,
+    "steps_taken": str,
+    "verification": str,
+    "prevention": str,
+    "solution_class": SolutionClass,
+    "customer_satisfied": Satisfaction,
+    "added_to_kb": bool,
+    "time_spent_minutes": int,
+}
+NULLABLE_FIELDS = {"category_id", "priority", "sla_due_at", "assignee_id", "can_reproduce",
+                   "solution_class"}  # fmt: skip
+
+
+@dataclass
+class NewTicket:
+    """What the New Ticket dialog (or an import) provides."""
+
+    subject: str
+    customer_name: str
+    customer_email: str
+    category_id: int | None
+    description: str = ""
+    priority: Priority | None = None  # None: the category's default
+    organization: str = ""
+    customer_role: CustomerRole | None = None
+    tenant_id: str = ""
+    expected_behavior: str = ""
+    actual_behavior: str = ""
+    reproduction_steps: str = ""
+    assignee_id: int | None = None
+    reported_at: dt.datetime | None = None
+    tags: list[str] = field(default_factory=list)
+
+    def problems(self) -> dict[str, str]:
+        problems: dict[str, str] = {}
+        require(problems, "subject", self.subject, "A subject")
+        require(problems, "customer_name", self.customer_name, "The customer's name")
+        if problem := email_problem(self.customer_email):
+            problems["customer_email"] = problem
+        if self.category_id is None:
+            problems["category_id"] = "Choose a category."
+        require(problems, "description", self.description, "A description of the issue")
+        if len(self.subject) > 300:
+            problems["subject"] = "The subject is longer than 300 characters."
+        return problems
+
+
+@dataclass(frozen=True)
+class TicketRef:
+    id: int
+    number: int
+    version: int
+
+
+def due_date(reported_at: dt.datetime, category: Category) -> dt.datetime:
+    """The SOP resolution deadline: reported time plus the category's SLA hours."""
+    return reported_at + dt.timedelta(hours=category.sla_hours)
+
+
+def next_ticket_number(session: Session) -> int:
+    """Take the next ticket number; the counter only grows, so numbers are never reused."""
+    session.execute(
+        update(Counter).where(Counter.name == TICKET_NUMBER_COUNTER).values(value=Counter.value + 1)
+    )
+    return session.scalars(select(Counter.value).where(Counter.name == TICKET_NUMBER_COUNTER)).one()
+
+
+def _coerce(name: str, value: Any) -> Any:
+    kind = EDITABLE_FIELDS.get(name)
+    if kind is None:
+        raise AivaError(f"“{name}” is not a ticket field that can be edited.")
+    if value is None:
+        if name in NULLABLE_FIELDS:
+            return None
+        return "" if kind is str else value
+    if isinstance(kind, type) and issubclass(kind, enum.Enum):
+        return kind(value)
+    if kind is dt.datetime and (not isinstance(value, dt.datetime) or value.tzinfo is None):
+        raise AivaError(f"{name} must be a date and time with a time zone.")
+    if kind is int and not isinstance(value, int):
+        raise AivaError(f"{name} must be a whole number.")
+    return value
+
+
+class TicketService:
+    """Tickets, their logs and their workflow, acting on behalf of ``actor``."""
+
+    def __init__(
+        self,
+        db: Database,
+        *,
+        actor: str,
+        attachments: AttachmentStore | None = None,
+        workflow: Workflow | None = None,
+    ) -> None:
+        self.db = db
+        self.actor = actor
+        self.attachments = attachments
+        self.workflow = workflow or Workflow()
+
+    # -- reading -------------------------------------------------------------------
+
+    def get(self, ticket_id: int) -> Ticket:
+        """A detached ticket with everything the ticket view shows already loaded."""
+        with self.db.read_session() as session:
+            ticket = session.scalars(
+                select(Ticket)
+                .where(Ticket.id == ticket_id)
+                .options(
+                    selectinload(Ticket.category),
+                    selectinload(Ticket.customer).selectinload(Customer.organization),
+                    selectinload(Ticket.assignee),
+                    selectinload(Ticket.tags),
+                    selectinload(Ticket.troubleshooting),
+                    selectinload(Ticket.communications),
+                    selectinload(Ticket.notes),
+                    selectinload(Ticket.escalations),
+                    selectinload(Ticket.attachments),
+                )
+            ).one_or_none()
+            if ticket is None:
+                raise NotFoundError(f"Ticket id {ticket_id} does not exist (it may be deleted).")
+            session.expunge_all()
+            return ticket
+
+    def id_for_number(self, number: int) -> int:
+        with self.db.read_session() as session:
+            found = session.scalars(select(Ticket.id).where(Ticket.number == number)).first()
+        if found is None:
+            raise NotFoundError(f"There is no ticket #{number}.")
+        return found
+
+    def history(self, ticket_id: int) -> list[AuditEntry]:
+        with self.db.read_session() as session:
+            entries = session.scalars(
+                select(AuditEntry)
+                .where(AuditEntry.ticket_id == ticket_id)
+                .order_by(AuditEntry.at, AuditEntry.id)
+            ).all()
+            session.expunge_all()
+            return list(entries)
+
+    def search(self, text: str, limit: int = 200) -> list[int]:
+        """Ticket ids whose text matches every word of ``text``, best first."""
+        with self.db.read_session() as session:
+            return list(session.scalars(self.db.search.matching_ids(text).limit(limit)))
+
+    def categories(self, *, active_only: bool = True) -> list[Category]:
+        with self.db.read_session() as session:
+            query = select(Category).order_by(Category.sort_order, Category.name)
+            if active_only:
+                query = query.where(Category.active.is_(True))
+            result = list(session.scalars(query))
+            session.expunge_all()
+            return result
+
+    def staff(self) -> list[Staff]:
+        with self.db.read_session() as session:
+            result = list(
+                session.scalars(select(Staff).where(Staff.active.is_(True)).order_by(Staff.name))
+            )
+            session.expunge_all()
+            return result
+
+    # -- creating ------------------------------------------------------------------
+
+    def create(self, new: NewTicket) -> TicketRef:
+        """Validate and store a new ticket; the customer is found by e-mail or created."""
+        problems = new.problems()
+        raise_if_problems(problems)
+        with self.db.session(self.actor) as session:
+            category = session.get(Category, new.category_id)
+            if category is None:
+                raise ValidationError({"category_id": "The chosen category no longer exists."})
+            reported = new.reported_at or utcnow()
+            ticket = Ticket(
+                number=next_ticket_number(session),
+                subject=new.subject.strip(),
+                customer=self._customer_for(session, new),
+                category=category,
+                priority=new.priority or category.default_priority,
+                reported_at=reported,
+                sla_due_at=due_date(reported, category),
+                description=new.description.strip(),
+                expected_behavior=new.expected_behavior.strip(),
+                actual_behavior=new.actual_behavior.strip(),
+                reproduction_steps=new.reproduction_steps.strip(),
+                assignee_id=new.assignee_id,
+                tags=[self._tag(session, name) for name in _clean_tags(new.tags)],
+            )
+            session.add(ticket)
+            session.flush()
+            return TicketRef(ticket.id, ticket.number, ticket.version)
+
+    def _customer_for(self, session: Session, new: NewTicket) -> Customer:
+        email = normalize_email(new.customer_email)
+        customer = session.scalars(select(Customer).where(Customer.email == email)).first()
+        if customer is None:
+            customer = Customer(email=email, name=new.customer_name.strip())
+            session.add(customer)
+        else:
+            customer.name = new.customer_name.strip() or customer.name
+        if new.organization.strip():
+            customer.organization = self._organization(session, new.organization, new.tenant_id)
+        if new.customer_role is not None:
+            customer.role = new.customer_role
+        if new.tenant_id.strip():
+            customer.tenant_id = new.tenant_id.strip()
+        return customer
+
+    @staticmethod
+    def _organization(session: Session, name: str, tenant_id: str) -> Organization:
+        name = name.strip()
+        org = session.scalars(select(Organization).where(Organization.name == name)).first()
+        if org is None:
+            org = Organization(name=name, tenant_id=tenant_id.strip() or None)
+            session.add(org)
+        elif tenant_id.strip() and not org.tenant_id:
+            org.tenant_id = tenant_id.strip()
+        return org
+
+    @staticmethod
+    def _tag(session: Session, name: str) -> Tag:
+        tag = session.scalars(select(Tag).where(Tag.name == name)).first()
+        if tag is None:
+            tag = Tag(name=name)
+            session.add(tag)
+        return tag
+
+    # -- changing ------------------------------------------------------------------
+
+    def _locked(self, session: Session, ticket_id: int, expected_version: int | None) -> Ticket:
+        ticket = session.get(Ticket, ticket_id)
+        if ticket is None:
+            raise NotFoundError(f"Ticket id {ticket_id} does not exist (it may be deleted).")
+        if expected_version is not None and ticket.version != expected_version:
+            raise ConflictError(
+                f"Ticket #{ticket.number} was saved elsewhere since you opened it "
+                f"(your copy is version {expected_version}, the saved one is version "
+                f"{ticket.version}). Nothing was overwritten.",
+                number=ticket.number,
+                expected=expected_version,
+                actual=ticket.version,
+            )
+        return ticket
+
+    def _write(self, ticket_id: int, expected_version: int | None, change: Any) -> int:
+        """Run ``change(session, ticket)`` in one transaction; return the new version."""
+        try:
+            with self.db.session(self.actor) as session:
+                ticket = self._locked(session, ticket_id, expected_version)
+                change(session, ticket)
+                session.flush()
+                return ticket.version
+        except StaleDataError as exc:
+            raise ConflictError(
+                "The ticket was saved by someone else at the same moment. Nothing was "
+                "overwritten; reload it and try again.",
+                number=0,
+                expected=expected_version or 0,
+                actual=-1,
+            ) from exc
+
+    def update(self, ticket_id: int, expected_version: int, changes: dict[str, Any]) -> int:
+        """Save edited fields if nobody saved the ticket since ``expected_version``."""
+        values = {name: _coerce(name, value) for name, value in changes.items()}
+        problems: dict[str, str] = {}
+        if "subject" in values:
+            require(problems, "subject", values["subject"], "A subject")
+        raise_if_problems(problems)
+
+        def change(_session: Session, ticket: Ticket) -> None:
+            for name, value in values.items():
+                setattr(ticket, name, value)
+
+        return self._write(ticket_id, expected_version, change)
+
+    def perform(self, ticket_id: int, action: Action, expected_version: int | None = None) -> int:
+        """Take one workflow step, or raise :class:`TransitionRefused` saying why not."""
+        return self._write(
+            ticket_id,
+            expected_version,
+            lambda _s, ticket: self.workflow.apply(ticket, Action(action), utcnow()),
+        )
+
+    def triage(
+        self,
+        ticket_id: int,
+        *,
+        category_id: int,
+        priority: Priority,
+        due: dt.datetime | None = None,
+        expected_version: int | None = None,
+    ) -> int:
+        """SOP step 2 in one go: category, priority and due date, then the Triaged state."""
+
+        def change(session: Session, ticket: Ticket) -> None:
+            category = session.get(Category, category_id)
+            if category is None:
+                raise NotFoundError("The chosen category no longer exists.")
+            ticket.category = category
+            ticket.category_id = category.id
+            ticket.priority = Priority(priority)
+            ticket.sla_due_at = due or due_date(ticket.reported_at, category)
+            self.workflow.apply(ticket, Action.TRIAGE, utcnow())
+
+        return self._write(ticket_id, expected_version, change)
+
+    def escalate(self, ticket_id: int, level: EscalationLevel, reason: str) -> int:
+        def change(session: Session, ticket: Ticket) -> None:
+            if refusal := escalation_refusal(ticket, EscalationLevel(level), reason):
+                raise TransitionRefused("Escalate", [refusal])
+            ticket.escalation_level = EscalationLevel(level)
+            ticket.escalations.append(
+                Escalation(level=EscalationLevel(level), reason=reason.strip())
+            )
+
+        return self._write(ticket_id, None, change)
+
+    def add_troubleshooting(
+        self, ticket_id: int, *, checked: str, found: str, action: str, title: str = ""
+    ) -> int:
+        problems: dict[str, str] = {}
+        if not any(part.strip() for part in (checked, found, action)):
+            problems["checked"] = "Write what was checked, found or done."
+        raise_if_problems(problems)
+        entry = TroubleshootingEntry(
+            title=title.strip(), checked=checked.strip(), found=found.strip(), action=action.strip()
+        )
+        return self._write(ticket_id, None, lambda _s, t: t.troubleshooting.append(entry))
+
+    def add_note(self, ticket_id: int, body: str) -> int:
+        problems: dict[str, str] = {}
+        require(problems, "body", body, "The note")
+        raise_if_problems(problems)
+        note = InternalNote(body=body.strip())
+        return self._write(ticket_id, None, lambda _s, t: t.notes.append(note))
+
+    def add_communication(
+        self,
+        ticket_id: int,
+        *,
+        direction: Direction,
+        subject: str,
+        body: str,
+        kind: str = "",
+        sender: str = "",
+        recipients: Sequence[str] = (),
+        message_id: str | None = None,
+        at: dt.datetime | None = None,
+    ) -> int:
+        """Log a message; the first outbound one sets the ticket's first-response time."""
+        message = Communication(
+            direction=Direction(direction),
+            kind=kind,
+            subject=subject,
+            body=body,
+            sender=sender,
+            recipients=", ".join(recipients),
+            message_id=message_id,
+            at=at or utcnow(),
+        )
+
+        def change(_session: Session, ticket: Ticket) -> None:
+            ticket.communications.append(message)
+            if message.direction is Direction.OUTBOUND and ticket.first_response_at is None:
+                ticket.first_response_at = message.at
+
+        return self._write(ticket_id, None, change)
+
+    def set_tags(
+        self, ticket_id: int, names: Iterable[str], expected_version: int | None = None
+    ) -> int:
+        def change(session: Session, ticket: Ticket) -> None:
+            ticket.tags = [self._tag(session, name) for name in _clean_tags(names)]
+
+        return self._write(ticket_id, expected_version, change)
+
+    def attach(self, ticket_id: int, source: Path) -> int:
+        """Copy a file into the attachment store and link it to the ticket."""
+        if self.attachments is None:
+            raise AivaError("Attachments are not available for this database.")
+        stored = self.attachments.add(Path(source))
+        attachment = Attachment(
+            filename=stored.filename,
+            sha256=stored.sha256,
+            size=stored.size,
+            mime_type=stored.mime_type,
+        )
+        return self._write(ticket_id, None, lambda _s, t: t.attachments.append(attachment))
+
+
+def _clean_tags(names: Iterable[str]) -> list[str]:
+    seen: dict[str, None] = {}
+    for name in names:
+        cleaned = " ".join(name.strip().lower().split())
+        if cleaned:
+            seen.setdefault(cleaned[:60], None)
+    return list(seen)

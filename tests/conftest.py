@@ -1,0 +1,53 @@
+"""Test isolation: every test gets its own data dir, database, settings and keyring.
+
+Nothing here may touch the real user's files: XDG dirs, the data dir and the
+keyring backend all point into the test's temporary directory.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before anything imports Qt
+
+import keyring
+import pytest
+from keyring.backends.fail import Keyring as FailKeyring
+
+from aiva_desk.app_context import AppContext, open_context
+from aiva_desk.paths import DATA_DIR_ENV, DB_URL_ENV
+
+SHARED_DIR = Path(__file__).resolve().parents[2] / "shared"
+
+
+@pytest.fixture(autouse=True)
+def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point every per-user location at the test's own temporary directory."""
+    data_dir = tmp_path / "data"
+    monkeypatch.setenv(DATA_DIR_ENV, str(data_dir))
+    monkeypatch.delenv(DB_URL_ENV, raising=False)
+    for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
+        path = tmp_path / "xdg" / name.lower()
+        path.mkdir(parents=True)
+        monkeypatch.setenv(name, str(path))
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    keyring.set_keyring(FailKeyring())
+    return data_dir
+
+
+@pytest.fixture
+def context(isolated_environment: Path) -> Iterator[AppContext]:
+    """A freshly opened app context on an empty, migrated database."""
+    ctx = open_context()
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def shared_dir() -> Path:
+    """The read-only ``shared/`` folder beside the checkout; skip where it is absent."""
+    if not SHARED_DIR.is_dir():
+        pytest.skip(f"shared material not found at {SHARED_DIR} (a clone elsewhere)")
+    return SHARED_DIR
