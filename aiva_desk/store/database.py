@@ -123,12 +123,12 @@ class Database:
         self.engine.dispose()
 
 
-def _install_sqlite_pragmas(engine: Engine) -> None:
+def _install_sqlite_pragmas(engine: Engine, busy_timeout_ms: int) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
         dbapi_conn.isolation_level = None  # we emit BEGIN ourselves (see below)
         cursor = dbapi_conn.cursor()
-        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = FULL")  # a saved ticket survives power loss
@@ -174,8 +174,13 @@ def backup_sqlite(path: Path, backups_dir: Path, label: str) -> Path:
     return target
 
 
-def open_database(url: str, *, backups_dir: Path | None = None) -> Database:
+def open_database(
+    url: str, *, backups_dir: Path | None = None, busy_timeout_ms: int = BUSY_TIMEOUT_MS
+) -> Database:
     """Open ``url``, refusing foreign, damaged or newer databases, and migrate it to head.
+
+    A writer waits up to ``busy_timeout_ms`` for another writer before giving up with
+    :class:`~aiva_desk.errors.DatabaseLockedError`.
 
     Raises a :class:`~aiva_desk.errors.DatabaseError` subclass with a message for the
     user; in every refusal the file is left exactly as it was.
@@ -187,10 +192,10 @@ def open_database(url: str, *, backups_dir: Path | None = None) -> Database:
 
     engine_args: dict[str, Any] = {}
     if is_sqlite:
-        engine_args["connect_args"] = {"timeout": BUSY_TIMEOUT_MS / 1000}
+        engine_args["connect_args"] = {"timeout": busy_timeout_ms / 1000}
     engine = create_engine(url, **engine_args)
     if is_sqlite:
-        _install_sqlite_pragmas(engine)
+        _install_sqlite_pragmas(engine, busy_timeout_ms)
 
     where = str(sqlite_path) if sqlite_path else sa_url.render_as_string(hide_password=True)
     try:

@@ -29,6 +29,21 @@ SOP_CATEGORIES = [
 
 FIRST_TICKET_NUMBER = 1001
 
+# Index the tickets a database already holds (as this revision's index defines them).
+INDEX_EXISTING = """
+INSERT INTO ticket_search(rowid, subject, description, troubleshooting, communications, notes)
+SELECT t.id, t.subject,
+  t.description || ' ' || t.expected_behavior || ' ' || t.actual_behavior || ' ' ||
+  t.reproduction_steps || ' ' || t.error_messages || ' ' || t.root_cause || ' ' ||
+  t.solution || ' ' || t.steps_taken,
+  (SELECT group_concat(e.title || ' ' || e.checked || ' ' || e.found || ' ' || e.action, ' ')
+     FROM troubleshooting_entries e WHERE e.ticket_id = t.id),
+  (SELECT group_concat(c.subject || ' ' || c.body, ' ')
+     FROM communications c WHERE c.ticket_id = t.id),
+  (SELECT group_concat(n.body, ' ') FROM internal_notes n WHERE n.ticket_id = t.id)
+FROM tickets t
+"""
+
 
 def upgrade() -> None:
     bind = op.get_bind()
@@ -38,6 +53,7 @@ def upgrade() -> None:
             "subject, description, troubleshooting, communications, notes, "
             "tokenize = 'unicode61 remove_diacritics 2')"
         )
+        op.execute(INDEX_EXISTING)
     categories = sa.table(
         "categories",
         sa.column("name", sa.String),
