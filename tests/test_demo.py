@@ -37,7 +37,7 @@ def test_demo_covers_every_category_status_and_record_kind(context):
         overdue_open = session.scalar(
             select(func.count()).where(
                 Ticket.status != TicketStatus.CLOSED, Ticket.sla_due_at < NOW
-            )  # fmt: skip
+            )
         )
     assert statuses == set(TicketStatus)
     assert used == all_categories

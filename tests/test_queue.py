@@ -16,10 +16,12 @@ def test_windows_sorting_and_filters(context):
     search = db.search
     with db.read_session() as session:
         assert queue.count(session, QueueFilter(), search) == 300
-        first = queue.fetch(session, QueueFilter(), search, offset=0, limit=50, sort="number",
-                            descending=False)  # fmt: skip
-        second = queue.fetch(session, QueueFilter(), search, offset=50, limit=50, sort="number",
-                             descending=False)  # fmt: skip
+        first = queue.fetch(
+            session, QueueFilter(), search, offset=0, limit=50, sort="number", descending=False
+        )
+        second = queue.fetch(
+            session, QueueFilter(), search, offset=50, limit=50, sort="number", descending=False
+        )
         assert [r.number for r in first + second] == list(range(1001, 1101))
         urgent = QueueFilter(priorities=frozenset({Priority.P1}))
         rows = queue.fetch(session, urgent, search, offset=0, limit=500)

@@ -52,8 +52,13 @@ def test_invalid_input_is_refused_naming_each_problem(service):
     with pytest.raises(ValidationError) as caught:
         service.create(NewTicket("", "", "ann@@example", None, description=""))
     problems = caught.value.problems
-    assert set(problems) == {"subject", "customer_name", "customer_email", "category_id",
-                             "description"}  # fmt: skip
+    assert set(problems) == {
+        "subject",
+        "customer_name",
+        "customer_email",
+        "category_id",
+        "description",
+    }
     assert "ann@@example" in problems["customer_email"]
     assert service.search("ann") == []
 
@@ -160,11 +165,21 @@ def test_escalation_is_a_marker_with_level_and_reason(service):
 
 def test_logs_notes_and_communications(service):
     ref = _new(service)
-    service.add_troubleshooting(ref.id, checked="pm2 status", found="api stopped",
-                                action="pm2 restart api", title="Initial Investigation")  # fmt: skip
+    service.add_troubleshooting(
+        ref.id,
+        checked="pm2 status",
+        found="api stopped",
+        action="pm2 restart api",
+        title="Initial Investigation",
+    )
     service.add_note(ref.id, "Third time this month for this tenant")
-    service.add_communication(ref.id, direction=Direction.OUTBOUND, subject="Re: agent",
-                              body="We are on it", recipients=["ann@example.com"])  # fmt: skip
+    service.add_communication(
+        ref.id,
+        direction=Direction.OUTBOUND,
+        subject="Re: agent",
+        body="We are on it",
+        recipients=["ann@example.com"],
+    )
     with pytest.raises(ValidationError):
         service.add_troubleshooting(ref.id, checked=" ", found="", action="")
     ticket = service.get(ref.id)
@@ -180,11 +195,16 @@ def test_logs_notes_and_communications(service):
 def test_search_covers_subject_logs_mail_and_notes_and_follows_edits(service):
     first = _new(service, subject="Shopify orders missing")
     second = _new(service, subject="Login refused")
-    service.add_troubleshooting(second.id, checked="tenant settings", found="lockout",
-                                action="unlocked")  # fmt: skip
+    service.add_troubleshooting(
+        second.id, checked="tenant settings", found="lockout", action="unlocked"
+    )
     service.add_note(first.id, "Token rotated by store owner")
-    service.add_communication(second.id, direction=Direction.INBOUND, subject="more",
-                              body="Here is the screenshot of the error")  # fmt: skip
+    service.add_communication(
+        second.id,
+        direction=Direction.INBOUND,
+        subject="more",
+        body="Here is the screenshot of the error",
+    )
     assert service.search("shopify") == [first.id]
     assert service.search("lockout") == [second.id]
     assert service.search("rotat") == [first.id]  # prefix match

@@ -49,8 +49,12 @@ def test_triage_needs_category_priority_and_due_date():
 
 def test_close_records_sla_met_and_refuses_undocumented_resolutions():
     workflow = Workflow()
-    ticket = FakeTicket(status=TicketStatus.AWAITING_CONFIRMATION, sla_due_at=NOW,
-                        resolved_at=NOW + dt.timedelta(minutes=5), solution="restart")  # fmt: skip
+    ticket = FakeTicket(
+        status=TicketStatus.AWAITING_CONFIRMATION,
+        sla_due_at=NOW,
+        resolved_at=NOW + dt.timedelta(minutes=5),
+        solution="restart",
+    )
     with pytest.raises(TransitionRefused) as caught:
         workflow.apply(ticket, Action.CLOSE, NOW)
     assert "root cause" in caught.value.reasons[0]
