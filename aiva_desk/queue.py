@@ -66,7 +66,7 @@ def _filtered(query: Select, flt: QueueFilter, search: SearchIndex) -> Select:
     if flt.assignee_id is not None:
         query = query.where(Ticket.assignee_id == flt.assignee_id)
     if flt.text.strip():
-        matching = search.matching_ids(flt.text).limit(-1).subquery()
+        matching = search.matching_ids(flt.text).subquery()
         query = query.where(Ticket.id.in_(select(matching.c.id)))
     return query
 

@@ -238,3 +238,15 @@ def test_attachments_are_stored_by_hash_with_a_size_limit(context, service, tmp_
     with pytest.raises(AttachmentError, match="Cannot read"):
         service.attach(ref.id, tmp_path / "missing.png")
     assert len(service.get(ref.id).attachments) == 2
+
+
+def test_portable_like_search_finds_the_same_tickets(context, service):
+    from aiva_desk.store.search import LikeSearchIndex
+
+    first = _new(service, subject="Shopify orders missing")
+    second = _new(service, subject="Login refused")
+    service.add_note(second.id, "Token rotated")
+    context.db.search = LikeSearchIndex()
+    assert service.search("shopify") == [first.id]
+    assert service.search("rotated token") == [second.id]
+    assert service.search("   ") == []
