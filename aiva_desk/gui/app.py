@@ -1,0 +1,109 @@
+"""Start the GUI: ``run(data_dir, db_url) -> exit code`` (called by ``aiva-desk``).
+
+Every way of failing to start ends in a readable message and exit code 2: no
+display, an unwritable data folder, a damaged, foreign, newer or locked
+database. Never a traceback in a terminal.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import sys
+import threading
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from aiva_desk import APP_NAME
+from aiva_desk.app_context import AppContext, open_context
+from aiva_desk.errors import AivaError
+from aiva_desk.gui import tasks
+from aiva_desk.gui.errors import install_exception_hook, show_error
+from aiva_desk.gui.icons import app_icon
+
+log = logging.getLogger(__name__)
+
+EXIT_STARTUP_FAILED = 2
+EXIT_UNEXPECTED = 1
+ORGANIZATION_NAME = "AIVA"
+DESKTOP_FILE_NAME = "aiva-desk"
+_DISPLAY_VARIABLES = ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+
+
+def display_problem() -> str | None:
+    """Why no window can be shown here, or ``None`` (Qt would abort the process instead)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    if any(os.environ.get(name) for name in _DISPLAY_VARIABLES):
+        return None
+    return (
+        f"aiva-desk: cannot open the {APP_NAME} window: no graphical display was found "
+        "(neither DISPLAY nor WAYLAND_DISPLAY is set).\n"
+        "Start it from a desktop session, or set QT_QPA_PLATFORM=offscreen for a headless run. "
+        "Commands such as `aiva-desk demo` work without a display."
+    )
+
+
+def application() -> QApplication:
+    """The QApplication, created once and named for settings, icons and the desktop file."""
+    QApplication.setApplicationName(APP_NAME)
+    QApplication.setOrganizationName(ORGANIZATION_NAME)
+    QApplication.setDesktopFileName(DESKTOP_FILE_NAME)
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication([sys.argv[0] if sys.argv else "aiva-desk"])
+    assert isinstance(app, QApplication)
+    app.setApplicationDisplayName(APP_NAME)
+    app.setWindowIcon(app_icon())
+    return app
+
+
+def run(data_dir: str | None = None, db_url: str | None = None) -> int:
+    """Open the data and the main window, run until it closes; return the exit code."""
+    if problem := display_problem():
+        print(problem, file=sys.stderr)
+        return EXIT_STARTUP_FAILED
+    app = application()
+    previous_hook = install_exception_hook()
+    context: AppContext | None = None
+    try:
+        try:
+            context = open_context(data_dir, db_url)
+        except AivaError as exc:
+            show_error(None, exc, critical=True)
+            return EXIT_STARTUP_FAILED
+        try:
+            from aiva_desk.gui.main_window import MainWindow
+
+            window = MainWindow(context)
+        except AivaError as exc:
+            show_error(None, exc, critical=True)
+            return EXIT_STARTUP_FAILED
+        except Exception as exc:
+            show_error(None, exc, critical=True)
+            return EXIT_UNEXPECTED
+        window.show()
+        return _exec_with_ctrl_c(app)
+    finally:
+        tasks.wait_for_idle()
+        if context is not None:
+            context.close()
+        sys.excepthook = previous_hook
+
+
+def _exec_with_ctrl_c(app: QApplication) -> int:
+    """Run the event loop; Ctrl+C in the terminal closes the app instead of being ignored."""
+    if threading.current_thread() is not threading.main_thread():
+        return app.exec()
+    previous = signal.signal(signal.SIGINT, lambda *_: app.closeAllWindows())
+    # Python handles signals only when it runs: wake it up a few times a second.
+    waker = QTimer()
+    waker.timeout.connect(lambda: None)
+    waker.start(300)
+    try:
+        return app.exec()
+    finally:
+        waker.stop()
+        signal.signal(signal.SIGINT, previous)

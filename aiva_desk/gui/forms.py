@@ -1,0 +1,73 @@
+"""Load the Designer forms shipped in ``ui/``: the one place that uses QUiLoader.
+
+A form is either loaded as a new widget (``load_form("x.ui", parent)``) or *into*
+an existing widget (``load_form("x.ui", into=self)``), the way ``uic.loadUi`` works:
+the form's top-level properties, layout, menus and children are applied to
+``into``, so a ``QMainWindow`` or ``QDialog`` subclass can be laid out by a form
+and still be its own class. Widgets are then found by their ``objectName``.
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from PySide6.QtCore import QDir, QFile, QIODevice, QObject, Qt
+from PySide6.QtUiTools import QUiLoader
+from PySide6.QtWidgets import QWidget
+
+from aiva_desk.assets import asset_dir, asset_path
+
+W = TypeVar("W", bound=QObject)
+
+
+class FormError(RuntimeError):
+    """A shipped form is missing or broken: a packaging bug, not a user error."""
+
+
+class _IntoLoader(QUiLoader):
+    """A loader that lays out an existing top-level widget instead of creating one."""
+
+    def __init__(self, into: QWidget | None) -> None:
+        super().__init__()
+        self._into = into
+
+    def createWidget(
+        self, class_name: str, parent: QWidget | None = None, name: str = ""
+    ) -> QWidget:
+        if parent is None and self._into is not None:
+            return self._into
+        return super().createWidget(class_name, parent, name)
+
+
+def form_names() -> list[str]:
+    """The file names of every form shipped in ``ui/``."""
+    return sorted(path.name for path in asset_dir("ui").glob("*.ui"))
+
+
+def load_form(name: str, parent: QWidget | None = None, *, into: QWidget | None = None) -> QWidget:
+    """Load ``ui/<name>``; return the new widget, or ``into`` laid out by the form."""
+    path = asset_path("ui", name)
+    loader = _IntoLoader(into)
+    loader.setWorkingDirectory(QDir(str(path.parent)))
+    handle = QFile(str(path))
+    if not handle.open(QIODevice.OpenModeFlag.ReadOnly):
+        raise FormError(f"Cannot read the form {path}: {handle.errorString()}")
+    try:
+        widget = loader.load(handle, None if into is not None else parent)
+    finally:
+        handle.close()
+    if widget is None:
+        raise FormError(f"The form {path} could not be loaded: {loader.errorString()}")
+    if into is not None:
+        # A form's geometry gives a size, not a position: let dialogs centre on their parent.
+        into.setAttribute(Qt.WidgetAttribute.WA_Moved, False)
+    return widget
+
+
+def child(root: QObject, kind: type[W], name: str) -> W:
+    """The child of ``root`` named ``name``; a missing one is a bug in the form."""
+    found = root.findChild(kind, name)
+    if found is None:
+        owner = root.objectName() or type(root).__name__
+        raise FormError(f"{owner} has no {kind.__name__} {name!r}")
+    return found
