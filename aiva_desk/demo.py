@@ -88,6 +88,13 @@ def _status_for(rng: random.Random, age_days: float) -> TicketStatus:
     return rng.choice(_OPEN_STATUSES)
 
 
+def _not_after(
+    now: dt.datetime, start: dt.datetime, when: dt.datetime, rng: random.Random
+) -> dt.datetime:
+    """``when``, or a moment between ``start`` and ``now`` if ``when`` lies in the future."""
+    return when if when <= now else start + (now - start) * rng.random()
+
+
 class _Ids:
     """Explicit primary keys so children can reference rows inserted in bulk."""
 
@@ -225,11 +232,12 @@ def _generate(
             rng.uniform(1.05, 3) if breached else rng.uniform(0.1, 0.95)
         )
         resolved = reported + dt.timedelta(hours=hours_to_resolve) if progress >= 5 else None
-        if resolved and resolved > now:
-            resolved = now - dt.timedelta(minutes=1)
-        closed = resolved + dt.timedelta(hours=rng.uniform(1, 48)) if progress >= 6 else None
-        if closed and closed > now:
-            closed = now
+        if resolved:
+            resolved = _not_after(now, reported, resolved, rng)
+        closed = None
+        if resolved and progress >= 6:
+            closing = resolved + dt.timedelta(hours=rng.uniform(1, 48))
+            closed = _not_after(now, resolved, closing, rng)
         acknowledged = reported + dt.timedelta(minutes=rng.randint(2, 45)) if progress else None
         escalation = EscalationLevel.NONE
         if progress >= 3 and rng.random() < 0.08:
@@ -238,7 +246,7 @@ def _generate(
         updated = (
             closed or resolved or (acknowledged or reported) + dt.timedelta(hours=rng.uniform(0, 6))
         )
-        updated = min(updated, now)
+        updated = _not_after(now, reported, updated, rng)
         documented = progress >= 4
         buffers[Ticket.__table__].append(
             {

@@ -1,4 +1,4 @@
-"""Logging to a rotating file in the data dir (and stderr for warnings)."""
+"""Logging to a rotating file in the data dir."""
 
 from __future__ import annotations
 

@@ -33,6 +33,7 @@ def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Pat
         path.mkdir(parents=True)
         monkeypatch.setenv(name, str(path))
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    monkeypatch.setenv("AIVA_DESK_NO_ERROR_DIALOGS", "1")  # a modal would block the run
     keyring.set_keyring(FailKeyring())
     return data_dir
 
