@@ -22,6 +22,7 @@ from aiva_desk.demo_text import (
     OPERATING_SYSTEMS,
     ORG_WORDS,
     STAFF,
+    STARTED_WHEN,
     TAGS,
     TROUBLESHOOTING,
 )
@@ -264,7 +265,7 @@ def _generate(
                 "description": description,
                 "expected_behavior": story["expected"],
                 "actual_behavior": story["actual"],
-                "started_when": f"{rng.randint(1, 5)} days before reporting",
+                "started_when": rng.choice(STARTED_WHEN),
                 "consistency": rng.choice(list(Consistency)),
                 "users_affected": rng.choice(("1", "a few", "about 10", "all users")),
                 "recent_changes": rng.choice(

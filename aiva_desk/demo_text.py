@@ -273,3 +273,4 @@ ORG_WORDS = ["Acme", "Blue", "Cedar", "Delta", "Echo", "Fox", "Green", "Harbor",
 BROWSERS = ["Chrome 131", "Firefox 133", "Safari 18", "Edge 131", ""]
 OPERATING_SYSTEMS = ["Windows 11", "macOS 15", "Ubuntu 24.04", "iOS 18", "Android 15", ""]
 TAGS = ["vip", "shopify", "widget", "credits", "pdf", "login", "recurring", "kb-candidate"]
+STARTED_WHEN = ["Today", "Yesterday", "2 days before reporting", "Last week", "After an update"]
