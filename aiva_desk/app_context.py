@@ -12,8 +12,10 @@ from dataclasses import dataclass
 
 from aiva_desk import __version__
 from aiva_desk.attachments import AttachmentStore
+from aiva_desk.drafts import DraftStore
 from aiva_desk.logs import setup_logging
 from aiva_desk.paths import DataPaths, resolve_data_dir, resolve_db_url
+from aiva_desk.settings import UserSettings
 from aiva_desk.store.database import Database, open_database
 from aiva_desk.tickets import TicketService
 
@@ -26,6 +28,11 @@ class AppContext:
     db: Database
     tickets: TicketService
     actor: str
+    drafts: DraftStore
+    settings: UserSettings
+
+    def save_settings(self) -> None:
+        self.settings.save(self.paths.root)
 
     def close(self) -> None:
         self.db.dispose()
@@ -47,4 +54,11 @@ def open_context(data_dir: str | None = None, db_url: str | None = None) -> AppC
     db = open_database(url, backups_dir=paths.backups)
     actor = current_actor()
     service = TicketService(db, actor=actor, attachments=AttachmentStore(paths.attachments))
-    return AppContext(paths=paths, db=db, tickets=service, actor=actor)
+    return AppContext(
+        paths=paths,
+        db=db,
+        tickets=service,
+        actor=actor,
+        drafts=DraftStore(paths.drafts),
+        settings=UserSettings.load(paths.root),
+    )

@@ -44,12 +44,16 @@ class DataPaths:
     def backups(self) -> Path:
         return self.root / "backups"
 
+    @property
+    def drafts(self) -> Path:
+        return self.root / "drafts"
+
     def default_db_url(self) -> str:
         return f"sqlite:///{self.database}"
 
     def ensure(self) -> DataPaths:
         """Create the folders and prove they are writable, or raise :class:`DataDirError`."""
-        for folder in (self.root, self.attachments, self.logs, self.backups):
+        for folder in (self.root, self.attachments, self.logs, self.backups, self.drafts):
             try:
                 folder.mkdir(parents=True, exist_ok=True)
             except OSError as exc:

@@ -1,20 +1,28 @@
 """The ticket queue as SQL: filter, sort and fetch one window of rows at a time.
 
 The GUI's table model asks for a count and then for windows of rows, so a
-queue of 100,000 tickets never lives in Python memory at once.
+queue of 100,000 tickets never lives in Python memory at once. Built-in views
+(My open, Unassigned, P1, Breaching soon, ...) are filters computed for "now".
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import json
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, select
 from sqlalchemy.orm import Session, aliased
 
 from aiva_desk.domain import EscalationLevel, Priority, TicketStatus
-from aiva_desk.store.models import Category, Customer, Organization, Staff, Ticket
+from aiva_desk.store.models import Category, Customer, Organization, Staff, Tag, Ticket, ticket_tags
 from aiva_desk.store.search import SearchIndex
+
+OPEN_STATUSES = frozenset(s for s in TicketStatus if s.is_open)
+DEFAULT_BREACHING_WINDOW = dt.timedelta(hours=1)
+RECENTLY_CLOSED = dt.timedelta(days=7)
 
 
 @dataclass(frozen=True)
@@ -35,61 +43,199 @@ class QueueRow:
 
 @dataclass(frozen=True)
 class QueueFilter:
+    """Every way the queue can be narrowed; empty fields do not filter."""
+
     statuses: frozenset[TicketStatus] = field(default_factory=frozenset)
     priorities: frozenset[Priority] = field(default_factory=frozenset)
     category_ids: frozenset[int] = field(default_factory=frozenset)
-    assignee_id: int | None = None
+    assignee_ids: frozenset[int] = field(default_factory=frozenset)
+    unassigned: bool = False
+    tags: frozenset[str] = field(default_factory=frozenset)
+    escalated: bool = False
+    customer_id: int | None = None
+    organization_id: int | None = None
+    due_after: dt.datetime | None = None
+    due_before: dt.datetime | None = None
+    reported_after: dt.datetime | None = None
+    reported_before: dt.datetime | None = None
+    updated_after: dt.datetime | None = None
+    updated_before: dt.datetime | None = None
+    closed_after: dt.datetime | None = None
     text: str = ""
 
+    def merged(self, other: QueueFilter) -> QueueFilter:
+        """This filter narrowed further by every field ``other`` sets."""
+        empty = QueueFilter()
+        changes = {
+            f.name: getattr(other, f.name)
+            for f in dataclasses.fields(self)
+            if getattr(other, f.name) != getattr(empty, f.name)
+        }
+        return dataclasses.replace(self, **changes)
 
-# Sort keys the queue offers, each a column with an index behind it where it matters.
-SORT_COLUMNS = {
+    def to_json(self) -> str:
+        data: dict[str, Any] = {}
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            if value == getattr(QueueFilter(), f.name):
+                continue
+            if isinstance(value, frozenset):
+                value = sorted(v.value if hasattr(v, "value") else v for v in value)
+            elif isinstance(value, dt.datetime):
+                value = value.isoformat()
+            data[f.name] = value
+        return json.dumps(data, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> QueueFilter:
+        data = json.loads(text)
+        kinds = {
+            "statuses": TicketStatus,
+            "priorities": Priority,
+            "category_ids": int,
+            "assignee_ids": int,
+            "tags": str,
+        }
+        values: dict[str, Any] = {}
+        for name, value in data.items():
+            if name in kinds:
+                values[name] = frozenset(kinds[name](v) for v in value)
+            elif name.endswith(("_after", "_before")) and value is not None:
+                values[name] = dt.datetime.fromisoformat(value)
+            else:
+                values[name] = value
+        return cls(**values)
+
+
+@dataclass(frozen=True)
+class BuiltinView:
+    key: str
+    label: str
+    filter: QueueFilter
+
+
+def builtin_views(
+    now: dt.datetime,
+    me_staff_id: int | None,
+    breaching_window: dt.timedelta = DEFAULT_BREACHING_WINDOW,
+) -> list[BuiltinView]:
+    """The side list's fixed views, evaluated for ``now`` and the current agent."""
+    mine = frozenset({me_staff_id}) if me_staff_id is not None else frozenset({-1})
+    return [
+        BuiltinView("my_open", "My open", QueueFilter(statuses=OPEN_STATUSES, assignee_ids=mine)),
+        BuiltinView(
+            "unassigned", "Unassigned", QueueFilter(statuses=OPEN_STATUSES, unassigned=True)
+        ),
+        BuiltinView(
+            "p1", "P1", QueueFilter(statuses=OPEN_STATUSES, priorities=frozenset({Priority.P1}))
+        ),
+        BuiltinView(
+            "breaching_soon",
+            "Breaching soon",
+            QueueFilter(statuses=OPEN_STATUSES, due_after=now, due_before=now + breaching_window),
+        ),
+        BuiltinView("breached", "Breached", QueueFilter(statuses=OPEN_STATUSES, due_before=now)),
+        BuiltinView(
+            "waiting",
+            "Waiting on customer",
+            QueueFilter(statuses=frozenset({TicketStatus.WAITING_ON_CUSTOMER})),
+        ),
+        BuiltinView("escalated", "Escalated", QueueFilter(statuses=OPEN_STATUSES, escalated=True)),
+        BuiltinView(
+            "recently_closed",
+            "Recently closed",
+            QueueFilter(
+                statuses=frozenset({TicketStatus.CLOSED}), closed_after=now - RECENTLY_CLOSED
+            ),
+        ),
+        BuiltinView("all", "All", QueueFilter()),
+    ]
+
+
+_Assignee = aliased(Staff)
+_STATUS_ORDER = case(
+    {status.value: index for index, status in enumerate(TicketStatus)}, value=Ticket.status
+)
+
+# Sort keys the queue offers. Status sorts in workflow order, not alphabetically.
+SORT_COLUMNS: dict[str, ColumnElement[Any]] = {
     "number": Ticket.number,
     "priority": Ticket.priority,
+    "category": Category.name,
     "subject": Ticket.subject,
-    "status": Ticket.status,
+    "customer": Customer.name,
+    "status": _STATUS_ORDER,
+    "assignee": _Assignee.name,
     "sla_due_at": Ticket.sla_due_at,
     "updated_at": Ticket.updated_at,
     "reported_at": Ticket.reported_at,
 }
 
-_Assignee = aliased(Staff)
+
+def _conditions(flt: QueueFilter, search: SearchIndex) -> list[ColumnElement[bool]]:
+    where: list[ColumnElement[bool]] = []
+    if flt.statuses:
+        where.append(Ticket.status.in_(sorted(flt.statuses)))
+    if flt.priorities:
+        where.append(Ticket.priority.in_(sorted(flt.priorities)))
+    if flt.category_ids:
+        where.append(Ticket.category_id.in_(sorted(flt.category_ids)))
+    if flt.assignee_ids and flt.unassigned:
+        where.append(
+            Ticket.assignee_id.in_(sorted(flt.assignee_ids)) | Ticket.assignee_id.is_(None)
+        )
+    elif flt.assignee_ids:
+        where.append(Ticket.assignee_id.in_(sorted(flt.assignee_ids)))
+    elif flt.unassigned:
+        where.append(Ticket.assignee_id.is_(None))
+    if flt.tags:
+        tagged = (
+            select(ticket_tags.c.ticket_id)
+            .join(Tag, Tag.id == ticket_tags.c.tag_id)
+            .where(Tag.name.in_(sorted(flt.tags)))
+        )
+        where.append(Ticket.id.in_(tagged))
+    if flt.escalated:
+        where.append(Ticket.escalation_level > EscalationLevel.NONE)
+    if flt.customer_id is not None:
+        where.append(Ticket.customer_id == flt.customer_id)
+    if flt.organization_id is not None:
+        members = select(Customer.id).where(Customer.organization_id == flt.organization_id)
+        where.append(Ticket.customer_id.in_(members))
+    for column, after, before in (
+        (Ticket.sla_due_at, flt.due_after, flt.due_before),
+        (Ticket.reported_at, flt.reported_after, flt.reported_before),
+        (Ticket.updated_at, flt.updated_after, flt.updated_before),
+        (Ticket.closed_at, flt.closed_after, None),
+    ):
+        if after is not None:
+            where.append(column >= after)
+        if before is not None:
+            where.append(column < before)
+    if flt.text.strip():
+        matching = search.matching_ids(flt.text).subquery()
+        where.append(Ticket.id.in_(select(matching.c.id)))
+    return where
 
 
 def _filtered(query: Select, flt: QueueFilter, search: SearchIndex) -> Select:
-    if flt.statuses:
-        query = query.where(Ticket.status.in_(sorted(flt.statuses)))
-    if flt.priorities:
-        query = query.where(Ticket.priority.in_(sorted(flt.priorities)))
-    if flt.category_ids:
-        query = query.where(Ticket.category_id.in_(sorted(flt.category_ids)))
-    if flt.assignee_id is not None:
-        query = query.where(Ticket.assignee_id == flt.assignee_id)
-    if flt.text.strip():
-        matching = search.matching_ids(flt.text).subquery()
-        query = query.where(Ticket.id.in_(select(matching.c.id)))
-    return query
+    conditions = _conditions(flt, search)
+    return query.where(and_(*conditions)) if conditions else query
 
 
 def count(session: Session, flt: QueueFilter, search: SearchIndex) -> int:
     return session.scalar(_filtered(select(func.count(Ticket.id)), flt, search)) or 0
 
 
-def fetch(
-    session: Session,
-    flt: QueueFilter,
-    search: SearchIndex,
-    *,
-    offset: int,
-    limit: int,
-    sort: str = "updated_at",
-    descending: bool = True,
-) -> list[QueueRow]:
-    """One window of the filtered, sorted queue."""
-    column = SORT_COLUMNS[sort]
-    order = column.desc() if descending else column.asc()
-    tiebreak = Ticket.id.desc() if descending else Ticket.id.asc()
-    query = (
+def counts(
+    session: Session, filters: dict[str, QueueFilter], search: SearchIndex
+) -> dict[str, int]:
+    """Counts for several views at once (the side list's live numbers)."""
+    return {key: count(session, flt, search) for key, flt in filters.items()}
+
+
+def _row_query() -> Select:
+    return (
         select(
             Ticket.id,
             Ticket.number,
@@ -109,5 +255,46 @@ def fetch(
         .outerjoin(Category, Category.id == Ticket.category_id)
         .outerjoin(_Assignee, _Assignee.id == Ticket.assignee_id)
     )
-    query = _filtered(query, flt, search).order_by(order, tiebreak).offset(offset).limit(limit)
-    return [QueueRow(*row) for row in session.execute(query)]
+
+
+def fetch(
+    session: Session,
+    flt: QueueFilter,
+    search: SearchIndex,
+    *,
+    offset: int,
+    limit: int,
+    sort: str = "updated_at",
+    descending: bool = True,
+) -> list[QueueRow]:
+    """One window of the filtered, sorted queue."""
+    column = SORT_COLUMNS[sort]
+    order = column.desc() if descending else column.asc()
+    tiebreak = Ticket.id.desc() if descending else Ticket.id.asc()
+    query = _filtered(_row_query(), flt, search).order_by(order, tiebreak)
+    return [QueueRow(*row) for row in session.execute(query.offset(offset).limit(limit))]
+
+
+def position_of(
+    session: Session,
+    flt: QueueFilter,
+    search: SearchIndex,
+    ticket_id: int,
+    *,
+    sort: str = "updated_at",
+    descending: bool = True,
+    limit: int = 100_000,
+) -> int | None:
+    """The row index of ``ticket_id`` in the sorted queue (to keep a selection), or None."""
+    column = SORT_COLUMNS[sort]
+    order = column.desc() if descending else column.asc()
+    tiebreak = Ticket.id.desc() if descending else Ticket.id.asc()
+    numbered = _filtered(
+        _row_query()
+        .with_only_columns(Ticket.id, func.row_number().over(order_by=(order, tiebreak)).label("n"))
+        .limit(limit),
+        flt,
+        search,
+    ).subquery()
+    found = session.scalar(select(numbered.c.n).where(numbered.c.id == ticket_id))
+    return None if found is None else int(found) - 1

@@ -149,7 +149,8 @@ def next_ticket_number(session: Session) -> int:
     return session.scalars(select(Counter.value).where(Counter.name == TICKET_NUMBER_COUNTER)).one()
 
 
-def _coerce(name: str, value: Any) -> Any:
+def coerce_field(name: str, value: Any) -> Any:
+    """``value`` as the type the editable field ``name`` holds, or an error saying why not."""
     kind = EDITABLE_FIELDS.get(name)
     if kind is None:
         raise AivaError(f"“{name}” is not a ticket field that can be edited.")
@@ -270,7 +271,7 @@ class TicketService:
                 actual_behavior=new.actual_behavior.strip(),
                 reproduction_steps=new.reproduction_steps.strip(),
                 assignee_id=new.assignee_id,
-                tags=[self._tag(session, name) for name in _clean_tags(new.tags)],
+                tags=[self.tag(session, name) for name in clean_tags(new.tags)],
             )
             session.add(ticket)
             session.flush()
@@ -304,7 +305,8 @@ class TicketService:
         return org
 
     @staticmethod
-    def _tag(session: Session, name: str) -> Tag:
+    def tag(session: Session, name: str) -> Tag:
+        """The tag called ``name``, created if new."""
         tag = session.scalars(select(Tag).where(Tag.name == name)).first()
         if tag is None:
             tag = Tag(name=name)
@@ -347,7 +349,7 @@ class TicketService:
 
     def update(self, ticket_id: int, expected_version: int, changes: dict[str, Any]) -> int:
         """Save edited fields if nobody saved the ticket since ``expected_version``."""
-        values = {name: _coerce(name, value) for name, value in changes.items()}
+        values = {name: coerce_field(name, value) for name, value in changes.items()}
         problems: dict[str, str] = {}
         if "subject" in values:
             require(problems, "subject", values["subject"], "A subject")
@@ -456,7 +458,7 @@ class TicketService:
         self, ticket_id: int, names: Iterable[str], expected_version: int | None = None
     ) -> int:
         def change(session: Session, ticket: Ticket) -> None:
-            ticket.tags = [self._tag(session, name) for name in _clean_tags(names)]
+            ticket.tags = [self.tag(session, name) for name in clean_tags(names)]
 
         return self._write(ticket_id, expected_version, change)
 
@@ -474,7 +476,7 @@ class TicketService:
         return self._write(ticket_id, None, lambda _s, t: t.attachments.append(attachment))
 
 
-def _clean_tags(names: Iterable[str]) -> list[str]:
+def clean_tags(names: Iterable[str]) -> list[str]:
     seen: dict[str, None] = {}
     for name in names:
         cleaned = " ".join(name.strip().lower().split())

@@ -24,6 +24,7 @@ from sqlalchemy import (
     Table,
     Text,
     TypeDecorator,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -126,6 +127,10 @@ class Organization(Base):
 
 class Customer(Base):
     __tablename__ = "customers"
+    __table_args__ = (
+        Index("ix_customers_name", "name"),
+        Index("ix_customers_organization_id", "organization_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -187,6 +192,9 @@ class Ticket(Base):
         Index("ix_tickets_customer_id", "customer_id"),
         Index("ix_tickets_reported_at", "reported_at"),
         Index("ix_tickets_closed_at", "closed_at"),
+        Index("ix_tickets_subject", "subject"),
+        Index("ix_tickets_priority", "priority"),
+        Index("ix_tickets_escalation_level", "escalation_level"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -370,6 +378,21 @@ class Attachment(Base):
     ticket: Mapped[Ticket] = relationship(back_populates="attachments")
 
 
+class SavedView(Base):
+    """A queue filter an agent saved under a name of their own."""
+
+    __tablename__ = "saved_views"
+    __table_args__ = (UniqueConstraint("owner", "name", name="uq_saved_views_owner_name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(80))
+    filter_json: Mapped[str] = mapped_column(Text)
+    sort_key: Mapped[str] = mapped_column(String(40), default="updated_at")
+    descending: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class AuditEntry(Base):
     """Who changed what, when: old → new. Written in the same transaction as the change."""
 
@@ -399,6 +422,7 @@ __all__ = [
     "Escalation",
     "InternalNote",
     "Organization",
+    "SavedView",
     "Staff",
     "Tag",
     "Ticket",

@@ -58,6 +58,11 @@ def fts_query(user_text: str) -> str | None:
     return " AND ".join(f'"{token}"*' for token in tokens)
 
 
+def highlight_terms(user_text: str) -> list[str]:
+    """The words of a search, for highlighting matches (each matches as a prefix)."""
+    return _TOKEN.findall(user_text)
+
+
 class SearchIndex(Protocol):
     """What the rest of the app needs from a search index."""
 
