@@ -42,9 +42,10 @@ def three_way(base: dict[str, Any], mine: dict[str, Any], theirs: dict[str, Any]
             continue
         b, m, t = base.get(name), mine.get(name), theirs.get(name)
         mine_changed, theirs_changed = m != b, t != b
-        if mine_changed and theirs_changed and m != t:
-            conflicts.append(FieldConflict(name, b, m, t))
-        elif mine_changed and m != t:
+        if mine_changed and theirs_changed:
+            if m != t:  # both sides changed it, differently: the agent decides
+                conflicts.append(FieldConflict(name, b, m, t))
+        elif mine_changed:
             merged[name] = m
         elif theirs_changed:
             taken.append(name)

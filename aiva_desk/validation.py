@@ -23,9 +23,9 @@ def email_problem(address: str) -> str | None:
 
 
 def normalize_email(address: str) -> str:
-    """The canonical form used to find a customer again (domain lower-cased)."""
+    """The canonical form used to find a customer again: lower-cased, as help desks match."""
     result = validate_email(address.strip(), check_deliverability=False)
-    return result.normalized
+    return result.normalized.lower()
 
 
 def require(problems: dict[str, str], field: str, value: str | None, label: str) -> None:
