@@ -172,7 +172,13 @@ def test_deadlines_are_monotonic(cal, start, d1, d2):
 
 
 @settings(max_examples=150, deadline=None)
-@given(calendars, starts, durations, st.timedeltas(min_value=dt.timedelta(0), max_value=dt.timedelta(days=3)), durations)
+@given(
+    calendars,
+    starts,
+    durations,
+    st.timedeltas(min_value=dt.timedelta(0), max_value=dt.timedelta(days=3)),
+    durations,
+)
 def test_pauses_never_shorten_a_deadline(cal, start, duration, offset, length):
     pause = (start + offset, start + offset + length)
     paused = cal.add(start, duration, pauses=[pause])
