@@ -1,0 +1,62 @@
+"""The SOP's promises as data: one policy per priority, editable, with the SOP's defaults."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from aiva_desk.domain import Priority
+
+MIN = dt.timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class SlaPolicy:
+    """What is promised for tickets of one priority (resolution time comes from the category)."""
+
+    priority: Priority
+    acknowledge: dt.timedelta = 30 * MIN  # "ACKNOWLEDGE (< 30 minutes)"
+    first_response: dt.timedelta = 30 * MIN
+    update_every: dt.timedelta | None = None  # None: no update cadence
+    updates_before_deadline: int = 0  # "at least 2 updates before SLA deadline" (P2)
+    escalate_within: dt.timedelta | None = None  # "When to Escalate"; None: only at breach
+    calendar: str = "24x7"  # a calendar name
+    warn_at_fractions: tuple[float, ...] = (0.75, 0.90)
+    warn_before: dt.timedelta = 10 * MIN  # "always 10 minutes before"
+
+
+def default_policies() -> dict[Priority, SlaPolicy]:
+    """The SOP's numbers: Initial Response Guidelines, Communication Frequency, Escalation."""
+    hour = 60 * MIN
+    return {
+        Priority.P1: SlaPolicy(
+            Priority.P1,
+            first_response=30 * MIN,
+            update_every=30 * MIN,
+            escalate_within=dt.timedelta(0),  # "Escalate Immediately (P1)"
+        ),
+        Priority.P2: SlaPolicy(
+            Priority.P2,
+            first_response=2 * hour,
+            update_every=4 * hour,
+            updates_before_deadline=2,
+            escalate_within=4 * hour,
+        ),
+        Priority.P3: SlaPolicy(
+            Priority.P3,
+            first_response=4 * hour,
+            update_every=24 * hour,
+            escalate_within=24 * hour,
+        ),
+        Priority.P4: SlaPolicy(Priority.P4, first_response=24 * hour, update_every=24 * hour),
+    }
+
+
+@dataclass(frozen=True)
+class PolicyBook:
+    """All policies plus the calendars they name; what the deadline code needs."""
+
+    policies: dict[Priority, SlaPolicy] = field(default_factory=default_policies)
+
+    def for_priority(self, priority: Priority | None) -> SlaPolicy:
+        return self.policies[Priority(priority or Priority.P4)]
