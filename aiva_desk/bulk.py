@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from aiva_desk.errors import AivaError
-from aiva_desk.store.models import Ticket, utcnow
+from aiva_desk.store.models import Ticket
 from aiva_desk.tickets import TicketService, clean_tags, coerce_field
 from aiva_desk.workflow import Action
 
@@ -85,7 +85,7 @@ def bulk_add_tag(service: TicketService, ticket_ids: Iterable[int], tag: str) ->
 
 def bulk_perform(service: TicketService, ticket_ids: Iterable[int], action: Action) -> BulkResult:
     """Take one workflow step on each ticket; those whose guards refuse are reported."""
-    now = utcnow()
+    now = service.db.clock()
     return _run(
         service, ticket_ids, lambda _s, ticket: service.workflow.apply(ticket, Action(action), now)
     )

@@ -11,7 +11,7 @@ from aiva_desk.domain import CustomerRole
 from aiva_desk.errors import AivaError, NotFoundError, ValidationError
 from aiva_desk.queue import OPEN_STATUSES
 from aiva_desk.store.database import Database
-from aiva_desk.store.models import AuditEntry, Customer, Organization, Ticket, utcnow
+from aiva_desk.store.models import AuditEntry, Customer, Organization, Ticket
 from aiva_desk.validation import email_problem, normalize_email, require
 
 
@@ -162,7 +162,7 @@ def merge_customers(db: Database, keep_id: int, duplicate_ids: list[int], *, act
         if keep is None or any(d is None for d in duplicates):
             raise NotFoundError("One of the customers to merge no longer exists.")
         moved = 0
-        now = utcnow()
+        now = db.clock()
         for duplicate in duplicates:
             assert duplicate is not None
             keep.organization_id = keep.organization_id or duplicate.organization_id

@@ -36,6 +36,7 @@ from aiva_desk.domain import (
     SolutionClass,
     TicketStatus,
 )
+from aiva_desk.sla.store import load_policy_set
 from aiva_desk.store.database import Database
 from aiva_desk.store.models import (
     AuditEntry,
@@ -46,6 +47,7 @@ from aiva_desk.store.models import (
     Escalation,
     InternalNote,
     Organization,
+    SlaSegment,
     Staff,
     Tag,
     Ticket,
@@ -169,7 +171,7 @@ def _generate(
 ) -> DemoSummary:
     tables = [m.__table__ for m in (Staff, Organization, Customer, Tag, Ticket,
                                     TroubleshootingEntry, Communication, InternalNote,
-                                    Escalation, AuditEntry)]  # fmt: skip
+                                    Escalation, AuditEntry, SlaSegment)]  # fmt: skip
     ids = _Ids(conn, *tables)
     staff_ids, customer_ids = _people(conn, rng, ids)
     staff_names = dict(conn.execute(select(Staff.id, Staff.name)).all())
@@ -181,6 +183,7 @@ def _generate(
     categories = list(conn.execute(select(Category.id, Category.name, Category.default_priority,
                                           Category.sla_hours)).all())  # fmt: skip
     category_weights = [CATEGORY_STORIES[name]["weight"] for _, name, _, _ in categories]
+    policy_set = load_policy_set(conn)
 
     first_number = (
         conn.scalar(
@@ -196,6 +199,7 @@ def _generate(
     buffers: dict[Any, list[dict[str, Any]]] = {t: [] for t in tables}
     buffers[ticket_tags] = []
     new_ticket_ids: list[int] = []
+    open_ticket_ids: list[int] = []
 
     def flush(force: bool = False) -> None:
         """Insert buffered rows, parents before children, once any buffer is full."""
@@ -223,7 +227,7 @@ def _generate(
         priority = Priority(default_priority)
         if rng.random() < 0.1:
             priority = Priority(max(1, min(4, priority + rng.choice((-1, 1)))))
-        due = reported + dt.timedelta(hours=sla_hours)
+        due = policy_set.for_priority(priority)[1].add(reported, dt.timedelta(hours=sla_hours))
         customer_id = rng.choice(customer_ids)
         customer_name, customer_email = customers[customer_id]
         progress = _PROGRESS[status]
@@ -374,7 +378,19 @@ def _generate(
                           "at": updated, "actor": staff_names.get(assignee, DEMO_ACTOR),
                           "action": "changed", "field": "status", "old_value": S.NEW.label,
                           "new_value": status.label})  # fmt: skip
+        segments = buffers[SlaSegment.__table__]
+        waiting = status is S.WAITING_ON_CUSTOMER
+        segments.append({"id": ids.take(SlaSegment.__table__), "ticket_id": ticket_id,
+                         "started_at": reported, "ended_at": updated if waiting else closed,
+                         "running": True, "reason": "Ticket created"})  # fmt: skip
+        if waiting:
+            segments.append({"id": ids.take(SlaSegment.__table__), "ticket_id": ticket_id,
+                             "started_at": updated, "ended_at": None, "running": False,
+                             "reason": "Waiting on customer (information requested)"})  # fmt: skip
+        if status is not S.CLOSED:
+            open_ticket_ids.append(ticket_id)
         flush()
     flush(force=True)
     db.search.reindex(conn, new_ticket_ids)
+    db.sla.reindex(conn, open_ticket_ids)
     return DemoSummary(count, first_number, first_number + count - 1)

@@ -35,6 +35,7 @@ from aiva_desk.errors import (
     TransitionRefused,
     ValidationError,
 )
+from aiva_desk.sla.store import load_policy_set
 from aiva_desk.store.database import Database
 from aiva_desk.store.models import (
     Attachment,
@@ -50,7 +51,6 @@ from aiva_desk.store.models import (
     Tag,
     Ticket,
     TroubleshootingEntry,
-    utcnow,
 )
 from aiva_desk.validation import email_problem, normalize_email, raise_if_problems, require
 from aiva_desk.workflow import Action, Workflow, escalation_refusal
@@ -136,9 +136,12 @@ class TicketRef:
     version: int
 
 
-def due_date(reported_at: dt.datetime, category: Category) -> dt.datetime:
-    """The SOP resolution deadline: reported time plus the category's SLA hours."""
-    return reported_at + dt.timedelta(hours=category.sla_hours)
+def due_date(
+    session: Session, reported_at: dt.datetime, category: Category, priority: Priority
+) -> dt.datetime:
+    """The SOP resolution deadline: the category's SLA hours on the priority's calendar."""
+    _policy, calendar = load_policy_set(session.connection()).for_priority(priority)
+    return calendar.add(reported_at, dt.timedelta(hours=category.sla_hours))
 
 
 def next_ticket_number(session: Session) -> int:
@@ -257,15 +260,16 @@ class TicketService:
             category = session.get(Category, new.category_id)
             if category is None:
                 raise ValidationError({"category_id": "The chosen category no longer exists."})
-            reported = new.reported_at or utcnow()
+            reported = new.reported_at or self.db.clock()
+            priority = new.priority or category.default_priority
             ticket = Ticket(
                 number=next_ticket_number(session),
                 subject=new.subject.strip(),
                 customer=self._customer_for(session, new),
                 category=category,
-                priority=new.priority or category.default_priority,
+                priority=priority,
                 reported_at=reported,
-                sla_due_at=due_date(reported, category),
+                sla_due_at=due_date(session, reported, category, priority),
                 description=new.description.strip(),
                 expected_behavior=new.expected_behavior.strip(),
                 actual_behavior=new.actual_behavior.strip(),
@@ -366,7 +370,7 @@ class TicketService:
         return self._write(
             ticket_id,
             expected_version,
-            lambda _s, ticket: self.workflow.apply(ticket, Action(action), utcnow()),
+            lambda _s, ticket: self.workflow.apply(ticket, Action(action), self.db.clock()),
         )
 
     def triage(
@@ -387,8 +391,10 @@ class TicketService:
             ticket.category = category
             ticket.category_id = category.id
             ticket.priority = Priority(priority)
-            ticket.sla_due_at = due or due_date(ticket.reported_at, category)
-            self.workflow.apply(ticket, Action.TRIAGE, utcnow())
+            ticket.sla_due_at = due or due_date(
+                session, ticket.reported_at, category, ticket.priority
+            )
+            self.workflow.apply(ticket, Action.TRIAGE, self.db.clock())
 
         return self._write(ticket_id, expected_version, change)
 
@@ -444,7 +450,7 @@ class TicketService:
             sender=sender,
             recipients=", ".join(recipients),
             message_id=message_id,
-            at=at or utcnow(),
+            at=at or self.db.clock(),
         )
 
         def change(_session: Session, ticket: Ticket) -> None:

@@ -52,3 +52,18 @@ def shared_dir() -> Path:
     if not SHARED_DIR.is_dir():
         pytest.skip(f"shared material not found at {SHARED_DIR} (a clone elsewhere)")
     return SHARED_DIR
+
+
+@pytest.fixture
+def office_morning(context: AppContext):
+    """Wednesday 2026-11-25 10:00 in the office calendar's zone: 7 business hours remain."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from sqlalchemy import select
+
+    from aiva_desk.store.models import Calendar
+
+    with context.db.read_session() as session:
+        tz = session.scalar(select(Calendar.tz).where(Calendar.name == "Business hours"))
+    return dt.datetime(2026, 11, 25, 10, tzinfo=ZoneInfo(tz))

@@ -10,14 +10,18 @@ from aiva_desk.store.models import AuditEntry
 from aiva_desk.tickets import NewTicket
 
 
-def test_editing_an_sla_changes_new_tickets_only(context):
+def test_editing_an_sla_changes_new_tickets_only(context, office_morning):
     service = context.tickets
     billing = next(c for c in service.categories() if c.name == "Billing")
-    old = service.create(NewTicket("Old", "Ann", "ann@example.com", billing.id, "d"))
+    old = service.create(
+        NewTicket("Old", "Ann", "ann@example.com", billing.id, "d", reported_at=office_morning)
+    )
     save_category(
         context.db, CategoryInput("Billing", Priority.P1, 2), actor="lead", category_id=billing.id
     )
-    new = service.create(NewTicket("New", "Ann", "ann@example.com", billing.id, "d"))
+    new = service.create(
+        NewTicket("New", "Ann", "ann@example.com", billing.id, "d", reported_at=office_morning)
+    )
     old_ticket, new_ticket = service.get(old.id), service.get(new.id)
     assert (old_ticket.sla_due_at - old_ticket.reported_at).total_seconds() == 4 * 3600
     assert (new_ticket.sla_due_at - new_ticket.reported_at).total_seconds() == 2 * 3600

@@ -38,8 +38,8 @@ def _new(service, **overrides):
     return service.create(NewTicket(**values))
 
 
-def test_new_ticket_takes_category_defaults_and_a_human_number(service):
-    ref = _new(service)
+def test_new_ticket_takes_category_defaults_and_a_human_number(service, office_morning):
+    ref = _new(service, reported_at=office_morning)
     ticket = service.get(ref.id)
     assert ticket.number == 1001 and ref.version == 1
     assert ticket.status is TicketStatus.NEW

@@ -91,6 +91,7 @@ class BusinessCalendar:
         self.custom_holidays = frozenset(holidays)
         self.country = country
         self.subdivision = subdivision
+        self._always = self.is_always
         if country is not None:
             self._country_holidays(dt.date.today().year)  # fail now on an unknown country
 
@@ -138,6 +139,9 @@ class BusinessCalendar:
 
     def _intervals_from(self, start: dt.datetime) -> Iterator[Interval]:
         """Merged business intervals that end after ``start``, in order, clipped to it."""
+        if self._always:
+            yield start, start + dt.timedelta(days=_SEARCH_LIMIT_DAYS)
+            return
         day = start.astimezone(self.zone).date() - _ONE_DAY  # a night shift may reach in
         pending: list[Interval] = []
         for _ in range(_SEARCH_LIMIT_DAYS):

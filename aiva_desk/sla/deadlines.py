@@ -190,13 +190,23 @@ def next_open_deadline(deadlines: Sequence[Deadline]) -> Deadline | None:
     return min(pending, key=lambda d: d.due_at) if pending else None  # type: ignore[arg-type, return-value]
 
 
-def next_alert_at(deadlines: Sequence[Deadline], after: dt.datetime) -> dt.datetime | None:
-    """The first warning or breach moment after ``after`` among unmet deadlines."""
+def alert_moments(deadline: Deadline) -> list[tuple[str, dt.datetime]]:
+    """The (level, moment) pairs to alert at for an unmet deadline: warnings, then the breach."""
+    if not deadline.is_open or deadline.due_at is None:
+        return []
+    moments = [(f"warning-{index}", at) for index, at in enumerate(deadline.warnings, 1)]
+    return [*moments, ("breach", deadline.due_at)]
+
+
+AlertKey = tuple[str, dt.datetime, str]  # deadline kind, its due time, level
+
+
+def next_alert_at(deadlines: Sequence[Deadline], fired: set[AlertKey]) -> dt.datetime | None:
+    """The first warning or breach moment, among unmet deadlines, not yet alerted."""
     moments = [
-        moment
+        at
         for d in deadlines
-        if d.is_open and d.due_at is not None
-        for moment in (*d.warnings, d.due_at)
-        if moment > after
+        for level, at in alert_moments(d)
+        if (d.kind.value, d.due_at, level) not in fired
     ]
     return min(moments) if moments else None

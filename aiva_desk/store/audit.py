@@ -1,4 +1,5 @@
-"""The audit trail and search sync, written by session hooks in the same transaction.
+"""The audit trail, SLA segments and derived indexes, written by session hooks in the
+same transaction.
 
 Hooking the session (rather than each service call) means no code path can
 change a ticket without leaving a history entry and a fresh search index row.
@@ -8,11 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
+from aiva_desk.sla.indexer import record_segments
 from aiva_desk.store.models import (
     Attachment,
     AuditEntry,
@@ -28,7 +30,16 @@ from aiva_desk.store.models import (
 )
 
 if TYPE_CHECKING:
-    from aiva_desk.store.search import SearchIndex
+    from collections.abc import Iterable
+
+    from sqlalchemy import Connection
+
+
+class Reindexer(Protocol):
+    """Derived data kept in step with tickets (search index, SLA clocks)."""
+
+    def reindex(self, conn: Connection, ticket_ids: Iterable[int]) -> None: ...
+
 
 # Columns that change on every save and carry no meaning of their own.
 _UNAUDITED = {"version", "updated_at", "created_at", "id"}
@@ -139,8 +150,9 @@ def _audit_ticket_changes(session: Session, ticket: Ticket, actor: str, now: dt.
 
 def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
     actor = session.info.get("actor", "system")
-    now = utcnow()
+    now = session.info.get("clock", utcnow)()
     with session.no_autoflush:
+        record_segments(session, now)
         for obj in list(session.new):
             if isinstance(obj, Ticket):
                 session.add(
@@ -186,23 +198,22 @@ def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
 
 
 def _after_flush(session: Session, _context: Any) -> None:
-    search: SearchIndex | None = session.info.get("search")
-    if search is None:
-        return
+    reindexers: list[Reindexer] = session.info.get("reindexers", [])
     touched: set[int] = set()
     for obj in [*session.new, *session.dirty, *session.deleted]:
         ticket = _ticket_of(obj)
         if ticket is not None and ticket.id is not None:
             touched.add(ticket.id)
     if touched:
-        search.reindex(session.connection(), touched)
+        for reindexer in reindexers:
+            reindexer.reindex(session.connection(), touched)
 
 
-def install(factory: sessionmaker[Session], search: SearchIndex) -> None:
-    """Attach the audit and search hooks to every session ``factory`` makes."""
+def install(factory: sessionmaker[Session], reindexers: list[Reindexer]) -> None:
+    """Attach the audit hook, and the reindexers' after-flush hook, to ``factory``'s sessions."""
     event.listen(factory, "before_flush", _before_flush)
     event.listen(factory, "after_flush", _after_flush)
 
     @event.listens_for(factory, "after_begin")
-    def _remember_search(session: Session, _tx: Any, _conn: Any) -> None:
-        session.info.setdefault("search", search)
+    def _remember_reindexers(session: Session, _tx: Any, _conn: Any) -> None:
+        session.info.setdefault("reindexers", reindexers)

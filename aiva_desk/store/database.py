@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -33,7 +33,9 @@ from aiva_desk.errors import (
     ForeignDatabaseError,
     NewerDatabaseError,
 )
+from aiva_desk.sla.indexer import SlaIndexer
 from aiva_desk.store import audit
+from aiva_desk.store.models import utcnow
 from aiva_desk.store.search import SearchIndex, search_index_for
 
 log = logging.getLogger(__name__)
@@ -94,14 +96,17 @@ class Database:
         writer = engine.execution_options(sqlite_begin="IMMEDIATE")
         self._write_sessions = sessionmaker(writer, expire_on_commit=False)
         self._read_sessions = sessionmaker(engine, expire_on_commit=False)
+        self.clock: Callable[[], dt.datetime] = utcnow  # tests put a fake clock here
+        self.sla = SlaIndexer(lambda: self.clock())
         for factory in (self._write_sessions, self._read_sessions):
-            audit.install(factory, search)
+            audit.install(factory, [search, self.sla])
 
     @contextmanager
     def session(self, actor: str = "system") -> Iterator[Session]:
         """A unit of work: committed when the block ends, rolled back on any error."""
         with self._guard(), self._write_sessions() as session:
             session.info["actor"] = actor
+            session.info["clock"] = self.clock
             with session.begin():
                 yield session
 

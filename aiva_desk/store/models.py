@@ -25,6 +25,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -195,6 +196,8 @@ class Ticket(Base):
         Index("ix_tickets_subject", "subject"),
         Index("ix_tickets_priority", "priority"),
         Index("ix_tickets_escalation_level", "escalation_level"),
+        Index("ix_tickets_next_alert_at", "next_alert_at"),
+        Index("ix_tickets_next_deadline_at", "next_deadline_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -266,6 +269,12 @@ class Ticket(Base):
 
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    # SLA clock state, kept current by the SLA hooks (see aiva_desk.sla.indexer)
+    next_deadline_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    next_deadline_kind: Mapped[str | None] = mapped_column(String(32))
+    next_alert_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    sla_paused: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
@@ -378,6 +387,69 @@ class Attachment(Base):
     ticket: Mapped[Ticket] = relationship(back_populates="attachments")
 
 
+class Calendar(Base):
+    """Business hours in an IANA time zone, with holidays (see aiva_desk.sla.calendar)."""
+
+    __tablename__ = "calendars"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    tz: Mapped[str] = mapped_column(String(64))
+    hours_json: Mapped[str] = mapped_column(Text)  # {"0": [["09:00", "17:00"]], ...}
+    holidays_json: Mapped[str] = mapped_column(Text, default="[]")  # ["2026-12-25", ...]
+    country: Mapped[str | None] = mapped_column(String(8))
+    subdivision: Mapped[str | None] = mapped_column(String(16))
+
+
+class SlaPolicyRow(Base):
+    """The editable SLA numbers for one priority."""
+
+    __tablename__ = "sla_policies"
+
+    priority: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    acknowledge_minutes: Mapped[int]
+    first_response_minutes: Mapped[int]
+    update_every_minutes: Mapped[int | None]
+    updates_before_deadline: Mapped[int]
+    escalate_within_minutes: Mapped[int | None]
+    calendar_id: Mapped[int] = mapped_column(ForeignKey("calendars.id"))
+    warn_fractions: Mapped[str] = mapped_column(String(60))
+    warn_before_minutes: Mapped[int]
+
+
+class SlaSegment(Base):
+    """A stretch of a ticket's SLA clock, running or paused, and why."""
+
+    __tablename__ = "sla_segments"
+    __table_args__ = (Index("ix_sla_segments_ticket_id_started_at", "ticket_id", "started_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"))
+    started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    ended_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    running: Mapped[bool] = mapped_column(Boolean)
+    reason: Mapped[str] = mapped_column(String(200))
+
+    ticket: Mapped[Ticket] = relationship()
+
+
+class SlaAlert(Base):
+    """An SLA warning or breach that was raised: each fires once per deadline and level."""
+
+    __tablename__ = "sla_alerts"
+    __table_args__ = (
+        UniqueConstraint("ticket_id", "kind", "due_at", "level", name="uq_sla_alerts_once"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(32))
+    due_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    level: Mapped[str] = mapped_column(String(16))
+    alert_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    fired_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
 class SavedView(Base):
     """A queue filter an agent saved under a name of their own."""
 
@@ -415,6 +487,7 @@ __all__ = [
     "Attachment",
     "AuditEntry",
     "Base",
+    "Calendar",
     "Category",
     "Communication",
     "Counter",
@@ -423,6 +496,9 @@ __all__ = [
     "InternalNote",
     "Organization",
     "SavedView",
+    "SlaAlert",
+    "SlaPolicyRow",
+    "SlaSegment",
     "Staff",
     "Tag",
     "Ticket",
