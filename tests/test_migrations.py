@@ -65,6 +65,8 @@ def test_populated_first_schema_database_upgrades_with_backup(tmp_path):
         assert (ticket.number, ticket.subject, ticket.version) == (1001, "Widget gone", 3)
     with db.read_session() as session:  # the upgrade indexed the existing ticket
         assert session.scalars(db.search.matching_ids("legacy")).all() == [1]
+        ticket = session.get(Ticket, 1)  # and started its SLA clocks
+        assert ticket.next_deadline_kind == "acknowledge" and ticket.next_alert_at is not None
     db.dispose()
 
     copies = list(backups.glob("*.sqlite3"))

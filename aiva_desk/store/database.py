@@ -20,11 +20,12 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event, inspect, select
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from aiva_desk.domain import TicketStatus
 from aiva_desk.errors import (
     AivaError,
     CorruptDatabaseError,
@@ -35,7 +36,7 @@ from aiva_desk.errors import (
 )
 from aiva_desk.sla.indexer import SlaIndexer
 from aiva_desk.store import audit
-from aiva_desk.store.models import utcnow
+from aiva_desk.store.models import Ticket, utcnow
 from aiva_desk.store.search import SearchIndex, search_index_for
 
 log = logging.getLogger(__name__)
@@ -43,6 +44,7 @@ log = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
+SLA_CLOCKS_REVISION = "0004"  # databases older than this get their clocks computed once
 
 
 def _alembic_config() -> Config:
@@ -124,6 +126,14 @@ class Database:
         except sa_exc.DBAPIError as exc:
             raise translate_db_error(exc, self.display_name) from exc
 
+    def start_sla_clocks(self) -> None:
+        """Compute the clock state of every open ticket (after an upgrade that added it)."""
+        with self.engine.execution_options(sqlite_begin="IMMEDIATE").begin() as conn:
+            open_ids = conn.scalars(
+                select(Ticket.id).where(Ticket.status != TicketStatus.CLOSED)
+            ).all()
+            self.sla.reindex(conn, open_ids)
+
     def dispose(self) -> None:
         self.engine.dispose()
 
@@ -204,8 +214,11 @@ def open_database(
 
     where = str(sqlite_path) if sqlite_path else sa_url.render_as_string(hide_password=True)
     try:
-        _migrate(engine, where, sqlite_path if had_data else None, backups_dir)
-        return Database(engine, search_index_for(engine))
+        previous = _migrate(engine, where, sqlite_path if had_data else None, backups_dir)
+        db = Database(engine, search_index_for(engine))
+        if previous is not None and previous < SLA_CLOCKS_REVISION:
+            db.start_sla_clocks()
+        return db
     except sa_exc.DBAPIError as exc:
         engine.dispose()
         raise translate_db_error(exc, where) from exc
@@ -214,7 +227,10 @@ def open_database(
         raise
 
 
-def _migrate(engine: Engine, where: str, existing: Path | None, backups_dir: Path | None) -> None:
+def _migrate(
+    engine: Engine, where: str, existing: Path | None, backups_dir: Path | None
+) -> str | None:
+    """Bring the schema to head; return the revision an existing database had, else None."""
     head = head_revision()
     with engine.connect() as conn:
         current = MigrationContext.configure(conn).get_current_revision()
@@ -230,7 +246,7 @@ def _migrate(engine: Engine, where: str, existing: Path | None, backups_dir: Pat
             f"version knows up to {head}). It was left untouched. Update AIVA Desk to open it."
         )
     if current == head:
-        return
+        return current
     if existing is not None and backups_dir is not None:
         copy = backup_sqlite(existing, backups_dir, f"before-schema-{head}")
         log.info("Backed up %s to %s before migrating %s -> %s", existing, copy, current, head)
@@ -239,3 +255,4 @@ def _migrate(engine: Engine, where: str, existing: Path | None, backups_dir: Pat
         config.attributes["connection"] = conn
         command.upgrade(config, "head")
     log.info("Migrated %s from %s to %s", where, current, head)
+    return current
