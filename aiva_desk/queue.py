@@ -213,8 +213,12 @@ def _conditions(flt: QueueFilter, search: SearchIndex) -> list[ColumnElement[boo
         if before is not None:
             where.append(column < before)
     if flt.text.strip():
-        matching = search.matching_ids(flt.text).subquery()
-        where.append(Ticket.id.in_(select(matching.c.id)))
+        # Relevance order is not needed to test membership (ranking 30,000 matches costs
+        # more than finding them), and ``id + 0`` keeps the planner walking the sort
+        # order's index and probing the matches, instead of looking every match up by
+        # id and sorting them all: a few ms for a broad search instead of ~40.
+        matching = search.matching_ids(flt.text).order_by(None).subquery()
+        where.append((Ticket.id + 0).in_(select(matching.c.id)))
     return where
 
 
@@ -224,7 +228,9 @@ def _filtered(query: Select, flt: QueueFilter, search: SearchIndex) -> Select:
 
 
 def count(session: Session, flt: QueueFilter, search: SearchIndex) -> int:
-    return session.scalar(_filtered(select(func.count(Ticket.id)), flt, search)) or 0
+    # count(*), not count(id): lets SQLite count the smallest covering index.
+    query = _filtered(select(func.count()).select_from(Ticket), flt, search)
+    return session.scalar(query) or 0
 
 
 def counts(
@@ -234,8 +240,51 @@ def counts(
     return {key: count(session, flt, search) for key, flt in filters.items()}
 
 
-def _row_query() -> Select:
-    return (
+def _sort_source(sort: str, *columns: Any) -> Select:
+    """``columns`` from the tickets, joined only to the table the sort key lives in."""
+    query = select(*columns).select_from(Ticket)
+    if sort == "category":
+        return query.outerjoin(Category, Category.id == Ticket.category_id)
+    if sort == "customer":
+        return query.join(Customer, Customer.id == Ticket.customer_id)
+    if sort == "assignee":
+        return query.outerjoin(_Assignee, _Assignee.id == Ticket.assignee_id)
+    return query
+
+
+def _ordering(column: Any, tiebreak: Any, descending: bool) -> tuple[Any, Any]:
+    if descending:
+        return column.desc(), tiebreak.desc()
+    return column.asc(), tiebreak.asc()
+
+
+def fetch(
+    session: Session,
+    flt: QueueFilter,
+    search: SearchIndex,
+    *,
+    offset: int,
+    limit: int,
+    sort: str = "updated_at",
+    descending: bool = True,
+) -> list[QueueRow]:
+    """One window of the filtered, sorted queue.
+
+    Two steps in one statement: the window's ticket ids are chosen from the sort key
+    alone (an index, or a sort of small keys), and only those rows are joined to their
+    customer, organization, category and assignee. Sorting the full, joined rows would
+    carry every subject and name through a sort of the whole queue (~180 ms at
+    100,000 tickets for a category or customer sort; this takes ~25 ms).
+    """
+    column = SORT_COLUMNS[sort]
+    page = (
+        _filtered(_sort_source(sort, Ticket.id.label("id"), column.label("k")), flt, search)
+        .order_by(*_ordering(column, Ticket.id, descending))
+        .offset(offset)
+        .limit(limit)
+        .subquery("page")
+    )
+    query = (
         select(
             Ticket.id,
             Ticket.number,
@@ -250,29 +299,15 @@ def _row_query() -> Select:
             Ticket.updated_at,
             Ticket.escalation_level,
         )
+        .select_from(page)
+        .join(Ticket, Ticket.id == page.c.id)
         .join(Customer, Customer.id == Ticket.customer_id)
         .outerjoin(Organization, Organization.id == Customer.organization_id)
         .outerjoin(Category, Category.id == Ticket.category_id)
         .outerjoin(_Assignee, _Assignee.id == Ticket.assignee_id)
+        .order_by(*_ordering(page.c.k, page.c.id, descending))
     )
-
-
-def fetch(
-    session: Session,
-    flt: QueueFilter,
-    search: SearchIndex,
-    *,
-    offset: int,
-    limit: int,
-    sort: str = "updated_at",
-    descending: bool = True,
-) -> list[QueueRow]:
-    """One window of the filtered, sorted queue."""
-    column = SORT_COLUMNS[sort]
-    order = column.desc() if descending else column.asc()
-    tiebreak = Ticket.id.desc() if descending else Ticket.id.asc()
-    query = _filtered(_row_query(), flt, search).order_by(order, tiebreak)
-    return [QueueRow(*row) for row in session.execute(query.offset(offset).limit(limit))]
+    return [QueueRow(*row) for row in session.execute(query)]
 
 
 def position_of(
@@ -287,14 +322,21 @@ def position_of(
 ) -> int | None:
     """The row index of ``ticket_id`` in the sorted queue (to keep a selection), or None."""
     column = SORT_COLUMNS[sort]
-    order = column.desc() if descending else column.asc()
-    tiebreak = Ticket.id.desc() if descending else Ticket.id.asc()
-    numbered = _filtered(
-        _row_query()
-        .with_only_columns(Ticket.id, func.row_number().over(order_by=(order, tiebreak)).label("n"))
-        .limit(limit),
-        flt,
-        search,
-    ).subquery()
+    numbered = (
+        _filtered(
+            _sort_source(
+                sort,
+                Ticket.id,
+                func.row_number()
+                .over(order_by=_ordering(column, Ticket.id, descending))
+                .label("n"),
+            ),
+            flt,
+            search,
+        )
+        .order_by(*_ordering(column, Ticket.id, descending))
+        .limit(limit)
+        .subquery()
+    )
     found = session.scalar(select(numbered.c.n).where(numbered.c.id == ticket_id))
     return None if found is None else int(found) - 1

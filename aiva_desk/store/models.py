@@ -196,6 +196,11 @@ class Ticket(Base):
         Index("ix_tickets_subject", "subject"),
         Index("ix_tickets_priority", "priority"),
         Index("ix_tickets_escalation_level", "escalation_level"),
+        # The side list's views: an open status with a due-date range, escalation, or
+        # a recent closing date (see migration 0005 and aiva_desk.queue.builtin_views).
+        Index("ix_tickets_status_sla_due_at", "status", "sla_due_at"),
+        Index("ix_tickets_status_escalation_level", "status", "escalation_level"),
+        Index("ix_tickets_status_closed_at", "status", "closed_at"),
         Index("ix_tickets_next_alert_at", "next_alert_at"),
         Index("ix_tickets_next_deadline_at", "next_deadline_at"),
     )
