@@ -1,0 +1,133 @@
+"""Wake up for SLA alerts: one timer armed at the next alert over all tickets.
+
+The scheduler in the core says which alerts are due and when the next one falls;
+this object arms a single-shot timer for that moment (never a per-second scan),
+re-evaluates at once after a clock jump or sleep/resume (the wall clock moved
+more than the monotonic clock), and holds alerts back while snoozed, raising
+them when the snooze ends.
+
+Signals:
+    alerts_raised(list): SlaAlertEvent objects to notify about now.
+    summary_changed(object): a fresh SlaSummary for the tray and the banner.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from aiva_desk.gui.tasks import BackgroundTask
+from aiva_desk.sla.scheduler import SlaAlertEvent, due_alerts, next_wake
+from aiva_desk.sla.summary import SlaSummary, sla_summary
+from aiva_desk.store.database import Database
+
+log = logging.getLogger(__name__)
+
+MAX_SLEEP_MS = 60_000  # re-check at least every minute (deadlines edited elsewhere)
+HEARTBEAT_MS = 15_000
+CLOCK_JUMP = dt.timedelta(seconds=30)
+
+
+class SlaAlertCenter(QObject):
+    alerts_raised = Signal(list)
+    summary_changed = Signal(object)
+
+    def __init__(
+        self, db: Database, parent: QObject | None = None, *, clock: Callable[[], dt.datetime]
+    ) -> None:
+        super().__init__(parent)
+        self._db = db
+        self._clock = clock
+        self._snoozed_until: dt.datetime | None = None
+        self._held: list[SlaAlertEvent] = []
+        self._busy = False
+        self.summary: SlaSummary | None = None
+        self._wake = QTimer(self)
+        self._wake.setSingleShot(True)
+        self._wake.timeout.connect(self.evaluate)
+        self._snooze_end = QTimer(self)
+        self._snooze_end.setSingleShot(True)
+        self._snooze_end.timeout.connect(self._on_snooze_ended)
+        self._heartbeat = QTimer(self)
+        self._heartbeat.setInterval(HEARTBEAT_MS)
+        self._heartbeat.timeout.connect(self._on_heartbeat)
+        self._last_wall = self._clock()
+        self._last_mono = time.monotonic()
+
+    def start(self) -> None:
+        self._heartbeat.start()
+        self.evaluate()
+
+    def stop(self) -> None:
+        for timer in (self._wake, self._snooze_end, self._heartbeat):
+            timer.stop()
+
+    # -- snooze --------------------------------------------------------------------
+
+    @property
+    def snoozed_until(self) -> dt.datetime | None:
+        return self._snoozed_until
+
+    def snooze(self, minutes: int) -> None:
+        """Hold notifications for ``minutes``; they are raised when the snooze ends."""
+        self._snoozed_until = self._clock() + dt.timedelta(minutes=minutes)
+        self._snooze_end.start(minutes * 60_000)
+
+    def _on_snooze_ended(self) -> None:
+        self._snoozed_until = None
+        held, self._held = self._held, []
+        if held:
+            self.alerts_raised.emit(held)
+
+    # -- evaluation ----------------------------------------------------------------
+
+    def _on_heartbeat(self) -> None:
+        """Notice sleep/resume or a clock change: wall time moved unlike monotonic time."""
+        wall, mono = self._clock(), time.monotonic()
+        drift = (wall - self._last_wall) - dt.timedelta(seconds=mono - self._last_mono)
+        self._last_wall, self._last_mono = wall, mono
+        if abs(drift) > CLOCK_JUMP:
+            log.info("Clock jumped by %s; re-evaluating SLA alerts", drift)
+            self.evaluate()
+
+    def evaluate(self) -> None:
+        """Raise what is due now and re-arm the timer (the work runs off the GUI thread)."""
+        if self._busy:
+            return
+        self._busy = True
+        now = self._clock()
+
+        def work() -> tuple[list[SlaAlertEvent], dt.datetime | None, SlaSummary]:
+            with self._db.engine.execution_options(sqlite_begin="IMMEDIATE").begin() as conn:
+                events = due_alerts(conn, now)
+                return events, next_wake(conn), sla_summary(conn, now)
+
+        BackgroundTask(work, parent=None, label="sla-alerts").success(self._on_evaluated).failure(
+            self._on_failed
+        ).run_in_background()
+
+    def _on_failed(self, exc: Exception) -> None:
+        self._busy = False
+        log.warning("SLA evaluation failed: %s", exc)
+        self._wake.start(MAX_SLEEP_MS)
+
+    def _on_evaluated(
+        self, result: tuple[list[SlaAlertEvent], dt.datetime | None, SlaSummary]
+    ) -> None:
+        self._busy = False
+        events, wake_at, summary = result
+        self.summary = summary
+        self.summary_changed.emit(summary)
+        if events:
+            if self._snoozed_until is not None and self._clock() < self._snoozed_until:
+                self._held.extend(events)
+            else:
+                self.alerts_raised.emit(events)
+        delay = MAX_SLEEP_MS
+        if wake_at is not None:
+            delay = int(max(0.0, (wake_at - self._clock()).total_seconds()) * 1000)
+        self._wake.start(min(MAX_SLEEP_MS, max(delay, 50)))
