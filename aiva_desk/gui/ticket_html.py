@@ -21,7 +21,7 @@ from aiva_desk.gui.formatting import (
     local_time,
     priority_text,
 )
-from aiva_desk.store.models import AuditEntry, Ticket
+from aiva_desk.store.models import AuditEntry, Communication, Ticket, TroubleshootingEntry
 
 HISTORY_VALUE_LIMIT = 160
 
@@ -34,6 +34,16 @@ td.label {{ color: #4b5563; padding-right: 12px; white-space: nowrap; }}
 .muted {{ color: {MUTED_COLOR}; }}
 .entry {{ color: #374151; font-weight: 600; }}
 """
+
+
+def document_style(text_color: str, muted_color: str) -> str:
+    """A style sheet for the editor's read-only lists in the current palette's colours."""
+    return (
+        f"p {{ margin-top: 0px; margin-bottom: 4px; }}"
+        f" td.label {{ color: {muted_color}; padding-right: 12px; white-space: nowrap; }}"
+        f" .muted {{ color: {muted_color}; }}"
+        f" p.entry {{ color: {text_color}; font-weight: 600; margin-top: 12px; }}"
+    )
 
 
 def esc(text: object) -> str:
@@ -167,11 +177,12 @@ def _entry_heading(at: dt.datetime, title: str) -> str:
     return f'<p class="entry">{esc(local_time(at))} – {esc(title)}</p>'
 
 
-def _troubleshooting_section(ticket: Ticket) -> str:
-    body = "<h2>Troubleshooting Log</h2>"
-    if not ticket.troubleshooting:
-        return body + text_block("", "No troubleshooting entries yet.")
-    for entry in ticket.troubleshooting:
+def troubleshooting_html(entries: Sequence[TroubleshootingEntry]) -> str:
+    """The troubleshooting log's entries (no heading), oldest first."""
+    if not entries:
+        return text_block("", "No troubleshooting entries yet.")
+    body = ""
+    for entry in entries:
         body += _entry_heading(entry.at, entry.title or "Investigation")
         body += _fields(
             [
@@ -181,6 +192,10 @@ def _troubleshooting_section(ticket: Ticket) -> str:
             ]
         )
     return body
+
+
+def _troubleshooting_section(ticket: Ticket) -> str:
+    return "<h2>Troubleshooting Log</h2>" + troubleshooting_html(ticket.troubleshooting)
 
 
 def _resolution_section(ticket: Ticket) -> str:
@@ -198,11 +213,12 @@ def _resolution_section(ticket: Ticket) -> str:
     return body
 
 
-def _communication_section(ticket: Ticket) -> str:
-    body = "<h2>Customer Communication Log</h2>"
-    if not ticket.communications:
-        return body + text_block("", "No messages logged yet.")
-    for message in ticket.communications:
+def communications_html(messages: Sequence[Communication]) -> str:
+    """The customer communication log's messages (no heading), oldest first."""
+    if not messages:
+        return text_block("", "No messages logged yet.")
+    body = ""
+    for message in messages:
         arrow = "to customer" if message.direction is Direction.OUTBOUND else "from customer"
         kind = message.kind or ("Message " + arrow)
         body += _entry_heading(message.at, f"{kind} ({arrow})")
@@ -212,15 +228,24 @@ def _communication_section(ticket: Ticket) -> str:
     return body
 
 
-def _notes_section(ticket: Ticket) -> str:
-    body = "<h2>Internal Notes</h2>"
+def _communication_section(ticket: Ticket) -> str:
+    return "<h2>Customer Communication Log</h2>" + communications_html(ticket.communications)
+
+
+def notes_html(ticket: Ticket) -> str:
+    """Internal notes and escalations (no heading), oldest first."""
     items = [(note.at, "Note", note.body) for note in ticket.notes]
     items += [(e.at, f"Escalated to {e.level.label}", e.reason) for e in ticket.escalations]
     if not items:
-        return body + text_block("", "No internal notes.")
+        return text_block("", "No internal notes.")
+    body = ""
     for at, title, text in sorted(items, key=lambda item: item[0]):
         body += _entry_heading(at, title) + text_block(text)
     return body
+
+
+def _notes_section(ticket: Ticket) -> str:
+    return "<h2>Internal Notes</h2>" + notes_html(ticket)
 
 
 def _attachments_section(ticket: Ticket) -> str:
@@ -279,17 +304,21 @@ def describe_history(entry: AuditEntry) -> str:
     return f"{esc(entry.action)}: {_history_value(entry.new_value)}"
 
 
-def _history_section(history: Sequence[AuditEntry]) -> str:
-    body = "<h2>History</h2>"
+def history_html(history: Sequence[AuditEntry]) -> str:
+    """The audit trail as a table (no heading): when, who, what (old → new)."""
     if not history:
-        return body + text_block("", "No history recorded.")
+        return text_block("", "No history recorded.")
     rows = "".join(
         f'<tr><td class="label" valign="top">{esc(local_time(entry.at))}</td>'
         f'<td class="label" valign="top">{esc(entry.actor)}</td>'
         f"<td>{describe_history(entry)}</td></tr>"
         for entry in history
     )
-    return f'{body}<table cellspacing="0" cellpadding="2">{rows}</table>'
+    return f'<table cellspacing="0" cellpadding="2">{rows}</table>'
+
+
+def _history_section(history: Sequence[AuditEntry]) -> str:
+    return "<h2>History</h2>" + history_html(history)
 
 
 def render_ticket(
