@@ -88,9 +88,10 @@ class ConflictDialog(QDialog):
         heading = QLabel(label, self)
         heading.setProperty("role", "fieldName")
         heading.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
-        grid.addWidget(heading, row, 0)
+        top = Qt.AlignmentFlag.AlignTop
+        grid.addWidget(heading, row, 0, top)
         for column, side, value in ((1, THEIRS, conflict.theirs), (2, MINE, conflict.mine)):
-            grid.addWidget(self._value_widget(name, side, describe(name, value)), row, column)
+            grid.addWidget(self._value_widget(name, side, describe(name, value)), row, column, top)
         box = QWidget(self)
         box.setObjectName(f"{name}Choice")
         layout = QVBoxLayout(box)
@@ -107,7 +108,7 @@ class ConflictDialog(QDialog):
             self._radios[(name, side)] = radio
         layout.addStretch(1)
         self._groups[name] = group
-        grid.addWidget(box, row, 3)
+        grid.addWidget(box, row, 3, Qt.AlignmentFlag.AlignTop)
 
     def _value_widget(self, name: str, side: str, text: str) -> QWidget:
         object_name = f"{name}{side.capitalize()}Value"
