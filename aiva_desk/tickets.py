@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from aiva_desk.attachments import AttachmentStore
+from aiva_desk.checklists import standard_workflow
 from aiva_desk.domain import (
     Consistency,
     CustomerRole,
@@ -27,6 +28,8 @@ from aiva_desk.domain import (
     Priority,
     Satisfaction,
     SolutionClass,
+    StaffRole,
+    TicketStatus,
 )
 from aiva_desk.errors import (
     AivaError,
@@ -91,8 +94,14 @@ EDITABLE_FIELDS: dict[str, Any] = {
     "added_to_kb": bool,
     "time_spent_minutes": int,
 }
-NULLABLE_FIELDS = {"category_id", "priority", "sla_due_at", "assignee_id", "can_reproduce",
-                   "solution_class"}  # fmt: skip
+NULLABLE_FIELDS = {
+    "category_id",
+    "priority",
+    "sla_due_at",
+    "assignee_id",
+    "can_reproduce",
+    "solution_class",
+}
 
 
 @dataclass
@@ -184,7 +193,7 @@ class TicketService:
         self.db = db
         self.actor = actor
         self.attachments = attachments
-        self.workflow = workflow or Workflow()
+        self.workflow = workflow or standard_workflow()
 
     # -- reading -------------------------------------------------------------------
 
@@ -440,8 +449,12 @@ class TicketService:
         recipients: Sequence[str] = (),
         message_id: str | None = None,
         at: dt.datetime | None = None,
+        draft: bool = False,
     ) -> int:
-        """Log a message; the first outbound one sets the ticket's first-response time."""
+        """Log a message; the first outbound one sent sets the ticket's first-response time.
+
+        A ``draft`` is kept in the log for the agent to copy or send; it counts for nothing.
+        """
         message = Communication(
             direction=Direction(direction),
             kind=kind,
@@ -451,12 +464,52 @@ class TicketService:
             recipients=", ".join(recipients),
             message_id=message_id,
             at=at or self.db.clock(),
+            draft=draft,
         )
 
         def change(_session: Session, ticket: Ticket) -> None:
             ticket.communications.append(message)
-            if message.direction is Direction.OUTBOUND and ticket.first_response_at is None:
+            sent = message.direction is Direction.OUTBOUND and not message.draft
+            if sent and ticket.first_response_at is None:
                 ticket.first_response_at = message.at
+
+        return self._write(ticket_id, None, change)
+
+    def record_customer_confirmation(self, ticket_id: int, how: str = "") -> int:
+        """The customer confirmed the fix works (SOP step 6), from their reply or a call."""
+
+        def change(_session: Session, ticket: Ticket) -> None:
+            ticket.customer_confirmed_at = self.db.clock()
+            ticket.customer_confirmed_by = (how.strip() or f"recorded by {self.actor}")[:200]
+
+        return self._write(ticket_id, None, change)
+
+    def close_with_override(self, ticket_id: int, reason: str, *, staff_id: int | None) -> int:
+        """Senior support closes a ticket the gates refuse; who and why go on the record."""
+        problems: dict[str, str] = {}
+        require(problems, "reason", reason, "The reason for closing anyway")
+        raise_if_problems(problems)
+
+        def change(session: Session, ticket: Ticket) -> None:
+            staff = session.get(Staff, staff_id) if staff_id is not None else None
+            if staff is None or staff.role is not StaffRole.SENIOR_SUPPORT:
+                raise TransitionRefused(
+                    "Close anyway", ["Only senior support may close a ticket past its gates."]
+                )
+            if ticket.status is TicketStatus.CLOSED:
+                raise TransitionRefused("Close anyway", ["The ticket is already closed."])
+            self.workflow.override(ticket, Action.CLOSE, self.db.clock())
+            ticket.close_override_reason = f"{staff.name}: {reason.strip()}"
+            session.add(
+                AuditEntry(
+                    ticket=ticket,
+                    at=self.db.clock(),
+                    actor=self.actor,
+                    action="closed with override",
+                    field="status",
+                    new_value=ticket.close_override_reason,
+                )
+            )
 
         return self._write(ticket_id, None, change)
 

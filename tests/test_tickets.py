@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from close_gates import satisfy_close_gates
 from sqlalchemy import delete
 
 from aiva_desk.domain import Direction, EscalationLevel, Priority, TicketStatus
@@ -112,7 +113,7 @@ def _walk_to(service, ticket_id, *actions):
         service.perform(ticket_id, action)
 
 
-def test_the_sop_workflow_end_to_end(service):
+def test_the_sop_workflow_end_to_end(context, service):
     ref = _new(service)
     tid = ref.id
     _walk_to(service, tid, Action.ACKNOWLEDGE)
@@ -127,7 +128,12 @@ def test_the_sop_workflow_end_to_end(service):
         service.perform(tid, Action.SEND_SOLUTION)
     version = service.get(tid).version
     service.update(tid, version, {"solution": "Added credits", "root_cause": "Credits at $0"})
-    _walk_to(service, tid, Action.SEND_SOLUTION, Action.CLOSE)
+    _walk_to(service, tid, Action.SEND_SOLUTION)
+    with pytest.raises(TransitionRefused) as gates:
+        service.perform(tid, Action.CLOSE)
+    assert len(gates.value.reasons) == 3  # checklist, verification, confirmation
+    satisfy_close_gates(context, tid)
+    _walk_to(service, tid, Action.CLOSE)
     closed = service.get(tid)
     assert closed.status is TicketStatus.CLOSED
     assert closed.sla_met is True and closed.closed_at is not None

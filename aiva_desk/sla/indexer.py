@@ -145,7 +145,11 @@ def _evaluate_chunk(
     updates: dict[int, list[dt.datetime]] = defaultdict(list)
     for ticket_id, at in conn.execute(
         select(Communication.ticket_id, Communication.at)
-        .where(Communication.ticket_id.in_(ids), Communication.direction == Direction.OUTBOUND)
+        .where(
+            Communication.ticket_id.in_(ids),
+            Communication.direction == Direction.OUTBOUND,
+            Communication.draft.is_(False),
+        )
         .order_by(Communication.at)
     ):
         updates[ticket_id].append(at)

@@ -281,6 +281,13 @@ class Ticket(Base):
     next_alert_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     sla_paused: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
+    # Close gates (aiva_desk.checklists): the customer's confirmation, and an override's reason
+    customer_confirmed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    customer_confirmed_by: Mapped[str | None] = mapped_column(String(200))
+    close_override_reason: Mapped[str | None] = mapped_column(Text)
+    # "When to Escalate" conditions the agent ticked (comma-separated keys, see escalation)
+    escalation_flags: Mapped[str] = mapped_column(Text, default="", server_default="")
+
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
     category: Mapped[Category | None] = relationship()
@@ -347,6 +354,7 @@ class Communication(_TicketChild, Base):
     recipients: Mapped[str] = mapped_column(Text, default="")
     message_id: Mapped[str | None] = mapped_column(String(300))
     author_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    draft: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     ticket: Mapped[Ticket] = relationship(back_populates="communications")
 
@@ -371,6 +379,12 @@ class Escalation(_TicketChild, Base):
     level: Mapped[EscalationLevel] = mapped_column(IntEnumType(EscalationLevel))
     reason: Mapped[str] = mapped_column(Text)
     by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    by_name: Mapped[str | None] = mapped_column(String(200))
+    form_json: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")
+    acknowledged_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    acknowledged_by: Mapped[str | None] = mapped_column(String(200))
+    ended_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)  # de-escalated
+    ended_by: Mapped[str | None] = mapped_column(String(200))
 
     ticket: Mapped[Ticket] = relationship(back_populates="escalations")
 
@@ -455,6 +469,64 @@ class SlaAlert(Base):
     fired_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
 
+category_checklists = Table(
+    "category_checklists",
+    Base.metadata,
+    Column("category_id", ForeignKey("categories.id", ondelete="CASCADE"), primary_key=True),
+    Column(
+        "template_id", ForeignKey("checklist_templates.id", ondelete="CASCADE"), primary_key=True
+    ),
+)
+
+
+class ChecklistTemplate(Base):
+    """A checklist from the SOP (or added by a lead): information, questions, gates, reviews."""
+
+    __tablename__ = "checklist_templates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[str] = mapped_column(String(20))  # information/questions/pre_resolution/...
+    sort_order: Mapped[int] = mapped_column(default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    items: Mapped[list[ChecklistTemplateItem]] = relationship(
+        order_by="ChecklistTemplateItem.sort_order", cascade="all, delete-orphan"
+    )
+    categories: Mapped[list[Category]] = relationship(secondary=category_checklists)
+
+
+class ChecklistTemplateItem(Base):
+    __tablename__ = "checklist_template_items"
+    __table_args__ = (Index("ix_checklist_template_items_template_id", "template_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    template_id: Mapped[int] = mapped_column(
+        ForeignKey("checklist_templates.id", ondelete="CASCADE")
+    )
+    text: Mapped[str] = mapped_column(String(300))
+    field: Mapped[str | None] = mapped_column(String(60))  # the ticket field that checks it
+    sort_order: Mapped[int] = mapped_column(default=0)
+
+
+class TicketChecklistItem(Base):
+    """One checklist item's state on one ticket: checked by whom and when, and the answer."""
+
+    __tablename__ = "ticket_checklist_items"
+    __table_args__ = (UniqueConstraint("ticket_id", "item_id", name="uq_ticket_checklist_item"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"))
+    item_id: Mapped[int] = mapped_column(
+        ForeignKey("checklist_template_items.id", ondelete="CASCADE")
+    )
+    checked: Mapped[bool] = mapped_column(Boolean, default=False)
+    checked_by: Mapped[str | None] = mapped_column(String(200))
+    checked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    answer: Mapped[str] = mapped_column(Text, default="")
+
+
 class SavedView(Base):
     """A queue filter an agent saved under a name of their own."""
 
@@ -494,6 +566,8 @@ __all__ = [
     "Base",
     "Calendar",
     "Category",
+    "ChecklistTemplate",
+    "ChecklistTemplateItem",
     "Communication",
     "Counter",
     "Customer",
@@ -507,6 +581,7 @@ __all__ = [
     "Staff",
     "Tag",
     "Ticket",
+    "TicketChecklistItem",
     "TroubleshootingEntry",
     "utcnow",
 ]

@@ -1,0 +1,23 @@
+"""Test helper: do what the SOP's close gates ask, the way an agent would."""
+
+from aiva_desk.checklists import PRE_RESOLUTION, set_item, ticket_checklists
+
+
+def satisfy_close_gates(context, ticket_id: int) -> None:
+    service = context.tickets
+    ticket = service.get(ticket_id)
+    service.update(
+        ticket_id,
+        ticket.version,
+        {
+            "root_cause": ticket.root_cause or "API credits balance was $0.00",
+            "solution": ticket.solution or "Added $100 credits to tenant account",
+            "verification": "Agent now responding normally in test",
+            "prevention": "Low-balance alert enabled for the tenant",
+        },
+    )
+    service.record_customer_confirmation(ticket_id, "Customer replied: works now")
+    for state in ticket_checklists(context.db, ticket_id):
+        if state.kind == PRE_RESOLUTION:
+            for item in state.open_items:
+                set_item(context.db, ticket_id, item.item_id, actor="tester", checked=True)
