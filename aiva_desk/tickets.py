@@ -361,16 +361,22 @@ class TicketService:
             ) from exc
 
     def update(self, ticket_id: int, expected_version: int, changes: dict[str, Any]) -> int:
-        """Save edited fields if nobody saved the ticket since ``expected_version``."""
+        """Save edited fields (and ``"tags"``, a list of names) in one transaction, if
+        nobody saved the ticket since ``expected_version``."""
+        changes = dict(changes)
+        tags = changes.pop("tags", None)
         values = {name: coerce_field(name, value) for name, value in changes.items()}
         problems: dict[str, str] = {}
         if "subject" in values:
             require(problems, "subject", values["subject"], "A subject")
         raise_if_problems(problems)
 
-        def change(_session: Session, ticket: Ticket) -> None:
-            for name, value in values.items():
-                setattr(ticket, name, value)
+        def change(session: Session, ticket: Ticket) -> None:
+            with session.no_autoflush:  # one flush, one version step
+                if tags is not None:
+                    ticket.tags = [self.tag(session, name) for name in clean_tags(tags)]
+                for name, value in values.items():
+                    setattr(ticket, name, value)
 
         return self._write(ticket_id, expected_version, change)
 

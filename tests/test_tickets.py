@@ -256,3 +256,11 @@ def test_portable_like_search_finds_the_same_tickets(context, service):
     assert service.search("shopify") == [first.id]
     assert service.search("rotated token") == [second.id]
     assert service.search("   ") == []
+
+
+def test_fields_and_tags_save_in_one_transaction(service):
+    ref = _new(service)
+    version = service.update(ref.id, ref.version, {"browser": "Edge", "tags": ["VIP", "login"]})
+    assert version == ref.version + 1
+    ticket = service.get(ref.id)
+    assert ticket.browser == "Edge" and [t.name for t in ticket.tags] == ["login", "vip"]

@@ -86,10 +86,8 @@ class EditorSaver(QObject):
 
         def work() -> int:
             current = version
-            if fields:
-                current = service.update(ticket_id, current, fields)
-            if tags is not None:
-                current = service.set_tags(ticket_id, tags, expected_version=current)
+            if fields or tags is not None:  # one transaction: fields and tags together
+                current = service.update(ticket_id, current, changes)
             if entry:
                 current = service.add_troubleshooting(ticket_id, **entry)
             if note:
