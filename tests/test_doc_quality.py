@@ -1,0 +1,44 @@
+"""Documentation hints follow the SOP's bad and good examples."""
+
+import pytest
+
+from aiva_desk.doc_quality import documentation_hints
+
+
+@pytest.mark.parametrize(
+    ("bad", "good"),
+    [
+        ("Restarted the service", "Restarted API service using: pm2 restart api"),
+        ("Fixed configuration", "Changed max_tokens from 4096 to 1024 in agent settings"),
+        (
+            "User had wrong settings",
+            "Knowledge Base Search was disabled. Enabled in Agent > Settings > Tools",
+        ),
+    ],
+)
+def test_the_sops_bad_examples_get_its_good_ones(bad, good):
+    assert [hint.good_example for hint in documentation_hints(bad)] == [good]
+    assert documentation_hints(good) == []
+
+
+@pytest.mark.parametrize(
+    "specific",
+    [
+        "Agent was not responding, status showed 'Active'",
+        "API credits balance was $0.00",
+        "Added $100 credits to tenant account",
+        "Before: agent silent in Test Chat. After: agent now responding normally",
+    ],
+)
+def test_the_sops_context_examples_pass(specific):
+    assert documentation_hints(specific) == []
+
+
+@pytest.mark.parametrize("vague", ["Checked stuff", "Looked into it", "Fixed it"])
+def test_vague_entries_get_the_general_hint(vague):
+    [hint] = documentation_hints(vague)
+    assert hint.good_example is None and "Be specific" in hint.text
+
+
+def test_empty_entries_get_no_hint():
+    assert documentation_hints("   ") == []
