@@ -261,3 +261,40 @@ def standard_workflow() -> Workflow:
     for gate in CLOSE_GATES:
         workflow.add_guard(Action.CLOSE, gate)
     return workflow
+
+
+# -- request for information -----------------------------------------------------------
+
+MAX_QUESTIONS = 3
+
+
+def unanswered_questions(states: list[ChecklistState], limit: int = MAX_QUESTIONS) -> list[str]:
+    """The open questions to ask first: the issue-type set, then the information checklist."""
+    ordered = [s for s in states if s.kind == "questions"] + [
+        s for s in states if s.kind == "information"
+    ]
+    questions = [
+        item.text for state in ordered for item in state.open_items if item.text.endswith("?")
+    ]
+    return list(dict.fromkeys(questions))[:limit]
+
+
+def request_information_draft(db: Database, ticket_id: int) -> tuple[str, str]:
+    """(subject, body) of the SOP's Request for Information message for this ticket."""
+    from aiva_desk.templating import render
+
+    with db.read_session() as session:
+        ticket = session.get(Ticket, ticket_id)
+        if ticket is None:
+            raise NotFoundError(f"Ticket id {ticket_id} does not exist.")
+        questions = unanswered_questions(states_for(session, ticket))
+        customer = session.get(Customer, ticket.customer_id)
+        text = render(
+            "messages/request_information.txt.j2",
+            subject=ticket.subject,
+            number=ticket.number,
+            customer_name=customer.name if customer else "there",
+            questions=questions or ["Could you describe what you see in a little more detail?"],
+        )
+    subject, _, body = text.partition("\n")
+    return subject.removeprefix("Subject: ").strip(), body.lstrip("\n")

@@ -343,7 +343,7 @@ class TicketService:
             )
         return ticket
 
-    def _write(self, ticket_id: int, expected_version: int | None, change: Any) -> int:
+    def write_ticket(self, ticket_id: int, expected_version: int | None, change: Any) -> int:
         """Run ``change(session, ticket)`` in one transaction; return the new version."""
         try:
             with self.db.session(self.actor) as session:
@@ -378,11 +378,11 @@ class TicketService:
                 for name, value in values.items():
                     setattr(ticket, name, value)
 
-        return self._write(ticket_id, expected_version, change)
+        return self.write_ticket(ticket_id, expected_version, change)
 
     def perform(self, ticket_id: int, action: Action, expected_version: int | None = None) -> int:
         """Take one workflow step, or raise :class:`TransitionRefused` saying why not."""
-        return self._write(
+        return self.write_ticket(
             ticket_id,
             expected_version,
             lambda _s, ticket: self.workflow.apply(ticket, Action(action), self.db.clock()),
@@ -411,7 +411,7 @@ class TicketService:
             )
             self.workflow.apply(ticket, Action.TRIAGE, self.db.clock())
 
-        return self._write(ticket_id, expected_version, change)
+        return self.write_ticket(ticket_id, expected_version, change)
 
     def escalate(self, ticket_id: int, level: EscalationLevel, reason: str) -> int:
         def change(session: Session, ticket: Ticket) -> None:
@@ -419,10 +419,10 @@ class TicketService:
                 raise TransitionRefused("Escalate", [refusal])
             ticket.escalation_level = EscalationLevel(level)
             ticket.escalations.append(
-                Escalation(level=EscalationLevel(level), reason=reason.strip())
+                Escalation(level=EscalationLevel(level), reason=reason.strip(), by_name=self.actor)
             )
 
-        return self._write(ticket_id, None, change)
+        return self.write_ticket(ticket_id, None, change)
 
     def add_troubleshooting(
         self, ticket_id: int, *, checked: str, found: str, action: str, title: str = ""
@@ -434,14 +434,14 @@ class TicketService:
         entry = TroubleshootingEntry(
             title=title.strip(), checked=checked.strip(), found=found.strip(), action=action.strip()
         )
-        return self._write(ticket_id, None, lambda _s, t: t.troubleshooting.append(entry))
+        return self.write_ticket(ticket_id, None, lambda _s, t: t.troubleshooting.append(entry))
 
     def add_note(self, ticket_id: int, body: str) -> int:
         problems: dict[str, str] = {}
         require(problems, "body", body, "The note")
         raise_if_problems(problems)
         note = InternalNote(body=body.strip())
-        return self._write(ticket_id, None, lambda _s, t: t.notes.append(note))
+        return self.write_ticket(ticket_id, None, lambda _s, t: t.notes.append(note))
 
     def add_communication(
         self,
@@ -479,7 +479,7 @@ class TicketService:
             if sent and ticket.first_response_at is None:
                 ticket.first_response_at = message.at
 
-        return self._write(ticket_id, None, change)
+        return self.write_ticket(ticket_id, None, change)
 
     def record_customer_confirmation(self, ticket_id: int, how: str = "") -> int:
         """The customer confirmed the fix works (SOP step 6), from their reply or a call."""
@@ -488,7 +488,7 @@ class TicketService:
             ticket.customer_confirmed_at = self.db.clock()
             ticket.customer_confirmed_by = (how.strip() or f"recorded by {self.actor}")[:200]
 
-        return self._write(ticket_id, None, change)
+        return self.write_ticket(ticket_id, None, change)
 
     def close_with_override(self, ticket_id: int, reason: str, *, staff_id: int | None) -> int:
         """Senior support closes a ticket the gates refuse; who and why go on the record."""
@@ -517,7 +517,7 @@ class TicketService:
                 )
             )
 
-        return self._write(ticket_id, None, change)
+        return self.write_ticket(ticket_id, None, change)
 
     def set_tags(
         self, ticket_id: int, names: Iterable[str], expected_version: int | None = None
@@ -525,7 +525,7 @@ class TicketService:
         def change(session: Session, ticket: Ticket) -> None:
             ticket.tags = [self.tag(session, name) for name in clean_tags(names)]
 
-        return self._write(ticket_id, expected_version, change)
+        return self.write_ticket(ticket_id, expected_version, change)
 
     def attach(self, ticket_id: int, source: Path) -> int:
         """Copy a file into the attachment store and link it to the ticket."""
@@ -538,7 +538,7 @@ class TicketService:
             size=stored.size,
             mime_type=stored.mime_type,
         )
-        return self._write(ticket_id, None, lambda _s, t: t.attachments.append(attachment))
+        return self.write_ticket(ticket_id, None, lambda _s, t: t.attachments.append(attachment))
 
 
 def clean_tags(names: Iterable[str]) -> list[str]:
