@@ -1,78 +1,34 @@
-"""The main window: the queue model, sorting, the ticket pane and its workflow buttons."""
+"""The main window: the queue model, creating tickets, sorting, remembered layout."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
-from PySide6.QtCore import QModelIndex, QPoint, QSettings, Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtTest import QAbstractItemModelTester
-from PySide6.QtWidgets import QHeaderView, QTableView
+from PySide6.QtWidgets import QTableView
+from queue_gui_helpers import (
+    click_header,
+    click_row,
+    make_tickets,
+    numbers,
+    open_window,
+    settle,
+)
 
-from aiva_desk.app_context import AppContext
-from aiva_desk.domain import TicketStatus
-from aiva_desk.gui import tasks
-from aiva_desk.gui.errors import NO_ERROR_DIALOGS_ENV, ShownError, capture_errors
+from aiva_desk.errors import NotFoundError
 from aiva_desk.gui.main_window import MainWindow
-from aiva_desk.gui.queue_model import CATEGORY, NUMBER, SUBJECT, TicketTableModel
+from aiva_desk.gui.queue_model import (
+    CATEGORY,
+    COLUMNS,
+    CUSTOMER,
+    NUMBER,
+    SLA,
+    STATUS,
+    SUBJECT,
+    TicketTableModel,
+)
 from aiva_desk.queue import QueueFilter
-from aiva_desk.tickets import NewTicket, TicketRef
-from aiva_desk.workflow import Action
 
-
-@pytest.fixture(autouse=True)
-def shown_errors(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[ShownError]]:
-    monkeypatch.setenv(NO_ERROR_DIALOGS_ENV, "1")
-    with capture_errors() as shown:
-        yield shown
-    assert tasks.wait_for_idle()
-
-
-def make_tickets(context: AppContext, count: int) -> list[TicketRef]:
-    categories = context.tickets.categories()
-    return [
-        context.tickets.create(
-            NewTicket(
-                subject=f"Problem {i} <b>bold?</b>",
-                customer_name=f"Customer {i}",
-                customer_email=f"customer{i}@example.com",
-                category_id=categories[i % len(categories)].id,
-                description=f"Description {i}",
-                organization="Acme" if i % 2 else "",
-            )
-        )
-        for i in range(count)
-    ]
-
-
-@pytest.fixture
-def settings(tmp_path: Path) -> QSettings:
-    return QSettings(str(tmp_path / "gui.ini"), QSettings.Format.IniFormat)
-
-
-@pytest.fixture
-def window(qtbot, context, settings) -> MainWindow:
-    win = MainWindow(context, settings)
-    qtbot.addWidget(win)
-    win.resize(1300, 800)
-    win.show()
-    qtbot.waitExposed(win)
-    return win
-
-
-def click_row(qtbot, view: QTableView, row: int) -> None:
-    rect = view.visualRect(view.model().index(row, SUBJECT))
-    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-
-
-def click_header(qtbot, header: QHeaderView, section: int) -> None:
-    pos = QPoint(header.sectionViewportPosition(section) + 8, header.height() // 2)
-    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=pos)
-
-
-def numbers(model: TicketTableModel) -> list[str]:
-    return [model.index(row, NUMBER).data() for row in range(model.rowCount())]
+pytest_plugins = ("queue_gui_fixtures",)  # the window, settings and error fixtures
 
 
 def test_model_passes_the_model_tester(qtmodeltester, context) -> None:
@@ -85,25 +41,27 @@ def test_model_passes_the_model_tester(qtmodeltester, context) -> None:
     assert not model.canFetchMore(QModelIndex())
 
     by_number = TicketTableModel(context.db, window_size=3)
-    by_number.sort(NUMBER, Qt.SortOrder.AscendingOrder)
+    by_number.set_query(QueueFilter(), NUMBER, Qt.SortOrder.AscendingOrder, background=False)
     qtmodeltester.check(by_number)
     assert numbers(by_number) == [f"#{n}" for n in range(1001, 1008)]
 
 
-def test_model_resets_cleanly_under_the_tester(qtlog, context) -> None:
+def test_model_resets_cleanly_under_the_tester(qtlog, qtbot, context) -> None:
     # Qt's tester runs its checks (including fetchMore) on modelReset *before* it marks
     # the reset finished, so it would flag any lazily fetching model; with fetchMore
-    # left to us, every reset, sort, filter and window is still verified.
+    # left to us, every reset, sort, filter, window and tick is still verified.
     make_tickets(context, 7)
     model = TicketTableModel(context.db, window_size=3)
     tester = QAbstractItemModelTester(model, QAbstractItemModelTester.FailureReportingMode.Warning)
     tester.setUseFetchMore(False)
     model.reload()
     model.fetchMore(QModelIndex())
-    model.sort(NUMBER, Qt.SortOrder.DescendingOrder)
+    with qtbot.waitSignal(model.reloaded, timeout=5000):
+        model.sort(NUMBER, Qt.SortOrder.DescendingOrder)
     model.fetchMore(QModelIndex())
     model.set_filter(QueueFilter(text="Description 3"))
     model.set_filter(QueueFilter())
+    model.tick(0, 2)
     model.reload()
     failures = [r.message for r in qtlog.records if "FAIL" in r.message]
     assert failures == []
@@ -119,106 +77,48 @@ def test_queue_loads_in_windows(context) -> None:
     assert model.ensure_loaded(last) == 24 and model.rowCount() == 25
 
 
-def test_window_shows_created_tickets(window, context) -> None:
+def test_window_shows_created_tickets_with_their_columns(qtbot, window, context) -> None:
     refs = make_tickets(context, 3)
     window.action("refreshAction").trigger()
+    settle(qtbot, window)
     model = window.model
     assert sorted(numbers(model)) == [f"#{ref.number}" for ref in refs]
-    row = model.row_of(refs[0].id)
-    assert model.index(row, SUBJECT).data() == "Problem 0 <b>bold?</b>"
-    assert model.index(row, CATEGORY).data() == context.tickets.categories()[0].name
+    row = model.row_of(refs[1].id)
+    assert model.index(row, SUBJECT).data() == "Problem 1 <b>bold?</b>"
+    assert model.index(row, CATEGORY).data() == context.tickets.categories()[1].name
+    assert model.index(row, CUSTOMER).data() == "Customer 1 · Acme"
+    assert model.index(row, STATUS).data() == "New"
+    assert "h" in model.index(row, SLA).data()  # a countdown such as "3 h 59 min"
     assert "3 tickets" in window.findChild(object, "ticketCountLabel").text()
 
 
-def test_sorting_by_number_via_the_header(qtbot, window, context) -> None:
+def test_every_column_sorts_via_the_header(qtbot, window, context) -> None:
     make_tickets(context, 5)
-    window.model.reload()
+    window.refresh()
+    settle(qtbot, window)
     header = window.queue_view.horizontalHeader()
     click_header(qtbot, header, NUMBER)
+    settle(qtbot, window)
     first = numbers(window.model)
     click_header(qtbot, header, NUMBER)
+    settle(qtbot, window)
     second = numbers(window.model)
     expected = [f"#{n}" for n in range(1001, 1006)]
     assert sorted([first, second]) == [expected, expected[::-1]]
-    assert header.sortIndicatorSection() == NUMBER
+    for section in range(len(COLUMNS)):
+        click_header(qtbot, header, section)
+        settle(qtbot, window)
+        assert window.model.sort_column == section and window.model.rowCount() == 5
+    click_header(qtbot, header, CUSTOMER)
+    settle(qtbot, window)
+    customers = [window.model.index(r, CUSTOMER).data() for r in range(5)]
+    assert customers in (sorted(customers), sorted(customers, reverse=True))
 
 
-def test_unsortable_column_keeps_the_current_sort(qtbot, window, context) -> None:
-    make_tickets(context, 3)
-    window.model.reload()
-    header = window.queue_view.horizontalHeader()
-    click_header(qtbot, header, NUMBER)
-    before = numbers(window.model)
-    click_header(qtbot, header, CATEGORY)
-    assert numbers(window.model) == before
-    assert header.sortIndicatorSection() == NUMBER
-
-
-def test_selecting_a_row_shows_the_ticket(qtbot, window, context) -> None:
-    refs = make_tickets(context, 3)
-    window.model.reload()
-    row = window.model.row_of(refs[1].id)
-    with qtbot.waitSignal(window.ticket_view.ticket_loaded, timeout=5000):
-        click_row(qtbot, window.queue_view, row)
-    view = window.ticket_view
-    assert view.ticket.id == refs[1].id
-    text = view.findChild(object, "ticketDocument").toPlainText()
-    assert "Customer Information" in text and "Customer 1" in text
-    assert "Problem 1 <b>bold?</b>" in view.findChild(object, "headerLabel").text()
-    html = view.findChild(object, "ticketDocument").toHtml()
-    assert "<b>bold?</b>" not in html  # user text is escaped, never markup
-    for section in ("Troubleshooting Log", "Resolution", "Closure", "History"):
-        assert section in text
-    button = view.step_button(Action.ACKNOWLEDGE)
-    assert button is not None and "Acknowledge (< 30 minutes)" in button.toolTip()
-
-
-def test_workflow_button_moves_the_ticket(qtbot, window, context) -> None:
-    [ref] = make_tickets(context, 1)
-    window.model.reload()
-    with qtbot.waitSignal(window.ticket_view.ticket_loaded, timeout=5000):
-        click_row(qtbot, window.queue_view, 0)
-    view = window.ticket_view
-    with qtbot.waitSignal(view.ticket_changed, timeout=5000):
-        qtbot.mouseClick(view.step_button(Action.ACKNOWLEDGE), Qt.MouseButton.LeftButton)
-    assert context.tickets.get(ref.id).status is TicketStatus.ACKNOWLEDGED
-    qtbot.waitUntil(lambda: view.step_button(Action.TRIAGE) is not None, timeout=5000)
-    assert view.ticket.status is TicketStatus.ACKNOWLEDGED
-    assert "is now Acknowledged" in view.message
-    assert window.model.index(0, 5).data() == "Acknowledged"  # the queue was refreshed
-    assert window.selected_ticket_id() == ref.id
-
-    with qtbot.waitSignal(view.ticket_changed, timeout=5000):
-        qtbot.mouseClick(view.step_button(Action.TRIAGE), Qt.MouseButton.LeftButton)
-    assert context.tickets.get(ref.id).status is TicketStatus.TRIAGED
-
-
-def test_refused_step_is_explained_inline(qtbot, window, context, shown_errors) -> None:
-    [ref] = make_tickets(context, 1)
-    service = context.tickets
-    service.perform(ref.id, Action.ACKNOWLEDGE)
-    ticket = service.get(ref.id)
-    service.triage(ref.id, category_id=ticket.category_id, priority=ticket.priority)
-    service.perform(ref.id, Action.START_INVESTIGATION)
-    service.perform(ref.id, Action.START_RESOLUTION)  # now Resolving, with no solution written
-    window.model.reload()
-    with qtbot.waitSignal(window.ticket_view.ticket_loaded, timeout=5000):
-        click_row(qtbot, window.queue_view, 0)
-    view = window.ticket_view
-    button = view.step_button(Action.SEND_SOLUTION)
-    assert "Write the solution" in button.toolTip()
-    finished = []
-    view.ticket_changed.connect(finished.append)
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "not possible yet" in view.message, timeout=5000)
-    assert "Write the solution before sending it to the customer" in view.message
-    assert service.get(ref.id).status is TicketStatus.RESOLVING
-    assert button.isEnabled() and finished == [] and shown_errors == []
-
-
-def test_ctrl_n_creates_a_ticket_and_selects_it(qtbot, window, context) -> None:
+def test_ctrl_n_creates_a_ticket_found_in_the_queue(qtbot, window, context) -> None:
     make_tickets(context, 2)
-    window.model.reload()
+    window.refresh()
+    settle(qtbot, window)
     assert window.action("newTicketAction").shortcut().toString() == "Ctrl+N"
     window.activateWindow()
     qtbot.keyClick(window.queue_view, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
@@ -229,37 +129,71 @@ def test_ctrl_n_creates_a_ticket_and_selects_it(qtbot, window, context) -> None:
     qtbot.keyClicks(dialog.subject, "Knowledge base upload fails")
     dialog.category.setCurrentIndex(dialog.category.findText("Knowledge Base"))
     qtbot.keyClicks(dialog.description, "PDF upload spins forever.")
-    with qtbot.waitSignal(window.ticket_view.ticket_loaded, timeout=5000):
-        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
-    new_id = context.tickets.id_for_number(1003)
-    assert window.selected_ticket_id() == new_id
-    assert window.ticket_view.ticket.id == new_id
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    new_id = None
+
+    def selected() -> bool:
+        nonlocal new_id
+        try:
+            new_id = context.tickets.id_for_number(1003)
+        except NotFoundError:
+            return False
+        return window.selected_ticket_id() == new_id
+
+    qtbot.waitUntil(selected, timeout=5000)
+    row = window.model.row_of(new_id)
+    assert window.model.index(row, SUBJECT).data() == "Knowledge base upload fails"
     assert window.model.total == 3
+    qtbot.waitUntil(lambda: window.ticket_tabs.current_ticket_id() == new_id, timeout=5000)
 
 
-def test_search_filters_the_queue(qtbot, window, context) -> None:
-    make_tickets(context, 3)
-    window.model.reload()
-    qtbot.keyClicks(window.search_box, "Description 2")
-    qtbot.waitUntil(lambda: window.model.total == 1, timeout=3000)
-    assert numbers(window.model) == ["#1003"]
-    window.search_box.clear()
-    qtbot.waitUntil(lambda: window.model.total == 3, timeout=3000)
+def test_selecting_a_row_opens_it_and_enter_keeps_it_in_a_tab(qtbot, window, context) -> None:
+    refs = make_tickets(context, 3)
+    window.refresh()
+    settle(qtbot, window)
+    tabs = window.ticket_tabs
+    click_row(qtbot, window.queue_view, window.model.row_of(refs[1].id))
+    qtbot.waitUntil(lambda: tabs.current_ticket_id() == refs[1].id, timeout=5000)
+    assert tabs.count() == 1
+    window.queue_view.setFocus()
+    qtbot.keyClick(window.queue_view, Qt.Key.Key_Return)
+    click_row(qtbot, window.queue_view, window.model.row_of(refs[2].id))
+    qtbot.waitUntil(lambda: tabs.current_ticket_id() == refs[2].id, timeout=5000)
+    assert sorted(tabs.open_ticket_ids()) == sorted([refs[1].id, refs[2].id])
 
 
-def test_window_state_is_remembered(qtbot, context, settings) -> None:
-    first = MainWindow(context, settings)
-    qtbot.addWidget(first)
+def test_window_state_and_hidden_columns_are_remembered(qtbot, context, settings) -> None:
+    make_tickets(context, 2)
+    first = open_window(qtbot, context, settings)
     first.resize(701, 502)  # within the offscreen screen (800×600)
-    first.show()
-    qtbot.waitExposed(first)
-    first.splitter.setSizes([700, 400])
+    first.splitter.setSizes([300, 150])
     sizes = first.splitter.sizes()
+    first.side_splitter.setSizes([180, 500])
+    side = first.side_splitter.sizes()
+    header = first.queue_view.horizontalHeader()
+    menu = first._fill_columns_menu()
+    menu.findChild(object, "column_category_Action").trigger()
+    assert header.isSectionHidden(CATEGORY)
+    header.moveSection(header.visualIndex(SUBJECT), 0)
     first.close()
 
-    second = MainWindow(context, settings)
-    qtbot.addWidget(second)
-    second.show()
-    qtbot.waitExposed(second)
+    second = open_window(qtbot, context, settings, size=None)
+    header = second.queue_view.horizontalHeader()
     assert (second.width(), second.height()) == (701, 502)
-    assert second.splitter.sizes() == sizes
+    for restored, saved in ((second.splitter, sizes), (second.side_splitter, side)):
+        assert all(abs(a - b) <= 4 for a, b in zip(restored.sizes(), saved, strict=True))
+    assert header.isSectionHidden(CATEGORY) and not header.isSectionHidden(CUSTOMER)
+    assert header.logicalIndex(0) == SUBJECT
+    second._fill_columns_menu().findChild(object, "resetColumnsAction").trigger()
+    assert not header.isSectionHidden(CATEGORY) and header.logicalIndex(0) == NUMBER
+
+
+def test_every_control_has_a_name_for_assistive_tools(window: MainWindow) -> None:
+    for name in ("queueView", "viewList", "searchBox", "ticketTabs", "meCombo", "filterBar"):
+        widget = window.findChild(object, name)
+        assert widget is not None, name
+        assert widget.accessibleName(), name
+    for name in ("newTicketAction", "customersAction", "filterAction", "saveViewAction"):
+        assert window.action(name).text()
+    view = window.findChild(QTableView, "queueView")
+    assert view.selectionMode() == QTableView.SelectionMode.ExtendedSelection

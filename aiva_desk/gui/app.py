@@ -22,6 +22,7 @@ from aiva_desk.errors import AivaError
 from aiva_desk.gui import tasks
 from aiva_desk.gui.errors import install_exception_hook, show_error
 from aiva_desk.gui.icons import app_icon
+from aiva_desk.gui.theme import apply_theme
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +58,7 @@ def application() -> QApplication:
     assert isinstance(app, QApplication)
     app.setApplicationDisplayName(APP_NAME)
     app.setWindowIcon(app_icon())
+    apply_theme(app)  # the system's palette, unless AIVA_DESK_THEME asks for light or dark
     return app
 
 

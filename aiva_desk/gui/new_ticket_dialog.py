@@ -3,13 +3,19 @@
 Problems found by :meth:`NewTicket.problems` are shown under the fields they
 concern; the dialog stays open and keeps everything typed. Creating the ticket
 runs as a background write.
+
+Typing a customer's name or e-mail offers known customers (read on a worker
+thread, a moment after the last key); choosing one fills in their e-mail,
+organization, role and tenant id.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QComboBox,
+    QCompleter,
     QDialog,
     QDialogButtonBox,
     QGridLayout,
@@ -20,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from aiva_desk.customers import CustomerSummary, suggest_customers
 from aiva_desk.domain import CustomerRole, Priority
 from aiva_desk.errors import ValidationError
 from aiva_desk.gui.errors import show_error
@@ -37,6 +44,10 @@ PROBLEM_FIELDS: dict[str, tuple[str, str]] = {
     "description": ("descriptionEdit", "descriptionProblem"),
 }
 CATEGORY_DEFAULT = "Category default"
+SUGGEST_DELAY_MS = 200
+NAME_ROLE = Qt.ItemDataRole.UserRole + 1
+EMAIL_ROLE = Qt.ItemDataRole.UserRole + 2
+CUSTOMER_ID_ROLE = Qt.ItemDataRole.UserRole + 3
 
 
 class NewTicketDialog(QDialog):
@@ -94,6 +105,7 @@ class NewTicketDialog(QDialog):
             self.priority.addItem(priority_text(priority, long=True), int(priority))
 
         self._align_label_columns()
+        self._setup_customer_completion()
         self.category.currentIndexChanged.connect(self._on_category_current_index_changed)
         self._buttons.accepted.connect(self._on_button_box_accepted)
         self._buttons.rejected.connect(self.reject)
@@ -110,6 +122,96 @@ class NewTicketDialog(QDialog):
         )
         for grid in grids:
             grid.setColumnMinimumWidth(0, width)
+
+    # -- customer autocomplete -----------------------------------------------------
+
+    def _setup_customer_completion(self) -> None:
+        self._suggestions: dict[int, CustomerSummary] = {}
+        self._suggest_generation = 0
+        self._suggest_for: QLineEdit | None = None
+        self.suggestion_model = QStandardItemModel(self)
+        self.completers: dict[str, QCompleter] = {}
+        for key, edit, role in (
+            ("name", self.customer_name, NAME_ROLE),
+            ("email", self.customer_email, EMAIL_ROLE),
+        ):
+            completer = QCompleter(self.suggestion_model, self)
+            completer.setObjectName(f"{key}Completer")
+            completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
+            completer.setCompletionRole(role)
+            completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+            completer.popup().setAccessibleName("Known customers")
+            completer.activated[QModelIndex].connect(self._on_completer_activated)
+            edit.setCompleter(completer)
+            edit.textEdited.connect(lambda _text, e=edit: self._schedule_suggestions(e))
+            self.completers[key] = completer
+        self._suggest_timer = QTimer(self)
+        self._suggest_timer.setSingleShot(True)
+        self._suggest_timer.setInterval(SUGGEST_DELAY_MS)
+        self._suggest_timer.timeout.connect(self._on_suggest_timer_timeout)
+
+    def _schedule_suggestions(self, edit: QLineEdit) -> None:
+        self._suggest_for = edit
+        self._suggest_timer.start()
+        # Until the new suggestions arrive, keep only those that still match what is typed.
+        typed = edit.text().strip().casefold()
+        model = self.suggestion_model
+        for row in reversed(range(model.rowCount())):
+            item = model.item(row)
+            if typed not in item.text().casefold():
+                model.removeRow(row)
+
+    def _on_suggest_timer_timeout(self) -> None:
+        edit = self._suggest_for
+        if edit is None:
+            return
+        prefix = edit.text().strip()
+        self._suggest_generation += 1
+        generation, db = self._suggest_generation, self._service.db
+        if len(prefix) < 2:
+            self._show_suggestions(generation, edit, [])
+            return
+        BackgroundTask(
+            lambda: suggest_customers(db, prefix),
+            parent=self,
+            writes=False,
+            label="suggest customers",
+        ).success(lambda found: self._show_suggestions(generation, edit, found)).run_in_background()
+
+    def _show_suggestions(
+        self, generation: int, edit: QLineEdit, found: list[CustomerSummary]
+    ) -> None:
+        if generation != self._suggest_generation:
+            return  # the agent kept typing
+        self._suggestions = {summary.id: summary for summary in found}
+        model = self.suggestion_model
+        model.clear()
+        for summary in found:
+            org = f" · {summary.organization}" if summary.organization else ""
+            item = QStandardItem(f"{summary.name} <{summary.email}>{org}")
+            item.setData(summary.name, NAME_ROLE)
+            item.setData(summary.email, EMAIL_ROLE)
+            item.setData(summary.id, CUSTOMER_ID_ROLE)
+            model.appendRow(item)
+        completer = edit.completer()
+        if found and edit.hasFocus() and completer is not None:
+            completer.complete()
+
+    def _on_completer_activated(self, index: QModelIndex) -> None:
+        summary = self._suggestions.get(index.data(CUSTOMER_ID_ROLE))
+        if summary is not None:
+            self.fill_customer(summary)
+
+    def fill_customer(self, summary: CustomerSummary) -> None:
+        """Put a known customer's details into the customer fields."""
+        self._suggest_timer.stop()
+        self.customer_name.setText(summary.name)
+        self.customer_email.setText(summary.email)
+        self.organization.setText(summary.organization or "")
+        self.tenant_id.setText(summary.tenant_id or "")
+        role = self.role.findData(summary.role.value if summary.role else None)
+        self.role.setCurrentIndex(max(role, 0))
+        self.subject.setFocus()
 
     # -- public --------------------------------------------------------------------
 

@@ -3,6 +3,12 @@
 Only the count and the rows the view has scrolled to are loaded
 (``canFetchMore``/``fetchMore``); sorting and filtering happen in SQL through
 :mod:`aiva_desk.queue`, so the model stays small for any size of queue.
+
+A new filter or sort order, and a refresh after a change, are read on a worker
+thread (:meth:`TicketTableModel.reload_in_background`); the rows shown stay until
+the new ones arrive. The SLA countdown is computed from the stored due date and
+"now": :meth:`TicketTableModel.tick` moves "now" on and repaints that one column,
+without a query.
 """
 
 from __future__ import annotations
@@ -20,28 +26,24 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
+from PySide6.QtGui import QFont
 
 from aiva_desk import queue
 from aiva_desk.domain import Priority
 from aiva_desk.errors import AivaError
-from aiva_desk.gui.formatting import (
-    MUTED_COLOR,
-    NOT_SET,
-    OVERDUE_COLOR,
-    PRIORITY_COLORS,
-    duration,
-    local_time,
-    priority_text,
-    ticket_number,
-)
-from aiva_desk.queue import QueueFilter, QueueRow
+from aiva_desk.gui import theme
+from aiva_desk.gui.formatting import NOT_SET, duration, local_time, priority_text, ticket_number
+from aiva_desk.gui.tasks import BackgroundTask
+from aiva_desk.gui.theme import SlaState
+from aiva_desk.queue import DEFAULT_BREACHING_WINDOW, QueueFilter, QueueRow
 from aiva_desk.store.database import Database
 
 log = logging.getLogger(__name__)
 
 Index = QModelIndex | QPersistentModelIndex
 TICKET_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+PRIORITY_ROLE = Qt.ItemDataRole.UserRole + 2  # the Priority, or None (for the chip delegate)
+SLA_STATE_ROLE = Qt.ItemDataRole.UserRole + 3  # a theme.SlaState, or None
 DEFAULT_WINDOW = 200
 MAX_KEPT_ROWS = 5000  # a reload keeps at most this many already-loaded rows
 
@@ -50,56 +52,44 @@ MAX_KEPT_ROWS = 5000  # a reload keeps at most this many already-loaded rows
 class Column:
     key: str
     title: str
-    sort_key: str | None  # a key of aiva_desk.queue.SORT_COLUMNS, or None: not sortable
+    sort_key: str  # a key of aiva_desk.queue.SORT_COLUMNS
     width: int
+    tooltip: str
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("number", "#", "number", 64),
-    Column("priority", "Priority", "priority", 70),
-    Column("category", "Category", None, 135),
-    Column("subject", "Subject", "subject", 320),
-    Column("customer", "Customer / organization", None, 215),
-    Column("status", "Status", "status", 150),
-    Column("assignee", "Assignee", None, 120),
-    Column("due", "Due", "sla_due_at", 125),
-    Column("updated", "Last update", "updated_at", 125),
+    Column("number", "#", "number", 70, "Ticket number"),
+    Column("priority", "Priority", "priority", 66, "Priority, P1 (critical) to P4 (low)"),
+    Column("category", "Category", "category", 135, "The SOP category"),
+    Column("subject", "Subject", "subject", 320, "What the ticket is about"),
+    Column("customer", "Customer / organization", "customer", 215, "Who reported it"),
+    Column("status", "Status", "status", 140, "Workflow step (sorts in workflow order)"),
+    Column("assignee", "Assignee", "assignee", 120, "The agent working on it"),
+    Column("sla", "SLA remaining", "sla_due_at", 112, "Time left until the ticket is due"),
+    Column("updated", "Last update", "updated_at", 125, "When the ticket last changed"),
 )
-NUMBER, PRIORITY, CATEGORY, SUBJECT, CUSTOMER, STATUS, ASSIGNEE, DUE, UPDATED = range(len(COLUMNS))
+NUMBER, PRIORITY, CATEGORY, SUBJECT, CUSTOMER, STATUS, ASSIGNEE, SLA, UPDATED = range(len(COLUMNS))
+DUE = SLA  # the column showed the due date before it counted down
 
 
 def _utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-_dots: dict[Priority, QIcon] = {}
-
-
-def _priority_dot(priority: Priority) -> QIcon:
-    """A small filled circle in the priority's colour."""
-    if priority not in _dots:
-        pixmap = QPixmap(12, 12)
-        pixmap.fill(Qt.GlobalColor.transparent)
-        painter = QPainter(pixmap)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor(PRIORITY_COLORS[priority]))
-        painter.drawEllipse(1, 1, 10, 10)
-        painter.end()
-        _dots[priority] = QIcon(pixmap)
-    return _dots[priority]
-
-
 class TicketTableModel(QAbstractTableModel):
     """Tickets matching a :class:`QueueFilter`, in SQL sort order, loaded in windows.
 
     Signals:
-        load_failed(AivaError): reading the queue failed; the rows shown are unchanged.
+        load_failed(Exception): reading the queue failed; the rows shown are unchanged.
         total_changed(int): the number of tickets matching the filter changed.
+        loading_changed(bool): a background reload started (True) or ended (False).
+        reloaded(): a reload's rows are now shown (after the model reset).
     """
 
     load_failed = Signal(object)
     total_changed = Signal(int)
+    loading_changed = Signal(bool)
+    reloaded = Signal()
 
     def __init__(
         self,
@@ -108,65 +98,138 @@ class TicketTableModel(QAbstractTableModel):
         *,
         window_size: int = DEFAULT_WINDOW,
         clock: Callable[[], dt.datetime] = _utcnow,
+        breaching_window: dt.timedelta = DEFAULT_BREACHING_WINDOW,
     ) -> None:
         super().__init__(parent)
         self._db = db
         self._window = window_size
         self._clock = clock
         self._now = clock()
+        self._breaching_window = breaching_window
         self._filter = QueueFilter()
         self._sort_column = UPDATED
         self._sort_order = Qt.SortOrder.DescendingOrder
         self._rows: list[QueueRow] = []
-        self._ids: set[int] = set()
+        self._ids: dict[int, int] = {}  # ticket id -> row
         self._total = 0
         self._bold: QFont | None = None
+        self._requested = 0  # generation of the newest background reload asked for
+        self._applied = 0  # generation whose rows are shown
 
     # -- queries -------------------------------------------------------------------
 
+    def _query_args(self) -> tuple[QueueFilter, str, bool]:
+        key = COLUMNS[self._sort_column].sort_key
+        return self._filter, key, self._sort_order == Qt.SortOrder.DescendingOrder
+
     def _fetch(self, offset: int, limit: int) -> list[QueueRow]:
-        key = COLUMNS[self._sort_column].sort_key or "updated_at"
+        flt, key, descending = self._query_args()
         with self._db.read_session() as session:
             return queue.fetch(
                 session,
-                self._filter,
+                flt,
                 self._db.search,
                 offset=offset,
                 limit=limit,
                 sort=key,
-                descending=self._sort_order == Qt.SortOrder.DescendingOrder,
+                descending=descending,
             )
 
-    def _count(self) -> int:
-        with self._db.read_session() as session:
-            return queue.count(session, self._filter, self._db.search)
+    def _wanted(self, keep_loaded: bool) -> int:
+        if keep_loaded:
+            return max(self._window, min(len(self._rows), MAX_KEPT_ROWS))
+        return self._window
 
     def reload(self, *, keep_loaded: bool = True) -> bool:
-        """Read the queue again (as many rows as were loaded, if ``keep_loaded``)."""
-        wanted = self._window
-        if keep_loaded:
-            wanted = max(wanted, min(len(self._rows), MAX_KEPT_ROWS))
+        """Read the queue again now (as many rows as were loaded, if ``keep_loaded``)."""
+        self._requested += 1
+        generation = self._requested
+        flt, key, descending = self._query_args()
         try:
-            total = self._count()
-            rows = self._fetch(0, wanted)
+            result = _read(self._db, flt, key, descending, self._wanted(keep_loaded))
         except AivaError as exc:
             self.load_failed.emit(exc)
             return False
+        self._apply(generation, result)
+        return True
+
+    def reload_in_background(self, *, keep_loaded: bool = True) -> None:
+        """Read the queue again on a worker thread; the newest request wins."""
+        self._requested += 1
+        generation = self._requested
+        flt, key, descending = self._query_args()
+        db, wanted = self._db, self._wanted(keep_loaded)
+        self.loading_changed.emit(True)
+        BackgroundTask(
+            lambda: _read(db, flt, key, descending, wanted),
+            parent=self,
+            writes=False,
+            label="load queue",
+        ).success(lambda result: self._on_read_succeeded(generation, result)).failure(
+            lambda exc: self._on_read_failed(generation, exc)
+        ).run_in_background()
+
+    @property
+    def loading(self) -> bool:
+        return self._applied != self._requested
+
+    def _on_read_succeeded(self, generation: int, result: tuple[int, list[QueueRow]]) -> None:
+        if generation == self._requested:
+            self._apply(generation, result)
+            self.loading_changed.emit(False)
+
+    def _on_read_failed(self, generation: int, exc: Exception) -> None:
+        if generation != self._requested:
+            return
+        self._applied = generation
+        self.loading_changed.emit(False)
+        self.load_failed.emit(exc)
+
+    def _apply(self, generation: int, result: tuple[int, list[QueueRow]]) -> None:
+        total, rows = result
         changed = total != self._total
         self.beginResetModel()
+        self._applied = generation
         self._now = self._clock()
         self._rows = rows
-        self._ids = {row.id for row in rows}
+        self._ids = {row.id: index for index, row in enumerate(rows)}
         self._total = max(total, len(rows))
         self.endResetModel()
         if changed:
             self.total_changed.emit(self._total)
-        return True
+        self.reloaded.emit()
 
-    def set_filter(self, flt: QueueFilter) -> None:
+    def set_filter(self, flt: QueueFilter, *, background: bool = False) -> None:
         if flt != self._filter:
             self._filter = flt
+            self._reload(background)
+
+    def set_query(
+        self,
+        flt: QueueFilter,
+        sort_column: int | None = None,
+        order: Qt.SortOrder | None = None,
+        *,
+        background: bool = True,
+    ) -> None:
+        """A new filter and, optionally, sort order, read in one go."""
+        sort_column = self._sort_column if sort_column is None else sort_column
+        order = self._sort_order if order is None else Qt.SortOrder(order)
+        same = (flt, sort_column, order) == (self._filter, self._sort_column, self._sort_order)
+        if same and self._requested:
+            return  # already shown (or on its way); a first call always reads
+        self._filter, self._sort_column, self._sort_order = flt, sort_column, order
+        self._reload(background)
+
+    def _reload(self, background: bool) -> None:
+        if background:
+            self.reload_in_background(keep_loaded=False)
+        else:
             self.reload(keep_loaded=False)
+
+    def set_breaching_window(self, window: dt.timedelta) -> None:
+        self._breaching_window = window
+        self.tick()
 
     @property
     def queue_filter(self) -> QueueFilter:
@@ -184,17 +247,30 @@ class TicketTableModel(QAbstractTableModel):
     def sort_order(self) -> Qt.SortOrder:
         return self._sort_order
 
+    @property
+    def sort_key(self) -> str:
+        return COLUMNS[self._sort_column].sort_key
+
+    @property
+    def descending(self) -> bool:
+        return self._sort_order == Qt.SortOrder.DescendingOrder
+
     @staticmethod
     def is_sortable(column: int) -> bool:
-        return 0 <= column < len(COLUMNS) and COLUMNS[column].sort_key is not None
+        return 0 <= column < len(COLUMNS)
+
+    @staticmethod
+    def column_for_sort_key(sort_key: str) -> int | None:
+        return next((i for i, c in enumerate(COLUMNS) if c.sort_key == sort_key), None)
 
     def ticket_id(self, row: int) -> int:
         return self._rows[row].id
 
+    def row_data(self, row: int) -> QueueRow:
+        return self._rows[row]
+
     def row_of(self, ticket_id: int) -> int | None:
-        if ticket_id not in self._ids:
-            return None
-        return next(i for i, row in enumerate(self._rows) if row.id == ticket_id)
+        return self._ids.get(ticket_id)
 
     def ensure_loaded(self, ticket_id: int, max_rows: int = MAX_KEPT_ROWS) -> int | None:
         """The row of ``ticket_id``, loading further windows (up to ``max_rows``) to find it."""
@@ -207,6 +283,21 @@ class TicketTableModel(QAbstractTableModel):
                 return None
         return row
 
+    def tick(self, first_row: int = 0, last_row: int | None = None) -> None:
+        """Move "now" on and repaint the SLA countdown of rows ``first_row``–``last_row``."""
+        self._now = self._clock()
+        if not self._rows:
+            return
+        last = len(self._rows) - 1 if last_row is None else min(last_row, len(self._rows) - 1)
+        first = max(0, min(first_row, last))
+        roles = [
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.ForegroundRole,
+            Qt.ItemDataRole.ToolTipRole,
+            SLA_STATE_ROLE,
+        ]
+        self.dataChanged.emit(self.index(first, SLA), self.index(last, SLA), roles)
+
     # -- QAbstractTableModel -------------------------------------------------------
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
@@ -216,10 +307,11 @@ class TicketTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(COLUMNS)
 
     def canFetchMore(self, parent: Index) -> bool:
-        return not parent.isValid() and len(self._rows) < self._total
+        # While a reload is on its way the offsets of the rows shown are stale.
+        return not parent.isValid() and not self.loading and len(self._rows) < self._total
 
     def fetchMore(self, parent: Index) -> None:
-        if parent.isValid() or len(self._rows) >= self._total:
+        if not self.canFetchMore(parent):
             return
         try:
             fetched = self._fetch(len(self._rows), self._window)
@@ -234,16 +326,16 @@ class TicketTableModel(QAbstractTableModel):
         start = len(self._rows)
         self.beginInsertRows(QModelIndex(), start, start + len(new) - 1)
         self._rows.extend(new)
-        self._ids.update(row.id for row in new)
+        self._ids.update((row.id, start + i) for i, row in enumerate(new))
         self.endInsertRows()
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not self.is_sortable(column):
-            return  # the view puts its indicator back (see MainWindow)
+            return
         if (column, order) == (self._sort_column, self._sort_order):
             return
         self._sort_column, self._sort_order = column, Qt.SortOrder(order)
-        self.reload(keep_loaded=False)
+        self.reload_in_background(keep_loaded=False)
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
@@ -251,7 +343,7 @@ class TicketTableModel(QAbstractTableModel):
         return (
             Qt.ItemFlag.ItemIsEnabled
             | Qt.ItemFlag.ItemIsSelectable
-            | (Qt.ItemFlag.ItemNeverHasChildren)
+            | Qt.ItemFlag.ItemNeverHasChildren
         )
 
     def headerData(
@@ -263,9 +355,9 @@ class TicketTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return column.title
         if role == Qt.ItemDataRole.ToolTipRole:
-            if column.sort_key is None:
-                return f"{column.title} (the queue cannot be sorted by this column)"
-            return f"Sort by {column.title.lower() if column.key != 'number' else 'number'}"
+            return f"{column.tooltip}. Click to sort; right-click to choose columns."
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return "Number" if column.key == "number" else column.title
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -277,12 +369,18 @@ class TicketTableModel(QAbstractTableModel):
             return self._display(row, column)
         if role == TICKET_ID_ROLE:
             return row.id
+        if role == PRIORITY_ROLE:
+            return row.priority
+        if role == SLA_STATE_ROLE:
+            return self.sla_state(row)
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(row, column)
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return self._tooltip(row, column) or self._display(row, column)
         if role == Qt.ItemDataRole.ForegroundRole:
             return self._foreground(row, column)
-        if role == Qt.ItemDataRole.DecorationRole and column == PRIORITY and row.priority:
-            return _priority_dot(row.priority)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (NUMBER, SLA):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.FontRole and column == PRIORITY and row.priority is Priority.P1:
             if self._bold is None:
                 self._bold = QFont()
@@ -292,8 +390,25 @@ class TicketTableModel(QAbstractTableModel):
 
     # -- cell contents -------------------------------------------------------------
 
-    def _overdue(self, row: QueueRow) -> bool:
-        return row.sla_due_at is not None and row.status.is_open and row.sla_due_at < self._now
+    def sla_state(self, row: QueueRow) -> SlaState | None:
+        if row.sla_due_at is None or not row.status.is_open:
+            return None
+        left = row.sla_due_at - self._now
+        if left < dt.timedelta(0):
+            return SlaState.BREACHED
+        if left <= self._breaching_window:
+            return SlaState.DUE_SOON
+        return SlaState.ON_TRACK
+
+    def _sla_text(self, row: QueueRow) -> str:
+        if row.sla_due_at is None:
+            return NOT_SET
+        if not row.status.is_open:
+            return "closed"
+        left = row.sla_due_at - self._now
+        if left < dt.timedelta(0):
+            return f"−{duration(left)}"
+        return duration(left)
 
     def _display(self, row: QueueRow, column: int) -> str:
         if column == NUMBER:
@@ -310,8 +425,8 @@ class TicketTableModel(QAbstractTableModel):
             return row.status.label
         if column == ASSIGNEE:
             return row.assignee or "Unassigned"
-        if column == DUE:
-            return local_time(row.sla_due_at)
+        if column == SLA:
+            return self._sla_text(row)
         return local_time(row.updated_at)
 
     def _tooltip(self, row: QueueRow, column: int) -> str | None:
@@ -319,19 +434,33 @@ class TicketTableModel(QAbstractTableModel):
             return priority_text(row.priority, long=True)
         if column in (SUBJECT, CUSTOMER, CATEGORY):
             return self._display(row, column)
-        if column == DUE and row.sla_due_at is not None:
-            if self._overdue(row):
-                return f"Overdue by {duration(self._now - row.sla_due_at)}"
-            if row.status.is_open:
-                return f"Due in {duration(row.sla_due_at - self._now)}"
+        if column == SLA and row.sla_due_at is not None:
+            due = f"due {local_time(row.sla_due_at)}"
+            state = self.sla_state(row)
+            if state is SlaState.BREACHED:
+                return f"Overdue by {duration(self._now - row.sla_due_at)} ({due})"
+            if state is not None:
+                return f"Due in {duration(row.sla_due_at - self._now)} ({due})"
+            return f"Closed; was {due}"
         return None
 
-    def _foreground(self, row: QueueRow, column: int) -> QColor | None:
-        if column == PRIORITY and row.priority:
-            return QColor(PRIORITY_COLORS[row.priority])
-        if column == DUE and self._overdue(row):
-            return QColor(OVERDUE_COLOR)
+    def _foreground(self, row: QueueRow, column: int) -> Any:
+        if column == SLA:
+            state = self.sla_state(row)
+            return theme.sla_color(state) if state is not None else theme.muted_color()
         unassigned = column == ASSIGNEE and not row.assignee
         if unassigned or (column == STATUS and not row.status.is_open):
-            return QColor(MUTED_COLOR)
+            return theme.muted_color()
         return None
+
+
+def _read(
+    db: Database, flt: QueueFilter, sort_key: str, descending: bool, limit: int
+) -> tuple[int, list[QueueRow]]:
+    """The count and the first ``limit`` rows (runs on a worker thread: no Qt here)."""
+    with db.read_session() as session:
+        total = queue.count(session, flt, db.search)
+        rows = queue.fetch(
+            session, flt, db.search, offset=0, limit=limit, sort=sort_key, descending=descending
+        )
+    return total, rows

@@ -11,7 +11,8 @@ The function runs on a worker thread and must not touch widgets. Its result (or
 the exception it raised) is delivered by a queued signal to the GUI thread, where
 ``success`` or ``failure`` is called. Without a ``failure`` callback the error goes
 to :func:`aiva_desk.gui.errors.show_error`. If ``parent`` has been deleted by the
-time the result arrives, the callbacks are skipped.
+time the result arrives, the callbacks are skipped (any QObject can be the parent,
+e.g. a table model).
 
 Writes (the default) run one at a time on a single writer thread, so the
 database is never written from two threads at once; reads (``writes=False``)
@@ -110,7 +111,7 @@ class BackgroundTask(QObject, Generic[T]):
         self,
         fn: Callable[[], T],
         *,
-        parent: QWidget | None = None,
+        parent: QObject | None = None,
         writes: bool = True,
         label: str = "",
     ) -> None:
@@ -165,6 +166,6 @@ class BackgroundTask(QObject, Generic[T]):
             elif self._on_failure is not None:
                 self._on_failure(payload)
             else:
-                show_error(self._parent, payload)
+                show_error(self._parent if isinstance(self._parent, QWidget) else None, payload)
         finally:
             self.finished.emit()

@@ -1,0 +1,187 @@
+"""The queue like an agent uses it: search, keyboard, live refresh, SLA countdown, chips."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QColor
+from queue_gui_helpers import (
+    click_row,
+    make_tickets,
+    numbers,
+    settle,
+)
+
+from aiva_desk.domain import Priority, TicketStatus
+from aiva_desk.gui import theme
+from aiva_desk.gui.queue_model import PRIORITY, SLA, SUBJECT, TicketTableModel
+from aiva_desk.gui.theme import SlaState
+from aiva_desk.queue import QueueFilter
+from aiva_desk.store.database import open_database
+from aiva_desk.tickets import NewTicket, TicketService
+
+pytest_plugins = ("queue_gui_fixtures",)  # the window, settings and error fixtures
+
+
+def test_search_is_debounced_and_narrows_the_view(qtbot, window, context) -> None:
+    make_tickets(context, 3)
+    window.refresh()
+    settle(qtbot, window)
+    queries = []
+    window.model.modelAboutToBeReset.connect(lambda: queries.append(window.model.queue_filter))
+    qtbot.keyClicks(window.search_box, "Description 2")
+    assert window.model.total == 3  # nothing yet: the search waits for a pause in typing
+    qtbot.waitUntil(lambda: window.model.total == 1, timeout=3000)
+    assert numbers(window.model) == ["#1003"]
+    assert len(queries) == 1 and queries[0].text == "Description 2"  # one query, not 13
+    assert "match the search" in window.findChild(object, "ticketCountLabel").text()
+    window.search_box.clear()
+    qtbot.waitUntil(lambda: window.model.total == 3, timeout=3000)
+
+
+def test_keyboard_j_k_enter_escape_and_ctrl_f(qtbot, window, context) -> None:
+    refs = make_tickets(context, 4)
+    window.refresh()
+    settle(qtbot, window)
+    view = window.queue_view
+    assert window.action("nextTicketAction").shortcut().toString() == "J"
+    assert window.action("previousTicketAction").shortcut().toString() == "K"
+    click_row(qtbot, view, 0)
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_J)
+    qtbot.keyClick(view, Qt.Key.Key_J)
+    assert view.currentIndex().row() == 2
+    qtbot.keyClick(view, Qt.Key.Key_K)
+    assert view.currentIndex().row() == 1
+    qtbot.keyClick(view, Qt.Key.Key_Down)
+    assert view.currentIndex().row() == 2
+    assert window.selected_ticket_ids() == [window.model.ticket_id(2)]
+    qtbot.keyClick(view, Qt.Key.Key_Return)  # opens the ticket in a tab of its own
+    wanted = window.model.ticket_id(2)
+    qtbot.waitUntil(lambda: window.ticket_tabs.current_ticket_id() == wanted, timeout=5000)
+    assert window.ticket_tabs.preview_editor() is None
+
+    window.activateWindow()
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.search_box.hasFocus()
+    qtbot.keyClicks(window.search_box, "Description 1")
+    qtbot.waitUntil(lambda: window.model.total == 1, timeout=3000)
+    qtbot.keyClick(window.search_box, Qt.Key.Key_J)  # letters type in the search box
+    assert window.search_box.text() == "Description 1j"
+    qtbot.keyClick(window.search_box, Qt.Key.Key_Escape)
+    assert window.search_box.text() == "" and view.hasFocus()
+    qtbot.waitUntil(lambda: window.model.total == len(refs), timeout=3000)
+    menu_texts = {
+        a.text(): a.shortcut().toString()
+        for a in window.findChildren(type(window.action("refreshAction")))
+    }
+    assert menu_texts["&Leave Search"] == "Esc" and menu_texts["&Search Tickets"] == "Ctrl+F"
+
+
+def test_changes_from_another_process_refresh_and_keep_the_selection(
+    qtbot, window, context, tmp_path
+) -> None:
+    refs = make_tickets(context, 60)
+    window.refresh()
+    settle(qtbot, window)
+    view = window.queue_view
+    target = refs[20].id
+    assert window.select_ticket(target)
+    view.scrollTo(window.model.index(window.model.row_of(target), 0))
+    scroll = view.verticalScrollBar().value()
+    assert scroll > 0
+
+    # A second connection, as another AIVA Desk process on the same file would have.
+    other = open_database(context.db.engine.url.render_as_string(hide_password=False))
+    try:
+        service = TicketService(other, actor="someone-else")
+        category = service.categories()[0]
+        service.create(NewTicket("Brand new from elsewhere", "Zed", "zed@x.org", category.id, "d"))
+        service.update(refs[5].id, service.get(refs[5].id).version, {"subject": "Edited elsewhere"})
+    finally:
+        other.dispose()
+
+    with qtbot.waitSignal(window.model.reloaded, timeout=5000):
+        window.watch_timer.timeout.emit()  # what the 1.5 s timer does
+    settle(qtbot, window)
+    assert window.model.total == 61
+    assert window.selected_ticket_ids() == [target]
+    assert view.verticalScrollBar().value() == scroll
+    subjects = {window.model.index(r, SUBJECT).data() for r in range(window.model.rowCount())}
+    assert {"Brand new from elsewhere", "Edited elsewhere"} <= subjects
+    assert window.view_panel.count("builtin:all") == 61
+    window.watch_timer.timeout.emit()  # nothing changed since: no reload
+    assert not window.model.loading
+
+
+def test_sla_countdown_repaints_without_a_query(qtbot, context) -> None:
+    make_tickets(context, 2)
+    now = [dt.datetime.now(dt.UTC)]
+    model = TicketTableModel(context.db, clock=lambda: now[0])
+    model.reload()
+    due = model.row_data(0).sla_due_at
+    assert model.sla_state(model.row_data(0)) is SlaState.ON_TRACK
+    fetched = []
+    model.modelAboutToBeReset.connect(lambda: fetched.append(1))
+    changed = []
+    model.dataChanged.connect(lambda first, last, _roles: changed.append((first, last)))
+    now[0] = due - dt.timedelta(minutes=20)
+    model.tick(0, 0)
+    assert changed == [(model.index(0, SLA), model.index(0, SLA))] and fetched == []
+    assert model.index(0, SLA).data() == "20 min"
+    assert model.index(0, SLA).data(Qt.ItemDataRole.ForegroundRole) == theme.sla_color(
+        SlaState.DUE_SOON
+    )
+    now[0] = due + dt.timedelta(hours=2, minutes=5)
+    model.tick()
+    assert model.index(0, SLA).data() == "−2 h 5 min"
+    assert "Overdue by 2 h 5 min" in model.index(0, SLA).data(Qt.ItemDataRole.ToolTipRole)
+    assert model.index(0, SLA).data(Qt.ItemDataRole.ForegroundRole) == theme.sla_color(
+        SlaState.BREACHED
+    )
+
+
+def test_window_ticks_only_the_visible_sla_cells(qtbot, window, context) -> None:
+    make_tickets(context, 80)
+    window.refresh()
+    settle(qtbot, window)
+    ranges = []
+    window.model.dataChanged.connect(lambda a, b, _r: ranges.append((a.row(), b.row(), a.column())))
+    window.sla_timer.timeout.emit()
+    [(first, last, column)] = ranges
+    assert column == SLA and first == 0 and 5 < last < 79
+
+
+def test_priority_chips_are_painted_in_colour(qtbot, window, context) -> None:
+    make_tickets(context, 1, priority=Priority.P1)
+    window.refresh()
+    settle(qtbot, window)
+    rect = window.queue_view.visualRect(window.model.index(0, PRIORITY))
+    image = window.queue_view.viewport().grab(rect).toImage()
+    fill = theme.chip_fill(Priority.P1)
+    colours = {QColor(image.pixel(x, image.height() // 2)).name() for x in range(image.width())}
+    assert fill.name() in colours
+
+
+def test_loading_shows_a_busy_indicator_only_when_slow(qtbot, window, context) -> None:
+    window._set_busy("queue", "Loading…")
+    assert window.busy_indicator.isHidden()  # not yet: quick loads never flash it
+    qtbot.waitUntil(lambda: window.busy_indicator.isVisible(), timeout=2000)
+    window._clear_busy("queue")
+    assert window.busy_indicator.isHidden()
+
+
+def test_model_keeps_fetching_after_a_background_reload(qtbot, context) -> None:
+    make_tickets(context, 9)
+    model = TicketTableModel(context.db, window_size=4)
+    with qtbot.waitSignal(model.reloaded, timeout=5000):
+        model.set_query(QueueFilter(statuses=frozenset({TicketStatus.NEW})))
+    assert model.rowCount() == 4 and model.canFetchMore(QModelIndex())
+    model.reload_in_background()
+    assert not model.canFetchMore(QModelIndex())  # stale offsets until the rows arrive
+    qtbot.waitUntil(lambda: not model.loading, timeout=5000)
+    while model.canFetchMore(QModelIndex()):
+        model.fetchMore(QModelIndex())
+    assert model.rowCount() == 9
