@@ -20,6 +20,7 @@ from aiva_desk.gui.errors import show_error
 from aiva_desk.gui.formatting import ticket_number
 from aiva_desk.gui.forms import child
 from aiva_desk.gui.tasks import BackgroundTask
+from aiva_desk.store.models import Ticket
 from aiva_desk.workflow import Action, Transition
 
 if TYPE_CHECKING:
@@ -135,11 +136,47 @@ class WorkflowSteps(QObject):
         ticket = editor.ticket
         if ticket is None:
             return
-        overlay = Overlay(ticket, editor.values())
-        reasons = editor.service.workflow.refusal_reasons(overlay, transition.action)
-        if reasons:
+        values = editor.values()
+        reasons = editor.service.workflow.refusal_reasons(
+            Overlay(ticket, values), transition.action
+        )
+        if transition.action is Action.CLOSE:
+            self._check_close_gates(ticket.id, transition, values)
+        elif reasons:
             self._bar.show_refusal(ticket.id, transition.label, reasons)
+        else:
+            self._start(transition)
+
+    def _check_close_gates(self, ticket_id: int, transition: Transition, values: dict) -> None:
+        """The close gates read the checklists: judge them in the database, on the values
+        the agent sees, before saving anything."""
+        service = self._editor.service
+
+        def check() -> list[str]:
+            with service.db.read_session() as session:
+                stored = session.get(Ticket, ticket_id)
+                if stored is None:
+                    return []  # the step itself will say the ticket is gone
+                return service.workflow.refusal_reasons(Overlay(stored, values), Action.CLOSE)
+
+        self._bar.set_enabled(False)
+        BackgroundTask(check, parent=self._editor, writes=False, label="close gates").success(
+            lambda reasons: self._on_close_gates_checked(ticket_id, transition, reasons)
+        ).failure(lambda exc: self._on_step_failed(ticket_id, exc)).run_in_background()
+
+    def _on_close_gates_checked(
+        self, ticket_id: int, transition: Transition, reasons: list[str]
+    ) -> None:
+        self._bar.set_enabled(True)
+        if self._editor.ticket_id != ticket_id:
             return
+        if reasons:
+            self._bar.show_refusal(ticket_id, transition.label, reasons)
+        else:
+            self._start(transition)
+
+    def _start(self, transition: Transition) -> None:
+        editor = self._editor
         self._bar.set_enabled(False)
         if editor.is_dirty():
             editor.saver.save(

@@ -10,12 +10,23 @@ goes into the draft and the unsaved-changes prompt (:meth:`pending`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from types import SimpleNamespace
+from typing import Any
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QPushButton, QTextBrowser, QWidget
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QTextBrowser,
+    QWidget,
+)
 
 from aiva_desk.errors import ValidationError
+from aiva_desk.gui.doc_hints_view import show_hints
 from aiva_desk.gui.errors import show_error
 from aiva_desk.gui.forms import child
 from aiva_desk.gui.tasks import BackgroundTask
@@ -26,7 +37,7 @@ from aiva_desk.gui.ticket_html import (
     notes_html,
     troubleshooting_html,
 )
-from aiva_desk.store.models import AuditEntry, Ticket
+from aiva_desk.store.models import AuditEntry, Communication, Ticket
 from aiva_desk.tickets import TicketService
 
 ENTRY_PARTS = ("title", "checked", "found", "action")
@@ -88,6 +99,13 @@ class TroubleshootingPanel(_AddForm):
         self.found = child(root, QPlainTextEdit, "entryFoundEdit")
         self.action = child(root, QPlainTextEdit, "entryActionEdit")
         self.add_button = child(root, QPushButton, "addEntryButton")
+        # The SOP's Documentation Standards: a hint under a vague entry, never a refusal.
+        self.hint = QLabel(root)
+        self.hint.setObjectName("entryDocumentationHint")
+        self.hint.setAccessibleName("Documentation hint")
+        form = child(root, QGridLayout, "newEntryLayout")
+        form.addWidget(self.hint, form.rowCount(), 1)
+        self.hint.hide()
         for edit in (self.checked, self.found, self.action):
             FitToText(edit, min_lines=1, max_lines=8)
             edit.textChanged.connect(self._on_form_text_changed)
@@ -133,6 +151,7 @@ class TroubleshootingPanel(_AddForm):
         self.add_button.setEnabled(
             any(entry.get(part, "").strip() for part in ("checked", "found", "action"))
         )
+        show_hints(self.hint, {"Found": entry.get("found", ""), "Action": entry.get("action", "")})
         self.edited.emit()
 
 
@@ -177,6 +196,22 @@ class NotesPanel(_AddForm):
         self.edited.emit()
 
 
+def marked_drafts(messages: Sequence[Communication]) -> list[Any]:
+    """The messages, drafts named as such (a draft was never sent to the customer)."""
+    return [
+        SimpleNamespace(
+            direction=m.direction,
+            at=m.at,
+            subject=m.subject,
+            body=m.body,
+            kind=f"Draft, not sent: {m.kind or 'message'}",
+        )
+        if m.draft
+        else m
+        for m in messages
+    ]
+
+
 class ReadOnlyLogs(QObject):
     """The customer communication log and the history (the audit trail)."""
 
@@ -186,5 +221,5 @@ class ReadOnlyLogs(QObject):
         self.history = ReadOnlyList(child(root, QTextBrowser, "historyList"), max_height=360)
 
     def show_ticket(self, ticket: Ticket, history: list[AuditEntry]) -> None:
-        self.communications.set_html(communications_html(ticket.communications))
+        self.communications.set_html(communications_html(marked_drafts(ticket.communications)))
         self.history.set_html(history_html(history))

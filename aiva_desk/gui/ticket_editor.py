@@ -44,6 +44,7 @@ from aiva_desk.gui.log_panels import (
     ReadOnlyLogs,
     TroubleshootingPanel,
 )
+from aiva_desk.gui.side_panels import SupportPanels
 from aiva_desk.gui.tasks import BackgroundTask
 from aiva_desk.gui.text_widgets import align_label_columns, fit_all
 from aiva_desk.store.models import AuditEntry, Ticket
@@ -121,6 +122,9 @@ class TicketEditor(QWidget):
         self.header.connect_due_button(self.fields["sla_due_at"])
         accept_file_drops(self, self.attach_files)  # on the editor and on its text boxes
         self.scroll.setEnabled(False)
+        # Checklists | Resolution | Escalation beside the form, and the close gates.
+        self.support = SupportPanels(self)
+        self.support.install(child(self, QVBoxLayout, "editorLayout"), self.scroll)
 
     # -- public --------------------------------------------------------------------
 
@@ -427,6 +431,11 @@ class TicketEditor(QWidget):
     def _on_log_added(self, ticket_id: int) -> None:
         """A log entry, note or attachment was added: announce it and show it."""
         self._clear_problems()
+        self.announce_change(ticket_id)
+
+    def announce_change(self, ticket_id: int) -> None:
+        """Something beside the fields changed the ticket (a log entry, a checklist item,
+        an escalation): tell the window and show the ticket as stored now."""
         self.ticket_changed.emit(ticket_id)
         if ticket_id == self._ticket_id:
             self.refresh("log")
