@@ -70,10 +70,10 @@ class ChecklistState:
 def _filled(value: Any) -> bool:
     if value is None:
         return False
+    if isinstance(value, Consistency):  # before str: it is a str enum
+        return value is not Consistency.UNKNOWN
     if isinstance(value, str):
         return bool(value.strip())
-    if isinstance(value, Consistency):
-        return value is not Consistency.UNKNOWN
     if isinstance(value, bool):
         return True  # a yes/no answer was given
     if isinstance(value, int):
