@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QImage
 from PySide6.QtWidgets import QApplication, QWidget
 from test_gui_editor_support import idle, make_ticket, new_tabs, open_in
@@ -35,7 +35,7 @@ def drop_files(target: QWidget, paths: list[Path]) -> bool:
     mime.setUrls([QUrl.fromLocalFile(str(path)) for path in paths])
     mime.setText("\n".join(str(path) for path in paths))  # file managers send text too
     buttons, modifiers = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
-    enter = QDragEnterEvent(QPointF(5, 5), Qt.DropAction.CopyAction, mime, buttons, modifiers)
+    enter = QDragEnterEvent(QPoint(5, 5), Qt.DropAction.CopyAction, mime, buttons, modifiers)
     QApplication.sendEvent(target, enter)
     if not enter.isAccepted():
         return False
