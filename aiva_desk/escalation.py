@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session
 
 from aiva_desk.domain import Direction, EscalationLevel, Priority
+from aiva_desk.durations import duration
 from aiva_desk.errors import NotFoundError, TransitionRefused, ValidationError
 from aiva_desk.store.models import Communication, Escalation, InternalNote, Ticket
 from aiva_desk.templating import render
@@ -115,9 +116,7 @@ def remaining(due: dt.datetime | None, now: dt.datetime) -> str:
     if due is None:
         return "no deadline set"
     left = due - now
-    minutes = int(abs(left).total_seconds() // 60)
-    span = f"{minutes // 60} h {minutes % 60} min" if minutes >= 60 else f"{minutes} min"
-    return f"overdue by {span}" if left < dt.timedelta(0) else f"{span} left"
+    return f"overdue by {duration(left)}" if left < dt.timedelta(0) else f"{duration(left)} left"
 
 
 @dataclass

@@ -72,7 +72,7 @@ def test_forms_are_prefilled_and_render_the_sop_messages(context):
     assert form.what_we_know == ["Balance $0.00"]
     assert form.what_we_tried == ["Asked billing to add credits → Balance $0.00"]
     assert form.customer_sentiment == "Angry" and form.business_impact == "Medium"
-    assert form.sla_remaining == "3 h 0 min left"
+    assert form.sla_remaining == "3 h left"
     internal = esc.internal_message(form, EscalationLevel.SENIOR_SUPPORT)
     assert internal.startswith("Subject: ESCALATION - Ticket #1001 - Agent silent")
     assert "- Customer sentiment: Angry" in internal and "- Balance $0.00" in internal

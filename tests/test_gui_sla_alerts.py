@@ -82,7 +82,7 @@ def test_tray_menu_notices_and_click_to_open(qtbot, context, clock):
     tray.rebuild_menu()
     labels = [a.text() for a in tray.menu.actions() if a.text()]
     assert labels[0] == "Open AIVA Desk" and labels[-1] == "Quit"
-    assert any(text.startswith("#1001 Acknowledge overdue 10 min") for text in labels)
+    assert any(text.startswith("#1001 Acknowledge overdue by 10 min") for text in labels)
     assert tray.shown and tray.shown[-1].ticket_id == ref.id
     with qtbot.waitSignal(tray.ticket_requested) as opened:
         tray.icon.messageClicked.emit()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from aiva_desk.domain import Priority
+from aiva_desk.durations import duration  # noqa: F401  (re-exported for the GUI)
 
 NOT_SET = "—"
 
@@ -26,18 +27,6 @@ def local_time(value: dt.datetime | None, *, seconds: bool = False) -> str:
     if value.tzinfo is None:  # never stored, but do not guess silently either
         value = value.replace(tzinfo=dt.UTC)
     return value.astimezone().strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
-
-
-def duration(delta: dt.timedelta) -> str:
-    """A short human duration: ``45 min``, ``3 h 10 min``, ``2 d 4 h``."""
-    minutes = int(abs(delta).total_seconds() // 60)
-    days, minutes = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(minutes, 60)
-    if days:
-        return f"{days} d {hours} h" if hours else f"{days} d"
-    if hours:
-        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
-    return f"{minutes} min"
 
 
 def priority_text(priority: Priority | None, *, long: bool = False) -> str:

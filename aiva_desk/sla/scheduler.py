@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, func, select
 
 from aiva_desk.domain import Priority
+from aiva_desk.durations import duration
 from aiva_desk.sla.deadlines import DeadlineKind, alert_moments
 from aiva_desk.sla.indexer import evaluate_clocks, store_clocks
 from aiva_desk.store.models import SlaAlert, Ticket
@@ -41,9 +42,7 @@ class SlaAlertEvent:
         what = self.kind.label
         if self.is_breach:
             return f"#{self.number}{priority}: {what} deadline missed — {self.subject}"
-        left = max(dt.timedelta(0), self.due_at - now)
-        minutes = int(left.total_seconds() // 60)
-        when = f"{minutes // 60} h {minutes % 60} min" if minutes >= 60 else f"{minutes} min"
+        when = duration(max(dt.timedelta(0), self.due_at - now))
         return f"#{self.number}{priority}: {what} due in {when} — {self.subject}"
 
 

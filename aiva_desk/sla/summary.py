@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, func, select
 
 from aiva_desk.domain import Priority
+from aiva_desk.durations import relative
 from aiva_desk.sla.deadlines import DeadlineKind
 from aiva_desk.store.models import Ticket
 
@@ -25,11 +26,7 @@ class UrgentTicket:
     due_at: dt.datetime
 
     def describe(self, now: dt.datetime) -> str:
-        left = self.due_at - now
-        minutes = int(abs(left).total_seconds() // 60)
-        span = f"{minutes // 60} h {minutes % 60} min" if minutes >= 60 else f"{minutes} min"
-        when = f"overdue {span}" if left < dt.timedelta(0) else f"in {span}"
-        return f"#{self.number} {self.kind.label} {when} — {self.subject}"
+        return f"#{self.number} {self.kind.label} {relative(self.due_at, now)} — {self.subject}"
 
 
 @dataclass(frozen=True)
