@@ -213,6 +213,7 @@ class TicketService:
                     selectinload(Ticket.notes),
                     selectinload(Ticket.escalations),
                     selectinload(Ticket.attachments),
+                    selectinload(Ticket.clock_segments),
                 )
             ).one_or_none()
             if ticket is None:

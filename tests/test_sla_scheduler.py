@@ -122,3 +122,22 @@ def test_closing_stops_every_clock(context):
     satisfy_close_gates(context, ref.id)
     service.perform(ref.id, Action.CLOSE)
     assert _stored(context, ref.id) == (None, None, None, False)
+
+
+def test_pause_time_is_visible_on_the_ticket(context):
+    t0 = dt.datetime(2026, 11, 26, 9, tzinfo=dt.UTC)
+    clock = Clock(t0)
+    context.db.clock = clock
+    service = context.tickets
+    ref = _outage(context, t0)
+    service.perform(ref.id, Action.ACKNOWLEDGE)
+    service.perform(ref.id, Action.REQUEST_INFORMATION)
+    clock.now = t0 + 50 * MIN
+    ticket = service.get(ref.id)
+    assert ticket.sla_paused and ticket.paused_time(clock.now) == 50 * MIN
+    service.perform(ref.id, Action.CUSTOMER_REPLIED)
+    clock.now = t0 + 90 * MIN
+    ticket = service.get(ref.id)
+    assert not ticket.sla_paused and ticket.paused_time(clock.now) == 50 * MIN
+    reasons = [s.reason for s in ticket.clock_segments]
+    assert reasons[1] == "Waiting on customer (information requested)"

@@ -12,9 +12,11 @@ from typing import Any
 from PySide6.QtWidgets import QLabel, QPushButton, QToolButton, QWidget
 
 from aiva_desk.domain import EscalationLevel, TicketStatus
+from aiva_desk.durations import relative
 from aiva_desk.gui.editor_fields import FieldBinding
 from aiva_desk.gui.formatting import NOT_SET, PRIORITY_COLORS, duration, local_time, ticket_number
 from aiva_desk.gui.forms import child
+from aiva_desk.sla.deadlines import DeadlineKind
 from aiva_desk.store.models import Ticket
 
 # (fill, text) per status; the default for the working states.
@@ -124,15 +126,10 @@ class EditorHeader:
     def _summary(ticket: Ticket, now: dt.datetime) -> str:
         parts = [ticket.category.name if ticket.category else "No category"]
         parts.append(f"assigned to {ticket.assignee.name}" if ticket.assignee else "unassigned")
-        due = ticket.sla_due_at
-        if due is None:
-            parts.append("no deadline")
-        elif ticket.closed_at is not None:
-            parts.append(f"was due {local_time(due)}")
-        elif due < now:
-            parts.append(f"due {local_time(due)} — overdue by {duration(now - due)}")
-        else:
-            parts.append(f"due {local_time(due)} (in {duration(due - now)})")
+        parts.append(_deadline_text(ticket, now))
+        paused = ticket.paused_time(now)
+        if paused:
+            parts.append(f"clock paused {duration(paused)} in all")
         if ticket.escalation_level is not EscalationLevel.NONE:
             parts.append(f"escalated to {ticket.escalation_level.label}")
         return "  ·  ".join(parts)
@@ -180,3 +177,18 @@ class EditorHeader:
         binding.changed.connect(lambda *_args: update_text())
         self.due_button.clicked.connect(lambda _checked=False: clicked())
         update_text()
+
+
+def _deadline_text(ticket: Ticket, now: dt.datetime) -> str:
+    """The next SLA deadline and what it is for, as the queue's countdown shows it."""
+    due = ticket.sla_due_at
+    if ticket.closed_at is not None:
+        return f"was due {local_time(due)}" if due else "closed"
+    if ticket.sla_paused:
+        return "SLA clock paused: waiting on the customer"
+    if ticket.next_deadline_at is not None and ticket.next_deadline_kind:
+        kind, next_due = DeadlineKind(ticket.next_deadline_kind).label, ticket.next_deadline_at
+        return f"{kind} due {local_time(next_due)} ({relative(next_due, now)})"
+    if due is None:
+        return "no deadline"
+    return f"due {local_time(due)} ({relative(due, now)})"

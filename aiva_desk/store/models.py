@@ -309,6 +309,16 @@ class Ticket(Base):
     attachments: Mapped[list[Attachment]] = relationship(
         back_populates="ticket", cascade="all, delete-orphan", order_by="Attachment.added_at"
     )
+    clock_segments: Mapped[list[SlaSegment]] = relationship(
+        viewonly=True, order_by="SlaSegment.started_at"
+    )
+
+    def paused_time(self, now: dt.datetime) -> dt.timedelta:
+        """Wall time the SLA clock spent paused (waiting on the customer), up to ``now``."""
+        return sum(
+            ((s.ended_at or now) - s.started_at for s in self.clock_segments if not s.running),
+            dt.timedelta(0),
+        )
 
     @property
     def time_to_resolution(self) -> dt.timedelta | None:
