@@ -77,6 +77,8 @@ def record_segments(session: Session, now: dt.datetime) -> None:
         if not history:
             continue
         old, new = history
+        if WAITING not in (old, new) and TicketStatus.CLOSED not in (old, new):
+            continue  # the clock keeps running through ordinary steps
         current = _open_segment(session, obj)
         if current is not None:
             current.ended_at = now
@@ -84,11 +86,10 @@ def record_segments(session: Session, now: dt.datetime) -> None:
             continue
         if new is WAITING:
             _start(session, obj, now, False, "Waiting on customer (information requested)")
+        elif old is WAITING:
+            _start(session, obj, now, True, f"Customer replied ({new.label})")
         else:
-            reason = (
-                "Reopened" if new is TicketStatus.REOPENED else f"{new.label} (from {old.label})"
-            )
-            _start(session, obj, now, True, reason)
+            _start(session, obj, now, True, "Reopened")
 
 
 def session_history(ticket: Ticket, key: str) -> tuple[Any, Any] | None:
