@@ -201,6 +201,12 @@ class Ticket(Base):
         Index("ix_tickets_status_sla_due_at", "status", "sla_due_at"),
         Index("ix_tickets_status_escalation_level", "status", "escalation_level"),
         Index("ix_tickets_status_closed_at", "status", "closed_at"),
+        # The queue's default order within views (open, newest change first), and
+        # reading a status's or an agent's tickets in id order (see migration 0007 and
+        # aiva_desk.queue.GROUPED_SORTS).
+        Index("ix_tickets_status_updated_at", "status", "updated_at"),
+        Index("ix_tickets_status", "status"),
+        Index("ix_tickets_assignee_id", "assignee_id"),
         Index("ix_tickets_next_alert_at", "next_alert_at"),
         Index("ix_tickets_next_deadline_at", "next_deadline_at"),
     )
