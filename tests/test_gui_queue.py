@@ -7,15 +7,17 @@ import datetime as dt
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QColor
 from queue_gui_helpers import (
+    NOW,
     click_row,
     make_tickets,
     numbers,
     settle,
 )
 
+from aiva_desk.demo import generate_demo
 from aiva_desk.domain import Priority, TicketStatus
 from aiva_desk.gui import theme
-from aiva_desk.gui.queue_model import PRIORITY, SLA, SUBJECT, TicketTableModel
+from aiva_desk.gui.queue_model import PRIORITY, SLA, SUBJECT, UPDATED, TicketTableModel
 from aiva_desk.gui.theme import SlaState
 from aiva_desk.queue import QueueFilter
 from aiva_desk.store.database import open_database
@@ -185,3 +187,22 @@ def test_model_keeps_fetching_after_a_background_reload(qtbot, context) -> None:
     while model.canFetchMore(QModelIndex()):
         model.fetchMore(QModelIndex())
     assert model.rowCount() == 9
+
+
+def test_a_ticket_that_sorts_past_the_loaded_rows_stays_selected(qtbot, window, context) -> None:
+    generate_demo(context.db, tickets=230, seed=3, now=NOW)
+    window.refresh()
+    settle(qtbot, window)
+    header = window.queue_view.horizontalHeader()
+    header.setSortIndicator(UPDATED, Qt.SortOrder.AscendingOrder)  # oldest change first
+    settle(qtbot, window)
+    assert window.model.rowCount() == 200 and window.model.total == 230
+    click_row(qtbot, window.queue_view, 0)
+    target = window.selected_ticket_id()
+    service = context.tickets
+    service.update(target, service.get(target).version, {"subject": "Touched: now the newest"})
+    with qtbot.waitSignal(window.model.reloaded, timeout=5000):
+        window.watch_timer.timeout.emit()
+    assert window.model.row_of(target) is None  # beyond the 200 rows loaded
+    qtbot.waitUntil(lambda: window.selected_ticket_ids() == [target], timeout=5000)
+    assert window.model.row_of(target) == 229 == window.queue_view.currentIndex().row()

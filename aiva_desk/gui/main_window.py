@@ -48,7 +48,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from aiva_desk import APP_NAME, __version__, views
+from aiva_desk import APP_NAME, __version__, queue, views
 from aiva_desk.app_context import AppContext
 from aiva_desk.bulk import BulkResult
 from aiva_desk.errors import ValidationError
@@ -607,6 +607,9 @@ class MainWindow(QMainWindow):
             found = self._reselect(kept)
         finally:
             self._restoring_selection = False
+        lone = kept.current is not None and kept.selected == [kept.current]
+        if same_query and lone and not found:
+            self._find_in_background(kept.current, identity)  # it moved past the rows loaded
         if same_query:
             self.queue_view.verticalScrollBar().setValue(kept.scroll)
         elif found:
@@ -628,18 +631,41 @@ class MainWindow(QMainWindow):
             row = self.model.row_of(ticket_id)
             if row is not None:
                 wanted.select(self.model.index(row, 0), self.model.index(row, 0))
-        current_row = None
-        if kept.current is not None:
-            current_row = self.model.row_of(kept.current)
-            if current_row is None and len(kept.selected) <= 1:
-                current_row = self.model.ensure_loaded(kept.current, max_rows=RESELECT_LIMIT)
-                if current_row is not None:
-                    index = self.model.index(current_row, 0)
-                    wanted.select(index, index)
+        current_row = None if kept.current is None else self.model.row_of(kept.current)
         if current_row is not None:
             selection.setCurrentIndex(self.model.index(current_row, 0), flags.NoUpdate)
         selection.select(wanted, flags.ClearAndSelect | flags.Rows)
         return current_row is not None
+
+    def _find_in_background(self, ticket_id: int, identity: tuple) -> None:
+        """Look up where the ticket now sorts (``queue.position_of``) and select it there."""
+        db, flt = self._context.db, self.model.queue_filter
+        sort_key, descending = self.model.sort_key, self.model.descending
+
+        def work() -> int | None:
+            with db.read_session() as session:
+                return queue.position_of(
+                    session,
+                    flt,
+                    db.search,
+                    ticket_id,
+                    sort=sort_key,
+                    descending=descending,
+                    limit=RESELECT_LIMIT,
+                )
+
+        def found(position: int | None) -> None:
+            if position is None or self._shown_identity != identity or self.selected_ticket_ids():
+                return  # gone from the view, or the agent has moved on
+            self._restoring_selection = True
+            try:
+                self.select_ticket(ticket_id, limit=position + 1)
+            finally:
+                self._restoring_selection = False
+
+        tasks.BackgroundTask(work, parent=self, writes=False, label="find ticket").success(
+            found
+        ).run_in_background()
 
     def _on_model_load_failed(self, exc: Exception) -> None:
         show_error(self, exc)

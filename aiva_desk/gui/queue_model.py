@@ -41,10 +41,21 @@ from aiva_desk.store.database import Database
 log = logging.getLogger(__name__)
 
 Index = QModelIndex | QPersistentModelIndex
-TICKET_ID_ROLE = Qt.ItemDataRole.UserRole + 1
-PRIORITY_ROLE = Qt.ItemDataRole.UserRole + 2  # the Priority, or None (for the chip delegate)
-SLA_STATE_ROLE = Qt.ItemDataRole.UserRole + 3  # a theme.SlaState, or None
+TICKET_ID_ROLE = int(Qt.ItemDataRole.UserRole.value) + 1
+PRIORITY_ROLE = TICKET_ID_ROLE + 1  # the Priority, or None (for the chip delegate)
+SLA_STATE_ROLE = TICKET_ID_ROLE + 2  # a theme.SlaState, or None
 DEFAULT_WINDOW = 200
+# Plain ints: a paint asks for ~7 roles of every visible cell, so no enum work per call.
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole.value)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole.value)
+_FONT = int(Qt.ItemDataRole.FontRole.value)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
+_ACCESSIBLE = int(Qt.ItemDataRole.AccessibleTextRole.value)
+_RIGHT = int((Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter).value)
+_ROW_FLAGS = (
+    Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+)
 MAX_KEPT_ROWS = 5000  # a reload keeps at most this many already-loaded rows
 
 
@@ -340,11 +351,7 @@ class TicketTableModel(QAbstractTableModel):
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )
+        return _ROW_FLAGS
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -363,29 +370,43 @@ class TicketTableModel(QAbstractTableModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
-        row = self._rows[index.row()]
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
+        return self._value(self._rows[index.row()], index.column(), role)
+
+    def multiData(self, index: Index, roleDataSpan: Any) -> None:
+        """Every role a delegate asks for in one call (Qt asks ~7 per cell per paint)."""
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return
+        row, column = self._rows[index.row()], index.column()
+        for position in range(roleDataSpan.size()):
+            role_data = roleDataSpan[position]
+            value = self._value(row, column, role_data.role())
+            if value is not None:
+                role_data.setData(value)
+
+    def _value(self, row: QueueRow, column: int, role: int) -> Any:
+        if role == _DISPLAY:
             return self._display(row, column)
+        if role == _FOREGROUND:
+            return self._foreground(row, column)
+        if role == _ALIGNMENT:
+            return _RIGHT if column in (NUMBER, SLA) else None
+        if role == _FONT:
+            if column == PRIORITY and row.priority is Priority.P1:
+                if self._bold is None:
+                    self._bold = QFont()
+                    self._bold.setBold(True)
+                return self._bold
+            return None
         if role == TICKET_ID_ROLE:
             return row.id
         if role == PRIORITY_ROLE:
             return row.priority
         if role == SLA_STATE_ROLE:
             return self.sla_state(row)
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _TOOLTIP:
             return self._tooltip(row, column)
-        if role == Qt.ItemDataRole.AccessibleTextRole:
+        if role == _ACCESSIBLE:
             return self._tooltip(row, column) or self._display(row, column)
-        if role == Qt.ItemDataRole.ForegroundRole:
-            return self._foreground(row, column)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in (NUMBER, SLA):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.FontRole and column == PRIORITY and row.priority is Priority.P1:
-            if self._bold is None:
-                self._bold = QFont()
-                self._bold.setBold(True)
-            return self._bold
         return None
 
     # -- cell contents -------------------------------------------------------------
