@@ -17,7 +17,14 @@ from queue_gui_helpers import (
 from aiva_desk.demo import generate_demo
 from aiva_desk.domain import Priority, TicketStatus
 from aiva_desk.gui import theme
-from aiva_desk.gui.queue_model import PRIORITY, SLA, SUBJECT, UPDATED, TicketTableModel
+from aiva_desk.gui.queue_model import (
+    PRIORITY,
+    SLA,
+    SLA_STATE_ROLE,
+    SUBJECT,
+    UPDATED,
+    TicketTableModel,
+)
 from aiva_desk.gui.theme import SlaState
 from aiva_desk.queue import QueueFilter
 from aiva_desk.store.database import open_database
@@ -206,3 +213,26 @@ def test_a_ticket_that_sorts_past_the_loaded_rows_stays_selected(qtbot, window, 
     assert window.model.row_of(target) is None  # beyond the 200 rows loaded
     qtbot.waitUntil(lambda: window.selected_ticket_ids() == [target], timeout=5000)
     assert window.model.row_of(target) == 229 == window.queue_view.currentIndex().row()
+
+
+def test_colours_follow_a_switch_to_dark_while_running(qtbot, window, context, qapp) -> None:
+    make_tickets(context, 1)
+    window.refresh()
+    settle(qtbot, window)
+    index = window.model.index(0, SLA)
+    state = index.data(SLA_STATE_ROLE)
+    light = index.data(Qt.ItemDataRole.ForegroundRole)
+    assert state is not None and light == theme.sla_color(state)
+    before = qapp.palette()
+    try:
+        qapp.setPalette(theme.dark_palette())
+        qtbot.waitUntil(
+            lambda: (
+                index.data(Qt.ItemDataRole.ForegroundRole)
+                == theme.sla_color(state, theme.dark_palette())
+            ),
+            timeout=3000,
+        )
+        assert index.data(Qt.ItemDataRole.ForegroundRole) != light
+    finally:
+        qapp.setPalette(before)

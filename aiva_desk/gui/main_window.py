@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import (
     QByteArray,
+    QEvent,
     QItemSelection,
     QItemSelectionModel,
     QModelIndex,
@@ -398,6 +399,11 @@ class MainWindow(QMainWindow):
         if self._view is not None:
             self._settings.setValue(LAST_VIEW_KEY, self._view.key)
         self._settings.sync()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            self.model.palette_changed()  # light/dark switched while running
+        super().changeEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self.ticket_tabs.confirm_close_all():

@@ -26,7 +26,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QColor, QFont
 
 from aiva_desk import queue
 from aiva_desk.domain import Priority
@@ -124,6 +124,8 @@ class TicketTableModel(QAbstractTableModel):
         self._ids: dict[int, int] = {}  # ticket id -> row
         self._total = 0
         self._bold: QFont | None = None
+        self._texts: dict[int, list[str]] = {}  # ticket id -> cell texts, made when painted
+        self._colors: dict[SlaState | None, QColor] = {}
         self._requested = 0  # generation of the newest background reload asked for
         self._applied = 0  # generation whose rows are shown
 
@@ -203,6 +205,7 @@ class TicketTableModel(QAbstractTableModel):
         self._applied = generation
         self._now = self._clock()
         self._rows = rows
+        self._texts.clear()
         self._ids = {row.id: index for index, row in enumerate(rows)}
         self._total = max(total, len(rows))
         self.endResetModel()
@@ -432,6 +435,15 @@ class TicketTableModel(QAbstractTableModel):
         return duration(left)
 
     def _display(self, row: QueueRow, column: int) -> str:
+        if column == SLA:
+            return self._sla_text(row)  # moves with the clock: never cached
+        cells = self._texts.get(row.id)
+        if cells is None:
+            cells = self._texts[row.id] = [self._text(row, c) for c in range(len(COLUMNS))]
+        return cells[column]
+
+    @staticmethod
+    def _text(row: QueueRow, column: int) -> str:
         if column == NUMBER:
             return ticket_number(row.number)
         if column == PRIORITY:
@@ -447,7 +459,7 @@ class TicketTableModel(QAbstractTableModel):
         if column == ASSIGNEE:
             return row.assignee or "Unassigned"
         if column == SLA:
-            return self._sla_text(row)
+            return ""
         return local_time(row.updated_at)
 
     def _tooltip(self, row: QueueRow, column: int) -> str | None:
@@ -467,12 +479,26 @@ class TicketTableModel(QAbstractTableModel):
 
     def _foreground(self, row: QueueRow, column: int) -> Any:
         if column == SLA:
-            state = self.sla_state(row)
-            return theme.sla_color(state) if state is not None else theme.muted_color()
+            return self._color(self.sla_state(row))
         unassigned = column == ASSIGNEE and not row.assignee
         if unassigned or (column == STATUS and not row.status.is_open):
-            return theme.muted_color()
+            return self._color(None)
         return None
+
+    def _color(self, state: SlaState | None) -> QColor:
+        """An SLA state's colour, or (None) muted text, for the palette in use."""
+        color = self._colors.get(state)
+        if color is None:
+            color = theme.sla_color(state) if state is not None else theme.muted_color()
+            self._colors[state] = color
+        return color
+
+    def palette_changed(self) -> None:
+        """The palette changed (light/dark): colours are worked out again at the next paint."""
+        self._colors.clear()
+        if self._rows:
+            last = self.index(len(self._rows) - 1, len(COLUMNS) - 1)
+            self.dataChanged.emit(self.index(0, 0), last, [Qt.ItemDataRole.ForegroundRole])
 
 
 def _read(
