@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from aiva_desk.errors import AivaError
+from aiva_desk.errors import AivaError, TransitionRefused
 from aiva_desk.store.models import Ticket
 from aiva_desk.tickets import TicketService, clean_tags, coerce_field
 from aiva_desk.workflow import Action
@@ -33,7 +33,7 @@ class BulkResult:
             text += f"; {len(self.refused)} not changed:\n" + "\n".join(
                 f"#{number}: {reason}" for number, reason in sorted(self.refused.items())
             )
-        return text + "."
+        return text if text.endswith(".") else text + "."
 
 
 def _run(
@@ -50,6 +50,10 @@ def _run(
                 with session.begin_nested():
                     change(session, ticket)
                     session.flush()
+            except TransitionRefused as exc:  # the reasons alone: the summary names the step
+                result.refused[ticket.number] = " ".join(
+                    reason if reason.endswith(".") else f"{reason}." for reason in exc.reasons
+                )
             except AivaError as exc:
                 result.refused[ticket.number] = exc.message.replace("\n", " ")
             else:

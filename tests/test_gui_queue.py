@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
 from queue_gui_helpers import (
     NOW,
     click_row,
@@ -236,3 +237,20 @@ def test_colours_follow_a_switch_to_dark_while_running(qtbot, window, context, q
         assert index.data(Qt.ItemDataRole.ForegroundRole) != light
     finally:
         qapp.setPalette(before)
+
+
+def test_a_delegate_asking_cell_after_cell_gets_each_cells_own_roles(qtbot, context) -> None:
+    # Delegates reuse one set of role slots from cell to cell (multiData): a colour or
+    # alignment of one cell must never stay on the next.
+    make_tickets(context, 1)
+    model = TicketTableModel(context.db)
+    model.reload()
+    delegate = QStyledItemDelegate()
+    right = QStyleOptionViewItem()
+    delegate.initStyleOption(right, model.index(0, SLA))
+    assert right.displayAlignment & Qt.AlignmentFlag.AlignRight
+    plain = QStyleOptionViewItem()
+    delegate.initStyleOption(plain, model.index(0, SUBJECT))
+    assert not plain.displayAlignment & Qt.AlignmentFlag.AlignRight
+    assert plain.text == "Problem 0 <b>bold?</b>"
+    assert not plain.palette.isBrushSet(QPalette.ColorGroup.Normal, QPalette.ColorRole.Text)

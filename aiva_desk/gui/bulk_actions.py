@@ -189,6 +189,7 @@ class BulkActions(QObject):
         noun = "ticket" if len(ids) == 1 else "tickets"
         description = f"{what} {len(ids):,} {noun}…"
         self.running = True
+        self._title = what.rstrip(":").removesuffix(" on").removesuffix(" of")
         self.set_enabled(False)
         self.started.emit(description)
         BackgroundTask(lambda: work(ids), parent=self._window, label="bulk action").success(
@@ -217,7 +218,7 @@ class BulkActions(QObject):
             lines = [*lines[:MAX_LISTED_REFUSALS], f"… and {more} more (see Show Details)."]
         box = QMessageBox(self._window)
         box.setObjectName("bulkResultBox")
-        box.setWindowTitle("Bulk Action")
+        box.setWindowTitle(f"{getattr(self, '_title', '') or 'Bulk action'} — result")
         box.setIcon(QMessageBox.Icon.Warning if result.refused else QMessageBox.Icon.Information)
         box.setText(first if not rest else first.rstrip(":") + ":")
         if lines:

@@ -40,8 +40,11 @@ from aiva_desk.gui.errors import show_error
 from aiva_desk.gui.forms import child, load_form
 from aiva_desk.gui.queue_delegates import PriorityChipDelegate
 from aiva_desk.gui.queue_model import (
+    CATEGORY,
+    COLUMNS,
     CUSTOMER,
     PRIORITY,
+    SLA,
     SUBJECT,
     TICKET_ID_ROLE,
     UPDATED,
@@ -173,13 +176,18 @@ class CustomerDirectoryDialog(QDialog):
         self.organization_model = QStandardItemModel(0, len(ORGANIZATION_HEADERS), self)
         self.organization_model.setHorizontalHeaderLabels(list(ORGANIZATION_HEADERS))
         self.organization_table.setModel(self.organization_model)
-        for table in (self.customer_table, self.organization_table):
+        for table, stretch, widths in (
+            (self.customer_table, 1, (125, 0, 125, 72, 46, 46)),
+            (self.organization_table, 0, (0, 120, 80)),
+        ):
             header = table.horizontalHeader()
             header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
             header.setStretchLastSection(False)
-            header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+            for column, width in enumerate(widths):
+                if width:
+                    header.resizeSection(column, width)
+            header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
             table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
-        self.customer_table.setColumnWidth(1, 200)
 
         self.role_combo.addItem("Not specified", None)
         for role in CustomerRole:
@@ -193,7 +201,11 @@ class CustomerDirectoryDialog(QDialog):
             self.tickets_view.fontMetrics().height() + 10
         )
         ticket_header = self.tickets_view.horizontalHeader()
+        for column, spec in enumerate(COLUMNS):
+            ticket_header.resizeSection(column, spec.width)
         ticket_header.setSectionResizeMode(SUBJECT, QHeaderView.ResizeMode.Stretch)
+        for column in (CATEGORY, SLA):  # the history: what, its state, who, when
+            self.tickets_view.setColumnHidden(column, True)
         ticket_header.setSortIndicator(UPDATED, Qt.SortOrder.DescendingOrder)
 
         self._search_timer = QTimer(self)
@@ -239,7 +251,7 @@ class CustomerDirectoryDialog(QDialog):
             self.restoreGeometry(geometry)
         splitter = self._settings.value(SPLITTER_KEY)
         if splitter is None or not self.splitter.restoreState(splitter):
-            self.splitter.setSizes([520, 600])
+            self.splitter.setSizes([600, 620])
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._settings.setValue(GEOMETRY_KEY, self.saveGeometry())
@@ -396,6 +408,8 @@ class CustomerDirectoryDialog(QDialog):
         self.email_edit.setText(summary.email)
         self.organization_edit.setText(summary.organization or "")
         self.tenant_edit.setText(summary.tenant_id or "")
+        for edit in (self.name_edit, self.email_edit, self.organization_edit, self.tenant_edit):
+            edit.setCursorPosition(0)  # show the start of a long address, not its end
         self.role_combo.setCurrentIndex(
             max(0, self.role_combo.findData(summary.role.value if summary.role else None))
         )

@@ -361,7 +361,7 @@ class MainWindow(QMainWindow):
         self._set_pane_orientation(bool(pane_right), keep_sizes=True)
         side = self._settings.value(SIDE_SPLITTER_KEY)
         if not (isinstance(side, QByteArray) and self.side_splitter.restoreState(side)):
-            self.side_splitter.setSizes([230, max(400, self.width() - 230)])
+            self.side_splitter.setSizes([218, max(400, self.width() - 218)])
         self.side_splitter.setStretchFactor(1, 1)
         header_state = self._settings.value(HEADER_KEY)
         header = self.queue_view.horizontalHeader()
@@ -896,7 +896,7 @@ class MainWindow(QMainWindow):
     def _on_bulk_finished(self, result: BulkResult | None) -> None:
         self._clear_busy("bulk")
         if result is not None:
-            self.statusBar().showMessage(result.summary().partition("\n")[0], 6000)
+            self.statusBar().showMessage(result.summary().partition("\n")[0].rstrip(":."), 6000)
         self.refresh()
         for ticket_id in self.ticket_tabs.open_ticket_ids():
             self.ticket_tabs.refresh_ticket(ticket_id)

@@ -69,15 +69,15 @@ class Column:
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("number", "#", "number", 70, "Ticket number"),
-    Column("priority", "Priority", "priority", 66, "Priority, P1 (critical) to P4 (low)"),
-    Column("category", "Category", "category", 135, "The SOP category"),
+    Column("number", "#", "number", 62, "Ticket number"),
+    Column("priority", "Priority", "priority", 62, "Priority, P1 (critical) to P4 (low)"),
+    Column("category", "Category", "category", 118, "The SOP category"),
     Column("subject", "Subject", "subject", 320, "What the ticket is about"),
-    Column("customer", "Customer / organization", "customer", 215, "Who reported it"),
-    Column("status", "Status", "status", 140, "Workflow step (sorts in workflow order)"),
-    Column("assignee", "Assignee", "assignee", 120, "The agent working on it"),
-    Column("sla", "SLA remaining", "sla_due_at", 112, "Time left until the ticket is due"),
-    Column("updated", "Last update", "updated_at", 125, "When the ticket last changed"),
+    Column("customer", "Customer / organization", "customer", 180, "Who reported it"),
+    Column("status", "Status", "status", 128, "Workflow step (sorts in workflow order)"),
+    Column("assignee", "Assignee", "assignee", 108, "The agent working on it"),
+    Column("sla", "SLA remaining", "sla_due_at", 104, "Time left until the ticket is due"),
+    Column("updated", "Last update", "updated_at", 118, "When the ticket last changed"),
 )
 NUMBER, PRIORITY, CATEGORY, SUBJECT, CUSTOMER, STATUS, ASSIGNEE, SLA, UPDATED = range(len(COLUMNS))
 DUE = SLA  # the column showed the due date before it counted down
@@ -378,12 +378,17 @@ class TicketTableModel(QAbstractTableModel):
     def multiData(self, index: Index, roleDataSpan: Any) -> None:
         """Every role a delegate asks for in one call (Qt asks ~7 per cell per paint)."""
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            for position in range(roleDataSpan.size()):
+                roleDataSpan[position].clearData()
             return
         row, column = self._rows[index.row()], index.column()
         for position in range(roleDataSpan.size()):
             role_data = roleDataSpan[position]
             value = self._value(row, column, role_data.role())
-            if value is not None:
+            # Delegates reuse the span from cell to cell: every role must be set or cleared.
+            if value is None:
+                role_data.clearData()
+            else:
                 role_data.setData(value)
 
     def _value(self, row: QueueRow, column: int, role: int) -> Any:
