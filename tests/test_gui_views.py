@@ -54,6 +54,15 @@ def test_views_filter_the_queue_and_show_live_counts(qtbot, context, settings, s
     qtbot.waitUntil(lambda: panel.count("builtin:my_open") == win.model.total, timeout=5000)
     assert f'"me_staff_id": {staff.id}' in (context.paths.root / "settings.json").read_text()
 
+    # The same choice from the View menu.
+    win.me_menu.aboutToShow.emit()
+    [checked] = [a for a in win.me_menu.actions() if a.isChecked()]
+    assert checked.text() == staff.name
+    win.me_menu.actions()[0].trigger()  # "Nobody chosen"
+    assert context.settings.me_staff_id is None and panel.me_combo.currentIndex() == 0
+    panel.me_combo.setCurrentIndex(panel.me_combo.findData(staff.id))
+    settle(qtbot, win)
+
     # The last view chosen comes back with the window.
     win.close()
     again = open_window(qtbot, context, settings)

@@ -255,6 +255,12 @@ class MainWindow(QMainWindow):
         self.columns_menu.aboutToShow.connect(self._fill_columns_menu)
         view_menu = child(self, QMenu, "viewMenu")
         view_menu.insertMenu(self.action("ticketPaneRightAction"), self.columns_menu)
+        self.me_menu = QMenu("I &Am", self)
+        self.me_menu.setObjectName("meMenu")
+        self.me_menu.setIcon(icon("person"))
+        self.me_menu.aboutToShow.connect(self._fill_me_menu)
+        view_menu.insertMenu(self.columns_menu.menuAction(), self.me_menu)
+        view_menu.insertSeparator(self.columns_menu.menuAction())
 
     def _setup_queue_header(self) -> None:
         view = self.queue_view
@@ -831,6 +837,17 @@ class MainWindow(QMainWindow):
         reset.setObjectName("resetColumnsAction")
         reset.triggered.connect(self._reset_header)
         return menu
+
+    def _fill_me_menu(self) -> None:
+        """The "I am" choices of the side panel, as a menu (same list, same effect)."""
+        menu = self.me_menu
+        menu.clear()
+        combo = self.view_panel.me_combo
+        for index in range(combo.count()):
+            action = menu.addAction(combo.itemText(index))
+            action.setCheckable(True)
+            action.setChecked(index == combo.currentIndex())
+            action.triggered.connect(lambda _=False, i=index: combo.setCurrentIndex(i))
 
     def set_column_visible(self, column: int, visible: bool) -> None:
         self.queue_view.horizontalHeader().setSectionHidden(column, not visible)
