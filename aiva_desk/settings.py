@@ -20,6 +20,8 @@ SETTINGS_FILENAME = "settings.json"
 _TYPES: dict[str, tuple[type, ...]] = {
     "me_staff_id": (int, type(None)),
     "breaching_soon_minutes": (int,),
+    "close_to_tray": (bool,),
+    "tray_hint_shown": (bool,),
 }
 
 
@@ -27,6 +29,8 @@ _TYPES: dict[str, tuple[type, ...]] = {
 class UserSettings:
     me_staff_id: int | None = None  # the staff member this person works as ("My open")
     breaching_soon_minutes: int = 60  # "Breaching soon": due within this many minutes
+    close_to_tray: bool = True  # closing the window keeps AIVA Desk running in the tray
+    tray_hint_shown: bool = False  # the one-time "still running in the tray" hint
 
     @classmethod
     def load(cls, data_dir: Path) -> UserSettings:

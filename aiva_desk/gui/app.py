@@ -86,7 +86,11 @@ def run(data_dir: str | None = None, db_url: str | None = None) -> int:
         except Exception as exc:
             show_error(None, exc, critical=True)
             return EXIT_UNEXPECTED
+        from aiva_desk.gui.alert_wiring import AlertWiring
+
+        alerts = AlertWiring(window, context)
         window.show()
+        alerts.start()
         return _exec_with_ctrl_c(app)
     finally:
         tasks.wait_for_idle()
