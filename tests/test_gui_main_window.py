@@ -189,7 +189,9 @@ def test_window_state_and_hidden_columns_are_remembered(qtbot, context, settings
 
 
 def test_every_control_has_a_name_for_assistive_tools(window: MainWindow) -> None:
-    for name in ("queueView", "viewList", "searchBox", "ticketTabs", "meCombo", "filterBar"):
+    names = ("queueView", "viewList", "searchBox", "ticketTabs", "meCombo", "filterBar")
+    names += ("filterButton", "saveViewButton", "busyIndicator", "ticketCountLabel")
+    for name in names:
         widget = window.findChild(object, name)
         assert widget is not None, name
         assert widget.accessibleName(), name

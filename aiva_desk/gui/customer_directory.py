@@ -181,6 +181,7 @@ class CustomerDirectoryDialog(QDialog):
             (self.organization_table, 0, (0, 120, 80)),
         ):
             header = table.horizontalHeader()
+            header.setAccessibleName(f"{table.accessibleName()} columns")
             header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
             header.setStretchLastSection(False)
             for column, width in enumerate(widths):
@@ -201,6 +202,7 @@ class CustomerDirectoryDialog(QDialog):
             self.tickets_view.fontMetrics().height() + 10
         )
         ticket_header = self.tickets_view.horizontalHeader()
+        ticket_header.setAccessibleName("Ticket columns: click to sort")
         for column, spec in enumerate(COLUMNS):
             ticket_header.resizeSection(column, spec.width)
         ticket_header.setSectionResizeMode(SUBJECT, QHeaderView.ResizeMode.Stretch)

@@ -198,6 +198,9 @@ class MainWindow(QMainWindow):
         where = QLabel(f"Data folder: {self._context.paths.root}", self)
         where.setObjectName("dataFolderLabel")
         where.setToolTip(f"Database: {self._context.db.display_name}")
+        where.setAccessibleName("Data folder")
+        self._count_label.setAccessibleName("Tickets in the queue")
+        self._busy_label.setAccessibleName("What is being loaded")
         status_bar.addPermanentWidget(self._busy_label)
         status_bar.addPermanentWidget(self.busy_indicator)
         status_bar.addPermanentWidget(self._count_label)
@@ -268,6 +271,7 @@ class MainWindow(QMainWindow):
         header.setStretchLastSection(False)
         header.setSectionsMovable(True)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.setAccessibleName("Queue columns: click to sort, right-click to choose")
         self._default_header_state = self._reset_header()
         row_height = view.fontMetrics().height() + 10
         view.verticalHeader().setDefaultSectionSize(row_height)
