@@ -84,3 +84,29 @@ def test_run_shows_the_main_window_until_it_closes(qapp, tmp_path: Path, shown_e
     assert qapp.applicationName() == "AIVA Desk" and qapp.organizationName() == "AIVA"
     assert qapp.desktopFileName() == "aiva-desk" and not qapp.windowIcon().isNull()
     assert (tmp_path / "data" / "logs" / "aiva-desk.log").exists()
+
+
+def test_quit_from_the_menu_quits_even_when_closing_hides_to_the_tray(
+    qtbot, context, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, shown_errors
+) -> None:
+    from PySide6.QtCore import QSettings
+
+    settings = QSettings(str(tmp_path / "gui.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(context, settings)
+    qtbot.addWidget(window)
+    alerts = gui_app.wire_alerts(window, context, tray_available=lambda: True)
+    quits: list[bool] = []
+    monkeypatch.setattr(QApplication, "quit", lambda: quits.append(True))
+    try:
+        window.show()
+        alerts.start()
+        qtbot.waitExposed(window)
+        window.close()  # the window's close button: AIVA Desk stays in the tray
+        assert not window.isVisible() and quits == []
+        window.show()
+        window.action("quitAction").trigger()  # File > Quit (Ctrl+Q)
+        assert not window.isVisible() and quits == [True]
+    finally:
+        alerts.center.stop()
+        alerts.tray.hide()
+        QApplication.setQuitOnLastWindowClosed(True)

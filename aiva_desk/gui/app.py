@@ -12,6 +12,7 @@ import os
 import signal
 import sys
 import threading
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
@@ -23,6 +24,10 @@ from aiva_desk.gui import tasks
 from aiva_desk.gui.errors import install_exception_hook, show_error
 from aiva_desk.gui.icons import app_icon
 from aiva_desk.gui.theme import apply_theme
+
+if TYPE_CHECKING:
+    from aiva_desk.gui.alert_wiring import AlertWiring
+    from aiva_desk.gui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
@@ -86,9 +91,7 @@ def run(data_dir: str | None = None, db_url: str | None = None) -> int:
         except Exception as exc:
             show_error(None, exc, critical=True)
             return EXIT_UNEXPECTED
-        from aiva_desk.gui.alert_wiring import AlertWiring
-
-        alerts = AlertWiring(window, context)
+        alerts = wire_alerts(window, context)
         window.show()
         alerts.start()
         return _exec_with_ctrl_c(app)
@@ -97,6 +100,20 @@ def run(data_dir: str | None = None, db_url: str | None = None) -> int:
         if context is not None:
             context.close()
         sys.excepthook = previous_hook
+
+
+def wire_alerts(window: MainWindow, context: AppContext, **options: Any) -> AlertWiring:
+    """The tray and SLA alerts for ``window``.
+
+    Closing the window may only hide it to the tray; File > Quit (Ctrl+Q) really quits.
+    """
+    from aiva_desk.gui.alert_wiring import AlertWiring
+
+    alerts = AlertWiring(window, context, **options)
+    quit_action = window.action("quitAction")
+    quit_action.triggered.disconnect()
+    quit_action.triggered.connect(alerts.quit)
+    return alerts
 
 
 def _exec_with_ctrl_c(app: QApplication) -> int:
