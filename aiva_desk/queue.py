@@ -39,6 +39,9 @@ class QueueRow:
     sla_due_at: dt.datetime | None
     updated_at: dt.datetime
     escalation_level: EscalationLevel
+    next_deadline_at: dt.datetime | None = None  # the SLA clock due first (any kind)
+    next_deadline_kind: str | None = None
+    sla_paused: bool = False
 
 
 @dataclass(frozen=True)
@@ -328,6 +331,9 @@ def _rows(session: Session, page: Any, ordering: tuple[Any, ...]) -> list[QueueR
             Ticket.sla_due_at,
             Ticket.updated_at,
             Ticket.escalation_level,
+            Ticket.next_deadline_at,
+            Ticket.next_deadline_kind,
+            Ticket.sla_paused,
         )
         .select_from(page)
         .join(Ticket, Ticket.id == page.c.id)

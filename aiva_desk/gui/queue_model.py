@@ -36,6 +36,7 @@ from aiva_desk.gui.formatting import NOT_SET, duration, local_time, priority_tex
 from aiva_desk.gui.tasks import BackgroundTask
 from aiva_desk.gui.theme import SlaState
 from aiva_desk.queue import DEFAULT_BREACHING_WINDOW, QueueFilter, QueueRow
+from aiva_desk.sla.deadlines import DeadlineKind
 from aiva_desk.store.database import Database
 
 log = logging.getLogger(__name__)
@@ -76,7 +77,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("customer", "Customer / organization", "customer", 180, "Who reported it"),
     Column("status", "Status", "status", 128, "Workflow step (sorts in workflow order)"),
     Column("assignee", "Assignee", "assignee", 108, "The agent working on it"),
-    Column("sla", "SLA remaining", "sla_due_at", 104, "Time left until the ticket is due"),
+    Column("sla", "SLA remaining", "sla_due_at", 104, "Time left on the SLA clock due first"),
     Column("updated", "Last update", "updated_at", 118, "When the ticket last changed"),
 )
 NUMBER, PRIORITY, CATEGORY, SUBJECT, CUSTOMER, STATUS, ASSIGNEE, SLA, UPDATED = range(len(COLUMNS))
@@ -419,10 +420,18 @@ class TicketTableModel(QAbstractTableModel):
 
     # -- cell contents -------------------------------------------------------------
 
+    @staticmethod
+    def countdown(row: QueueRow) -> tuple[dt.datetime | None, str]:
+        """What the SLA column counts down to: the clock due first, and what it is for."""
+        if row.next_deadline_at is not None and row.next_deadline_kind:
+            return row.next_deadline_at, DeadlineKind(row.next_deadline_kind).label
+        return row.sla_due_at, "Resolution"
+
     def sla_state(self, row: QueueRow) -> SlaState | None:
-        if row.sla_due_at is None or not row.status.is_open:
+        due, _kind = self.countdown(row)
+        if due is None or not row.status.is_open or row.sla_paused:
             return None
-        left = row.sla_due_at - self._now
+        left = due - self._now
         if left < dt.timedelta(0):
             return SlaState.BREACHED
         if left <= self._breaching_window:
@@ -430,11 +439,14 @@ class TicketTableModel(QAbstractTableModel):
         return SlaState.ON_TRACK
 
     def _sla_text(self, row: QueueRow) -> str:
-        if row.sla_due_at is None:
-            return NOT_SET
+        due, _kind = self.countdown(row)
         if not row.status.is_open:
             return "closed"
-        left = row.sla_due_at - self._now
+        if row.sla_paused:
+            return "paused"
+        if due is None:
+            return NOT_SET
+        left = due - self._now
         if left < dt.timedelta(0):
             return f"−{duration(left)}"
         return duration(left)
@@ -472,13 +484,16 @@ class TicketTableModel(QAbstractTableModel):
             return priority_text(row.priority, long=True)
         if column in (SUBJECT, CUSTOMER, CATEGORY):
             return self._display(row, column)
-        if column == SLA and row.sla_due_at is not None:
-            due = f"due {local_time(row.sla_due_at)}"
+        if column == SLA and row.sla_paused and row.status.is_open:
+            return "SLA clock paused: waiting on the customer"
+        deadline, kind = self.countdown(row)
+        if column == SLA and deadline is not None:
+            due = f"due {local_time(deadline)}"
             state = self.sla_state(row)
             if state is SlaState.BREACHED:
-                return f"Overdue by {duration(self._now - row.sla_due_at)} ({due})"
+                return f"{kind} overdue by {duration(self._now - deadline)} ({due})"
             if state is not None:
-                return f"Due in {duration(row.sla_due_at - self._now)} ({due})"
+                return f"{kind} due in {duration(deadline - self._now)} ({due})"
             return f"Closed; was {due}"
         return None
 
