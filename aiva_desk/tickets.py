@@ -520,14 +520,6 @@ class TicketService:
 
         return self.write_ticket(ticket_id, None, change)
 
-    def set_tags(
-        self, ticket_id: int, names: Iterable[str], expected_version: int | None = None
-    ) -> int:
-        def change(session: Session, ticket: Ticket) -> None:
-            ticket.tags = [self.tag(session, name) for name in clean_tags(names)]
-
-        return self.write_ticket(ticket_id, expected_version, change)
-
     def attach(self, ticket_id: int, source: Path) -> int:
         """Copy a file into the attachment store and link it to the ticket."""
         if self.attachments is None:

@@ -41,7 +41,7 @@ def shown_errors() -> Iterator[list[ShownError]]:
 
 def test_every_form_loads(qtbot) -> None:
     names = form_names()
-    assert {"main_window.ui", "new_ticket_dialog.ui", "ticket_view.ui"} <= set(names)
+    assert {"main_window.ui", "new_ticket_dialog.ui", "ticket_editor.ui"} <= set(names)
     for name in names:
         widget = load_form(name)
         qtbot.addWidget(widget)

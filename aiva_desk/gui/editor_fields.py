@@ -32,7 +32,7 @@ from aiva_desk.gui.forms import child
 from aiva_desk.gui.text_widgets import guard_wheel
 from aiva_desk.tickets import clean_tags
 
-TAGS = "tags"  # not a column: saved with TicketService.set_tags
+TAGS = "tags"  # not a column: TicketService.update saves it with the fields
 
 # Every field the editor edits, with the words used for it in messages and dialogs.
 FIELD_LABELS: dict[str, str] = {

@@ -37,9 +37,3 @@ def merge_edits(base: dict[str, Any], mine: dict[str, Any], theirs: dict[str, An
     elif theirs_changed:
         taken.append(TAGS)
     return MergeResult(merged, conflicts, taken)
-
-
-def split_tags(changes: dict[str, Any]) -> tuple[dict[str, Any], list[str] | None]:
-    """``changes`` without the tags (for ``TicketService.update``), and the tags if changed."""
-    fields = {name: value for name, value in changes.items() if name != TAGS}
-    return fields, changes.get(TAGS)

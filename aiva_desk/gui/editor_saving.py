@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QDialog
 from aiva_desk.errors import ConflictError, NotFoundError, ValidationError
 from aiva_desk.gui.conflict_dialog import ConflictDialog
 from aiva_desk.gui.editor_fields import FIELD_LABELS, describe_value
-from aiva_desk.gui.editor_merge import editor_values, merge_edits, split_tags
+from aiva_desk.gui.editor_merge import editor_values, merge_edits
 from aiva_desk.gui.errors import show_error
 from aiva_desk.gui.formatting import ticket_number
 from aiva_desk.gui.tasks import BackgroundTask
@@ -81,12 +81,11 @@ class EditorSaver(QObject):
         editor = self._editor
         service, ticket_id = editor.service, editor.ticket_id
         entry, note = editor.pending_entry(), editor.pending_note()
-        fields, tags = split_tags(changes)
         assert ticket_id is not None
 
         def work() -> int:
             current = version
-            if fields or tags is not None:  # one transaction: fields and tags together
+            if changes:  # fields and tags together, in one transaction
                 current = service.update(ticket_id, current, changes)
             if entry:
                 current = service.add_troubleshooting(ticket_id, **entry)

@@ -8,13 +8,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, select
-from sqlalchemy.orm import Session
 
-from aiva_desk.domain import Priority, TicketStatus
+from aiva_desk.domain import Priority
 from aiva_desk.errors import NotFoundError, ValidationError
 from aiva_desk.sla.calendar import BusinessCalendar
 from aiva_desk.sla.policy import SlaPolicy
-from aiva_desk.store.models import AuditEntry, Calendar, SlaPolicyRow, Ticket
+from aiva_desk.store.models import AuditEntry, Calendar, SlaPolicyRow
 
 if TYPE_CHECKING:
     from aiva_desk.store.database import Database
@@ -140,7 +139,7 @@ def save_policy(db: Database, priority: Priority, data: PolicyInput, *, actor: s
             )
         )
         session.flush()
-        _reindex_open(db, session)
+        db.reindex_open_clocks(session.connection())
 
 
 def save_calendar(
@@ -180,12 +179,7 @@ def save_calendar(
             )
         )
         session.flush()
-        _reindex_open(db, session)
-
-
-def _reindex_open(db: Database, session: Session) -> None:
-    open_ids = session.scalars(select(Ticket.id).where(Ticket.status != TicketStatus.CLOSED)).all()
-    db.sla.reindex(session.connection(), open_ids)
+        db.reindex_open_clocks(session.connection())
 
 
 def _describe_policy(row: SlaPolicyRow) -> str:

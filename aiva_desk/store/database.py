@@ -20,7 +20,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, inspect, select
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, select
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
@@ -129,10 +129,12 @@ class Database:
     def start_sla_clocks(self) -> None:
         """Compute the clock state of every open ticket (after an upgrade that added it)."""
         with self.engine.execution_options(sqlite_begin="IMMEDIATE").begin() as conn:
-            open_ids = conn.scalars(
-                select(Ticket.id).where(Ticket.status != TicketStatus.CLOSED)
-            ).all()
-            self.sla.reindex(conn, open_ids)
+            self.reindex_open_clocks(conn)
+
+    def reindex_open_clocks(self, conn: Connection) -> None:
+        """Recompute every open ticket's SLA clocks (after an upgrade or a policy edit)."""
+        open_ids = conn.scalars(select(Ticket.id).where(Ticket.status != TicketStatus.CLOSED))
+        self.sla.reindex(conn, open_ids.all())
 
     def dispose(self) -> None:
         self.engine.dispose()
