@@ -1,1 +1,4 @@
 """Persistence: models, engine, migrations, search and the ticket service."""
+
+# Every table must be on Base.metadata wherever the models are used (Alembic compares).
+from aiva_desk.store import mail_models as _mail_models  # noqa: F401
