@@ -57,8 +57,10 @@ class QueueFilter:
     escalated: bool = False
     customer_id: int | None = None
     organization_id: int | None = None
-    due_after: dt.datetime | None = None
+    due_after: dt.datetime | None = None  # the resolution due date (sla_due_at)
     due_before: dt.datetime | None = None
+    next_due_after: dt.datetime | None = None  # the SLA clock due first (next_deadline_at)
+    next_due_before: dt.datetime | None = None
     reported_after: dt.datetime | None = None
     reported_before: dt.datetime | None = None
     updated_after: dt.datetime | None = None
@@ -132,12 +134,14 @@ def builtin_views(
         BuiltinView(
             "p1", "P1", QueueFilter(statuses=OPEN_STATUSES, priorities=frozenset({Priority.P1}))
         ),
+        # On the SLA clock due first, which the queue counts down to and the tray counts
+        # (indexed; a closed ticket has none, so no status filter is needed).
         BuiltinView(
             "breaching_soon",
             "Breaching soon",
-            QueueFilter(statuses=OPEN_STATUSES, due_after=now, due_before=now + breaching_window),
+            QueueFilter(next_due_after=now, next_due_before=now + breaching_window),
         ),
-        BuiltinView("breached", "Breached", QueueFilter(statuses=OPEN_STATUSES, due_before=now)),
+        BuiltinView("breached", "Breached", QueueFilter(next_due_before=now)),
         BuiltinView(
             "waiting",
             "Waiting on customer",
@@ -207,6 +211,7 @@ def _conditions(flt: QueueFilter, search: SearchIndex) -> list[ColumnElement[boo
         where.append(Ticket.customer_id.in_(members))
     for column, after, before in (
         (Ticket.sla_due_at, flt.due_after, flt.due_before),
+        (Ticket.next_deadline_at, flt.next_due_after, flt.next_due_before),
         (Ticket.reported_at, flt.reported_after, flt.reported_before),
         (Ticket.updated_at, flt.updated_after, flt.updated_before),
         (Ticket.closed_at, flt.closed_after, None),

@@ -6,6 +6,8 @@ from aiva_desk import queue
 from aiva_desk.demo import generate_demo
 from aiva_desk.domain import EscalationLevel, Priority, TicketStatus
 from aiva_desk.queue import OPEN_STATUSES, QueueFilter, builtin_views
+from aiva_desk.sla.summary import sla_summary
+from aiva_desk.tickets import NewTicket
 
 NOW = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.UTC)
 
@@ -41,12 +43,20 @@ def test_builtin_views_count_what_they_promise(context):
         )
         assert all(r.assignee is None for r in rows("unassigned"))
         assert all(r.priority is Priority.P1 for r in rows("p1"))
-        assert all(r.sla_due_at < NOW for r in rows("breached"))
+        # On the clock due first: what the queue counts down to and the tray counts.
+        assert all(r.next_deadline_at < NOW for r in rows("breached"))
         assert all(
-            NOW <= r.sla_due_at < NOW + dt.timedelta(hours=1) for r in rows("breaching_soon")
+            NOW <= r.next_deadline_at < NOW + dt.timedelta(hours=1) for r in rows("breaching_soon")
         )
+        assert all(r.status in OPEN_STATUSES for r in rows("breached") + rows("breaching_soon"))
         assert all(r.escalation_level > EscalationLevel.NONE for r in rows("escalated"))
         assert {r.status for r in rows("waiting")} == {TicketStatus.WAITING_ON_CUSTOMER}
+    with db.engine.connect() as conn:
+        tray = sla_summary(conn, NOW, soon=dt.timedelta(hours=1))
+    assert (numbers["breached"], numbers["breaching_soon"]) == (
+        tray.breached,
+        tray.about_to_breach,
+    )
     nobody = {v.key: v for v in builtin_views(NOW, None)}
     with db.read_session() as session:
         assert queue.count(session, nobody["my_open"].filter, db.search) == 0
@@ -105,9 +115,49 @@ def test_filters_serialize_and_merge():
         assignee_ids=frozenset({3}),
         unassigned=True,
         reported_after=NOW,
+        next_due_before=NOW,
         text="widget",
     )
     assert QueueFilter.from_json(flt.to_json()) == flt
     assert QueueFilter.from_json(QueueFilter().to_json()) == QueueFilter()
     narrowed = QueueFilter(statuses=OPEN_STATUSES).merged(QueueFilter(text="shopify"))
     assert narrowed == QueueFilter(statuses=OPEN_STATUSES, text="shopify")
+
+
+def test_breach_views_follow_the_clock_due_first(context):
+    """A P1 outage reported 45 min ago is due for resolution in 15 min, but its
+    acknowledgement was due 15 min ago: it is breached, as its countdown and the tray say."""
+    service = context.tickets
+    context.db.clock = lambda: NOW
+    outage = next(c for c in service.categories() if c.name == "System Outage")
+    late = service.create(
+        NewTicket(
+            "Down",
+            "Ann",
+            "ann@example.com",
+            outage.id,
+            "x",
+            reported_at=NOW - dt.timedelta(minutes=45),
+        )
+    )
+    fresh = service.create(
+        NewTicket(
+            "Slow",
+            "Bo",
+            "bo@example.com",
+            outage.id,
+            "x",
+            reported_at=NOW - dt.timedelta(minutes=5),
+        )
+    )
+    for ref in (late, fresh):
+        service.escalate(ref.id, 1, "Outage")  # P1 escalates at once; that clock is met
+    views = {v.key: v.filter for v in builtin_views(NOW, None)}
+    with context.db.read_session() as session:
+
+        def shown(key):
+            rows = queue.fetch(session, views[key], context.db.search, offset=0, limit=10)
+            return {r.id: (r.next_deadline_kind, r.sla_due_at > NOW) for r in rows}
+
+        assert shown("breached") == {late.id: ("acknowledge", True)}
+        assert shown("breaching_soon") == {fresh.id: ("acknowledge", True)}
