@@ -4,21 +4,24 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, delete, select
+from sqlalchemy.orm import Session
 
 from aiva_desk.domain import Priority
 from aiva_desk.errors import NotFoundError, ValidationError
-from aiva_desk.sla.calendar import BusinessCalendar
+from aiva_desk.sla.calendar import BusinessCalendar, CalendarError
 from aiva_desk.sla.policy import SlaPolicy
-from aiva_desk.store.models import AuditEntry, Calendar, SlaPolicyRow
+from aiva_desk.store.models import AuditEntry, Calendar, Category, SlaPolicyRow
 
 if TYPE_CHECKING:
     from aiva_desk.store.database import Database
 
 _MIN = dt.timedelta(minutes=1)
+MAX_SLA_HOURS = 24 * 365  # as for categories (aiva_desk.categories)
 
 
 def _time(text: str) -> dt.time:
@@ -90,56 +93,82 @@ class PolicyInput:
     warn_before_minutes: int = 10
 
 
-def _policy_problems(data: PolicyInput, calendars: dict[str, int]) -> dict[str, str]:
-    problems: dict[str, str] = {}
+POLICY_FIELD_LABELS = {
+    "acknowledge_minutes": "Acknowledge",
+    "first_response_minutes": "First response",
+    "update_every_minutes": "Update every",
+    "updates_before_deadline": "Updates before the deadline",
+    "escalate_within_minutes": "Escalate within",
+    "warn_fractions": "Warn at",
+    "warn_before_minutes": "Warn before",
+    "calendar_name": "Calendar",
+}
+
+
+def _policy_problems(
+    data: PolicyInput, calendars: Collection[str], priority: Priority
+) -> dict[str, str]:
+    """What is wrong with ``data``, keyed by field, each message naming field and priority."""
+    found: dict[str, str] = {}
     for name in ("acknowledge_minutes", "first_response_minutes"):
         if getattr(data, name) <= 0:
-            problems[name] = f"{name.replace('_', ' ').capitalize()} must be more than 0."
+            found[name] = "must be more than 0"
     for name in ("update_every_minutes", "escalate_within_minutes"):
         value = getattr(data, name)
         if value is not None and value < 0:
-            problems[name] = f"{name.replace('_', ' ').capitalize()} cannot be negative."
+            found[name] = "cannot be negative"
+    if data.update_every_minutes == 0:
+        found["update_every_minutes"] = "must be more than 0 (leave it empty for no cadence)"
     if data.updates_before_deadline < 0:
-        problems["updates_before_deadline"] = "Updates before the deadline cannot be negative."
+        found["updates_before_deadline"] = "cannot be negative"
     if not all(0 < f < 1 for f in data.warn_fractions):
-        problems["warn_fractions"] = "Warnings are fractions of the window between 0 and 1."
+        found["warn_fractions"] = "each warning is a share of the window between 0% and 100%"
     if data.warn_before_minutes < 0:
-        problems["warn_before_minutes"] = "Minutes before a deadline cannot be negative."
+        found["warn_before_minutes"] = "cannot be negative"
     if data.calendar_name not in calendars:
-        problems["calendar_name"] = f"There is no calendar called “{data.calendar_name}”."
-    return problems
+        found["calendar_name"] = f"there is no calendar called “{data.calendar_name}”"
+    label = Priority(priority).name
+    return {key: f"{POLICY_FIELD_LABELS[key]} for {label}: {text}." for key, text in found.items()}
 
 
 def save_policy(db: Database, priority: Priority, data: PolicyInput, *, actor: str) -> None:
     """Change one priority's SLA numbers; every open ticket's clocks follow at once."""
     with db.session(actor) as session:
         calendars = dict(session.execute(select(Calendar.name, Calendar.id)).all())
-        problems = _policy_problems(data, calendars)
+        problems = _policy_problems(data, calendars, priority)
         if problems:
             raise ValidationError(problems)
-        row = session.get(SlaPolicyRow, int(priority))
-        if row is None:
-            raise NotFoundError(f"No SLA policy for {Priority(priority).name}.")
-        before = _describe_policy(row)
-        row.acknowledge_minutes = data.acknowledge_minutes
-        row.first_response_minutes = data.first_response_minutes
-        row.update_every_minutes = data.update_every_minutes
-        row.updates_before_deadline = data.updates_before_deadline
-        row.escalate_within_minutes = data.escalate_within_minutes
-        row.calendar_id = calendars[data.calendar_name]
-        row.warn_fractions = ",".join(f"{f:g}" for f in data.warn_fractions)
-        row.warn_before_minutes = data.warn_before_minutes
+        _write_policy(session, priority, data, calendars, actor)
+        session.flush()
+        db.reindex_open_clocks(session.connection())
+
+
+def _write_policy(
+    session: Session, priority: Priority, data: PolicyInput, calendars: dict[str, int], actor: str
+) -> None:
+    row = session.get(SlaPolicyRow, int(priority))
+    if row is None:
+        raise NotFoundError(f"No SLA policy for {Priority(priority).name}.")
+    before = _describe_policy(row)
+    row.acknowledge_minutes = data.acknowledge_minutes
+    row.first_response_minutes = data.first_response_minutes
+    row.update_every_minutes = data.update_every_minutes
+    row.updates_before_deadline = data.updates_before_deadline
+    row.escalate_within_minutes = data.escalate_within_minutes
+    row.calendar_id = calendars[data.calendar_name]
+    row.warn_fractions = ",".join(f"{f:g}" for f in data.warn_fractions)
+    row.warn_before_minutes = data.warn_before_minutes
+    after = _describe_policy(row)
+    if after != before:
         session.add(
             AuditEntry(
                 actor=actor,
                 action="SLA policy saved",
                 field=Priority(priority).name,
                 old_value=before,
-                new_value=_describe_policy(row),
+                new_value=after,
             )
         )
-        session.flush()
-        db.reindex_open_clocks(session.connection())
 
 
 def save_calendar(
@@ -150,36 +179,281 @@ def save_calendar(
     hours: dict[int, list[tuple[dt.time, dt.time]]],
     holidays: list[dt.date],
     country: str | None = None,
+    subdivision: str | None = None,
     actor: str,
 ) -> None:
     """Create or change a calendar (validated by building it); open tickets follow."""
     if not name.strip():
         raise ValidationError({"name": "Give the calendar a name."})
-    BusinessCalendar(tz, hours, holidays, country=country)  # raises CalendarError if wrong
+    BusinessCalendar(tz, hours, holidays, country=country, subdivision=subdivision)  # or raise
+    data = CalendarInput(
+        name.strip(), tz, hours, tuple(holidays), country, subdivision, stored_name=name.strip()
+    )
     with db.session(actor) as session:
-        row = session.scalars(select(Calendar).where(Calendar.name == name.strip())).first()
-        if row is None:
-            row = Calendar(name=name.strip())
-            session.add(row)
-        row.tz = tz
-        row.hours_json = json.dumps(
-            {
-                str(day): [[a.isoformat("minutes"), b.isoformat("minutes")] for a, b in ranges]
-                for day, ranges in hours.items()
-            }
-        )
-        row.holidays_json = json.dumps(sorted(day.isoformat() for day in holidays))
-        row.country = country
+        _write_calendar(session, data, actor)
+        session.flush()
+        db.reindex_open_clocks(session.connection())
+
+
+def _write_calendar(session: Session, data: CalendarInput, actor: str) -> int:
+    row = None
+    if data.stored_name is not None:
+        row = session.scalars(select(Calendar).where(Calendar.name == data.stored_name)).first()
+    if row is None:
+        row = Calendar(name=data.name)
+        session.add(row)
+    before = None if row.id is None else _describe_calendar(row)
+    row.name = data.name
+    row.tz = data.tz
+    row.hours_json = json.dumps(
+        {
+            str(day): [[a.isoformat("minutes"), b.isoformat("minutes")] for a, b in sorted(ranges)]
+            for day, ranges in sorted(data.hours.items())
+            if ranges
+        }
+    )
+    row.holidays_json = json.dumps(sorted({day.isoformat() for day in data.holidays}))
+    row.country = data.country or None
+    row.subdivision = (data.subdivision or None) if data.country else None
+    after = _describe_calendar(row)
+    if after != before:
         session.add(
             AuditEntry(
                 actor=actor,
                 action="calendar saved",
-                field=name.strip()[:60],
-                new_value=f"{tz}, {len(holidays)} holidays",
+                field=data.name[:60],
+                old_value=before,
+                new_value=after,
             )
         )
+    session.flush()
+    return row.id
+
+
+# -- the SLA settings page: everything at once -----------------------------------------
+
+
+@dataclass(frozen=True)
+class CalendarInput:
+    """A calendar as edited; ``stored_name`` is the name it is saved under (None: new)."""
+
+    name: str
+    tz: str
+    hours: Mapping[int, Sequence[tuple[dt.time, dt.time]]]
+    holidays: tuple[dt.date, ...] = ()
+    country: str | None = None
+    subdivision: str | None = None
+    stored_name: str | None = None
+
+
+@dataclass(frozen=True)
+class CategoryResolution:
+    """A category's resolution time (the SOP table's SLA column), in minutes."""
+
+    category_id: int
+    name: str
+    priority: Priority
+    minutes: int
+
+
+def list_calendars(conn: Connection) -> list[CalendarInput]:
+    """Every calendar as the settings page edits it, by name."""
+    result = []
+    for row in sorted(_rows(conn, Calendar), key=lambda r: r.name.casefold()):
+        cal = calendar_from_row(row)
+        result.append(
+            CalendarInput(
+                row.name,
+                row.tz,
+                {day: list(ranges) for day, ranges in cal.hours.items()},
+                tuple(sorted(cal.custom_holidays)),
+                row.country,
+                row.subdivision,
+                stored_name=row.name,
+            )
+        )
+    return result
+
+
+def policy_inputs(conn: Connection) -> dict[Priority, PolicyInput]:
+    """Every priority's policy as the settings page edits it."""
+    result = {}
+    for priority, policy in sorted(load_policy_set(conn).policies.items()):
+        result[priority] = PolicyInput(
+            acknowledge_minutes=_minutes(policy.acknowledge),
+            first_response_minutes=_minutes(policy.first_response),
+            update_every_minutes=_minutes(policy.update_every),
+            updates_before_deadline=policy.updates_before_deadline,
+            escalate_within_minutes=_minutes(policy.escalate_within),
+            calendar_name=policy.calendar,
+            warn_fractions=policy.warn_at_fractions,
+            warn_before_minutes=_minutes(policy.warn_before),
+        )
+    return result
+
+
+def category_resolutions(conn: Connection, *, active_only: bool = True) -> list[CategoryResolution]:
+    """Each category's resolution time, in the order the queue lists categories."""
+    query = select(Category.id, Category.name, Category.default_priority, Category.sla_hours)
+    if active_only:
+        query = query.where(Category.active.is_(True))
+    return [
+        CategoryResolution(cid, name, Priority(priority), round(hours * 60))
+        for cid, name, priority, hours in conn.execute(
+            query.order_by(Category.sort_order, Category.name)
+        )
+    ]
+
+
+def _minutes(value: dt.timedelta | None) -> int | None:
+    return None if value is None else round(value.total_seconds() / 60)
+
+
+def _calendar_problems(data: CalendarInput, key: str) -> dict[str, str]:
+    name = data.name.strip()
+    label = f"Calendar “{name}”" if name else "A calendar"
+    if not name:
+        return {f"{key}.name": "A calendar needs a name."}
+    if len(name) > 80:
+        return {f"{key}.name": f"{label}: the name is longer than 80 characters."}
+    try:
+        BusinessCalendar(
+            data.tz, data.hours, data.holidays, country=data.country, subdivision=data.subdivision
+        )
+    except CalendarError as exc:
+        field = "country" if data.country and "country" in exc.message else "tz"
+        if "Weekday" in exc.message:
+            field = "hours"
+        return {f"{key}.{field}": f"{label}: {exc.message}"}
+    except (KeyError, NotImplementedError, ValueError) as exc:
+        return {f"{key}.country": f"{label}: no public holidays for “{data.subdivision}”: {exc}"}
+    if not any(data.hours.get(day) for day in range(7)):
+        return {f"{key}.hours": f"{label}: give it business hours on at least one day."}
+    return {}
+
+
+def save_sla_settings(
+    db: Database,
+    *,
+    policies: Mapping[Priority, PolicyInput],
+    calendars: Sequence[CalendarInput] = (),
+    resolutions: Mapping[int, int] | None = None,
+    delete_calendars: Collection[str] = (),
+    actor: str,
+) -> None:
+    """Save the SLA settings page in one transaction: calendars (new, changed, renamed or
+    deleted), every priority's policy and each category's resolution time (minutes, by
+    category id). Everything is checked first; on any problem a ValidationError names
+    each field and nothing is saved. Open tickets' clocks are recomputed once."""
+    resolutions = dict(resolutions or {})
+    with db.session(actor) as session:
+        stored = dict(session.execute(select(Calendar.name, Calendar.id)).all())
+        problems: dict[str, str] = {}
+        names: dict[str, int | None] = {
+            name: cid for name, cid in stored.items() if name not in delete_calendars
+        }
+        for data in calendars:
+            if data.stored_name is not None and data.stored_name in names:
+                del names[data.stored_name]  # renamed, or saved again under its name
+        for index, data in enumerate(calendars):
+            key = f"calendar:{data.stored_name or index}"
+            problems.update(_calendar_problems(data, key))
+            name = data.name.strip()
+            if data.stored_name is not None and data.stored_name not in stored:
+                problems[f"{key}.name"] = f"There is no calendar called “{data.stored_name}”."
+            elif name in names:
+                problems[f"{key}.name"] = f"There are two calendars called “{name}”."
+            names[name] = None
+        for name in delete_calendars:
+            if name not in stored:
+                problems[f"calendar:{name}"] = f"There is no calendar called “{name}”."
+        if not names:
+            problems["calendars"] = "Keep at least one calendar."
+        for priority, data in policies.items():
+            found = _policy_problems(data, names, priority)
+            problems.update({f"{Priority(priority).name}.{k}": v for k, v in found.items()})
+        users: dict[str, list[str]] = {}
+        for priority, calendar_id in session.execute(
+            select(SlaPolicyRow.priority, SlaPolicyRow.calendar_id).order_by(SlaPolicyRow.priority)
+        ):
+            in_use = next((n for n, cid in stored.items() if cid == calendar_id), None)
+            if Priority(priority) not in policies and in_use in delete_calendars:
+                users.setdefault(in_use, []).append(Priority(priority).name)
+        for name, used_by in users.items():
+            problems[f"calendar:{name}"] = (
+                f"Calendar “{name}” is used by {', '.join(used_by)}; "
+                "choose another calendar for it first."
+            )
+        categories = {c.id: c for c in session.scalars(select(Category))}
+        for category_id, minutes in resolutions.items():
+            category = categories.get(category_id)
+            if category is None:
+                problems[f"category:{category_id}"] = f"Category id {category_id} does not exist."
+                continue
+            label = f"Resolution for {category.name} {Priority(category.default_priority).name}"
+            if minutes <= 0:
+                problems[f"category:{category_id}.resolution"] = f"{label}: must be more than 0."
+            elif minutes > MAX_SLA_HOURS * 60:
+                problems[f"category:{category_id}.resolution"] = (
+                    f"{label}: must be at most {MAX_SLA_HOURS // 24} days."
+                )
+        if problems:
+            raise ValidationError(problems)
+
+        ids = {name: cid for name, cid in stored.items() if name not in delete_calendars}
+        for data in calendars:
+            if data.stored_name is not None:
+                ids.pop(data.stored_name, None)
+        # Free every name first, so two calendars can swap names within one save.
+        for data in calendars:
+            if data.stored_name is not None and data.stored_name != data.name.strip():
+                row = session.scalars(
+                    select(Calendar).where(Calendar.name == data.stored_name)
+                ).one()
+                row.name = f"(renaming) {row.id}"
+        session.flush()
+        for data in calendars:
+            renamed = data.stored_name != data.name.strip() and data.stored_name is not None
+            name = data.name.strip()
+            clean = CalendarInput(
+                name,
+                data.tz,
+                data.hours,
+                data.holidays,
+                data.country,
+                data.subdivision,
+                stored_name=(
+                    f"(renaming) {stored[data.stored_name]}" if renamed else data.stored_name
+                ),
+            )
+            ids[name] = _write_calendar(session, clean, actor)
+        for priority, data in policies.items():
+            _write_policy(session, priority, data, ids, actor)
+        for name in delete_calendars:
+            session.execute(delete(Calendar).where(Calendar.name == name))
+            session.add(AuditEntry(actor=actor, action="calendar deleted", field=name[:60]))
+        for category_id, minutes in resolutions.items():
+            category = categories[category_id]
+            hours = minutes / 60
+            if category.sla_hours != hours:
+                session.add(
+                    AuditEntry(
+                        actor=actor,
+                        action="category saved",
+                        field="category",
+                        old_value=f"{category.name}: resolution {category.sla_hours:g} h",
+                        new_value=f"{category.name}: resolution {hours:g} h",
+                    )
+                )
+                category.sla_hours = hours
         session.flush()
         db.reindex_open_clocks(session.connection())
+
+
+def _describe_calendar(row: Calendar) -> str:
+    holidays = len(json.loads(row.holidays_json or "[]"))
+    country = f", {row.country} holidays" if row.country else ""
+    return f"{row.tz}, {row.hours_json}, {holidays} custom holidays{country}"
 
 
 def _describe_policy(row: SlaPolicyRow) -> str:
