@@ -171,7 +171,7 @@ def test_window_state_and_hidden_columns_are_remembered(qtbot, context, settings
     first.side_splitter.setSizes([180, 500])
     side = first.side_splitter.sizes()
     header = first.queue_view.horizontalHeader()
-    menu = first._fill_columns_menu()
+    menu = first.queue_columns.fill_menu()
     menu.findChild(object, "column_category_Action").trigger()
     assert header.isSectionHidden(CATEGORY)
     header.moveSection(header.visualIndex(SUBJECT), 0)
@@ -184,7 +184,7 @@ def test_window_state_and_hidden_columns_are_remembered(qtbot, context, settings
         assert all(abs(a - b) <= 4 for a, b in zip(restored.sizes(), saved, strict=True))
     assert header.isSectionHidden(CATEGORY) and not header.isSectionHidden(CUSTOMER)
     assert header.logicalIndex(0) == SUBJECT
-    second._fill_columns_menu().findChild(object, "resetColumnsAction").trigger()
+    second.queue_columns.fill_menu().findChild(object, "resetColumnsAction").trigger()
     assert not header.isSectionHidden(CATEGORY) and header.logicalIndex(0) == NUMBER
 
 

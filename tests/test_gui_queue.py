@@ -178,10 +178,10 @@ def test_priority_chips_are_painted_in_colour(qtbot, window, context) -> None:
 
 
 def test_loading_shows_a_busy_indicator_only_when_slow(qtbot, window, context) -> None:
-    window._set_busy("queue", "Loading…")
+    window.queue_status.set_busy("queue", "Loading…")
     assert window.busy_indicator.isHidden()  # not yet: quick loads never flash it
     qtbot.waitUntil(lambda: window.busy_indicator.isVisible(), timeout=2000)
-    window._clear_busy("queue")
+    window.queue_status.clear_busy("queue")
     assert window.busy_indicator.isHidden()
 
 

@@ -1,0 +1,150 @@
+"""The main window's actions and menus: icons, shortcuts and where each action appears.
+
+The menus themselves and most actions come from ``ui/main_window.ui``; this module
+adds what is built in code: the icons, the shortcuts that only act in one widget
+(J/K and Enter in the queue, Esc in the search box), the ticket editor's and the
+bulk actions' entries in the Ticket menu, View > Columns and View > I Am; and the
+Help menu's folders and About box.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QUrl
+from PySide6.QtGui import QAction, QDesktopServices
+from PySide6.QtWidgets import (
+    QComboBox,
+    QLineEdit,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QTableView,
+    QToolButton,
+)
+
+from aiva_desk import APP_NAME, __version__
+from aiva_desk.app_context import AppContext
+from aiva_desk.gui.bulk_actions import BulkActions
+from aiva_desk.gui.forms import child
+from aiva_desk.gui.icons import app_icon, icon
+from aiva_desk.gui.ticket_tabs import TicketTabs
+
+ACTION_ICONS = (
+    ("newTicketAction", "new-ticket"),
+    ("openTicketAction", "open"),
+    ("refreshAction", "refresh"),
+    ("focusSearchAction", "search"),
+    ("filterAction", "filter"),
+    ("saveViewAction", "save-view"),
+    ("customersAction", "customers"),
+    ("openDataFolderAction", "folder"),
+    ("openLogFolderAction", "folder"),
+    ("aboutAction", "about"),
+)
+QUEUE_ACTIONS = ("nextTicketAction", "previousTicketAction", "openTicketAction")
+TOOL_BUTTONS = (("filterAction", "filterButton"), ("saveViewAction", "saveViewButton"))
+
+
+def find_action(root: QObject, name: str) -> QAction:
+    """The action of ``root`` named ``name`` (``newTicketAction``, ``refreshAction``, …)."""
+    found = root.findChild(QAction, name)
+    if found is None:
+        raise LookupError(f"no action {name!r}")
+    return found
+
+
+class MainMenus(QObject):
+    """Completes the form's actions and menus of ``window``.
+
+    ``me_menu`` (View > I Am) mirrors the side panel's "I am" chooser ``me_combo``.
+    """
+
+    def __init__(
+        self,
+        window: QMainWindow,
+        context: AppContext,
+        *,
+        queue_view: QTableView,
+        search_box: QLineEdit,
+        ticket_tabs: TicketTabs,
+        bulk: BulkActions,
+        columns_menu: QMenu,
+        me_combo: QComboBox,
+    ) -> None:
+        super().__init__(window)
+        self._window = window
+        self._context = context
+        self._me_combo = me_combo
+        window.setWindowIcon(app_icon())
+        for name, icon_name in ACTION_ICONS:
+            find_action(window, name).setIcon(icon(icon_name))
+        ticket_tabs.save_action.setIcon(icon("save"))
+        search_box.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
+        # Single-letter and Enter shortcuts act only where they make sense.
+        for name in QUEUE_ACTIONS:
+            queue_view.addAction(find_action(window, name))
+        find_action(window, "openTicketAction").setShortcuts(["Return", "Enter"])
+        search_box.addAction(find_action(window, "leaveSearchAction"))
+        for name, button in TOOL_BUTTONS:
+            child(window, QToolButton, button).setDefaultAction(find_action(window, name))
+
+        self.me_menu = QMenu("I &Am", window)
+        self.me_menu.setObjectName("meMenu")
+        self.me_menu.setIcon(icon("person"))
+        self.me_menu.aboutToShow.connect(self._fill_me_menu)
+
+        paths = context.paths
+        for name, folder in (
+            ("openDataFolderAction", paths.root),
+            ("openLogFolderAction", paths.logs),
+        ):
+            find_action(window, name).triggered.connect(lambda _=False, f=folder: self._open(f))
+        find_action(window, "aboutAction").triggered.connect(self._on_about_action_triggered)
+        self._complete_ticket_menu(ticket_tabs, bulk)
+        self._complete_view_menu(columns_menu)
+
+    def _complete_ticket_menu(self, ticket_tabs: TicketTabs, bulk: BulkActions) -> None:
+        ticket_menu = child(self._window, QMenu, "ticketMenu")
+        customers = find_action(self._window, "customersAction")
+        ticket_menu.insertAction(customers, ticket_tabs.save_action)
+        ticket_menu.insertAction(customers, ticket_tabs.close_tab_action)
+        ticket_menu.insertSeparator(customers)
+        before = ticket_menu.insertSeparator(customers)
+        for menu in (bulk.assign_menu, bulk.priority_menu, bulk.category_menu):
+            ticket_menu.insertMenu(before, menu)
+        ticket_menu.insertAction(before, bulk.add_tag_action)
+        ticket_menu.insertMenu(before, bulk.step_menu)
+        ticket_menu.insertAction(before, bulk.close_action)
+
+    def _complete_view_menu(self, columns_menu: QMenu) -> None:
+        view_menu = child(self._window, QMenu, "viewMenu")
+        view_menu.insertMenu(find_action(self._window, "ticketPaneRightAction"), columns_menu)
+        view_menu.insertMenu(columns_menu.menuAction(), self.me_menu)
+        view_menu.insertSeparator(columns_menu.menuAction())
+
+    def _fill_me_menu(self) -> None:
+        """The "I am" choices of the side panel, as a menu (same list, same effect)."""
+        menu = self.me_menu
+        menu.clear()
+        combo = self._me_combo
+        for index in range(combo.count()):
+            action = menu.addAction(combo.itemText(index))
+            action.setCheckable(True)
+            action.setChecked(index == combo.currentIndex())
+            action.triggered.connect(lambda _=False, i=index: combo.setCurrentIndex(i))
+
+    def _open(self, folder: Path) -> None:
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
+            self._window.statusBar().showMessage(f"Could not open {folder}", 6000)
+
+    def _on_about_action_triggered(self) -> None:
+        QMessageBox.about(
+            self._window,
+            f"About {APP_NAME}",
+            f"<h3>{APP_NAME} {html.escape(__version__)}</h3>"
+            "<p>A desktop help desk that follows the AIVA Support SOP.</p>"
+            f"<p>Data folder: {html.escape(str(self._context.paths.root))}<br>"
+            f"Database: {html.escape(self._context.db.display_name)}</p>",
+        )
