@@ -3,8 +3,8 @@
 The menus themselves and most actions come from ``ui/main_window.ui``; this module
 adds what is built in code: the icons, the shortcuts that only act in one widget
 (J/K and Enter in the queue, Esc in the search box), the ticket editor's and the
-bulk actions' entries in the Ticket menu, View > Columns and View > I Am; and the
-Help menu's folders and About box.
+bulk actions' entries in the Ticket menu, View > Columns and View > I Am, and
+File > Settings… (Ctrl+,); and the Help menu's folders and About box.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import html
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QUrl
-from PySide6.QtGui import QAction, QDesktopServices
+from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QLineEdit,
@@ -45,6 +45,7 @@ ACTION_ICONS = (
 )
 QUEUE_ACTIONS = ("nextTicketAction", "previousTicketAction", "openTicketAction")
 TOOL_BUTTONS = (("filterAction", "filterButton"), ("saveViewAction", "saveViewButton"))
+SETTINGS_SHORTCUT = "Ctrl+,"
 
 
 def find_action(root: QObject, name: str) -> QAction:
@@ -55,10 +56,20 @@ def find_action(root: QObject, name: str) -> QAction:
     return found
 
 
+def settings_shortcuts() -> list[QKeySequence]:
+    """Ctrl+, everywhere, plus the platform's own Preferences key where it has one."""
+    keys = [QKeySequence(SETTINGS_SHORTCUT)]
+    for key in QKeySequence.keyBindings(QKeySequence.StandardKey.Preferences):
+        if key not in keys:
+            keys.append(key)
+    return keys
+
+
 class MainMenus(QObject):
     """Completes the form's actions and menus of ``window``.
 
-    ``me_menu`` (View > I Am) mirrors the side panel's "I am" chooser ``me_combo``.
+    ``me_menu`` (View > I Am) mirrors the side panel's "I am" chooser ``me_combo``;
+    ``settings_action`` is File > Settings….
     """
 
     def __init__(
@@ -90,6 +101,13 @@ class MainMenus(QObject):
         for name, button in TOOL_BUTTONS:
             child(window, QToolButton, button).setDefaultAction(find_action(window, name))
 
+        self.settings_action = QAction("&Settings…", window)
+        self.settings_action.setObjectName("settingsAction")
+        self.settings_action.setShortcuts(settings_shortcuts())
+        self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
+        self.settings_action.setStatusTip(
+            f"Who you work as, the breaching-soon threshold and the tray ({SETTINGS_SHORTCUT})"
+        )
         self.me_menu = QMenu("I &Am", window)
         self.me_menu.setObjectName("meMenu")
         self.me_menu.setIcon(icon("person"))
@@ -102,8 +120,15 @@ class MainMenus(QObject):
         ):
             find_action(window, name).triggered.connect(lambda _=False, f=folder: self._open(f))
         find_action(window, "aboutAction").triggered.connect(self._on_about_action_triggered)
+        self._complete_file_menu()
         self._complete_ticket_menu(ticket_tabs, bulk)
         self._complete_view_menu(columns_menu)
+
+    def _complete_file_menu(self) -> None:
+        file_menu = child(self._window, QMenu, "fileMenu")
+        quit_action = find_action(self._window, "quitAction")
+        file_menu.insertAction(quit_action, self.settings_action)
+        file_menu.insertSeparator(quit_action)
 
     def _complete_ticket_menu(self, ticket_tabs: TicketTabs, bulk: BulkActions) -> None:
         ticket_menu = child(self._window, QMenu, "ticketMenu")

@@ -10,8 +10,8 @@ each part does one job in its own module:
 * :mod:`queue_status` — the status bar: ticket count, busy indicator, data folder;
 * :mod:`main_menus` — icons, shortcuts and the menu entries built in code;
 * :mod:`window_state` — the remembered geometry, splitters and last view;
-* :mod:`ticket_tabs`, :mod:`bulk_actions`, :mod:`customer_directory` — the
-  tickets, bulk changes and customers.
+* :mod:`ticket_tabs`, :mod:`bulk_actions`, :mod:`customer_directory`,
+  :mod:`settings_dialog` — the tickets, bulk changes, customers and settings.
 
 The queue refreshes itself: a timer polls a :class:`ChangeWatcher` (one cheap
 ``PRAGMA`` per tick) and, when anything committed — here or in another process on
@@ -51,6 +51,7 @@ from aiva_desk.gui.errors import show_error
 from aiva_desk.gui.filter_dialog import FilterDialog
 from aiva_desk.gui.formatting import ticket_number
 from aiva_desk.gui.forms import child, load_form
+from aiva_desk.gui.icons import icon
 from aiva_desk.gui.main_menus import MainMenus, find_action
 from aiva_desk.gui.new_ticket_dialog import NewTicketDialog
 from aiva_desk.gui.queue_columns import QueueColumns
@@ -59,6 +60,7 @@ from aiva_desk.gui.queue_model import PRIORITY, SLA, TICKET_ID_ROLE, TicketTable
 from aiva_desk.gui.queue_query import QueueQuery
 from aiva_desk.gui.queue_selection import RESELECT_LIMIT, QueueSelection
 from aiva_desk.gui.queue_status import QueueStatus
+from aiva_desk.gui.settings_dialog import SettingsDialog
 from aiva_desk.gui.ticket_tabs import TicketTabs
 from aiva_desk.gui.view_list import BUILTIN_PREFIX, ViewChoice, ViewListPanel
 from aiva_desk.gui.window_state import WindowLayout
@@ -87,6 +89,7 @@ class MainWindow(QMainWindow):
         self._closing = False
         self.new_ticket_dialog: NewTicketDialog | None = None
         self.customer_directory: CustomerDirectoryDialog | None = None
+        self.settings_dialog: SettingsDialog | None = None
 
         self.queue_view = child(self, QTableView, "queueView")
         self.search_box = child(self, QLineEdit, "searchBox")
@@ -192,6 +195,7 @@ class MainWindow(QMainWindow):
             "clearFilterAction": self.clear_filter,
             "saveViewAction": query.open_save_view_dialog,
             "customersAction": self.show_customer_directory,
+            "settingsAction": self.show_settings,
             "quitAction": self.close,
         }
         for name, slot in triggered.items():
@@ -280,7 +284,8 @@ class MainWindow(QMainWindow):
         super().changeEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if not self.ticket_tabs.confirm_close_all():
+        unsaved_settings = self.settings_dialog is not None and not self.settings_dialog.close()
+        if unsaved_settings or not self.ticket_tabs.confirm_close_all():
             event.ignore()
             return
         self._closing = True
@@ -459,3 +464,24 @@ class MainWindow(QMainWindow):
             self.select_ticket(ticket_id)
         self.raise_()
         self.activateWindow()
+
+    def show_settings(self) -> SettingsDialog:
+        """Open the Settings dialog (or bring it to the front)."""
+        if self.settings_dialog is None:
+            dialog = SettingsDialog(self._context, self)
+            dialog.applied.connect(self._on_settings_dialog_applied)
+            self._keep_dialog("settings_dialog", dialog)
+        return self._bring_to_front(self.settings_dialog)
+
+    def _on_settings_dialog_applied(self) -> None:
+        """Settings were saved: "me", the breaching-soon threshold and the views follow."""
+        self.model.set_breaching_window(self._breaching_window())
+        me = self._context.settings.me_staff_id
+        combo = self.view_panel.me_combo
+        if me is not None and combo.findData(me) < 0:  # someone added since the start
+            name = next((s.name for s in self._context.tickets.staff() if s.id == me), None)
+            if name is not None:
+                combo.addItem(icon("person"), name, me)
+        # A different "me" re-selects the view itself (through the panel's "I am").
+        combo.setCurrentIndex(max(combo.findData(me), 0))
+        self.refresh()
