@@ -10,10 +10,11 @@ import getpass
 import logging
 from dataclasses import dataclass
 
-from aiva_desk import __version__
+from aiva_desk import __version__, templating
 from aiva_desk.attachments import AttachmentStore
 from aiva_desk.drafts import DraftStore
 from aiva_desk.logs import setup_logging
+from aiva_desk.mail.service import MailService
 from aiva_desk.paths import DataPaths, resolve_data_dir, resolve_db_url
 from aiva_desk.settings import UserSettings
 from aiva_desk.store.database import Database, open_database
@@ -30,6 +31,7 @@ class AppContext:
     actor: str
     drafts: DraftStore
     settings: UserSettings
+    mail: MailService
 
     def save_settings(self) -> None:
         self.settings.save(self.paths.root)
@@ -53,12 +55,18 @@ def open_context(data_dir: str | None = None, db_url: str | None = None) -> AppC
     log.info("AIVA Desk %s starting; data dir %s", __version__, paths.root)
     db = open_database(url, backups_dir=paths.backups)
     actor = current_actor()
-    service = TicketService(db, actor=actor, attachments=AttachmentStore(paths.attachments))
+    attachments = AttachmentStore(paths.attachments)
+    service = TicketService(db, actor=actor, attachments=attachments)
+    templating.use_overrides(paths.templates)
+    settings = UserSettings.load(paths.root)
+    mail = MailService(service, attachments, paths.templates, settings)
+    mail.outbox.recover()
     return AppContext(
         paths=paths,
         db=db,
         tickets=service,
         actor=actor,
         drafts=DraftStore(paths.drafts),
-        settings=UserSettings.load(paths.root),
+        settings=settings,
+        mail=mail,
     )

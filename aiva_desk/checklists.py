@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, object_session, selectinload
@@ -29,6 +29,9 @@ from aiva_desk.store.models import (
     category_checklists,
 )
 from aiva_desk.workflow import Action, Workflow
+
+if TYPE_CHECKING:
+    from aiva_desk.mail.context import Signer
 
 ALWAYS_SHOWN = ("information", "pre_resolution", "post_review", "documentation")
 PRE_RESOLUTION = "pre_resolution"
@@ -279,22 +282,12 @@ def unanswered_questions(states: list[ChecklistState], limit: int = MAX_QUESTION
     return list(dict.fromkeys(questions))[:limit]
 
 
-def request_information_draft(db: Database, ticket_id: int) -> tuple[str, str]:
+def request_information_draft(
+    db: Database, ticket_id: int, signer: Signer | None = None
+) -> tuple[str, str]:
     """(subject, body) of the SOP's Request for Information message for this ticket."""
-    from aiva_desk.templating import render
+    from aiva_desk.mail.context import Signer, context_for
+    from aiva_desk.mail.templates import render_message
 
-    with db.read_session() as session:
-        ticket = session.get(Ticket, ticket_id)
-        if ticket is None:
-            raise NotFoundError(f"Ticket id {ticket_id} does not exist.")
-        questions = unanswered_questions(states_for(session, ticket))
-        customer = session.get(Customer, ticket.customer_id)
-        text = render(
-            "messages/request_information.txt.j2",
-            subject=ticket.subject,
-            number=ticket.number,
-            customer_name=customer.name if customer else "there",
-            questions=questions or ["Could you describe what you see in a little more detail?"],
-        )
-    subject, _, body = text.partition("\n")
-    return subject.removeprefix("Subject: ").strip(), body.lstrip("\n")
+    message = render_message("request_information", context_for(db, ticket_id, signer or Signer()))
+    return message.subject, message.body

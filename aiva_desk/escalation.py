@@ -8,14 +8,16 @@ import dataclasses
 import datetime as dt
 import json
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from aiva_desk.domain import Direction, EscalationLevel, Priority
 from aiva_desk.durations import duration
 from aiva_desk.errors import NotFoundError, TransitionRefused, ValidationError
+from aiva_desk.mail.subjects import original_subject
+from aiva_desk.mail.templates import render_message
 from aiva_desk.store.models import Communication, Escalation, InternalNote, Ticket
-from aiva_desk.templating import render
 from aiva_desk.tickets import TicketService
 from aiva_desk.workflow import escalation_refusal
 
@@ -216,35 +218,48 @@ def missing_fields(form: EscalationForm, target: EscalationLevel) -> list[str]:
     return [labels[name] for name in required if not str(getattr(form, name)).strip()]
 
 
-def internal_message(form: EscalationForm, target: EscalationLevel) -> str:
-    name = (
-        "messages/escalation_development.txt.j2"
-        if target is EscalationLevel.DEVELOPMENT
-        else "messages/escalation_internal.txt.j2"
+def internal_message(
+    form: EscalationForm, target: EscalationLevel, context: dict[str, Any] | None = None
+) -> str:
+    """The SOP's internal or development escalation form as a message (``Subject:`` first).
+
+    ``context`` is the ticket's template context (:mod:`aiva_desk.mail.context`), so an
+    agent's edited template may use any variable the template editor offers.
+    """
+    key = (
+        "escalation_development" if target is EscalationLevel.DEVELOPMENT else "escalation_internal"
     )
-    return render(name, f=form)
+    return render_message(key, {**(context or {}), "f": form}).as_text()
 
 
 def customer_message(
-    form: EscalationForm, target: EscalationLevel, *, agent_name: str, next_update: str
+    form: EscalationForm,
+    target: EscalationLevel,
+    *,
+    agent_name: str,
+    next_update: str,
+    context: dict[str, Any] | None = None,
 ) -> str:
+    """The "Escalated" message to the customer, from the form as the agent filled it."""
     team = "development team" if target is EscalationLevel.DEVELOPMENT else "senior team"
     found = form.what_we_know[-1] if form.what_we_know else "We are still narrowing it down."
-    return render(
-        "messages/escalation_customer.txt.j2",
-        f={
-            "subject": form.subject,
-            "number": form.number,
-            "customer_name": form.customer_name,
+    values = {
+        **(context or {}),
+        "subject": original_subject(form.subject, form.number),
+        "number": form.number,
+        "customer_name": form.customer_name,
+        "agent_name": agent_name,
+        "next_update": next_update,
+        "signature": (context or {}).get("signature", ""),
+        "escalation": {
             "team": team,
-            "found_summary": found,
+            "found": found,
             "next_steps": f"Our {team} is investigating and will work on a fix.",
-            "timeline": f"We expect an update {next_update}.",
+            "timeline": f"We expect an update by {next_update}.",
             "workaround": form.workaround,
-            "next_update": next_update,
-            "agent_name": agent_name,
         },
-    )
+    }
+    return render_message("escalated", values).as_text()
 
 
 # -- recording -------------------------------------------------------------------------

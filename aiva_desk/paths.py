@@ -48,6 +48,11 @@ class DataPaths:
     def drafts(self) -> Path:
         return self.root / "drafts"
 
+    @property
+    def templates(self) -> Path:
+        """The agent's edited copies of shipped templates (the shipped files never change)."""
+        return self.root / "templates"
+
     def default_db_url(self) -> str:
         return f"sqlite:///{self.database}"
 

@@ -22,6 +22,7 @@ _TYPES: dict[str, tuple[type, ...]] = {
     "breaching_soon_minutes": (int,),
     "close_to_tray": (bool,),
     "tray_hint_shown": (bool,),
+    "auto_acknowledge": (bool,),
 }
 
 
@@ -31,6 +32,7 @@ class UserSettings:
     breaching_soon_minutes: int = 60  # "Breaching soon": due within this many minutes
     close_to_tray: bool = True  # closing the window keeps AIVA Desk running in the tray
     tray_hint_shown: bool = False  # the one-time "still running in the tray" hint
+    auto_acknowledge: bool = False  # queue the SOP's acknowledgment for each new ticket
 
     @classmethod
     def load(cls, data_dir: Path) -> UserSettings:

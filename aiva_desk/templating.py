@@ -1,15 +1,28 @@
 """Jinja2 for messages and reports: sandboxed, undefined names are errors.
 
 A template that refers to something the data does not have must fail loudly
-instead of sending "Hello ," to a customer.
+instead of sending "Hello ," to a customer. The agent's edited copies (in the
+data dir) are found before the shipped files, which are never modified.
 """
 
 from __future__ import annotations
 
+import sys
 from functools import lru_cache
+from pathlib import Path
+from types import TracebackType
 from typing import Any
 
-from jinja2 import FileSystemLoader, StrictUndefined, TemplateError, select_autoescape
+from jinja2 import (
+    BaseLoader,
+    ChoiceLoader,
+    FileSystemLoader,
+    StrictUndefined,
+    Template,
+    TemplateError,
+    TemplateSyntaxError,
+    select_autoescape,
+)
 from jinja2.sandbox import SandboxedEnvironment
 
 from aiva_desk.assets import asset_dir
@@ -17,24 +30,86 @@ from aiva_desk.errors import AivaError
 
 
 class TemplateProblem(AivaError):
+    """A template that cannot be parsed or filled in; ``line`` where known."""
+
     title = "Template problem"
+
+    def __init__(self, message: str, *, line: int | None = None) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+_overrides: Path | None = None
+
+
+def use_overrides(folder: Path | None) -> None:
+    """Look for the agent's edited templates in ``folder`` before the shipped ones."""
+    global _overrides
+    _overrides = folder
+    environment.cache_clear()
+
+
+def shipped_dir() -> Path:
+    return asset_dir("templates")
 
 
 @lru_cache(maxsize=1)
 def environment() -> SandboxedEnvironment:
+    loader: BaseLoader = FileSystemLoader(str(shipped_dir()))
+    if _overrides is not None:
+        loader = ChoiceLoader([FileSystemLoader(str(_overrides)), loader])
     return SandboxedEnvironment(
-        loader=FileSystemLoader(str(asset_dir("templates"))),
+        loader=loader,
         undefined=StrictUndefined,
-        autoescape=select_autoescape(enabled_extensions=("html", "htm", "xml")),
+        autoescape=select_autoescape(enabled_extensions=("html", "htm", "xml", "html.j2")),
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
+        auto_reload=True,
     )
+
+
+def _template_line(tb: TracebackType | None, filename: str | None) -> int | None:
+    """The template line a render error happened on (Jinja rewrites the traceback)."""
+    line = None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename in (filename, "<template>"):
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+def _problem(name: str, exc: TemplateError, filename: str | None) -> TemplateProblem:
+    if isinstance(exc, TemplateSyntaxError):
+        line = exc.lineno
+        what = exc.message or str(exc)
+    else:
+        line = _template_line(sys.exc_info()[2], filename)
+        what = str(exc)
+    where = f" (line {line})" if line else ""
+    return TemplateProblem(f"The template {name} could not be filled in{where}: {what}", line=line)
+
+
+def _fill(template: Template, name: str, context: dict[str, Any]) -> str:
+    try:
+        return template.render(**context)
+    except TemplateError as exc:
+        raise _problem(name, exc, template.filename) from exc
 
 
 def render(name: str, **context: Any) -> str:
     """Render ``templates/<name>`` or raise :class:`TemplateProblem` naming what is wrong."""
     try:
-        return environment().get_template(name).render(**context)
+        template = environment().get_template(name)
     except TemplateError as exc:
-        raise TemplateProblem(f"The template {name} could not be filled in: {exc}") from exc
+        raise _problem(name, exc, None) from exc
+    return _fill(template, name, context)
+
+
+def render_source(source: str, name: str, **context: Any) -> str:
+    """Render text that is not saved yet (the template editor's preview and validation)."""
+    try:
+        template = environment().from_string(source)
+    except TemplateError as exc:
+        raise _problem(name, exc, None) from exc
+    return _fill(template, name, context)

@@ -1,0 +1,58 @@
+"""Address lists as agents type them, checked before anything is queued.
+
+Syntax only (email-validator, no DNS: help desks serve private domains). A line
+break anywhere in a header value is refused: it is how header injection works.
+"""
+
+from __future__ import annotations
+
+import re
+from email.headerregistry import Address
+from email.utils import getaddresses
+
+from email_validator import EmailNotValidError, validate_email
+
+from aiva_desk.mail.errors import AddressProblem
+
+_LINE_BREAK = re.compile(r"[\r\n\x00]")
+
+
+def refuse_line_breaks(label: str, value: str) -> None:
+    """Raise if ``value`` would split a mail header (``Bcc:`` smuggled into a subject)."""
+    if _LINE_BREAK.search(value):
+        raise AddressProblem(f"The {label} contains a line break, which a mail header can't hold.")
+
+
+def parse_list(label: str, text: str) -> list[Address]:
+    """``"Ann <ann@x.org>, bob@y.com"`` → addresses; raise naming the first bad one."""
+    refuse_line_breaks(label, text)
+    result: list[Address] = []
+    pieces = [piece.strip() for piece in re.split(r"[,;]", text) if piece.strip()]
+    for piece in pieces:
+        parsed = getaddresses([piece])
+        name, address = parsed[0] if parsed else ("", "")
+        if not address or "@" not in address:
+            raise AddressProblem(f"{label}: “{piece}” is not an e-mail address.")
+        try:
+            checked = validate_email(address, check_deliverability=False)
+        except EmailNotValidError as exc:
+            raise AddressProblem(f"{label}: “{address}” is not a valid address — {exc}") from exc
+        local, _, domain = checked.normalized.rpartition("@")
+        result.append(Address(display_name=name.strip(), username=local, domain=domain))
+    return result
+
+
+def format_list(addresses: list[Address]) -> str:
+    return ", ".join(str(address) for address in addresses)
+
+
+def single(label: str, text: str, *, required: bool = True) -> Address | None:
+    """Exactly one address (a From or Reply-To field)."""
+    addresses = parse_list(label, text)
+    if not addresses:
+        if required:
+            raise AddressProblem(f"{label}: an e-mail address is required.")
+        return None
+    if len(addresses) > 1:
+        raise AddressProblem(f"{label}: enter one address only.")
+    return addresses[0]

@@ -1,0 +1,137 @@
+"""The variables every message template can use, built from one ticket.
+
+One builder for all templates (composer, template preview, escalation and
+request-for-information drafts), so a template that renders in the editor's
+preview renders the same way when it is sent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session, selectinload
+
+from aiva_desk.domain import EscalationLevel, Priority
+from aiva_desk.errors import NotFoundError
+from aiva_desk.mail.subjects import original_subject
+from aiva_desk.sla.store import load_policy_set
+from aiva_desk.store.database import Database
+from aiva_desk.store.models import Customer, Ticket
+
+TEXT_FIELDS = (
+    "description",
+    "expected_behavior",
+    "actual_behavior",
+    "reproduction_steps",
+    "error_messages",
+    "root_cause",
+    "solution",
+    "steps_taken",
+    "verification",
+    "prevention",
+)
+
+
+@dataclass(frozen=True)
+class Signer:
+    """Who a message is from, as the templates name them."""
+
+    name: str = "AIVA Support Team"
+    email: str = ""  # the agent's own address ("Direct Contact")
+    support_email: str = ""  # the team address under "AIVA Support Team"
+    signature: str = ""
+
+
+def spelled(delta: dt.timedelta) -> str:
+    """``30 minutes``, ``2 hours``, ``3 days``: how a customer reads a promise."""
+    minutes = round(delta.total_seconds() / 60)
+
+    def unit(count: int, word: str) -> str:
+        return f"{count} {word}" + ("" if count == 1 else "s")
+
+    if minutes % (24 * 60) == 0 and minutes >= 48 * 60:
+        return unit(minutes // (24 * 60), "day")
+    if minutes % 60 == 0 and minutes:
+        return unit(minutes // 60, "hour")
+    return unit(minutes, "minute")
+
+
+def format_moment(moment: dt.datetime, tz_name: str) -> str:
+    """``Thu 26 Nov 2026, 14:30 CET``: unambiguous for a customer in another zone."""
+    local = moment.astimezone(ZoneInfo(tz_name))
+    return local.strftime("%a %d %b %Y, %H:%M ") + (local.tzname() or tz_name)
+
+
+def _escalation_defaults(ticket: Ticket, next_update: str) -> dict[str, str]:
+    found = [entry.found for entry in ticket.troubleshooting if entry.found.strip()]
+    development = ticket.escalation_level is EscalationLevel.DEVELOPMENT
+    team = "development team" if development else "senior team"
+    return {
+        "team": team,
+        "found": found[-1] if found else "We are still narrowing it down.",
+        "next_steps": f"Our {team} is investigating and will work on a fix.",
+        "timeline": f"We expect an update by {next_update}.",
+        "workaround": "",
+    }
+
+
+def ticket_context(
+    session: Session, ticket: Ticket, signer: Signer, now: dt.datetime
+) -> dict[str, Any]:
+    """Every variable the shipped templates use (and more), for ``ticket`` at ``now``."""
+    from aiva_desk import escalation
+    from aiva_desk.checklists import states_for, unanswered_questions
+
+    policies = load_policy_set(session.connection())
+    priority = ticket.priority or Priority.P4
+    policy, calendar = policies.for_priority(priority)
+    next_update = format_moment(
+        calendar.add(now, policy.update_every or policy.first_response), calendar.tz_name
+    )
+    customer = session.get(Customer, ticket.customer_id)
+    assert customer is not None
+    category = ticket.category.name if ticket.category else ""
+    subject = original_subject(ticket.subject, ticket.number)
+    questions = unanswered_questions(states_for(session, ticket)) or [
+        "Could you describe what you see in a little more detail?"
+    ]
+    form = escalation.prefill(ticket, escalation.assess(ticket, category or None, now), now)
+    found = [entry.found for entry in ticket.troubleshooting if entry.found.strip()]
+    return {
+        "number": ticket.number,
+        "subject": subject,
+        "customer_name": customer.name,
+        "customer_email": customer.email,
+        "organization": customer.organization.name if customer.organization else "",
+        "priority": priority.name,
+        "priority_label": f"{priority.name} - {priority.meaning}",
+        "category": category,
+        "status": ticket.status.label,
+        "expected_response": f"within {spelled(policy.first_response)}",
+        "next_update": next_update,
+        "agent_name": signer.name,
+        "agent_email": signer.email,
+        "support_email": signer.support_email,
+        "signature": signer.signature,
+        "ticket": {name: getattr(ticket, name) or "" for name in TEXT_FIELDS},
+        "questions": questions,
+        "latest_finding": found[-1] if found else "",
+        "escalation": _escalation_defaults(ticket, next_update),
+        "f": form,
+    }
+
+
+def context_for(db: Database, ticket_id: int, signer: Signer) -> dict[str, Any]:
+    """:func:`ticket_context` in a read session of its own."""
+    with db.read_session() as session:
+        ticket = session.get(
+            Ticket,
+            ticket_id,
+            options=[selectinload(Ticket.troubleshooting), selectinload(Ticket.tags)],
+        )
+        if ticket is None:
+            raise NotFoundError(f"Ticket id {ticket_id} does not exist.")
+        return ticket_context(session, ticket, signer, db.clock())

@@ -1,0 +1,74 @@
+"""Build the exact bytes of an outgoing message: headers, text, HTML alternative, files.
+
+Built once, when the agent queues the message, and stored; every retry sends
+these bytes, so what goes out is what the agent saw.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import mimetypes
+from dataclasses import dataclass
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import format_datetime, make_msgid
+from pathlib import Path
+
+from aiva_desk.mail.addresses import format_list, refuse_line_breaks
+from aiva_desk.mail.templates import RenderedMessage, render_html
+
+
+@dataclass(frozen=True)
+class FilePart:
+    filename: str
+    path: Path
+    mime_type: str = ""
+
+
+def new_message_id(sender: Address) -> str:
+    return make_msgid(idstring="aiva", domain=sender.domain or "aiva-desk.local")
+
+
+def build(
+    *,
+    sender: Address,
+    to: list[Address],
+    cc: list[Address],
+    reply_to: Address | None,
+    subject: str,
+    body: str,
+    message_id: str,
+    in_reply_to: str = "",
+    references: str = "",
+    files: tuple[FilePart, ...] = (),
+    automatic: bool = False,
+    now: dt.datetime,
+) -> bytes:
+    """RFC 5322 bytes (CRLF line ends), UTF-8 text with an escaped HTML alternative."""
+    refuse_line_breaks("subject", subject)
+    message = EmailMessage(policy=SMTP)
+    message["From"] = sender
+    message["To"] = format_list(to)
+    if cc:
+        message["Cc"] = format_list(cc)
+    if reply_to is not None:
+        message["Reply-To"] = reply_to
+    message["Subject"] = subject
+    message["Date"] = format_datetime(now)
+    message["Message-ID"] = message_id
+    if in_reply_to:
+        message["In-Reply-To"] = in_reply_to
+    if references:
+        message["References"] = references
+    if automatic:  # RFC 3834: other auto-responders must not answer it
+        message["Auto-Submitted"] = "auto-replied"
+    message.set_content(body, charset="utf-8")
+    message.add_alternative(render_html(RenderedMessage(subject, body)), subtype="html")
+    for part in files:
+        kind = part.mime_type or mimetypes.guess_type(part.filename)[0]
+        maintype, _, subtype = (kind or "application/octet-stream").partition("/")
+        message.add_attachment(
+            part.path.read_bytes(), maintype=maintype, subtype=subtype, filename=part.filename
+        )
+    return message.as_bytes()

@@ -1,0 +1,185 @@
+"""Talk to an SMTP server: log in, send, and turn every failure into words an agent
+understands, marked temporary (retry later) or permanent (tell the agent now).
+"""
+
+from __future__ import annotations
+
+import base64
+import smtplib
+import socket
+import ssl
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from aiva_desk.mail.errors import (
+    AuthenticationFailed,
+    MailError,
+    MissingPassword,
+    PermanentRejection,
+    RecipientsRefused,
+    ServerTimeout,
+    ServerUnreachable,
+    TemporaryRejection,
+    TlsProblem,
+)
+from aiva_desk.store.mail_models import Security
+
+TIMEOUT_SECONDS = 30.0
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    """Where and how to connect; no password (that comes from the keyring per call)."""
+
+    name: str  # the account's name, for messages
+    host: str
+    port: int
+    security: Security
+    username: str
+
+
+def _reply(code: int, message: bytes | str) -> str:
+    text = message.decode("utf-8", "replace") if isinstance(message, bytes) else message
+    return f"{code} {' '.join(text.split())}".strip()
+
+
+def explain(exc: BaseException, server: ServerSettings) -> MailError:
+    """The :class:`MailError` for anything smtplib, ssl or the socket raised."""
+    where = f"{server.host}:{server.port}"
+    if isinstance(exc, MailError):
+        return exc
+    if isinstance(exc, smtplib.SMTPAuthenticationError):
+        return AuthenticationFailed(
+            f"The mail server refused the user name or password of “{server.name}” "
+            f"({_reply(exc.smtp_code, exc.smtp_error)}). Check them in Settings → Mail."
+        )
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        refused = {addr: _reply(code, msg) for addr, (code, msg) in exc.recipients.items()}
+        temporary = all(400 <= code < 500 for code, _m in exc.recipients.values())
+        listed = "; ".join(f"{addr}: {reply}" for addr, reply in refused.items())
+        return RecipientsRefused(
+            f"The mail server refused every recipient — {listed}", refused, temporary=temporary
+        )
+    if isinstance(exc, smtplib.SMTPResponseException):
+        reply = _reply(exc.smtp_code, exc.smtp_error)
+        if 400 <= exc.smtp_code < 500:
+            return TemporaryRejection(f"The mail server asked to try again later ({reply}).")
+        return PermanentRejection(f"The mail server refused the message ({reply}).")
+    if isinstance(exc, smtplib.SMTPNotSupportedError):
+        return TlsProblem(
+            f"{where} does not offer {server.security.label}. Choose the security the "
+            "server supports (usually STARTTLS on port 587 or SSL/TLS on 465)."
+        )
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        return TlsProblem(
+            f"The certificate of {where} could not be verified ({exc.verify_message}). "
+            "Check the host name; the server may be misconfigured."
+        )
+    if isinstance(exc, ssl.SSLError):
+        return TlsProblem(f"The secure connection to {where} failed ({exc.reason or exc}).")
+    if isinstance(exc, TimeoutError | socket.timeout):
+        return ServerTimeout(f"{where} did not answer in time. It will be tried again.")
+    if isinstance(exc, smtplib.SMTPServerDisconnected):
+        return ServerUnreachable(
+            f"{where} closed the connection unexpectedly. It will be tried again."
+        )
+    if isinstance(exc, socket.gaierror):
+        return ServerUnreachable(f"The mail server name “{server.host}” could not be found.")
+    if isinstance(exc, OSError):
+        reason = exc.strerror or type(exc).__name__
+        return ServerUnreachable(f"Could not reach {where} ({reason}).")
+    return MailError(f"Sending through {where} failed ({type(exc).__name__}).")
+
+
+def _login(client: smtplib.SMTP, username: str, password: str) -> None:
+    """Log in with AUTH PLAIN in UTF-8 where offered (smtplib's own login sends only
+    ASCII and retries mechanisms after a refusal); otherwise smtplib's login."""
+    mechanisms = client.esmtp_features.get("auth", "").upper().split()
+    if not mechanisms:
+        raise AuthenticationFailed(
+            "The mail server offers no login (SMTP AUTH) on this connection. Check the "
+            "security setting, or leave the user name empty if no login is needed."
+        )
+    if "PLAIN" in mechanisms:
+        token = base64.b64encode(f"\0{username}\0{password}".encode()).decode("ascii")
+        code, reply = client.docmd("AUTH", f"PLAIN {token}")
+        if code != 235:
+            raise smtplib.SMTPAuthenticationError(code, reply)
+    elif (username + password).isascii():
+        client.login(username, password)
+    else:
+        raise AuthenticationFailed(
+            "The mail server does not accept passwords with non-ASCII characters."
+        )
+
+
+@contextmanager
+def connect(
+    server: ServerSettings,
+    password: str | None,
+    *,
+    tls: ssl.SSLContext | None = None,
+    timeout: float = TIMEOUT_SECONDS,
+) -> Iterator[smtplib.SMTP]:
+    """An SMTP session, secured and logged in as the account says; errors explained."""
+    if server.username and not password:
+        raise MissingPassword(f"Enter the password of the mail account “{server.name}”.")
+    context = tls or ssl.create_default_context()
+    try:
+        if server.security is Security.SSL:
+            client: smtplib.SMTP = smtplib.SMTP_SSL(
+                server.host, server.port, timeout=timeout, context=context
+            )
+        else:
+            client = smtplib.SMTP(server.host, server.port, timeout=timeout)
+    except Exception as exc:
+        raise explain(exc, server) from None
+    try:
+        client.ehlo()
+        if server.security is Security.STARTTLS:
+            client.starttls(context=context)
+            client.ehlo()
+        if server.username:
+            _login(client, server.username, password or "")
+        yield client
+    except MailError:
+        raise
+    except Exception as exc:
+        raise explain(exc, server) from None
+    finally:
+        try:
+            client.quit()
+        except Exception:  # the connection may already be gone
+            client.close()
+
+
+def test_connection(
+    server: ServerSettings, password: str | None, *, tls: ssl.SSLContext | None = None
+) -> None:
+    """Connect, secure and log in without sending anything; raise :class:`MailError`."""
+    with connect(server, password, tls=tls) as client:
+        client.noop()
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What the server accepted: every recipient but those in ``refused``."""
+
+    refused: dict[str, str]
+
+
+def send(
+    server: ServerSettings,
+    password: str | None,
+    *,
+    sender: str,
+    recipients: list[str],
+    message: bytes,
+    tls: ssl.SSLContext | None = None,
+) -> Delivery:
+    """Hand ``message`` to the server. Some recipients refused: returned, not raised
+    (the others got it); all refused or the message refused: raised."""
+    with connect(server, password, tls=tls) as client:
+        refused = client.sendmail(sender, recipients, message)
+    return Delivery({addr: _reply(code, msg) for addr, (code, msg) in refused.items()})
