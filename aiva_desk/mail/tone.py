@@ -26,10 +26,6 @@ class ToneFinding:
     start: int  # offsets in the checked text
     end: int
 
-    @property
-    def found(self) -> str:
-        return self.phrase
-
 
 def _pattern(phrase: str) -> re.Pattern[str]:
     words = [re.escape(word).replace("'", "['’]") for word in phrase.split()]
