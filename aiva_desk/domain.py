@@ -94,6 +94,26 @@ class Satisfaction(enum.StrEnum):
     NO = "no"
 
 
+class ClosureReason(enum.StrEnum):
+    """How a ticket was resolved; "self-service" counts for the self-service rate."""
+
+    NONE = ""
+    RESOLVED_BY_SUPPORT = "support"
+    SELF_SERVICE = "self_service"  # resolved by customer with documentation
+    DUPLICATE = "duplicate"
+    NO_RESPONSE = "no_response"
+
+    @property
+    def label(self) -> str:
+        return {
+            "": "—",
+            "support": "Resolved by support",
+            "self_service": "Resolved by customer with documentation",
+            "duplicate": "Duplicate",
+            "no_response": "No response from customer",
+        }[self.value]
+
+
 class EscalationLevel(enum.IntEnum):
     NONE = 0
     SENIOR_SUPPORT = 1

@@ -21,6 +21,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from aiva_desk.attachments import AttachmentStore
 from aiva_desk.checklists import standard_workflow
 from aiva_desk.domain import (
+    ClosureReason,
     Consistency,
     CustomerRole,
     Direction,
@@ -93,6 +94,9 @@ EDITABLE_FIELDS: dict[str, Any] = {
     "customer_satisfied": Satisfaction,
     "added_to_kb": bool,
     "time_spent_minutes": int,
+    "satisfaction_score": int,
+    "satisfaction_comment": str,
+    "closure_reason": ClosureReason,
 }
 NULLABLE_FIELDS = {
     "category_id",
@@ -101,6 +105,7 @@ NULLABLE_FIELDS = {
     "assignee_id",
     "can_reproduce",
     "solution_class",
+    "satisfaction_score",
 }
 
 
@@ -370,6 +375,9 @@ class TicketService:
         problems: dict[str, str] = {}
         if "subject" in values:
             require(problems, "subject", values["subject"], "A subject")
+        score = values.get("satisfaction_score")
+        if score is not None and not 1 <= score <= 5:
+            problems["satisfaction_score"] = "The satisfaction score must be from 1 to 5."
         raise_if_problems(problems)
 
         def change(session: Session, ticket: Ticket) -> None:

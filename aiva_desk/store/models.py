@@ -30,6 +30,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from aiva_desk.domain import (
+    ClosureReason,
     Consistency,
     CustomerRole,
     Direction,
@@ -276,6 +277,11 @@ class Ticket(Base):
         _str_enum(Satisfaction), default=Satisfaction.PENDING
     )
     added_to_kb: Mapped[bool] = mapped_column(Boolean, default=False)
+    satisfaction_score: Mapped[int | None] = mapped_column()  # 1-5, from the feedback request
+    satisfaction_comment: Mapped[str] = mapped_column(Text, default="", server_default="")
+    closure_reason: Mapped[ClosureReason] = mapped_column(
+        _str_enum(ClosureReason), default=ClosureReason.NONE, server_default=""
+    )
     time_spent_minutes: Mapped[int] = mapped_column(default=0)
 
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
