@@ -210,6 +210,36 @@ class Ticket(Base):
         Index("ix_tickets_assignee_id", "assignee_id"),
         Index("ix_tickets_next_alert_at", "next_alert_at"),
         Index("ix_tickets_next_deadline_at", "next_deadline_at"),
+        # covering indexes for the quality metrics (aiva_desk.reports.metrics)
+        Index(
+            "ix_tickets_metrics_reported",
+            "reported_at",
+            "first_response_at",
+            "escalation_level",
+            "reopen_count",
+            "closed_at",
+            "category_id",
+            "priority",
+            "assignee_id",
+        ),
+        Index(
+            "ix_tickets_metrics_resolved",
+            "resolved_at",
+            "reported_at",
+            "sla_met",
+            "category_id",
+            "priority",
+            "assignee_id",
+        ),
+        Index(
+            "ix_tickets_metrics_closed",
+            "closed_at",
+            "satisfaction_score",
+            "closure_reason",
+            "category_id",
+            "priority",
+            "assignee_id",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
