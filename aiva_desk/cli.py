@@ -10,7 +10,7 @@ import sys
 import time
 from collections.abc import Sequence
 
-from aiva_desk import APP_NAME, __version__
+from aiva_desk import APP_NAME, __version__, report_cli
 from aiva_desk.errors import AivaError
 from aiva_desk.paths import DATA_DIR_ENV, DB_URL_ENV
 
@@ -38,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="fill the database with realistic demo tickets")
     demo.add_argument("--tickets", type=_positive_int, default=500, metavar="N")
     demo.add_argument("--seed", type=int, default=1, metavar="S", help="same seed, same data")
+    report_cli.add_commands(commands)
     return parser
 
 
@@ -69,6 +70,17 @@ def _run_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_report(args: argparse.Namespace) -> int:
+    from aiva_desk.app_context import open_context
+
+    context = open_context(args.data_dir, args.db_url)
+    try:
+        print(report_cli.run(context, args))
+    finally:
+        context.close()
+    return 0
+
+
 def _run_gui(args: argparse.Namespace) -> int:
     from aiva_desk.gui.app import run
 
@@ -80,6 +92,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "demo":
             return _run_demo(args)
+        if args.command in ("report", "export"):
+            return _run_report(args)
         return _run_gui(args)
     except AivaError as exc:
         print(f"aiva-desk: {exc}", file=sys.stderr)

@@ -79,13 +79,13 @@ def _template_line(tb: TracebackType | None, filename: str | None) -> int | None
     return line
 
 
-def _problem(name: str, exc: TemplateError, filename: str | None) -> TemplateProblem:
+def _problem(name: str, exc: Exception, filename: str | None) -> TemplateProblem:
     if isinstance(exc, TemplateSyntaxError):
         line = exc.lineno
         what = exc.message or str(exc)
     else:
         line = _template_line(sys.exc_info()[2], filename)
-        what = str(exc)
+        what = str(exc) if isinstance(exc, TemplateError) else f"{type(exc).__name__}: {exc}"
     where = f" (line {line})" if line else ""
     return TemplateProblem(f"The template {name} could not be filled in{where}: {what}", line=line)
 
@@ -93,7 +93,9 @@ def _problem(name: str, exc: TemplateError, filename: str | None) -> TemplatePro
 def _fill(template: Template, name: str, context: dict[str, Any]) -> str:
     try:
         return template.render(**context)
-    except TemplateError as exc:
+    except TemplateProblem:
+        raise
+    except Exception as exc:  # a template's own error ({{ 1 / 0 }}) is a template problem too
         raise _problem(name, exc, template.filename) from exc
 
 

@@ -1,0 +1,256 @@
+"""Reports and tickets as files: CSV (RFC 4180, UTF-8, optional BOM for Excel), JSON,
+Markdown and HTML. No row limit; ticket exports stream in batches with progress.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import datetime as dt
+import enum
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from aiva_desk.durations import duration
+from aiva_desk.errors import AivaError
+from aiva_desk.reports.metrics import METRICS, GroupMetrics, MetricsReport
+from aiva_desk.reports.weekly import WeeklyReport
+from aiva_desk.store.database import Database
+from aiva_desk.store.models import Customer, Ticket
+from aiva_desk.templating import render
+
+Progress = Callable[[int, int], None]
+BATCH = 1000
+
+
+class ExportError(AivaError):
+    title = "Export failed"
+
+
+@contextmanager
+def atomic_output(path: Path, *, binary: bool = False, bom: bool = False) -> Iterator[IO[Any]]:
+    """Write to a temporary file beside ``path``, replace it only when complete."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, then renamed
+            "wb" if binary else "w",
+            dir=path.parent,
+            prefix=f".{path.name}.",
+            suffix=".tmp",
+            delete=False,
+            **({} if binary else {"encoding": "utf-8-sig" if bom else "utf-8", "newline": ""}),
+        )
+    except OSError as exc:
+        raise ExportError(f"Cannot write {path}: {exc.strerror or exc}.") from exc
+    try:
+        with handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(handle.name, path)
+    except BaseException:
+        Path(handle.name).unlink(missing_ok=True)
+        raise
+
+
+def _plain(value: Any) -> Any:
+    """A JSON/CSV-friendly value: ISO times, enum values, plain numbers."""
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).isoformat()
+    if isinstance(value, enum.Enum):
+        return value.value if not isinstance(value, enum.IntEnum) else value.name
+    return value
+
+
+# -- metrics ---------------------------------------------------------------------------
+
+
+def metrics_rows(report: MetricsReport) -> list[dict[str, Any]]:
+    """One row per group (the total last): every metric's figures, seconds as numbers."""
+    rows = []
+    for group in [*report.groups, report.total]:
+        row: dict[str, Any] = {"group": group.group}
+        for name in ("first_response", "resolution"):
+            stat = getattr(group, name)
+            for part in ("count", "average", "median", "p90", "missing", "impossible"):
+                value = getattr(stat, part)
+                if part in ("average", "median", "p90") and value is not None:
+                    value = round(value)
+                row[
+                    f"{name}_{part}{'_seconds' if part in ('average', 'median', 'p90') else ''}"
+                ] = value
+        for name in ("sla", "escalation", "reopened", "self_service"):
+            stat = getattr(group, name)
+            row[f"{name}_hits"], row[f"{name}_total"] = stat.hits, stat.total
+            row[f"{name}_rate"] = None if stat.rate is None else round(stat.rate, 4)
+        row["sla_no_deadline"] = group.sla.excluded
+        csat = group.satisfaction
+        row["satisfaction_count"] = csat.count
+        row["satisfaction_average"] = None if csat.average is None else round(csat.average, 2)
+        row["satisfaction_satisfied_rate"] = (
+            None if csat.satisfied_rate is None else round(csat.satisfied_rate, 4)
+        )
+        row["satisfaction_missing"] = csat.missing
+        rows.append(row)
+    return rows
+
+
+def write_csv(rows: list[dict[str, Any]], path: Path, *, bom: bool = False) -> None:
+    """RFC 4180: comma, CRLF line ends, quotes where needed, a header row."""
+    if not rows:
+        raise ExportError("There is nothing to export for this selection.")
+    with atomic_output(path, bom=bom) as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\r\n")
+        writer.writeheader()
+        writer.writerows({k: "" if v is None else v for k, v in row.items()} for row in rows)
+
+
+def metrics_json(report: MetricsReport) -> dict[str, Any]:
+    return {
+        "period": {
+            "from": report.period.start.isoformat(),
+            "to": report.period.end.isoformat(),
+            "label": report.period.label,
+        },
+        "group_by": report.group_by,
+        "definitions": {m.key: {"title": m.title, "definition": m.definition} for m in METRICS},
+        "groups": metrics_rows(report),
+        "anomalies": {"count": report.anomaly_count, "listed": report.anomalies},
+    }
+
+
+def write_json(data: Any, path: Path) -> None:
+    with atomic_output(path) as handle:
+        json.dump(data, handle, ensure_ascii=False, indent=2, default=_plain)
+        handle.write("\n")
+
+
+def human(seconds: float | None) -> str:
+    return "—" if seconds is None else duration(dt.timedelta(seconds=seconds))
+
+
+def percent(rate: float | None) -> str:
+    return "—" if rate is None else f"{rate * 100:.1f}%"
+
+
+def _view(group: GroupMetrics) -> dict[str, Any]:
+    return {"group": group.group, "m": group}
+
+
+def render_metrics(report: MetricsReport, fmt: str, charts: dict[str, str] | None = None) -> str:
+    """Markdown or HTML; ``charts`` (name → data URI) are embedded in the HTML."""
+    return render(
+        f"reports/metrics.{fmt}.j2",
+        r=report,
+        rows=[_view(g) for g in [*report.groups, report.total]],
+        metrics=METRICS,
+        human=human,
+        percent=percent,
+        charts=charts or {},
+    )
+
+
+def render_weekly(report: WeeklyReport, fmt: str) -> str:
+    return render(
+        f"reports/weekly.{fmt}.j2", w=report, human=human, percent=percent, metrics=METRICS
+    )
+
+
+# -- every ticket, every field -----------------------------------------------------------
+
+
+def _ticket_columns() -> list[str]:
+    return [column.name for column in Ticket.__table__.columns]
+
+
+def ticket_record(ticket: Ticket, columns: list[str]) -> dict[str, Any]:
+    record = {name: _plain(getattr(ticket, name)) for name in columns}
+    customer = ticket.customer
+    record.update(
+        customer_name=customer.name,
+        customer_email=customer.email,
+        organization=customer.organization.name if customer.organization else "",
+        category=ticket.category.name if ticket.category else "",
+        assignee=ticket.assignee.name if ticket.assignee else "",
+        tags=", ".join(tag.name for tag in ticket.tags),
+    )
+    return record
+
+
+def iter_tickets(db: Database, progress: Progress | None = None) -> Iterator[dict[str, Any]]:
+    """Every ticket as a flat record, in number order, read in batches."""
+    columns = _ticket_columns()
+    with db.read_session() as session:
+        total = session.scalar(select(func.count()).select_from(Ticket)) or 0
+        done, last = 0, 0
+        while True:
+            batch = session.scalars(
+                select(Ticket)
+                .where(Ticket.number > last)
+                .order_by(Ticket.number)
+                .limit(BATCH)
+                .options(
+                    selectinload(Ticket.customer).selectinload(Customer.organization),
+                    selectinload(Ticket.category),
+                    selectinload(Ticket.assignee),
+                    selectinload(Ticket.tags),
+                )
+            ).all()
+            if not batch:
+                break
+            for ticket in batch:
+                yield ticket_record(ticket, columns)
+            done += len(batch)
+            last = batch[-1].number
+            session.expunge_all()
+            if progress:
+                progress(done, total)
+
+
+def export_tickets(
+    db: Database, fmt: str, path: Path, *, bom: bool = False, progress: Progress | None = None
+) -> int:
+    """Write every ticket with every field as CSV or JSON; returns how many."""
+    if fmt not in ("csv", "json"):
+        raise ExportError(f"Tickets export as csv or json, not “{fmt}”.")
+    count = 0
+    with atomic_output(path, bom=bom and fmt == "csv") as handle:
+        records = iter_tickets(db, progress)
+        if fmt == "csv":
+            writer: csv.DictWriter[str] | None = None
+            for record in records:
+                if writer is None:
+                    writer = csv.DictWriter(handle, fieldnames=list(record), lineterminator="\r\n")
+                    writer.writeheader()
+                writer.writerow({k: "" if v is None else v for k, v in record.items()})
+                count += 1
+        else:
+            handle.write("[")
+            for record in records:
+                handle.write(",\n" if count else "\n")
+                json.dump(record, handle, ensure_ascii=False)
+                count += 1
+            handle.write("\n]\n")
+    return count
+
+
+def report_dataclass(value: Any) -> Any:
+    """A weekly report (dataclasses, periods, stats) as plain JSON data."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {
+            f.name: report_dataclass(getattr(value, f.name))
+            for f in dataclasses.fields(value)
+            if f.name != "values"
+        }
+    if isinstance(value, list | tuple):
+        return [report_dataclass(item) for item in value]
+    return _plain(value)
