@@ -27,6 +27,7 @@ from aiva_desk.demo_text import (
     TROUBLESHOOTING,
 )
 from aiva_desk.domain import (
+    ClosureReason,
     Consistency,
     CustomerRole,
     Direction,
@@ -81,6 +82,22 @@ class DemoSummary:
     tickets: int
     first_number: int
     last_number: int
+
+
+def _score(satisfied: Satisfaction, index: int) -> int | None:
+    """A 1-5 score that agrees with "satisfied"; a third of the pending ones never answer."""
+    if satisfied is Satisfaction.YES:
+        return 5 if index % 3 else 4
+    if satisfied is Satisfaction.NO:
+        return 1 + index % 2
+    return None if index % 3 else 3
+
+
+def _closure_reason(category: str, index: int) -> str:
+    """Questions and knowledge-base tickets are sometimes solved by the customer's reading."""
+    if category in ("General Question", "Knowledge Base") and index % 4 == 0:
+        return ClosureReason.SELF_SERVICE.value
+    return ClosureReason.RESOLVED_BY_SUPPORT.value
 
 
 def _status_for(rng: random.Random, age_days: float) -> TicketStatus:
@@ -317,6 +334,9 @@ def _generate(
                 "updated_at": updated,
             }
         )
+        row = buffers[Ticket.__table__][-1]  # fields derived without drawing more numbers
+        row["satisfaction_score"] = _score(row["customer_satisfied"], index) if closed else None
+        row["closure_reason"] = _closure_reason(category_name, index) if closed else ""
 
         inbound = {"id": ids.take(Communication.__table__), "ticket_id": ticket_id,
                    "at": reported, "direction": Direction.INBOUND, "kind": "Customer report",
