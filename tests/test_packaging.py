@@ -160,3 +160,20 @@ def test_pyinstaller_entry_script_runs_the_cli(tmp_path: Path) -> None:
 
 def test_build_spec_is_valid_python() -> None:
     compile((REPO / "build.spec").read_text(encoding="utf-8"), "build.spec", "exec")
+
+
+def test_installed_copy_passes_its_self_test(installed: Path, tmp_path: Path) -> None:
+    """The wheel's copy, run from outside the checkout, checks its own files and passes."""
+    env = {**os.environ, "PYTHONPATH": str(installed), "QT_QPA_PLATFORM": "offscreen"}
+    result = subprocess.run(
+        [sys.executable, "-m", "aiva_desk", "--self-test"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert str(installed / "aiva_desk" / "_assets" / "templates") in result.stdout
+    assert str(REPO) not in result.stdout
+    assert result.stdout.splitlines()[-1].startswith("PASSED")
