@@ -25,6 +25,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
     parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check this installation (database, templates, forms, icons, password store) "
+        "in a temporary folder, print a report and exit (0: passed)",
+    )
+    parser.add_argument(
+        "--minimized",
+        action="store_true",
+        help="start in the tray without showing the window (used at login)",
+    )
+    parser.add_argument(
         "--data-dir",
         metavar="DIR",
         help=f"where the database, attachments, logs and backups live (env {DATA_DIR_ENV})",
@@ -39,6 +50,19 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--tickets", type=_positive_int, default=500, metavar="N")
     demo.add_argument("--seed", type=int, default=1, metavar="S", help="same seed, same data")
     report_cli.add_commands(commands)
+    open_ticket = commands.add_parser(
+        "open", help="open a ticket in the running window (starting it if needed)"
+    )
+    open_ticket.add_argument("number", type=_positive_int, metavar="NUMBER")
+    install = commands.add_parser(
+        "install-desktop", help="add AIVA Desk to the desktop's application menu (this user)"
+    )
+    install.add_argument(
+        "--autostart", action="store_true", help="also start it minimized to the tray at login"
+    )
+    commands.add_parser(
+        "uninstall-desktop", help="remove the menu entry, icon and login start again"
+    )
     return parser
 
 
@@ -81,7 +105,42 @@ def _run_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_self_test() -> int:
+    from aiva_desk.selftest import main as self_test
+
+    return self_test()
+
+
+def _run_install_desktop(args: argparse.Namespace) -> int:
+    from aiva_desk.desktop import install_desktop
+
+    for path in install_desktop(autostart=args.autostart, data_dir=args.data_dir):
+        print(f"Wrote {path}")
+    if args.autostart:
+        print(f"{APP_NAME} will start minimized to the tray when you log in.")
+    return 0
+
+
+def _run_uninstall_desktop() -> int:
+    from aiva_desk.desktop import uninstall_desktop
+
+    removed = uninstall_desktop()
+    for path in removed:
+        print(f"Removed {path}")
+    if not removed:
+        print(f"{APP_NAME} was not in the application menu.")
+    return 0
+
+
 def _run_gui(args: argparse.Namespace) -> int:
+    """Hand the request to the instance running on this data dir, or start the app."""
+    from aiva_desk.gui.launch import LaunchOptions, hand_over_to_running, set_launch_options
+    from aiva_desk.gui.single_instance import open_request
+
+    request = open_request(args.number) if args.command == "open" else None
+    if hand_over_to_running(args.data_dir, request):
+        return 0
+    set_launch_options(LaunchOptions(request=request, minimized=args.minimized))
     from aiva_desk.gui.app import run
 
     return run(data_dir=args.data_dir, db_url=args.db_url)
@@ -90,6 +149,12 @@ def _run_gui(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        if args.self_test:
+            return _run_self_test()
+        if args.command == "install-desktop":
+            return _run_install_desktop(args)
+        if args.command == "uninstall-desktop":
+            return _run_uninstall_desktop()
         if args.command == "demo":
             return _run_demo(args)
         if args.command in ("report", "export"):

@@ -1,0 +1,94 @@
+"""How this launch started: hand over to a running instance, or start minimized / open a ticket.
+
+The command line (:mod:`aiva_desk.cli`) calls :func:`hand_over_to_running` before
+it builds any window, and :func:`set_launch_options` when it starts the app itself;
+:func:`aiva_desk.gui.app.run` then calls :func:`start_instance` and
+:func:`show_at_start` once the main window and its tray exist.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QSystemTrayIcon, QWidget
+
+from aiva_desk.errors import AivaError
+from aiva_desk.gui.errors import show_error
+from aiva_desk.gui.single_instance import Request, SingleInstance, activate_request
+from aiva_desk.paths import resolve_data_dir
+
+if TYPE_CHECKING:
+    from aiva_desk.app_context import AppContext
+
+log = logging.getLogger(__name__)
+
+
+class WindowShower(Protocol):
+    """What :class:`~aiva_desk.gui.alert_wiring.AlertWiring` offers: the window, to front."""
+
+    def show_window(self) -> None: ...
+
+    def open_ticket(self, ticket_id: int) -> None: ...
+
+
+@dataclass(frozen=True)
+class LaunchOptions:
+    request: Request | None = None  # ``aiva-desk open 1042`` when nothing was running
+    minimized: bool = False  # ``--minimized`` (the autostart entry): only the tray icon
+
+
+_options = LaunchOptions()
+
+
+def set_launch_options(options: LaunchOptions) -> None:
+    global _options
+    _options = options
+
+
+def launch_options() -> LaunchOptions:
+    return _options
+
+
+def hand_over_to_running(data_dir: str | None, request: Request | None = None) -> bool:
+    """True when an instance already runs on this data folder and took ``request``."""
+    paths = resolve_data_dir(data_dir)
+    return SingleInstance(paths.root).hand_over(request or activate_request())
+
+
+def open_ticket_number(context: AppContext, shower: WindowShower, number: int) -> None:
+    """Bring the window up and open ticket ``number``; an unknown number is said plainly."""
+    from aiva_desk.reports.ticket_report import ticket_id_for
+
+    shower.show_window()
+    try:
+        ticket_id = ticket_id_for(context.db, number)
+    except AivaError as exc:
+        parent = getattr(shower, "window", None)
+        show_error(parent if isinstance(parent, QWidget) else None, exc)
+        return
+    shower.open_ticket(ticket_id)
+
+
+def start_instance(
+    context: AppContext, shower: WindowShower, parent: QObject | None = None
+) -> SingleInstance:
+    """Listen for later launches on this data folder; act on this launch's own request."""
+    instance = SingleInstance(context.paths.root, parent)
+    if not instance.listen():
+        log.warning("Another AIVA Desk runs on %s; this one will not be found", context.paths.root)
+    instance.activate_requested.connect(shower.show_window)
+    instance.open_requested.connect(lambda number: open_ticket_number(context, shower, number))
+    if (request := launch_options().request) is not None:
+        QTimer.singleShot(0, instance, lambda: instance.deliver(request))
+    return instance
+
+
+def show_at_start(window: QWidget) -> None:
+    """Show the main window, unless started ``--minimized`` and a tray icon can hold it."""
+    if launch_options().minimized and QSystemTrayIcon.isSystemTrayAvailable():
+        log.info("Started minimized to the tray")
+        return
+    window.show()

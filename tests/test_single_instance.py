@@ -1,0 +1,187 @@
+"""One instance per data folder: a second launch hands over, a crash's leftover is cleared."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from PySide6.QtNetwork import QLocalServer
+
+from aiva_desk.gui.single_instance import (
+    SingleInstance,
+    activate_request,
+    open_request,
+    parse_request,
+    server_name,
+)
+
+
+@pytest.fixture
+def instances(qapp):
+    made: list[SingleInstance] = []
+
+    def make(data_dir: Path) -> SingleInstance:
+        instance = SingleInstance(data_dir)
+        made.append(instance)
+        return instance
+
+    yield make
+    for instance in made:
+        instance.close()
+
+
+def test_requests_round_trip() -> None:
+    assert parse_request(activate_request().encode()) == activate_request()
+    assert parse_request(open_request(1042).encode()) == open_request(1042)
+    assert parse_request(b"open 1042\n").number == 1042
+    for junk in (b"", b"open\n", b"open -3\n", b"open 12 13\n", b"rm -rf /\n", b"\xff\xfe\n"):
+        assert parse_request(junk) is None
+
+
+def test_the_name_depends_on_the_data_folder(tmp_path: Path) -> None:
+    assert server_name(tmp_path / "a") == server_name(tmp_path / "a" / ".." / "a")
+    assert server_name(tmp_path / "a") != server_name(tmp_path / "b")
+    assert len(server_name(tmp_path / "a")) < 40  # fits a Unix socket path in /tmp
+
+
+def test_a_second_launch_hands_over_to_the_first(qtbot, instances, tmp_path: Path) -> None:
+    first = instances(tmp_path / "data")
+    assert first.listen()
+    second = instances(tmp_path / "data")
+    assert not second.listen()  # the first one is alive
+
+    with qtbot.waitSignal(first.activate_requested, timeout=3000):
+        assert second.hand_over()
+    with qtbot.waitSignal(first.open_requested, timeout=3000) as opened:
+        assert second.hand_over(open_request(1042))
+    assert opened.args == [1042]
+
+
+def test_different_data_folders_do_not_collide(qtbot, instances, tmp_path: Path) -> None:
+    one = instances(tmp_path / "one")
+    two = instances(tmp_path / "two")
+    assert one.listen()
+    assert two.listen()
+    with (
+        qtbot.assertNotEmitted(one.activate_requested, wait=200),
+        qtbot.waitSignal(two.activate_requested, timeout=3000),
+    ):
+        assert instances(tmp_path / "two").hand_over()
+
+
+def test_nobody_running_means_no_handover(instances, tmp_path: Path) -> None:
+    assert not instances(tmp_path / "data").hand_over(timeout_ms=300)
+
+
+def test_a_name_left_by_a_crash_is_cleared(qtbot, instances, tmp_path: Path) -> None:
+    """A process that listened and was killed leaves its socket file behind."""
+    data = tmp_path / "data"
+    name = server_name(data)
+    crash = textwrap.dedent(
+        f"""
+        import os
+        from PySide6.QtCore import QCoreApplication
+        from PySide6.QtNetwork import QLocalServer
+        app = QCoreApplication([])
+        server = QLocalServer()
+        assert server.listen({name!r}), server.errorString()
+        print(server.fullServerName(), flush=True)
+        os._exit(9)  # no cleanup, like a crash
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", crash], capture_output=True, text=True, timeout=60
+    )
+    socket_file = Path(result.stdout.strip())
+    if sys.platform != "win32":
+        assert socket_file.exists(), "the crashed process left no socket behind"
+
+    survivor = instances(data)
+    assert survivor.listen()
+    assert survivor.stale_cleared
+    with qtbot.waitSignal(survivor.open_requested, timeout=3000):
+        assert instances(data).hand_over(open_request(7))
+
+
+def test_a_launch_in_another_process_hands_over(qtbot, instances, tmp_path: Path) -> None:
+    """The command line hands over before any Qt application exists (blocking waits)."""
+    data = tmp_path / "data"
+    first = instances(data)
+    assert first.listen()
+    code = textwrap.dedent(
+        f"""
+        from aiva_desk.gui.single_instance import SingleInstance, open_request
+        print(SingleInstance({str(data)!r}).hand_over(open_request(1042)))
+        """
+    )
+    process = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    with qtbot.waitSignal(first.open_requested, timeout=10_000) as opened:
+        pass
+    out, _ = process.communicate(timeout=30)
+    assert opened.args == [1042]
+    assert out.strip() == "True"
+
+
+def test_closing_frees_the_name(instances, tmp_path: Path) -> None:
+    first = instances(tmp_path / "data")
+    assert first.listen()
+    first.close()
+    again = instances(tmp_path / "data")
+    assert again.listen()
+    assert not again.stale_cleared
+    assert QLocalServer.removeServer  # (the API the stale case relies on exists)
+
+
+class FakeShower:
+    def __init__(self) -> None:
+        self.shown = 0
+        self.opened: list[int] = []
+
+    def show_window(self) -> None:
+        self.shown += 1
+
+    def open_ticket(self, ticket_id: int) -> None:
+        self.opened.append(ticket_id)
+
+
+def test_aiva_desk_open_hands_the_number_to_the_running_window(qtbot, context) -> None:
+    from aiva_desk.cli import main
+    from aiva_desk.demo import generate_demo
+    from aiva_desk.gui.errors import capture_errors
+    from aiva_desk.gui.launch import start_instance
+
+    generate_demo(context.db, tickets=2, seed=1)
+    shower = FakeShower()
+    instance = start_instance(context, shower)
+    try:
+        assert instance.listening
+        assert main(["--data-dir", str(context.paths.root), "open", "1002"]) == 0
+        qtbot.waitUntil(lambda: len(shower.opened) == 1)
+        assert shower.shown == 1
+        with capture_errors() as shown:
+            assert main(["--data-dir", str(context.paths.root), "open", "999999"]) == 0
+            qtbot.waitUntil(lambda: len(shown) == 1)
+        assert "#999999" in shown[0].message
+        assert main(["--data-dir", str(context.paths.root)]) == 0  # plain launch: activate
+        qtbot.waitUntil(lambda: shower.shown == 3)
+    finally:
+        instance.close()
+
+
+def test_the_first_launch_opens_its_own_ticket(qtbot, context) -> None:
+    from aiva_desk.gui.launch import LaunchOptions, set_launch_options, start_instance
+
+    set_launch_options(LaunchOptions(request=open_request(1001)))
+    shower = FakeShower()
+    try:
+        from aiva_desk.demo import generate_demo
+
+        generate_demo(context.db, tickets=1, seed=1)
+        instance = start_instance(context, shower)
+        qtbot.waitUntil(lambda: len(shower.opened) == 1)
+        instance.close()
+    finally:
+        set_launch_options(LaunchOptions())
