@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDialogButtonBox, QLineEdit, QMenu, QWidget
 from queue_gui_helpers import add_staff, settle
@@ -73,7 +73,8 @@ def test_ok_saves_the_general_page_and_the_window_follows(qtbot, window, context
 
     page.me_combo.setCurrentIndex(page.me_combo.findData(bob))
     type_minutes(qtbot, page, "15")
-    qtbot.mouseClick(page.close_to_tray_check, Qt.MouseButton.LeftButton)
+    check = page.close_to_tray_check  # click its box: the row is wider than its text
+    qtbot.mouseClick(check, Qt.MouseButton.LeftButton, pos=QPoint(8, check.height() // 2))
     assert dialog.apply_button.isEnabled() and page.is_dirty()
     with qtbot.waitSignal(dialog.applied, timeout=WAIT_MS):
         click(qtbot, dialog, QDialogButtonBox.StandardButton.Ok)

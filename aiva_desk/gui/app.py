@@ -103,13 +103,24 @@ def run(data_dir: str | None = None, db_url: str | None = None) -> int:
 
 
 def wire_alerts(window: MainWindow, context: AppContext, **options: Any) -> AlertWiring:
-    """The tray and SLA alerts for ``window``.
+    """The tray, SLA alerts and mail notices for ``window``.
 
-    Closing the window may only hide it to the tray; File > Quit (Ctrl+Q) really quits.
+    Closing the window may only hide it to the tray; File > Quit (Ctrl+Q) really quits
+    (and stops the mail sender with the window). Mail the agent must decide about is
+    notified like an SLA alert; clicking the notice opens the Outbox.
     """
     from aiva_desk.gui.alert_wiring import AlertWiring
+    from aiva_desk.gui.mail_notices import MailNotices
 
     alerts = AlertWiring(window, context, **options)
+    notices = MailNotices(alerts)
+    window.mail_sender.problems_found.connect(notices.notify)
+
+    def open_outbox() -> None:
+        alerts.show_window()
+        window.show_outbox()
+
+    notices.outbox_requested.connect(open_outbox)
     quit_action = window.action("quitAction")
     quit_action.triggered.disconnect()
     quit_action.triggered.connect(alerts.quit)

@@ -3,8 +3,9 @@
 The menus themselves and most actions come from ``ui/main_window.ui``; this module
 adds what is built in code: the icons, the shortcuts that only act in one widget
 (J/K and Enter in the queue, Esc in the search box), the ticket editor's and the
-bulk actions' entries in the Ticket menu, View > Columns and View > I Am, and
-File > Settings… (Ctrl+,); and the Help menu's folders and About box.
+bulk actions' entries in the Ticket menu, View > Columns, View > I Am and
+View > Outbox… (Ctrl+Shift+O), and File > Settings… (Ctrl+,); and the Help menu's
+folders and About box.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ ACTION_ICONS = (
 QUEUE_ACTIONS = ("nextTicketAction", "previousTicketAction", "openTicketAction")
 TOOL_BUTTONS = (("filterAction", "filterButton"), ("saveViewAction", "saveViewButton"))
 SETTINGS_SHORTCUT = "Ctrl+,"
+OUTBOX_SHORTCUT = "Ctrl+Shift+O"
 
 
 def find_action(root: QObject, name: str) -> QAction:
@@ -69,7 +71,7 @@ class MainMenus(QObject):
     """Completes the form's actions and menus of ``window``.
 
     ``me_menu`` (View > I Am) mirrors the side panel's "I am" chooser ``me_combo``;
-    ``settings_action`` is File > Settings….
+    ``settings_action`` is File > Settings…; ``outbox_action`` is View > Outbox….
     """
 
     def __init__(
@@ -106,7 +108,14 @@ class MainMenus(QObject):
         self.settings_action.setShortcuts(settings_shortcuts())
         self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
         self.settings_action.setStatusTip(
-            f"Who you work as, the breaching-soon threshold and the tray ({SETTINGS_SHORTCUT})"
+            "Your profile, mail accounts, message templates, SLA clocks and checklists "
+            f"({SETTINGS_SHORTCUT})"
+        )
+        self.outbox_action = QAction(icon("mail"), "&Outbox…", window)
+        self.outbox_action.setObjectName("outboxAction")
+        self.outbox_action.setShortcut(QKeySequence(OUTBOX_SHORTCUT))
+        self.outbox_action.setStatusTip(
+            f"Messages waiting to be sent, failed or of unknown fate ({OUTBOX_SHORTCUT})"
         )
         self.me_menu = QMenu("I &Am", window)
         self.me_menu.setObjectName("meMenu")
@@ -148,6 +157,8 @@ class MainMenus(QObject):
         view_menu.insertMenu(find_action(self._window, "ticketPaneRightAction"), columns_menu)
         view_menu.insertMenu(columns_menu.menuAction(), self.me_menu)
         view_menu.insertSeparator(columns_menu.menuAction())
+        view_menu.addSeparator()
+        view_menu.addAction(self.outbox_action)
 
     def _fill_me_menu(self) -> None:
         """The "I am" choices of the side panel, as a menu (same list, same effect)."""

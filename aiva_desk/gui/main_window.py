@@ -11,12 +11,15 @@ each part does one job in its own module:
 * :mod:`main_menus` — icons, shortcuts and the menu entries built in code;
 * :mod:`window_state` — the remembered geometry, splitters and last view;
 * :mod:`ticket_tabs`, :mod:`bulk_actions`, :mod:`customer_directory`,
-  :mod:`settings_dialog` — the tickets, bulk changes, customers and settings.
+  :mod:`settings_dialog` — the tickets, bulk changes, customers and settings;
+* :mod:`mail_sender`, :mod:`outbox_view` — sending the outbox in the background, and
+  the Outbox window (View > Outbox…, or the status bar's outbox indicator).
 
 The queue refreshes itself: a timer polls a :class:`ChangeWatcher` (one cheap
 ``PRAGMA`` per tick) and, when anything committed — here or in another process on
 the same database — reloads the rows shown, the view counts and the open tickets,
-keeping the selection and the scroll position.
+keeping the selection and the scroll position. The same tick lets the mail sender
+look for newly queued messages and refreshes the Outbox window.
 """
 
 from __future__ import annotations
@@ -52,14 +55,17 @@ from aiva_desk.gui.filter_dialog import FilterDialog
 from aiva_desk.gui.formatting import ticket_number
 from aiva_desk.gui.forms import child, load_form
 from aiva_desk.gui.icons import icon
+from aiva_desk.gui.mail_sender import MailSender
 from aiva_desk.gui.main_menus import MainMenus, find_action
 from aiva_desk.gui.new_ticket_dialog import NewTicketDialog
+from aiva_desk.gui.outbox_view import OutboxView
 from aiva_desk.gui.queue_columns import QueueColumns
 from aiva_desk.gui.queue_delegates import PriorityChipDelegate
 from aiva_desk.gui.queue_model import PRIORITY, SLA, TICKET_ID_ROLE, TicketTableModel
 from aiva_desk.gui.queue_query import QueueQuery
 from aiva_desk.gui.queue_selection import RESELECT_LIMIT, QueueSelection
 from aiva_desk.gui.queue_status import QueueStatus
+from aiva_desk.gui.settings_checklists_page import ChecklistSettingsPage
 from aiva_desk.gui.settings_dialog import SettingsDialog
 from aiva_desk.gui.ticket_tabs import TicketTabs
 from aiva_desk.gui.view_list import BUILTIN_PREFIX, ViewChoice, ViewListPanel
@@ -90,6 +96,7 @@ class MainWindow(QMainWindow):
         self.new_ticket_dialog: NewTicketDialog | None = None
         self.customer_directory: CustomerDirectoryDialog | None = None
         self.settings_dialog: SettingsDialog | None = None
+        self.outbox_view: OutboxView | None = None
 
         self.queue_view = child(self, QTableView, "queueView")
         self.search_box = child(self, QLineEdit, "searchBox")
@@ -105,6 +112,7 @@ class MainWindow(QMainWindow):
         self.ticket_tabs = self._install(TicketTabs(context, self), "ticketPanePlaceholder")
         self.bulk = BulkActions(context, self.selected_ticket_ids, self)
         self.watcher = ChangeWatcher(context.db.engine)
+        self.mail_sender = MailSender(context.mail, self, clock=lambda: context.db.clock())
 
         self.queue_status = QueueStatus(
             child(self, QStatusBar, "statusBar"), context, self.queue_view
@@ -162,6 +170,7 @@ class MainWindow(QMainWindow):
         self._update_selection_actions()
         for timer in (self.watch_timer, self.sla_timer, self._clock_timer):
             timer.start()
+        self.mail_sender.start()
 
     # -- building ------------------------------------------------------------------
 
@@ -218,6 +227,10 @@ class MainWindow(QMainWindow):
         self.ticket_tabs.tickets_changed.connect(lambda _ids: self.refresh())
         self.bulk.started.connect(lambda text: self.queue_status.set_busy("bulk", text))
         self.bulk.finished.connect(self._on_bulk_finished)
+        self.menus.outbox_action.triggered.connect(self.show_outbox)
+        self.queue_status.outbox_requested.connect(self.show_outbox)
+        self.mail_sender.counts_changed.connect(self.queue_status.show_outbox)
+        self.mail_sender.pass_finished.connect(self._on_mail_sender_pass_finished)
 
     def action(self, name: str) -> QAction:
         """A menu action by its objectName (``newTicketAction``, ``refreshAction``, …)."""
@@ -289,12 +302,14 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self._closing = True
+        self.mail_sender.stop()  # a message on the wire finishes; no new pass starts
         for timer in (self.watch_timer, self.sla_timer, self._clock_timer):
             timer.stop()
         self.queue_query.search_timer.stop()
         self.save_settings()
-        if self.customer_directory is not None:
-            self.customer_directory.close()
+        for dialog in (self.customer_directory, self.outbox_view):
+            if dialog is not None:
+                dialog.close()
         if not tasks.wait_for_idle(10_000):
             log.warning("Closing with %d background tasks still running", tasks.running_tasks())
         self.watcher.close()
@@ -320,6 +335,9 @@ class MainWindow(QMainWindow):
             return
         if changed:
             self._refresh_all()
+            self.mail_sender.poll()  # a message queued here or in another window
+            if self.outbox_view is not None:
+                self.outbox_view.reload()
 
     def _on_clock_timer_timeout(self) -> None:
         if self.queue_query.shows_builtin_view():
@@ -465,11 +483,30 @@ class MainWindow(QMainWindow):
         self.raise_()
         self.activateWindow()
 
+    def show_outbox(self) -> OutboxView:
+        """Open the Outbox (or bring it to the front)."""
+        if self.outbox_view is None:
+            dialog = OutboxView(self._context, self)
+            dialog.ticket_requested.connect(self._on_outbox_view_ticket_requested)
+            dialog.messages_queued.connect(self.mail_sender.wake)
+            self._keep_dialog("outbox_view", dialog)
+        return self._bring_to_front(self.outbox_view)
+
+    def _on_outbox_view_ticket_requested(self, ticket_id: int) -> None:
+        self.ticket_tabs.open_ticket(ticket_id, new_tab=True)
+        self.raise_()
+        self.activateWindow()
+
+    def _on_mail_sender_pass_finished(self, _report: object) -> None:
+        if self.outbox_view is not None:
+            self.outbox_view.reload()
+
     def show_settings(self) -> SettingsDialog:
         """Open the Settings dialog (or bring it to the front)."""
         if self.settings_dialog is None:
             dialog = SettingsDialog(self._context, self)
             dialog.applied.connect(self._on_settings_dialog_applied)
+            dialog.pages_applied.connect(self._on_settings_dialog_pages_applied)
             self._keep_dialog("settings_dialog", dialog)
         return self._bring_to_front(self.settings_dialog)
 
@@ -485,3 +522,9 @@ class MainWindow(QMainWindow):
         # A different "me" re-selects the view itself (through the panel's "I am").
         combo.setCurrentIndex(max(combo.findData(me), 0))
         self.refresh()
+
+    def _on_settings_dialog_pages_applied(self, titles: list[str]) -> None:
+        """Checklist templates changed: the open tickets show their checklists again."""
+        if ChecklistSettingsPage.title in titles:
+            for editor in self.ticket_tabs.editors():
+                editor.support.checklists.reload()

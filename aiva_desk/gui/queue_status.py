@@ -1,16 +1,27 @@
-"""The main window's status bar: what is loading, how many tickets, where the data is.
+"""The main window's status bar: what is loading, how many tickets, the outbox, where
+the data is.
 
 A busy indicator appears only when loading takes longer than :data:`BUSY_DELAY_MS`
 (quick loads never flash it); work the agent asked for (a bulk action) shows it at
 once. Several things can be busy at the same time, each under its own reason.
+
+The outbox indicator ("Outbox: 2 queued, 1 failed") shows only while messages wait
+or need a decision; clicking it opens the Outbox.
+
+Signals:
+    outbox_requested(): the outbox indicator was clicked.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt, QTimer
-from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QWidget
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QToolButton, QWidget
 
 from aiva_desk.app_context import AppContext
+from aiva_desk.gui import theme
+from aiva_desk.gui.mail_sender import Counts, outbox_summary
+from aiva_desk.store.mail_models import OutboxState
 
 BUSY_DELAY_MS = 150  # loads quicker than this never show the busy indicator
 AT_ONCE = frozenset({"bulk"})  # reasons the agent asked for: shown without the delay
@@ -18,6 +29,8 @@ AT_ONCE = frozenset({"bulk"})  # reasons the agent asked for: shown without the 
 
 class QueueStatus(QObject):
     """The permanent widgets of ``status_bar``; ``busy_widget`` gets the busy cursor."""
+
+    outbox_requested = Signal()
 
     def __init__(self, status_bar: QStatusBar, context: AppContext, busy_widget: QWidget) -> None:
         super().__init__(status_bar)
@@ -38,11 +51,26 @@ class QueueStatus(QObject):
         self.busy_indicator.setMaximumWidth(110)
         self.busy_indicator.setMaximumHeight(14)
         self.busy_indicator.setTextVisible(False)
+        self.outbox_button = QToolButton(status_bar)
+        self.outbox_button.setObjectName("outboxStatusButton")
+        self.outbox_button.setAccessibleName("Outbox")
+        self.outbox_button.setAutoRaise(True)
+        self.outbox_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.outbox_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.outbox_button.setToolTip("Open the Outbox (Ctrl+Shift+O)")
+        self.outbox_button.clicked.connect(self.outbox_requested)
+        self.outbox_button.hide()
         where = QLabel(f"Data folder: {context.paths.root}", status_bar)
         where.setObjectName("dataFolderLabel")
         where.setToolTip(f"Database: {context.db.display_name}")
         where.setAccessibleName("Data folder")
-        for widget in (self.busy_label, self.busy_indicator, self.count_label, where):
+        for widget in (
+            self.busy_label,
+            self.busy_indicator,
+            self.count_label,
+            self.outbox_button,
+            where,
+        ):
             status_bar.addPermanentWidget(widget)
         self.busy_label.hide()
         self.busy_indicator.hide()
@@ -59,6 +87,20 @@ class QueueStatus(QObject):
         if selected > 1:
             text += f" · {selected:,} selected"
         self.count_label.setText(text)
+
+    def show_outbox(self, counts: Counts) -> None:
+        """The outbox counts (``{OutboxState: n}``); hidden when nothing waits."""
+        text = outbox_summary(counts)
+        self.outbox_button.setText(text)
+        self.outbox_button.setVisible(bool(text))
+        attention = counts.get(OutboxState.FAILED, 0) + counts.get(OutboxState.UNKNOWN, 0)
+        palette = self.outbox_button.palette()
+        role = QPalette.ColorRole.ButtonText
+        if attention:
+            palette.setColor(role, theme.error_color())
+        else:
+            palette.setColor(role, theme.palette().color(role))
+        self.outbox_button.setPalette(palette)
 
     # -- busy indicator ------------------------------------------------------------
 

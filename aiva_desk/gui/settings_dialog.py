@@ -31,6 +31,8 @@ dialog stays open; pages before it in the list have been saved already.
 Signals:
     applied(): at least one page was saved (the main window refreshes what
         depends on the settings: "My open", "Breaching soon", …).
+    pages_applied(list): the titles of the pages just saved (emitted before
+        ``applied``), for what depends on one page only (checklist templates).
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ import os
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QSize, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -60,7 +62,11 @@ from PySide6.QtWidgets import (
 from aiva_desk.app_context import AppContext
 from aiva_desk.gui.errors import NO_ERROR_DIALOGS_ENV, show_error
 from aiva_desk.gui.icons import icon
+from aiva_desk.gui.settings_checklists_page import ChecklistSettingsPage
 from aiva_desk.gui.settings_general_page import GeneralSettingsPage
+from aiva_desk.gui.settings_mail_page import MailSettingsPage
+from aiva_desk.gui.settings_sla_page import SlaSettingsPage
+from aiva_desk.gui.settings_templates_page import TemplateSettingsPage
 
 log = logging.getLogger(__name__)
 
@@ -81,15 +87,24 @@ class SettingsPage(Protocol):
 
 PageFactory = Callable[[AppContext, QWidget | None], SettingsPage]
 
-PAGES: tuple[PageFactory, ...] = (GeneralSettingsPage,)
+PAGES: tuple[PageFactory, ...] = (
+    GeneralSettingsPage,
+    MailSettingsPage,
+    TemplateSettingsPage,
+    SlaSettingsPage,
+    ChecklistSettingsPage,
+)
 
-DEFAULT_SIZE = (720, 460)
+PAGE_ICON_SIZE = 20
+PAGE_ROW_PADDING = 6
+DEFAULT_SIZE = (900, 600)  # the SLA page needs about this much
 
 
 class SettingsDialog(QDialog):
     """The pages made by ``pages`` (default :data:`PAGES`), each loaded on opening."""
 
     applied = Signal()
+    pages_applied = Signal(list)
 
     def __init__(
         self,
@@ -110,6 +125,7 @@ class SettingsDialog(QDialog):
         self.page_list.setAccessibleName("Settings pages")
         self.page_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.page_list.setUniformItemSizes(True)
+        self.page_list.setIconSize(QSize(PAGE_ICON_SIZE, PAGE_ICON_SIZE))
         self.heading = QLabel(self)
         self.heading.setObjectName("settingsPageHeading")
         font = QFont(self.heading.font())
@@ -160,6 +176,10 @@ class SettingsDialog(QDialog):
         item = QListWidgetItem(page.title, self.page_list)
         if name := getattr(page, "icon_name", ""):
             item.setIcon(icon(name))
+        # One height for every row, with or without an icon.
+        metrics = self.page_list.fontMetrics()
+        width = metrics.horizontalAdvance(page.title) + PAGE_ICON_SIZE + 4 * PAGE_ROW_PADDING
+        item.setSizeHint(QSize(width, max(PAGE_ICON_SIZE, metrics.height()) + PAGE_ROW_PADDING))
         self.stack.addWidget(page)
         self.pages.append(page)
         changed = getattr(page, "changed", None)
@@ -201,23 +221,25 @@ class SettingsDialog(QDialog):
 
     def apply_changes(self) -> bool:
         """Save every page with changes; False (and that page shown) if one refuses."""
-        saved = False
+        saved: list[str] = []
         for page in self.dirty_pages():
             try:
                 page.apply()
             except Exception as exc:  # AivaError: the user's input; anything else: a bug
                 self.show_page(page)
                 show_error(self, exc)
-                if saved:
-                    self.applied.emit()
-                self._update_buttons()
+                self._announce(saved)
                 return False
-            saved = True
+            saved.append(page.title)
             log.info("Saved the settings page %r", page.title)
+        self._announce(saved)
+        return True
+
+    def _announce(self, saved: list[str]) -> None:
         if saved:
+            self.pages_applied.emit(saved)
             self.applied.emit()
         self._update_buttons()
-        return True
 
     def accept(self) -> None:
         if self.apply_changes():
