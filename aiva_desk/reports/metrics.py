@@ -10,18 +10,23 @@ counted and listed, never averaged in silently.
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import math
 import statistics
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
     Integer,
+    Numeric,
     and_,
     case,
+    cast,
     exists,
     func,
     literal,
@@ -229,24 +234,36 @@ class _Population:
             return list(session.execute(self._select(*columns).group_by(self.key)))
 
     def durations(self, seconds: Any) -> dict[Any, DurationStat]:
-        """Each group's valid durations (sorted), missing and impossible ones counted."""
-        values: dict[Any, list[float]] = defaultdict(list)
-        missing: dict[Any, int] = defaultdict(int)
-        impossible: dict[Any, int] = defaultdict(int)
+        """Each group's valid durations (sorted by the database), missing and impossible
+        ones counted there too."""
+        valid = seconds >= IMPOSSIBLE_BELOW
+        clean = _clean_seconds(seconds, self.db.engine.dialect.name)
         with self.db.read_session() as session:
-            for key, value in session.execute(self._select(seconds)):
-                if value is None:
-                    missing[key] += 1
-                elif value < IMPOSSIBLE_BELOW:
-                    impossible[key] += 1
-                else:
-                    values[key].append(max(0.0, round(value, 3)))  # julianday noise
-        keys = set(values) | set(missing) | set(impossible)
-        return {key: _duration(values[key], missing[key], impossible[key]) for key in keys}
+            connection = session.connection()
+            rows = connection.execute(
+                self._select(clean).where(valid).order_by(self.key, clean)
+            ).all()
+            counts = connection.execute(
+                self._select(
+                    _count_if(seconds.is_(None)), _count_if(seconds < IMPOSSIBLE_BELOW)
+                ).group_by(self.key)
+            ).all()
+        values = {key: [row[1] for row in group] for key, group in groupby(rows, key=itemgetter(0))}
+        return {
+            key: _duration(values.get(key, []), missing, impossible)
+            for key, missing, impossible in counts
+        }
+
+
+def _clean_seconds(seconds: Any, dialect: str) -> ColumnElement[float]:
+    """Never below zero, to the millisecond (julianday arithmetic leaves noise below it)."""
+    if dialect == "sqlite":
+        return func.round(func.max(seconds, 0.0), 3)
+    return func.round(cast(func.greatest(seconds, 0.0), Numeric), 3)
 
 
 def _duration(values: list[float], missing: int, impossible: int) -> DurationStat:
-    values.sort()
+    """Statistics of ``values`` (sorted ascending)."""
     return DurationStat(
         values=values,
         count=len(values),
@@ -270,7 +287,8 @@ def compute_metrics(db: Database, period: Period, group_by: str | None = None) -
     for key in keys:
         groups[key].group = _label(group_by, key)
         ordered.append(groups[key])
-    anomalies, count = _anomalies(db, period)
+    impossible = total.first_response.impossible + total.resolution.impossible
+    anomalies, count = _anomalies(db, period) if impossible else ([], 0)
     return MetricsReport(period, group_by, total, ordered if group_by else [], anomalies, count)
 
 
@@ -340,7 +358,7 @@ def _total(
     total = GroupMetrics("All tickets")
     groups = list(groups)
     for name, lists in (("first_response", first), ("resolution", resolution)):
-        merged = [value for values in lists for value in values]
+        merged = list(heapq.merge(*lists))  # each group's list is sorted already
         stats = [getattr(g, name) for g in groups]
         setattr(
             total,
