@@ -65,15 +65,15 @@ METRICS: tuple[MetricInfo, ...] = (
         "resolution",
         "Average resolution time",
         "Tickets resolved in the range. Time from reported to resolved, in calendar time "
-        "(waiting on the customer included; the SLA compliance rate uses the business-hours "
-        "clock). A resolution timed before the report is impossible: counted and listed.",
+        "(time waiting on the customer included). A resolution timed before the report is "
+        "impossible: counted and listed.",
     ),
     MetricInfo(
         "sla",
         "SLA compliance rate",
-        "Tickets resolved in the range whose resolution SLA was met, out of those that had an "
-        "SLA deadline (met or missed is judged on the SLA clock, pauses excluded). Tickets "
-        "without a deadline are counted apart.",
+        "Tickets resolved in the range that were resolved by their SLA due date (judged when "
+        "the ticket is closed), out of those judged. Tickets without a due date, or resolved "
+        "but not closed yet, are counted apart.",
     ),
     MetricInfo(
         "satisfaction",

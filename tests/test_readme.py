@@ -1,0 +1,13 @@
+"""The README states each quality metric's definition exactly as the app does."""
+
+from pathlib import Path
+
+from aiva_desk.reports.metrics import METRICS
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def test_the_readme_carries_every_metric_definition():
+    text = " ".join(README.read_text(encoding="utf-8").split())
+    for metric in METRICS:
+        assert f"**{metric.title}** — {metric.definition}" in text, metric.key
