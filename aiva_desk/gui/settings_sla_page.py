@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from aiva_desk.app_context import AppContext
 from aiva_desk.domain import Priority
-from aiva_desk.durations import duration
+from aiva_desk.durations import duration, parse_minutes
 from aiva_desk.errors import ValidationError
 from aiva_desk.gui.calendar_editor import CalendarEditor
 from aiva_desk.gui.formatting import priority_text
@@ -48,33 +48,6 @@ from aiva_desk.sla.store import (
     policy_inputs,
     save_sla_settings,
 )
-
-_UNITS = {
-    "d": 1440, "day": 1440, "days": 1440,
-    "h": 60, "hr": 60, "hrs": 60, "hour": 60, "hours": 60,
-    "m": 1, "min": 1, "mins": 1, "minute": 1, "minutes": 1,
-}  # fmt: skip
-_PART = re.compile(r"(\d+(?:[.,]\d+)?)\s*([a-z]*)")
-
-
-def parse_minutes(text: str) -> int:
-    """``30 min``, ``4 h``, ``1 d 2 h``, ``1.5 h`` or a bare number of minutes → minutes."""
-    cleaned = text.strip().casefold()
-    if not cleaned:
-        raise ValueError("give a duration like 30 min, 4 h or 1 d")
-    total = 0.0
-    position = 0
-    for match in _PART.finditer(cleaned):
-        if cleaned[position : match.start()].strip():
-            break
-        unit = match[2] or "min"
-        if unit not in _UNITS:
-            raise ValueError(f"“{text.strip()}” is not a duration (use min, h or d)")
-        total += float(match[1].replace(",", ".")) * _UNITS[unit]
-        position = match.end()
-    if cleaned[position:].strip() or position == 0:
-        raise ValueError(f"“{text.strip()}” is not a duration like 30 min, 4 h or 1 d")
-    return round(total)
 
 
 def format_minutes(minutes: int | None) -> str:
