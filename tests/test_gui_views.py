@@ -173,3 +173,15 @@ def test_save_a_view_reselect_rename_and_delete_it(qtbot, window, context):
     settle(qtbot, window)
     assert window.current_view_key() == "builtin:all"
     assert not any(key.startswith("saved:") for key in panel.view_keys())
+
+
+def test_a_filter_on_the_next_sla_deadline_is_described():
+    import datetime as dt
+
+    from aiva_desk.gui.filter_dialog import Names, describe_filter
+    from aiva_desk.queue import QueueFilter
+
+    moment = dt.datetime(2026, 11, 26, 17, 45, tzinfo=dt.UTC)
+    text = describe_filter(QueueFilter(next_due_before=moment), Names({}, {}, None))
+    assert text.startswith("Next SLA deadline … – ")
+    assert moment.astimezone().strftime("%H:%M") in text

@@ -56,6 +56,10 @@ def _join(values: Iterable[str]) -> str:
     return ", ".join(values)
 
 
+def _local_minute(moment: dt.datetime) -> str:
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
 def describe_filter(flt: QueueFilter, names: Names) -> str:
     """A one-line summary of what ``flt`` narrows, for the filter bar and tooltips."""
     parts: list[str] = []
@@ -88,6 +92,10 @@ def describe_filter(flt: QueueFilter, names: Names) -> str:
             parts.append(f"{label} {start} – {end}")
     if flt.due_after or flt.due_before:
         parts.append("Due within a time window")
+    if flt.next_due_after or flt.next_due_before:
+        start = _local_minute(flt.next_due_after) if flt.next_due_after else "…"
+        end = _local_minute(flt.next_due_before) if flt.next_due_before else "…"
+        parts.append(f"Next SLA deadline {start} – {end}")
     if flt.closed_after:
         parts.append(f"Closed since {_local_day(flt.closed_after).isoformat()}")
     if flt.customer_id is not None:
