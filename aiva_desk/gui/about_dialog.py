@@ -7,7 +7,9 @@ form's About action at :class:`AboutDialog`.
 
 from __future__ import annotations
 
+import contextlib
 import html
+import warnings
 
 import PySide6
 from PySide6.QtCore import Qt, QUrl, qVersion
@@ -150,7 +152,10 @@ def add_help_actions(window: QMainWindow, context: AppContext) -> HelpActions:
         else:
             menu.addAction(actions.copy_diagnostics_action)
     if about is not None:
-        about.triggered.disconnect()
+        with warnings.catch_warnings():  # nothing connected yet is fine too
+            warnings.simplefilter("ignore", RuntimeWarning)
+            with contextlib.suppress(RuntimeError, TypeError):
+                about.triggered.disconnect()
         about.triggered.connect(actions.show_about)
     window.addAction(actions.copy_diagnostics_action)
     return actions

@@ -552,7 +552,7 @@ def run_first_run(context: AppContext, parent: QWidget | None = None) -> FirstRu
         return FirstRunResult(shown=False)
     wizard = FirstRunWizard(context, parent)
     QTimer.singleShot(0, wizard.raise_)
-    accepted = wizard.exec() == QWizard.DialogCode.Accepted
-    result = wizard.result_data if accepted else FirstRunResult(shown=True)
+    wizard.exec()  # result_data is filled only once everything chosen was written
+    result = wizard.result_data
     wizard.deleteLater()
     return result
