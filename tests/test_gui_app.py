@@ -63,9 +63,19 @@ def test_no_display_is_a_message_and_exit_2(monkeypatch: pytest.MonkeyPatch, cap
 
 
 def test_run_shows_the_main_window_until_it_closes(qapp, tmp_path: Path, shown_errors) -> None:
+    from aiva_desk.gui.first_run import FirstRunWizard
+
     seen: list[MainWindow] = []
+    welcomed: list[FirstRunWizard] = []
 
     def close_main_window() -> None:
+        wizards = [w for w in QApplication.topLevelWidgets() if isinstance(w, FirstRunWizard)]
+        if any(w.isVisible() for w in wizards):  # a fresh data folder: the welcome first
+            welcomed.extend(wizards)
+            for wizard in wizards:
+                wizard.reject()  # "later": the app opens anyway
+            QTimer.singleShot(50, close_main_window)
+            return
         windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
         seen.extend(w for w in windows if w.isVisible())
         for window in windows:
@@ -80,7 +90,7 @@ def test_run_shows_the_main_window_until_it_closes(qapp, tmp_path: Path, shown_e
         assert gui_app.run(data_dir=str(tmp_path / "data")) == 0
     finally:
         qapp.setQuitOnLastWindowClosed(True)
-    assert len(seen) == 1 and shown_errors == []
+    assert len(welcomed) == 1 and len(seen) == 1 and shown_errors == []
     assert qapp.applicationName() == "AIVA Desk" and qapp.organizationName() == "AIVA"
     assert qapp.desktopFileName() == "aiva-desk" and not qapp.windowIcon().isNull()
     assert (tmp_path / "data" / "logs" / "aiva-desk.log").exists()

@@ -24,7 +24,6 @@ from aiva_desk.gui.reports_window import (
     THIS_QUARTER,
     THIS_WEEK,
     ReportsWindow,
-    open_reports,
     preset_range,
 )
 from aiva_desk.reports import exports, series
@@ -166,7 +165,7 @@ def test_clicking_a_bar_lists_its_tickets_and_double_click_opens_one(
     rect = window.ticket_list.visualItemRect(item)
     viewport = window.ticket_list.viewport()
     qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=rect.center())
-    with qtbot.waitSignal(window.open_ticket, timeout=WAIT_MS) as opened:
+    with qtbot.waitSignal(window.ticket_requested, timeout=WAIT_MS) as opened:
         qtbot.mouseDClick(
             window.ticket_list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center()
         )
@@ -333,11 +332,3 @@ def test_a_cancelled_ticket_export_writes_nothing(
     qtbot.waitUntil(lambda: window.ticket_export is None, timeout=WAIT_MS)
     assert not path.exists()
     assert "cancelled" in window.statusBar().currentMessage()
-
-
-def test_open_reports_shows_one_window_per_parent(qtbot, context, window):
-    first = open_reports(context, window)
-    assert open_reports(context, window) is first
-    assert first.isVisible() and first.windowTitle().startswith("Reports")
-    settle(qtbot, first)
-    first.close()

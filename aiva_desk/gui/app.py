@@ -21,8 +21,11 @@ from aiva_desk import APP_NAME
 from aiva_desk.app_context import AppContext, open_context
 from aiva_desk.errors import AivaError
 from aiva_desk.gui import tasks
+from aiva_desk.gui.crash import CrashHandler, install_crash_handler
 from aiva_desk.gui.errors import install_exception_hook, show_error
+from aiva_desk.gui.first_run import run_first_run
 from aiva_desk.gui.icons import app_icon
+from aiva_desk.gui.launch import show_at_start, start_instance
 from aiva_desk.gui.theme import apply_theme
 
 if TYPE_CHECKING:
@@ -75,9 +78,11 @@ def run(data_dir: str | None = None, db_url: str | None = None) -> int:
     app = application()
     previous_hook = install_exception_hook()
     context: AppContext | None = None
+    crash: CrashHandler | None = None
     try:
         try:
             context = open_context(data_dir, db_url)
+            context = _first_run(context)
         except AivaError as exc:
             show_error(None, exc, critical=True)
             return EXIT_STARTUP_FAILED
@@ -92,14 +97,27 @@ def run(data_dir: str | None = None, db_url: str | None = None) -> int:
             show_error(None, exc, critical=True)
             return EXIT_UNEXPECTED
         alerts = wire_alerts(window, context)
-        window.show()
+        crash = install_crash_handler(app, context, window.ticket_tabs.editors)
+        start_instance(context, alerts, parent=window)
+        show_at_start(window)
         alerts.start()
         return _exec_with_ctrl_c(app)
     finally:
         tasks.wait_for_idle()
+        if crash is not None:
+            crash.uninstall()
         if context is not None:
             context.close()
         sys.excepthook = previous_hook
+
+
+def _first_run(context: AppContext) -> AppContext:
+    """The welcome on a fresh data folder; "explore with demo data" reopens on its folder."""
+    first = run_first_run(context)
+    if first.demo_data_dir is None:
+        return context
+    context.close()
+    return open_context(str(first.demo_data_dir))
 
 
 def wire_alerts(window: MainWindow, context: AppContext, **options: Any) -> AlertWiring:

@@ -10,7 +10,6 @@ folders and About box.
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QUrl
@@ -20,13 +19,12 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QMenu,
-    QMessageBox,
     QTableView,
     QToolButton,
 )
 
-from aiva_desk import APP_NAME, __version__
 from aiva_desk.app_context import AppContext
+from aiva_desk.gui.about_dialog import add_help_actions
 from aiva_desk.gui.bulk_actions import BulkActions
 from aiva_desk.gui.forms import child
 from aiva_desk.gui.icons import app_icon, icon
@@ -48,6 +46,7 @@ QUEUE_ACTIONS = ("nextTicketAction", "previousTicketAction", "openTicketAction")
 TOOL_BUTTONS = (("filterAction", "filterButton"), ("saveViewAction", "saveViewButton"))
 SETTINGS_SHORTCUT = "Ctrl+,"
 OUTBOX_SHORTCUT = "Ctrl+Shift+O"
+REPORTS_SHORTCUT = "Ctrl+Shift+R"
 
 
 def find_action(root: QObject, name: str) -> QAction:
@@ -117,6 +116,12 @@ class MainMenus(QObject):
         self.outbox_action.setStatusTip(
             f"Messages waiting to be sent, failed or of unknown fate ({OUTBOX_SHORTCUT})"
         )
+        self.reports_action = QAction(icon("report"), "&Reports…", window)
+        self.reports_action.setObjectName("reportsAction")
+        self.reports_action.setShortcut(QKeySequence(REPORTS_SHORTCUT))
+        self.reports_action.setStatusTip(
+            f"Quality metrics, charts, the weekly review and exports ({REPORTS_SHORTCUT})"
+        )
         self.me_menu = QMenu("I &Am", window)
         self.me_menu.setObjectName("meMenu")
         self.me_menu.setIcon(icon("person"))
@@ -128,7 +133,7 @@ class MainMenus(QObject):
             ("openLogFolderAction", paths.logs),
         ):
             find_action(window, name).triggered.connect(lambda _=False, f=folder: self._open(f))
-        find_action(window, "aboutAction").triggered.connect(self._on_about_action_triggered)
+        self.help_actions = add_help_actions(window, context)
         self._complete_file_menu()
         self._complete_ticket_menu(ticket_tabs, bulk)
         self._complete_view_menu(columns_menu)
@@ -159,6 +164,7 @@ class MainMenus(QObject):
         view_menu.insertSeparator(columns_menu.menuAction())
         view_menu.addSeparator()
         view_menu.addAction(self.outbox_action)
+        view_menu.addAction(self.reports_action)
 
     def _fill_me_menu(self) -> None:
         """The "I am" choices of the side panel, as a menu (same list, same effect)."""
@@ -174,13 +180,3 @@ class MainMenus(QObject):
     def _open(self, folder: Path) -> None:
         if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
             self._window.statusBar().showMessage(f"Could not open {folder}", 6000)
-
-    def _on_about_action_triggered(self) -> None:
-        QMessageBox.about(
-            self._window,
-            f"About {APP_NAME}",
-            f"<h3>{APP_NAME} {html.escape(__version__)}</h3>"
-            "<p>A desktop help desk that follows the AIVA Support SOP.</p>"
-            f"<p>Data folder: {html.escape(str(self._context.paths.root))}<br>"
-            f"Database: {html.escape(self._context.db.display_name)}</p>",
-        )

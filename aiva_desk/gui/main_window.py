@@ -65,6 +65,7 @@ from aiva_desk.gui.queue_model import PRIORITY, SLA, TICKET_ID_ROLE, TicketTable
 from aiva_desk.gui.queue_query import QueueQuery
 from aiva_desk.gui.queue_selection import RESELECT_LIMIT, QueueSelection
 from aiva_desk.gui.queue_status import QueueStatus
+from aiva_desk.gui.reports_window import ReportsWindow
 from aiva_desk.gui.settings_checklists_page import ChecklistSettingsPage
 from aiva_desk.gui.settings_dialog import SettingsDialog
 from aiva_desk.gui.ticket_tabs import TicketTabs
@@ -97,6 +98,7 @@ class MainWindow(QMainWindow):
         self.customer_directory: CustomerDirectoryDialog | None = None
         self.settings_dialog: SettingsDialog | None = None
         self.outbox_view: OutboxView | None = None
+        self.reports_window: ReportsWindow | None = None
 
         self.queue_view = child(self, QTableView, "queueView")
         self.search_box = child(self, QLineEdit, "searchBox")
@@ -228,6 +230,7 @@ class MainWindow(QMainWindow):
         self.bulk.started.connect(lambda text: self.queue_status.set_busy("bulk", text))
         self.bulk.finished.connect(self._on_bulk_finished)
         self.menus.outbox_action.triggered.connect(self.show_outbox)
+        self.menus.reports_action.triggered.connect(self.show_reports)
         self.queue_status.outbox_requested.connect(self.show_outbox)
         self.mail_sender.counts_changed.connect(self.queue_status.show_outbox)
         self.mail_sender.pass_finished.connect(self._on_mail_sender_pass_finished)
@@ -297,8 +300,12 @@ class MainWindow(QMainWindow):
         super().changeEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        unsaved_settings = self.settings_dialog is not None and not self.settings_dialog.close()
-        if unsaved_settings or not self.ticket_tabs.confirm_close_all():
+        # Windows that may hold unsaved work ask first (weekly review notes, settings).
+        for window in (self.settings_dialog, self.reports_window):
+            if window is not None and not window.close():
+                event.ignore()
+                return
+        if not self.ticket_tabs.confirm_close_all():
             event.ignore()
             return
         self._closing = True
@@ -416,7 +423,7 @@ class MainWindow(QMainWindow):
 
     # -- actions -------------------------------------------------------------------
 
-    def _keep_dialog(self, attribute: str, dialog: QDialog) -> None:
+    def _keep_dialog(self, attribute: str, dialog: QWidget) -> None:
         """Hold ``dialog`` in ``self.<attribute>`` until it closes (and is deleted)."""
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.destroyed.connect(lambda: setattr(self, attribute, None))
@@ -487,12 +494,20 @@ class MainWindow(QMainWindow):
         """Open the Outbox (or bring it to the front)."""
         if self.outbox_view is None:
             dialog = OutboxView(self._context, self)
-            dialog.ticket_requested.connect(self._on_outbox_view_ticket_requested)
+            dialog.ticket_requested.connect(self._open_ticket_in_tab)
             dialog.messages_queued.connect(self.mail_sender.wake)
             self._keep_dialog("outbox_view", dialog)
         return self._bring_to_front(self.outbox_view)
 
-    def _on_outbox_view_ticket_requested(self, ticket_id: int) -> None:
+    def show_reports(self) -> ReportsWindow:
+        """Open the Reports window (or bring it to the front)."""
+        if self.reports_window is None:
+            window = ReportsWindow(self._context, self)
+            window.ticket_requested.connect(self._open_ticket_in_tab)
+            self._keep_dialog("reports_window", window)
+        return self._bring_to_front(self.reports_window)
+
+    def _open_ticket_in_tab(self, ticket_id: int) -> None:
         self.ticket_tabs.open_ticket(ticket_id, new_tab=True)
         self.raise_()
         self.activateWindow()

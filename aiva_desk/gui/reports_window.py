@@ -1,10 +1,10 @@
 """The Reports window: the quality metrics dashboard, the weekly review, the exports.
 
-A non-modal window (:func:`open_reports`). The Dashboard tab takes a date range
+A non-modal window (View > Reports…). The Dashboard tab takes a date range
 (with presets) and a grouping, and shows the seven quality metrics per group with
 their written definitions as tooltips, what was not averaged and why, and five
 charts; clicking a bar lists its tickets, double-clicking one asks the main
-window to open it (``open_ticket``). The Weekly review tab is
+window to open it (``ticket_requested``). The Weekly review tab is
 :class:`~aiva_desk.gui.weekly_review_view.WeeklyReviewView`.
 
 Every computation and every file written runs in a :class:`BackgroundTask`; a
@@ -377,13 +377,13 @@ class ReportsWindow(QMainWindow):
     """The Dashboard and Weekly review tabs, and their exports.
 
     Signals:
-        open_ticket(int): the user asked to open this ticket (id) in the editor.
+        ticket_requested(int): the user asked to open this ticket (id) in the editor.
         dashboard_updated(): new metrics and charts are shown.
         tickets_listed(): the tickets behind a clicked bar are listed.
         export_finished(str): a file was written (its path).
     """
 
-    open_ticket = Signal(int)
+    ticket_requested = Signal(int)
     dashboard_updated = Signal()
     tickets_listed = Signal()
     export_finished = Signal(str)
@@ -807,7 +807,7 @@ class ReportsWindow(QMainWindow):
         tickets = self._context.tickets
         BackgroundTask(
             lambda: tickets.id_for_number(int(number)), parent=self, writes=False, label="find"
-        ).success(self.open_ticket.emit).run_in_background()
+        ).success(self.ticket_requested.emit).run_in_background()
 
     # -- the tickets behind a bar -----------------------------------------------------
 
@@ -852,7 +852,7 @@ class ReportsWindow(QMainWindow):
     def _on_ticket_list_item_activated(self, item: QTreeWidgetItem, _column: int = 0) -> None:
         ticket_id = item.data(0, TICKET_ID_ROLE)
         if ticket_id is not None:
-            self.open_ticket.emit(int(ticket_id))
+            self.ticket_requested.emit(int(ticket_id))
 
     def listed_ticket_ids(self) -> list[int]:
         return [
@@ -1059,18 +1059,3 @@ class ReportsWindow(QMainWindow):
 def _write_text(text: str, path: Path) -> None:
     with exports.atomic_output(path) as handle:
         handle.write(text)
-
-
-def open_reports(context: AppContext, parent: QWidget | None = None) -> ReportsWindow:
-    """Show the Reports window (the one already open for ``parent``, if any)."""
-    if parent is not None:
-        for window in parent.findChildren(ReportsWindow):
-            if shiboken6.isValid(window) and window.isVisible():
-                window.showNormal()
-                window.raise_()
-                window.activateWindow()
-                return window
-    window = ReportsWindow(context, parent)
-    window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    window.show()
-    return window
