@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QMessageBox, QPushButton
 from test_report_metrics import WEEK, week  # noqa: F401 - the fixture
 
 from aiva_desk.gui import tasks
+from aiva_desk.gui.reports_exports import ReportExporter
 from aiva_desk.gui.reports_window import (
     COLUMNS,
     LAST_WEEK,
@@ -281,7 +282,7 @@ def test_the_ticket_export_reports_progress_from_its_worker(
     monkeypatch.setattr(exports, "BATCH", 2)
     threads, progress = [], []
     original_export = exports.export_tickets
-    original_progressed = ReportsWindow._on_ticket_export_progressed
+    original_progressed = ReportExporter._on_ticket_export_progressed
 
     def export_tickets(*args, **kwargs):
         threads.append(threading.current_thread())
@@ -292,7 +293,7 @@ def test_the_ticket_export_reports_progress_from_its_worker(
         original_progressed(self, done, total)
 
     monkeypatch.setattr(exports, "export_tickets", export_tickets)
-    monkeypatch.setattr(ReportsWindow, "_on_ticket_export_progressed", progressed)
+    monkeypatch.setattr(ReportExporter, "_on_ticket_export_progressed", progressed)
     path = tmp_path / "tickets.csv"
     window.choose_path = lambda title, name, filters: path
     with qtbot.waitSignal(window.export_finished, timeout=WAIT_MS):
