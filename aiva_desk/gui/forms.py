@@ -5,6 +5,9 @@ an existing widget (``load_form("x.ui", into=self)``), the way ``uic.loadUi`` wo
 the form's top-level properties, layout, menus and children are applied to
 ``into``, so a ``QMainWindow`` or ``QDialog`` subclass can be laid out by a form
 and still be its own class. Widgets are then found by their ``objectName``.
+
+Pages built in code share the small widget helpers at the end: muted hints,
+problem labels, a list under bold headings, a message box.
 """
 
 from __future__ import annotations
@@ -12,10 +15,19 @@ from __future__ import annotations
 from typing import TypeVar
 
 from PySide6.QtCore import QDir, QFile, QIODevice, QObject, Qt
+from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtUiTools import QUiLoader
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import (
+    QLabel,
+    QMessageBox,
+    QSizePolicy,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QWidget,
+)
 
 from aiva_desk.assets import asset_dir, asset_path
+from aiva_desk.gui import theme
 
 W = TypeVar("W", bound=QObject)
 
@@ -71,3 +83,70 @@ def child(root: QObject, kind: type[W], name: str) -> W:
         owner = root.objectName() or type(root).__name__
         raise FormError(f"{owner} has no {kind.__name__} {name!r}")
     return found
+
+
+# -- helpers for forms built in code ----------------------------------------------------
+
+
+def set_text_color(label: QWidget, color: QColor) -> None:
+    """Colour a label's text through its palette, so the rest of its look follows the theme."""
+    palette = label.palette()
+    palette.setColor(QPalette.ColorRole.WindowText, color)
+    label.setPalette(palette)
+
+
+def hint_label(text: str, parent: QWidget) -> QLabel:
+    """A wrapped, muted label that explains a setting."""
+    label = QLabel(text, parent)
+    label.setWordWrap(True)
+    label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+    label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+    set_text_color(label, theme.muted_color())
+    return label
+
+
+def problem_label(name: str, parent: QWidget) -> QLabel:
+    """A hidden, wrapped label in the error colour, for what is wrong with a field."""
+    label = QLabel(parent)
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+    set_text_color(label, theme.error_color())
+    label.hide()
+    return label
+
+
+def heading_tree(name: str, accessible: str, min_width: int, parent: QWidget) -> QTreeWidget:
+    """A one-column list whose entries sit under headings (see :func:`add_heading`)."""
+    tree = QTreeWidget(parent)
+    tree.setObjectName(name)
+    tree.setAccessibleName(accessible)
+    tree.setHeaderHidden(True)
+    tree.setRootIsDecorated(False)
+    tree.setIndentation(12)
+    tree.setMinimumWidth(min_width)
+    return tree
+
+
+def add_heading(tree: QTreeWidget, text: str) -> QTreeWidgetItem:
+    """A bold heading that cannot be selected; entries are added as its children."""
+    bold = QFont(tree.font())
+    bold.setBold(True)
+    heading = QTreeWidgetItem(tree, [text])
+    heading.setFlags(Qt.ItemFlag.ItemIsEnabled)
+    heading.setFont(0, bold)
+    return heading
+
+
+def message_box(
+    parent: QWidget, name: str, icon: QMessageBox.Icon, title: str, text: str, informative: str
+) -> QMessageBox:
+    """A message box with its two texts; the caller adds the buttons and runs it."""
+    box = QMessageBox(parent)
+    box.setObjectName(name)
+    box.setIcon(icon)
+    box.setWindowTitle(title)
+    box.setText(text)
+    box.setInformativeText(informative)
+    return box

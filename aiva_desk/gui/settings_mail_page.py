@@ -9,6 +9,9 @@ says so at the top and Apply offers to keep a typed password for this session on
 "Test connection" logs in with what the form says (nothing is saved, nothing sent)
 on a worker thread and shows the outcome in one line under the button.
 
+The widgets are laid out by :class:`~aiva_desk.gui.settings_mail_view.MailSettingsView`;
+this page keeps the accounts being edited, checks and saves them.
+
 Signals:
     changed(): the agent edited something on the page.
     passwords_checked(): whether each account has a password (and whether a password
@@ -22,38 +25,19 @@ import os
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QFormLayout,
-    QFrame,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QListWidget,
-    QListWidgetItem,
-    QMessageBox,
-    QPlainTextEdit,
-    QPushButton,
-    QScrollArea,
-    QSizePolicy,
-    QSpinBox,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QListWidgetItem, QMessageBox, QWidget
 
 from aiva_desk.app_context import AppContext
 from aiva_desk.errors import AivaError, DataDirError, ValidationError
-from aiva_desk.gui import theme
 from aiva_desk.gui.errors import NO_ERROR_DIALOGS_ENV, show_error
+from aiva_desk.gui.forms import message_box
 from aiva_desk.gui.icons import icon
+from aiva_desk.gui.settings_mail_view import DEFAULT_PORTS, MailSettingsView
 from aiva_desk.gui.tasks import BackgroundTask
 from aiva_desk.mail.accounts import AccountInput, account_problems
 from aiva_desk.mail.errors import KeyringUnavailable
 from aiva_desk.store.mail_models import Security
 
-DEFAULT_PORTS = {Security.STARTTLS: 587, Security.SSL: 465, Security.PLAIN: 25}
 FIELD_LABELS = {
     "name": "Account name",
     "host": "Server",
@@ -67,7 +51,6 @@ FIELD_LABELS = {
     "signature": "Signature",
 }
 NEW_ACCOUNT_NAME = "New account"
-SIGNATURE_LINES = 3
 
 
 def named_problems(problems: dict[str, str], account: str = "") -> dict[str, str]:
@@ -90,7 +73,7 @@ class _Draft:
     password: str = ""  # typed on this page; empty: keep the stored one
 
 
-class MailSettingsPage(QWidget):
+class MailSettingsPage(MailSettingsView):
     """SMTP accounts (a list and a form), Test connection, automatic acknowledgments."""
 
     title = "Mail"
@@ -100,7 +83,6 @@ class MailSettingsPage(QWidget):
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setObjectName("mailSettingsPage")
         self._context = context
         self._mail = context.mail
         self._drafts: list[_Draft] = []
@@ -115,177 +97,8 @@ class MailSettingsPage(QWidget):
         self._check_token = 0
         self.checking_passwords = False
         self.ask_session_only = self._ask_session_only  # hook: (account, reason) -> keep?
-
-        self.keyring_notice = QLabel(self)
-        self.keyring_notice.setObjectName("keyringNotice")
-        self.keyring_notice.setWordWrap(True)
-        self.keyring_notice.setFrameShape(QFrame.Shape.StyledPanel)
-        self.keyring_notice.setContentsMargins(8, 6, 8, 6)
-        self.keyring_notice.setTextFormat(Qt.TextFormat.PlainText)
-        self.keyring_notice.hide()
-
-        self.accounts_list = QListWidget(self)
-        self.accounts_list.setObjectName("mailAccountsList")
-        self.accounts_list.setAccessibleName("Mail accounts")
-        self.accounts_list.setMinimumWidth(150)
-        self.accounts_list.setMaximumWidth(200)
-        self.add_button = QPushButton("&Add", self)
-        self.add_button.setObjectName("addMailAccountButton")
-        self.add_button.setAutoDefault(False)
-        self.remove_button = QPushButton(icon("delete"), "Remo&ve", self)
-        self.remove_button.setObjectName("removeMailAccountButton")
-        self.remove_button.setAutoDefault(False)
-
-        self.form_widget = QWidget(self)
-        self.name_edit = self._line("mailAccountName", "Account name")
-        self.host_edit = self._line("mailHost", "Server host name")
-        self.host_edit.setPlaceholderText("smtp.example.org")
-        self.security_combo = QComboBox(self.form_widget)
-        self.security_combo.setObjectName("mailSecurityCombo")
-        self.security_combo.setAccessibleName("Security")
-        for security in (Security.STARTTLS, Security.SSL, Security.PLAIN):
-            self.security_combo.addItem(security.label, security)
-        self.security_problem = self._problem_label("mailSecurityProblem")
-        self.port_spin = QSpinBox(self.form_widget)
-        self.port_spin.setObjectName("mailPortSpin")
-        self.port_spin.setAccessibleName("Port")
-        self.port_spin.setRange(1, 65535)
-        self.port_spin.setValue(DEFAULT_PORTS[Security.STARTTLS])
-        self.port_spin.setGroupSeparatorShown(False)
-        self.username_edit = self._line("mailUsername", "User name")
-        self.password_edit = self._line("mailPassword", "Password")
-        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password_state = self._hint("")
-        self.password_state.setObjectName("mailPasswordState")
-        self.from_name_edit = self._line("mailFromName", "From name")
-        self.from_name_edit.setPlaceholderText("AIVA Support")
-        self.from_address_edit = self._line("mailFromAddress", "From address")
-        self.from_address_edit.setPlaceholderText("support@example.org")
-        self.reply_to_edit = self._line("mailReplyTo", "Reply-To address")
-        self.reply_to_edit.setPlaceholderText("Optional: where replies go")
-        self.signature_edit = QPlainTextEdit(self.form_widget)
-        self.signature_edit.setObjectName("mailSignature")
-        self.signature_edit.setAccessibleName("Signature")
-        self.signature_edit.setTabChangesFocus(True)
-        lines = self.signature_edit.fontMetrics().lineSpacing() * SIGNATURE_LINES
-        self.signature_edit.setFixedHeight(lines + 2 * self.signature_edit.frameWidth() + 10)
-        self.default_check = QCheckBox(
-            "&Default account (new messages are sent from it)", self.form_widget
-        )
-        self.default_check.setObjectName("mailDefaultCheck")
-        self.test_button = QPushButton("&Test Connection", self.form_widget)
-        self.test_button.setObjectName("testMailConnectionButton")
-        self.test_button.setAutoDefault(False)
-        self.test_button.setToolTip("Log in to the server with these settings; nothing is sent")
-        self.test_result = QLabel(self.form_widget)
-        self.test_result.setObjectName("mailTestResult")
-        self.test_result.setWordWrap(True)
-        self.test_result.setTextFormat(Qt.TextFormat.PlainText)
-        self.test_result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.test_result.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        self.problem_label = self._problem_label("mailAccountProblems")
-        self.no_accounts_label = self._hint(
-            "No mail account yet. Choose Add to set up the account messages are sent from."
-        )
-        self.no_accounts_label.setObjectName("noMailAccountsLabel")
-
-        self.auto_ack_check = QCheckBox("Acknowledge &new tickets automatically", self)
-        self.auto_ack_check.setObjectName("autoAcknowledgeCheck")
-        self.auto_ack_hint = self._hint(
-            "Queues the SOP's acknowledgment (or the P1 message) from the default account "
-            "as soon as a ticket is created."
-        )
-        self.auto_ack_hint.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
-
-        self._lay_out()
         self._connect()
         self._show_draft(None)
-
-    # -- building ------------------------------------------------------------------
-
-    def _line(self, name: str, accessible: str) -> QLineEdit:
-        edit = QLineEdit(self.form_widget)
-        edit.setObjectName(name)
-        edit.setAccessibleName(accessible)
-        return edit
-
-    def _hint(self, text: str) -> QLabel:
-        label = QLabel(text, self)
-        label.setWordWrap(True)
-        label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        palette = label.palette()
-        palette.setColor(QPalette.ColorRole.WindowText, theme.muted_color())
-        label.setPalette(palette)
-        return label
-
-    def _problem_label(self, name: str) -> QLabel:
-        label = QLabel(self)
-        label.setObjectName(name)
-        label.setWordWrap(True)
-        label.setTextFormat(Qt.TextFormat.PlainText)
-        label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        palette = label.palette()
-        palette.setColor(QPalette.ColorRole.WindowText, theme.error_color())
-        label.setPalette(palette)
-        label.hide()
-        return label
-
-    def _lay_out(self) -> None:
-        form = QFormLayout(self.form_widget)
-        form.setContentsMargins(0, 0, 0, 0)
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
-
-        def row(text: str, widget: QWidget) -> None:
-            label = QLabel(text, self.form_widget)
-            label.setBuddy(widget)
-            form.addRow(label, widget)
-
-        row("Account &name:", self.name_edit)
-        row("Ser&ver:", self.host_edit)
-        row("Securit&y:", self.security_combo)
-        form.addRow("", self.security_problem)
-        row("&Port:", self.port_spin)
-        row("&User name:", self.username_edit)
-        row("Pass&word:", self.password_edit)
-        form.addRow("", self.password_state)
-        row("&From name:", self.from_name_edit)
-        row("From add&ress:", self.from_address_edit)
-        row("Reply-&To:", self.reply_to_edit)
-        row("Si&gnature:", self.signature_edit)
-        form.addRow("", self.default_check)
-        test_row = QHBoxLayout()
-        test_row.addWidget(self.test_button, 0, Qt.AlignmentFlag.AlignTop)
-        test_row.addWidget(self.test_result, 1)
-        form.addRow("", test_row)
-        form.addRow(self.problem_label)
-
-        scroll = QScrollArea(self)
-        scroll.setObjectName("mailFormScroll")
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(self.form_widget)
-        self.form_widget.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
-
-        list_buttons = QHBoxLayout()
-        list_buttons.addWidget(self.add_button)
-        list_buttons.addWidget(self.remove_button)
-        left = QVBoxLayout()
-        left.addWidget(self.accounts_list, 1)
-        left.addLayout(list_buttons)
-        right = QVBoxLayout()
-        right.addWidget(self.no_accounts_label)
-        right.addWidget(scroll, 1)
-        accounts = QHBoxLayout()
-        accounts.addLayout(left)
-        accounts.addSpacing(6)
-        accounts.addLayout(right, 1)
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.keyring_notice)
-        layout.addLayout(accounts, 1)
-        layout.addWidget(self.auto_ack_check)
-        layout.addWidget(self.auto_ack_hint)
 
     def _connect(self) -> None:
         for edit in (
@@ -407,7 +220,7 @@ class MailSettingsPage(QWidget):
         shown = [text for key, text in problems.items() if key.startswith(f"{row}.")]
         self.problem_label.setText("\n".join(shown))
         self.problem_label.show()
-        self._field_widget(field).setFocus(Qt.FocusReason.OtherFocusReason)
+        self.field_widget(field).setFocus(Qt.FocusReason.OtherFocusReason)
         raise ValidationError(problems)
 
     def _save(self, draft: _Draft) -> None:
@@ -431,14 +244,14 @@ class MailSettingsPage(QWidget):
     def _ask_session_only(self, account: str, reason: str) -> bool:
         if os.environ.get(NO_ERROR_DIALOGS_ENV):  # an automated run: never wait on a modal
             return False
-        box = QMessageBox(self)
-        box.setObjectName("sessionPasswordBox")
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle("Password not saved")
-        box.setText(f"The password of “{account}” could not be saved.")
-        box.setInformativeText(
+        box = message_box(
+            self,
+            "sessionPasswordBox",
+            QMessageBox.Icon.Warning,
+            "Password not saved",
+            f"The password of “{account}” could not be saved.",
             f"{reason}\n\nKeep the password for this session only? You will enter it again "
-            "after AIVA Desk restarts; until then, no message from this account can be sent."
+            "after AIVA Desk restarts; until then, no message from this account can be sent.",
         )
         buttons = QMessageBox.StandardButton
         box.setStandardButtons(buttons.Yes | buttons.No)
@@ -580,19 +393,7 @@ class MailSettingsPage(QWidget):
             self.form_widget.setEnabled(has)
             self.remove_button.setEnabled(has)
             self.no_accounts_label.setVisible(not self._drafts)
-            data = draft.data if draft is not None else None
-            self.name_edit.setText(data.name if data else "")
-            self.host_edit.setText(data.host if data else "")
-            security = data.security if data else Security.STARTTLS
-            self.security_combo.setCurrentIndex(self.security_combo.findData(security))
-            self.port_spin.setValue(data.port if data else DEFAULT_PORTS[security])
-            self.username_edit.setText(data.username if data else "")
-            self.password_edit.setText(draft.password if draft else "")
-            self.from_name_edit.setText(data.from_name if data else "")
-            self.from_address_edit.setText(data.from_address if data else "")
-            self.reply_to_edit.setText(data.reply_to if data else "")
-            self.signature_edit.setPlainText(data.signature if data else "")
-            self.default_check.setChecked(bool(data and data.is_default))
+            self.fill_form(draft.data if draft else None, draft.password if draft else "")
         finally:
             self._populating = False
         self._test_token += 1  # a result still on its way belongs to another account
@@ -603,21 +404,6 @@ class MailSettingsPage(QWidget):
         self.problem_label.hide()
         self._show_security_problem()
         self._show_password_state()
-
-    def form_input(self) -> AccountInput:
-        """The account as the form shows it now."""
-        return AccountInput(
-            name=self.name_edit.text(),
-            host=self.host_edit.text(),
-            port=self.port_spin.value(),
-            security=Security(self.security_combo.currentData()),
-            username=self.username_edit.text(),
-            from_name=self.from_name_edit.text(),
-            from_address=self.from_address_edit.text(),
-            reply_to=self.reply_to_edit.text(),
-            signature=self.signature_edit.toPlainText(),
-            is_default=self.default_check.isChecked(),
-        )
 
     def _on_security_changed(self, _index: int) -> None:
         draft = self.current_draft()
@@ -658,18 +444,6 @@ class MailSettingsPage(QWidget):
         self.security_problem.setText(problem or "")
         self.security_problem.setVisible(bool(problem))
 
-    def _field_widget(self, field: str) -> QWidget:
-        return {
-            "name": self.name_edit,
-            "host": self.host_edit,
-            "port": self.port_spin,
-            "security": self.security_combo,
-            "username": self.username_edit,
-            "from_name": self.from_name_edit,
-            "from_address": self.from_address_edit,
-            "reply_to": self.reply_to_edit,
-        }.get(field, self.name_edit)
-
     # -- Test connection -------------------------------------------------------------
 
     def is_testing(self) -> bool:
@@ -686,7 +460,7 @@ class MailSettingsPage(QWidget):
         self._testing = True
         self.test_button.setEnabled(False)
         self.test_button.setText("Testing…")
-        self._set_test_result(f"Connecting to {data.host.strip()}:{data.port}…", None)
+        self.set_test_result(f"Connecting to {data.host.strip()}:{data.port}…", None)
         BackgroundTask(
             lambda: mail.test_account(data, password or None, account_id),
             parent=self,
@@ -704,26 +478,13 @@ class MailSettingsPage(QWidget):
         self.test_button.setText("&Test Connection")
         if exc is None:
             who = f" as {data.username.strip()}" if data.username.strip() else ""
-            self._set_test_result(
+            self.set_test_result(
                 f"✓ Connected to {data.host.strip()}:{data.port} and logged in{who}.", True
             )
         elif isinstance(exc, ValidationError):
-            self._set_test_result("✗ " + " ".join(named_problems(exc.problems).values()), False)
+            self.set_test_result("✗ " + " ".join(named_problems(exc.problems).values()), False)
         elif isinstance(exc, AivaError):
-            self._set_test_result(f"✗ {exc.message}", False)
+            self.set_test_result(f"✗ {exc.message}", False)
         else:
-            self._set_test_result("✗ The test could not be run (see the error shown).", False)
+            self.set_test_result("✗ The test could not be run (see the error shown).", False)
             show_error(self, exc)
-
-    def _set_test_result(self, text: str, ok: bool | None) -> None:
-        palette = self.test_result.palette()
-        role = QPalette.ColorRole.WindowText
-        if ok is None:
-            color = theme.muted_color()
-        elif ok:
-            color = theme.sla_color(theme.SlaState.ON_TRACK)
-        else:
-            color = theme.error_color()
-        palette.setColor(role, color)
-        self.test_result.setPalette(palette)
-        self.test_result.setText(text)
