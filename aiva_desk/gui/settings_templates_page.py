@@ -27,55 +27,42 @@ Signals:
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QFontDatabase, QIntValidator, QTextDocument
+from PySide6.QtGui import QFontDatabase, QTextDocument
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QFormLayout,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QLineEdit,
     QMessageBox,
     QPlainTextDocumentLayout,
-    QPlainTextEdit,
-    QPushButton,
-    QSplitter,
-    QTreeWidget,
     QTreeWidgetItem,
-    QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 
 from aiva_desk.app_context import AppContext
 from aiva_desk.errors import AivaError
 from aiva_desk.gui import theme
-from aiva_desk.gui.code_editor import CodeEditor
 from aiva_desk.gui.errors import NO_ERROR_DIALOGS_ENV, show_error
+from aiva_desk.gui.forms import add_heading, message_box, set_text_color
 from aiva_desk.gui.jinja_highlighter import JinjaHighlighter
+from aiva_desk.gui.settings_templates_ticket import (
+    NO_TICKETS,
+    ChosenTicket,
+    load_ticket,
+    shown_value,
+    snippet,
+    variables,
+)
+from aiva_desk.gui.settings_templates_view import VAR_NAME, VAR_VALUE, TemplateSettingsView
 from aiva_desk.gui.tasks import BackgroundTask
-from aiva_desk.mail.context import context_for
-from aiva_desk.mail.sample import sample_context
 from aiva_desk.mail.templates import CATALOG, RenderedMessage, TemplateInfo
-from aiva_desk.store.models import Customer, Ticket
 from aiva_desk.templating import TemplateProblem
 
 ROLE = Qt.ItemDataRole.UserRole
 PREVIEW_DELAY_MS = 300
 AUDIENCES = (("customer", "To customers"), ("internal", "Internal"))
-NO_TICKETS = (
-    "No tickets yet: the preview fills a template with a ticket's details, so it starts "
-    "with the first ticket. Until then a template is checked against a sample ticket "
-    "when you apply it."
-)
-VAR_NAME, VAR_VALUE = range(2)
 
 
 @dataclass
@@ -101,66 +88,7 @@ class _Template:
         return self.text != self.stored
 
 
-@dataclass(frozen=True)
-class _Chosen:
-    """The ticket the preview renders against, and its variables."""
-
-    number: int | None  # None: the sample (there are no tickets)
-    label: str
-    values: dict[str, Any]
-
-
-def variables(values: dict[str, Any]) -> list[tuple[str, Any]]:
-    """``(name, value)`` for every variable, nested ones as ``ticket.root_cause``."""
-    found: list[tuple[str, Any]] = []
-    for name, value in values.items():
-        if isinstance(value, dict):
-            found.extend((f"{name}.{key}", inner) for key, inner in value.items())
-        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-            found.extend(
-                (f"{name}.{f.name}", getattr(value, f.name)) for f in dataclasses.fields(value)
-            )
-        else:
-            found.append((name, value))
-    return found
-
-
-def snippet(name: str, value: Any) -> str:
-    """What a double click on a variable inserts: the value, or a loop over a list."""
-    if isinstance(value, list | tuple):
-        return f"{{% for item in {name} %}}\n- {{{{ item }}}}\n{{% endfor %}}\n"
-    return f"{{{{ {name} }}}}"
-
-
-def _shown(value: Any) -> str:
-    if isinstance(value, list | tuple):
-        return "; ".join(str(v) for v in value) or "(empty list)"
-    text = " ".join(str(value).split())
-    return text or "(empty)"
-
-
-def _load_ticket(context: AppContext, number: int | None) -> _Chosen:
-    """Runs on a worker thread: the ticket ``number`` (None: the latest) and its variables."""
-    mail = context.mail
-    signer = mail.signer(mail.default_account())
-    with context.db.read_session() as session:
-        query = select(Ticket.id, Ticket.number, Ticket.subject, Customer.name).join(
-            Customer, Customer.id == Ticket.customer_id
-        )
-        if number is None:
-            query = query.order_by(Ticket.reported_at.desc(), Ticket.id.desc()).limit(1)
-        else:
-            query = query.where(Ticket.number == number)
-        row = session.execute(query).first()
-    if row is None:
-        if number is not None:
-            raise AivaError(f"There is no ticket #{number}.")
-        return _Chosen(None, NO_TICKETS, sample_context(context.db, signer))
-    ticket_id, found, subject, customer = row
-    return _Chosen(found, f"{customer} — {subject}", context_for(context.db, ticket_id, signer))
-
-
-class TemplateSettingsPage(QWidget):
+class TemplateSettingsPage(TemplateSettingsView):
     """Edit the message templates with a live preview for a chosen ticket.
 
     Signals:
@@ -172,15 +100,13 @@ class TemplateSettingsPage(QWidget):
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setObjectName("templateSettingsPage")
-        self.setAccessibleName("Template settings")
         self.context = context
         self.library = context.mail.library
         # hook: the template's title -> replace its text with the shipped one?
         self.confirm_restore: Callable[[str], bool] = self._ask_restore
         self._filling = False
         self._current: _Template | None = None
-        self._chosen: _Chosen | None = None
+        self._chosen: ChosenTicket | None = None
         self._loading = 0  # the generation of the ticket being loaded (0: none)
         self._generation = 0
         self._rows: dict[str, QTreeWidgetItem] = {}
@@ -202,165 +128,12 @@ class TemplateSettingsPage(QWidget):
         self._preview_timer.setInterval(PREVIEW_DELAY_MS)
         self._preview_timer.timeout.connect(self.render_preview)
 
-        splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        splitter.setObjectName("templateSettingsSplitter")
-        splitter.setChildrenCollapsible(False)
-        splitter.addWidget(self._build_list(splitter))
-        splitter.addWidget(self._build_editor(splitter))
-        splitter.addWidget(self._build_preview(splitter))
-        splitter.setStretchFactor(0, 0)
-        splitter.setStretchFactor(1, 3)
-        splitter.setStretchFactor(2, 2)
-        longest = max(self.fontMetrics().horizontalAdvance(t.title) for t in CATALOG)
-        list_width = min(longest + 48, 280)  # indentation, frame and an "(edited)" to spare
-        splitter.setSizes([list_width, 430, 330])
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(splitter)
+        self.template_list.currentItemChanged.connect(self._on_template_list_current_item_changed)
+        self.restore_button.clicked.connect(lambda _checked=False: self.restore_shipped())
+        self.ticket_field.editingFinished.connect(self._on_ticket_field_editing_finished)
+        self.variable_list.itemActivated.connect(self._on_variable_list_item_activated)
         self._fill_list()
         self._show(None)
-
-    # -- layout ----------------------------------------------------------------------
-
-    def _build_list(self, parent: QWidget) -> QWidget:
-        box = QWidget(parent)
-        layout = QVBoxLayout(box)
-        layout.setContentsMargins(0, 0, 4, 0)
-        label = QLabel("&Templates", box)
-        self.template_list = QTreeWidget(box)
-        self.template_list.setObjectName("templateList")
-        self.template_list.setAccessibleName("Message templates")
-        self.template_list.setHeaderHidden(True)
-        self.template_list.setRootIsDecorated(False)
-        self.template_list.setIndentation(12)
-        self.template_list.setMinimumWidth(160)
-        self.template_list.currentItemChanged.connect(self._on_template_list_current_item_changed)
-        label.setBuddy(self.template_list)
-        self.purpose = QLabel(box)
-        self.purpose.setObjectName("templatePurpose")
-        self.purpose.setWordWrap(True)
-        self.purpose.setTextFormat(Qt.TextFormat.PlainText)
-        self.purpose.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.purpose.setMinimumHeight(self.fontMetrics().lineSpacing() * 4)
-        layout.addWidget(label)
-        layout.addWidget(self.template_list, 1)
-        layout.addWidget(self.purpose)
-        return box
-
-    def _build_editor(self, parent: QWidget) -> QWidget:
-        box = QWidget(parent)
-        layout = QVBoxLayout(box)
-        layout.setContentsMargins(4, 0, 4, 0)
-        self.editor_label = QLabel("&Source", box)
-        self.editor = CodeEditor(box)
-        self.editor.setObjectName("templateEditor")
-        self.editor.setAccessibleName("Template source")
-        self.editor.setAccessibleDescription(
-            "First line Subject:, a blank line, then the body. {{ name }} inserts a value, "
-            "{% if %} and {% for %} are statements, [[ text ]] marks a gap to fill before "
-            "sending."
-        )
-        self.editor.setMinimumWidth(240)
-        self.editor_label.setBuddy(self.editor)
-        self.restore_button = QPushButton("&Restore shipped version", box)
-        self.restore_button.setObjectName("restoreTemplateButton")
-        self.restore_button.setAutoDefault(False)
-        self.restore_button.setToolTip(
-            "Put the text AIVA Desk ships back in the editor; your edit is removed when "
-            "you choose OK or Apply."
-        )
-        self.restore_button.clicked.connect(lambda _checked=False: self.restore_shipped())
-        self.state = QLabel(box)
-        self.state.setObjectName("templateState")
-        self.state.setTextFormat(Qt.TextFormat.PlainText)
-        self.state.setWordWrap(True)
-        self.state.setMinimumWidth(self.fontMetrics().horizontalAdvance("Changed, not"))
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.state, 1)
-        buttons.addWidget(self.restore_button)
-        layout.addWidget(self.editor_label)
-        layout.addWidget(self.editor, 1)
-        layout.addLayout(buttons)
-        return box
-
-    def _build_preview(self, parent: QWidget) -> QWidget:
-        box = QWidget(parent)
-        box.setMinimumWidth(220)
-        layout = QVBoxLayout(box)
-        layout.setContentsMargins(4, 0, 0, 0)
-        vertical = QSplitter(Qt.Orientation.Vertical, box)
-        vertical.setChildrenCollapsible(False)
-
-        preview = QWidget(vertical)
-        preview.setObjectName("templatePreview")
-        preview_layout = QVBoxLayout(preview)
-        preview_layout.setContentsMargins(0, 0, 0, 0)
-        preview_layout.addWidget(QLabel("Preview", preview))
-        form = QFormLayout()
-        preview_layout.addLayout(form, 1)
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self.ticket_field = QLineEdit(preview)
-        self.ticket_field.setObjectName("previewTicketField")
-        self.ticket_field.setAccessibleName("Ticket number for the preview")
-        self.ticket_field.setPlaceholderText("number")
-        self.ticket_field.setValidator(QIntValidator(1, 2_000_000_000, self.ticket_field))
-        self.ticket_field.setMaximumWidth(self.fontMetrics().horizontalAdvance("0") * 12)
-        self.ticket_field.setToolTip("The ticket whose details fill the preview (Enter to use it)")
-        self.ticket_field.editingFinished.connect(self._on_ticket_field_editing_finished)
-        ticket_label = QLabel("Tic&ket #:", preview)
-        ticket_label.setBuddy(self.ticket_field)
-        self.ticket_label = QLabel(preview)
-        self.ticket_label.setObjectName("previewTicketLabel")
-        self.ticket_label.setWordWrap(True)
-        self.ticket_label.setTextFormat(Qt.TextFormat.PlainText)
-        form.addRow(ticket_label, self.ticket_field)
-        form.addRow(self.ticket_label)
-        self.preview_subject = QLineEdit(preview)
-        self.preview_subject.setObjectName("previewSubject")
-        self.preview_subject.setAccessibleName("Preview subject")
-        self.preview_subject.setReadOnly(True)
-        form.addRow("Subject:", self.preview_subject)
-        self.preview_body = QPlainTextEdit(preview)
-        self.preview_body.setObjectName("previewBody")
-        self.preview_body.setAccessibleName("Preview body")
-        self.preview_body.setReadOnly(True)
-        self.preview_body.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
-        self._highlighters.append(JinjaHighlighter(self.preview_body.document()))  # the gaps
-        form.addRow(self.preview_body)
-        self.preview_note = QLabel(preview)  # a problem, the gaps, or why there is no preview
-        self.preview_note.setObjectName("previewNote")
-        self.preview_note.setWordWrap(True)
-        self.preview_note.setTextFormat(Qt.TextFormat.PlainText)
-        self.preview_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        form.addRow(self.preview_note)
-
-        names = QWidget(vertical)
-        names.setObjectName("templateVariables")
-        names_layout = QVBoxLayout(names)
-        names_layout.setContentsMargins(0, 4, 0, 0)
-        names_label = QLabel("&Variables (double click inserts one)", names)
-        names_layout.addWidget(names_label)
-        self.variable_list = QTreeWidget(names)
-        self.variable_list.setObjectName("templateVariableList")
-        self.variable_list.setAccessibleName("Variables (double click inserts one)")
-        self.variable_list.setToolTip("Double click (or Enter) inserts the variable at the cursor")
-        self.variable_list.setColumnCount(2)
-        self.variable_list.setHeaderLabels(["Name", "For this ticket"])
-        self.variable_list.setRootIsDecorated(False)
-        self.variable_list.setUniformRowHeights(True)
-        self.variable_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        header = self.variable_list.header()
-        header.setStretchLastSection(True)
-        header.setSectionResizeMode(VAR_NAME, QHeaderView.ResizeMode.ResizeToContents)
-        self.variable_list.itemActivated.connect(self._on_variable_list_item_activated)
-        names_label.setBuddy(self.variable_list)
-        names_layout.addWidget(self.variable_list)
-        vertical.addWidget(preview)
-        vertical.addWidget(names)
-        vertical.setStretchFactor(0, 3)
-        vertical.setStretchFactor(1, 2)
-        layout.addWidget(vertical)
-        return box
 
     # -- the protocol of a settings page -------------------------------------------------
 
@@ -433,9 +206,9 @@ class TemplateSettingsPage(QWidget):
             return self._chosen.values
         number = self._chosen.number if self._chosen else None
         try:
-            chosen = _load_ticket(self.context, number)
+            chosen = load_ticket(self.context, number)
         except AivaError:  # the number typed does not exist: the latest ticket then
-            chosen = _load_ticket(self.context, None)
+            chosen = load_ticket(self.context, None)
         return chosen.values
 
     # -- the template list ----------------------------------------------------------------
@@ -444,12 +217,8 @@ class TemplateSettingsPage(QWidget):
         self._filling = True
         try:
             self.template_list.clear()
-            bold = QFont(self.template_list.font())
-            bold.setBold(True)
             for audience, heading_text in AUDIENCES:
-                heading = QTreeWidgetItem(self.template_list, [heading_text])
-                heading.setFlags(Qt.ItemFlag.ItemIsEnabled)
-                heading.setFont(0, bold)
+                heading = add_heading(self.template_list, heading_text)
                 for info in CATALOG:
                     if info.audience != audience:
                         continue
@@ -554,14 +323,14 @@ class TemplateSettingsPage(QWidget):
     def _ask_restore(self, title: str) -> bool:
         if os.environ.get(NO_ERROR_DIALOGS_ENV):  # an automated run: never wait on a modal
             return True
-        box = QMessageBox(self)
-        box.setObjectName("restoreTemplateBox")
-        box.setIcon(QMessageBox.Icon.Question)
-        box.setWindowTitle("Restore shipped version")
-        box.setText(f"Replace your text of “{title}” with the shipped version?")
-        box.setInformativeText(
+        box = message_box(
+            self,
+            "restoreTemplateBox",
+            QMessageBox.Icon.Question,
+            "Restore shipped version",
+            f"Replace your text of “{title}” with the shipped version?",
             "Your edit is removed when you choose OK or Apply. Until then Ctrl+Z in the "
-            "editor brings your text back, and Cancel keeps it."
+            "editor brings your text back, and Cancel keeps it.",
         )
         buttons = QMessageBox.StandardButton
         restore = box.addButton("Restore", QMessageBox.ButtonRole.AcceptRole)
@@ -587,7 +356,7 @@ class TemplateSettingsPage(QWidget):
         self.ticket_label.setText("Loading…")
         context = self.context
         BackgroundTask(
-            lambda: _load_ticket(context, number),
+            lambda: load_ticket(context, number),
             parent=self,
             writes=False,
             label="template preview ticket",
@@ -608,7 +377,7 @@ class TemplateSettingsPage(QWidget):
             return
         self.choose_ticket(number)
 
-    def _on_ticket_loaded(self, generation: int, chosen: _Chosen) -> None:
+    def _on_ticket_loaded(self, generation: int, chosen: ChosenTicket) -> None:
         if generation != self._loading:
             return  # another ticket was chosen meanwhile
         self._loading = 0
@@ -638,11 +407,11 @@ class TemplateSettingsPage(QWidget):
     def _fill_variables(self, values: dict[str, Any]) -> None:
         self.variable_list.clear()
         for name, value in variables(values):
-            row = QTreeWidgetItem(self.variable_list, [name, _shown(value)])
+            row = QTreeWidgetItem(self.variable_list, [name, shown_value(value)])
             row.setData(VAR_NAME, ROLE, name)
             row.setFont(VAR_NAME, self._mono)
             row.setToolTip(VAR_NAME, f"Inserts {snippet(name, value).strip()}")
-            row.setToolTip(VAR_VALUE, _shown(value)[:500])
+            row.setToolTip(VAR_VALUE, shown_value(value)[:500])
 
     def render_preview(self) -> None:
         """Render the shown template's text for the chosen ticket (now, not debounced)."""
@@ -690,6 +459,4 @@ class TemplateSettingsPage(QWidget):
         self.preview_note.setVisible(bool(text))
         self.preview_note.setProperty("problem", problem)
         color = theme.sla_color(theme.SlaState.BREACHED) if problem else theme.muted_color()
-        palette = self.preview_note.palette()
-        palette.setColor(palette.ColorRole.WindowText, color)
-        self.preview_note.setPalette(palette)
+        set_text_color(self.preview_note, color)
