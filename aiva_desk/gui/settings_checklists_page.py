@@ -8,53 +8,37 @@ template in one transaction through :mod:`aiva_desk.checklist_templates` (or non
 
 An item that tickets have already checked or answered cannot be removed (the page says
 so at once and keeps it); the close gate keeps its name and its self-checking items.
+
+The widgets are laid out by :mod:`aiva_desk.gui.settings_checklists_view`; the
+templates being edited are :mod:`aiva_desk.gui.settings_checklists_drafts`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QFont, QKeySequence, QPalette, QShortcut
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
-    QCheckBox,
-    QFormLayout,
-    QGroupBox,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
     QLineEdit,
-    QListWidget,
     QListWidgetItem,
-    QMenu,
-    QPushButton,
-    QSplitter,
     QStyledItemDelegate,
-    QStyleOptionViewItem,
-    QToolButton,
-    QTreeWidget,
     QTreeWidgetItem,
-    QVBoxLayout,
     QWidget,
 )
 
 from aiva_desk.app_context import AppContext
-from aiva_desk.checklist_templates import (
-    CREATABLE_KINDS,
-    KIND_LABELS,
-    KINDS,
-    ItemEdit,
-    Template,
-    TemplateEdit,
-    TemplateItem,
-    edit_of,
-    list_templates,
-    save_templates,
-)
+from aiva_desk.checklist_templates import KIND_LABELS, KINDS, list_templates, save_templates
 from aiva_desk.errors import ValidationError
 from aiva_desk.gui.checklist_panel import source_name
+from aiva_desk.gui.forms import add_heading
+from aiva_desk.gui.settings_checklists_drafts import ChecklistDraft, ItemDraft
+from aiva_desk.gui.settings_checklists_view import (
+    ITEM_RECORDED,
+    ITEM_SOURCE,
+    ITEM_TEXT,
+    ChecklistSettingsView,
+)
 
 ROLE = Qt.ItemDataRole.UserRole
 KIND_NOTES = {
@@ -73,81 +57,9 @@ KIND_NOTES = {
     "post_review": "Shown on every ticket, for the review after it is closed.",
     "documentation": "Shown on every ticket: what to document, and where.",
 }
-ITEM_TEXT, ITEM_SOURCE, ITEM_RECORDED = range(3)
 
 
-@dataclass
-class _Item:
-    text: str
-    item_id: int | None = None
-    field: str | None = None
-    recorded: int = 0
-
-
-@dataclass
-class _Draft:
-    """One template as edited on the page (not stored yet)."""
-
-    kind: str
-    name: str
-    active: bool
-    items: list[_Item]
-    category_ids: set[int]
-    original: Template | None = None
-    new_number: int = 0  # tells unsaved new templates apart
-    problem: str = field(default="", compare=False)
-
-    @classmethod
-    def of(cls, template: Template) -> _Draft:
-        return cls(
-            template.kind,
-            template.name,
-            template.active,
-            [_Item(i.text, i.id, i.field, i.recorded) for i in template.items],
-            set(template.category_ids),
-            template,
-        )
-
-    @property
-    def attachable(self) -> bool:
-        return self.kind == "questions"
-
-    @property
-    def gate(self) -> bool:
-        return self.kind == "pre_resolution"
-
-    def edit(self) -> TemplateEdit:
-        return TemplateEdit(
-            name=self.name,
-            items=tuple(ItemEdit(item.text, item.item_id) for item in self.items),
-            category_ids=tuple(sorted(self.category_ids)) if self.attachable else (),
-            active=self.active,
-            template_id=self.original.id if self.original else None,
-            kind=self.kind,
-            label=self.name.strip() or (self.original.name if self.original else "New checklist"),
-        )
-
-    @property
-    def dirty(self) -> bool:
-        return self.original is None or self.edit() != edit_of(self.original)
-
-    def removal_refused(self, item: _Item) -> str | None:
-        if self.original is None or item.item_id is None:
-            return None
-        stored = TemplateItem(item.item_id, item.text, item.field, item.recorded)
-        return self.original.removal_refused(stored)
-
-
-class _ReadOnlyDelegate(QStyledItemDelegate):
-    """Columns of the item list that describe an item and are not edited."""
-
-    def createEditor(
-        self, _parent: QWidget, _option: QStyleOptionViewItem, _index: QModelIndex
-    ) -> QWidget | None:
-        return None
-
-
-class ChecklistSettingsPage(QWidget):
+class ChecklistSettingsPage(ChecklistSettingsView):
     """Edit checklist templates: items, names, switched on or off, attached categories.
 
     Signals:
@@ -159,147 +71,23 @@ class ChecklistSettingsPage(QWidget):
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setObjectName("checklistSettingsPage")
-        self.setAccessibleName("Checklist settings")
         self.context = context
-        self.drafts: list[_Draft] = []
-        self._current: _Draft | None = None
+        self.drafts: list[ChecklistDraft] = []
+        self._current: ChecklistDraft | None = None
         self._filling = False
         self._new_count = 0
 
-        splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        splitter.setChildrenCollapsible(False)
-        splitter.addWidget(self._build_list(splitter))
-        splitter.addWidget(self._build_editor(splitter))
-        splitter.setStretchFactor(0, 0)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([250, 650])
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(splitter)
-        self._show_draft(None)
-
-    # -- layout ----------------------------------------------------------------------
-
-    def _build_list(self, parent: QWidget) -> QWidget:
-        box = QWidget(parent)
-        layout = QVBoxLayout(box)
-        layout.setContentsMargins(0, 0, 4, 0)
-        label = QLabel("&Checklists", box)
-        self.templates = QTreeWidget(box)
-        self.templates.setObjectName("checklistTemplateList")
-        self.templates.setAccessibleName("Checklist templates")
-        self.templates.setHeaderHidden(True)
-        self.templates.setRootIsDecorated(False)
-        self.templates.setIndentation(12)
-        self.templates.setMinimumWidth(220)
         self.templates.currentItemChanged.connect(self._on_templates_current_item_changed)
-        label.setBuddy(self.templates)
-        self.new_button = QToolButton(box)
-        self.new_button.setObjectName("newChecklistButton")
-        self.new_button.setText("&New checklist")
-        self.new_button.setAccessibleName("New checklist")
-        self.new_button.setToolTip("Add a checklist of the chosen kind")
-        self.new_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.new_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        menu = QMenu(self.new_button)
-        for kind in CREATABLE_KINDS:
-            action = menu.addAction(KIND_LABELS[kind])
+        for kind, action in self.new_actions.items():
             action.triggered.connect(lambda _checked=False, k=kind: self.new_template(k))
-        self.new_button.setMenu(menu)
-        layout.addWidget(label)
-        layout.addWidget(self.templates, 1)
-        layout.addWidget(self.new_button, 0, Qt.AlignmentFlag.AlignLeft)
-        return box
-
-    def _build_editor(self, parent: QWidget) -> QWidget:
-        box = QWidget(parent)
-        layout = QVBoxLayout(box)
-        layout.setContentsMargins(4, 0, 0, 0)
-
-        form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        name_row = QHBoxLayout()
-        self.name = QLineEdit(box)
-        self.name.setObjectName("checklistName")
-        self.name.setAccessibleName("Checklist name")
-        self.name.setMaxLength(120)
         self.name.textEdited.connect(self._on_name_text_edited)
-        self.active = QCheckBox("Sho&wn on tickets", box)
-        self.active.setObjectName("checklistActive")
-        self.active.setToolTip(
-            "Switched off, a checklist no longer shows on tickets; what tickets recorded "
-            "on it is kept and shows again when it is switched back on."
-        )
         self.active.toggled.connect(self._on_active_toggled)
-        name_row.addWidget(self.name, 1)
-        name_row.addWidget(self.active)
-        name_label = QLabel("N&ame:", box)
-        name_label.setBuddy(self.name)
-        form.addRow(name_label, name_row)
-        self.kind = QLabel(box)
-        self.kind.setObjectName("checklistKind")
-        self.kind.setWordWrap(True)
-        self.kind.setTextFormat(Qt.TextFormat.RichText)
-        form.addRow("Kind:", self.kind)
-        layout.addLayout(form)
-
-        items_box = QGroupBox("&Items", box)
-        items_box.setObjectName("checklistItemsBox")
-        items_layout = QHBoxLayout(items_box)
-        self.items = QTreeWidget(items_box)
-        self.items.setObjectName("checklistItemList")
-        self.items.setAccessibleName("Checklist items")
-        self.items.setAccessibleDescription(
-            "F2 edits an item, Insert adds one, Delete removes it, Alt+Up and Alt+Down move it."
-        )
-        self.items.setColumnCount(3)
-        self.items.setHeaderLabels(["Item", "Checks itself from", "Recorded on"])
-        self.items.setRootIsDecorated(False)
-        self.items.setUniformRowHeights(True)
-        self.items.setAlternatingRowColors(True)
-        self.items.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.items.setEditTriggers(
-            QAbstractItemView.EditTrigger.DoubleClicked
-            | QAbstractItemView.EditTrigger.EditKeyPressed
-            | QAbstractItemView.EditTrigger.SelectedClicked
-        )
-        self._read_only = _ReadOnlyDelegate(self.items)
-        self.items.setItemDelegateForColumn(ITEM_SOURCE, self._read_only)
-        self.items.setItemDelegateForColumn(ITEM_RECORDED, self._read_only)
-        header = self.items.header()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(ITEM_TEXT, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(ITEM_SOURCE, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(ITEM_SOURCE, 130)  # long sources elide; the tooltip has them
-        header.setSectionResizeMode(ITEM_RECORDED, QHeaderView.ResizeMode.ResizeToContents)
         self.items.itemChanged.connect(self._on_items_item_changed)
         self.items.currentItemChanged.connect(lambda *_: self._update_buttons())
-        items_layout.addWidget(self.items, 1)
-
-        buttons = QVBoxLayout()
-        self.add_button = self._button("&Add", "addChecklistItemButton", "Add an item (Insert)")
-        self.remove_button = self._button(
-            "&Remove", "removeChecklistItemButton", "Remove the selected item (Delete)"
-        )
-        self.up_button = self._button("Move &up", "moveChecklistItemUpButton", "Alt+Up")
-        self.down_button = self._button("Move &down", "moveChecklistItemDownButton", "Alt+Down")
         self.add_button.clicked.connect(lambda _checked=False: self.add_item())
         self.remove_button.clicked.connect(lambda _checked=False: self.remove_item())
         self.up_button.clicked.connect(lambda _checked=False: self.move_item(-1))
         self.down_button.clicked.connect(lambda _checked=False: self.move_item(1))
-        for button in (self.add_button, self.remove_button, self.up_button, self.down_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        items_layout.addLayout(buttons)
-        layout.addWidget(items_box, 3)
-        self.message = QLabel(box)  # why an item stays (refused removals)
-        self.message.setObjectName("checklistSettingsMessage")
-        self.message.setWordWrap(True)
-        self.message.setTextFormat(Qt.TextFormat.PlainText)
-        self.message.setAccessibleName("Checklist settings message")
-        self.message.hide()
-        layout.addWidget(self.message)
         for keys, slot in (
             (QKeySequence.StandardKey.Delete, self.remove_item),
             (QKeySequence("Alt+Up"), lambda: self.move_item(-1)),
@@ -309,31 +97,15 @@ class ChecklistSettingsPage(QWidget):
             shortcut = QShortcut(keys, self.items)
             shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
             shortcut.activated.connect(slot)
-
-        self.categories_box = QGroupBox("Attached to &categories", box)
-        self.categories_box.setObjectName("checklistCategoriesBox")
-        categories_layout = QVBoxLayout(self.categories_box)
-        self.categories = QListWidget(self.categories_box)
-        self.categories.setObjectName("checklistCategoryList")
-        self.categories.setAccessibleName("Categories this question set is attached to")
         self.categories.itemChanged.connect(self._on_categories_item_changed)
-        categories_layout.addWidget(self.categories)
-        layout.addWidget(self.categories_box, 2)
-        return box
-
-    def _button(self, text: str, name: str, tip: str) -> QPushButton:
-        button = QPushButton(text, self)
-        button.setObjectName(name)
-        button.setToolTip(tip)
-        button.setAutoDefault(False)
-        return button
+        self._show_draft(None)
 
     # -- the protocol of a settings page ---------------------------------------------
 
     def load(self) -> None:
         """Show what is stored (edits not applied are dropped)."""
         keep = self._current.original.id if self._current and self._current.original else None
-        self.drafts = [_Draft.of(template) for template in list_templates(self.context.db)]
+        self.drafts = [ChecklistDraft.of(template) for template in list_templates(self.context.db)]
         self._category_names = {
             c.id: c.name + ("" if c.active else " (inactive)")
             for c in self.context.tickets.categories(active_only=False)
@@ -374,15 +146,11 @@ class ChecklistSettingsPage(QWidget):
         try:
             self.templates.clear()
             self._rows: dict[int, QTreeWidgetItem] = {}
-            bold = QFont(self.templates.font())
-            bold.setBold(True)
             for kind in KINDS:
                 drafts = [d for d in self.drafts if d.kind == kind]
                 if not drafts:
                     continue
-                heading = QTreeWidgetItem(self.templates, [KIND_LABELS[kind]])
-                heading.setFlags(Qt.ItemFlag.ItemIsEnabled)
-                heading.setFont(0, bold)
+                heading = add_heading(self.templates, KIND_LABELS[kind])
                 for draft in drafts:
                     row = QTreeWidgetItem(heading)
                     row.setData(0, ROLE, id(draft))
@@ -392,7 +160,7 @@ class ChecklistSettingsPage(QWidget):
         finally:
             self._filling = False
 
-    def _label_row(self, draft: _Draft) -> None:
+    def _label_row(self, draft: ChecklistDraft) -> None:
         row = self._rows.get(id(draft))
         if row is None:
             return
@@ -409,20 +177,20 @@ class ChecklistSettingsPage(QWidget):
             tip += " · edited, not applied yet"
         row.setToolTip(0, tip)
 
-    def _draft_of(self, row: QTreeWidgetItem | None) -> _Draft | None:
+    def _draft_of(self, row: QTreeWidgetItem | None) -> ChecklistDraft | None:
         if row is None:
             return None
         key = row.data(0, ROLE)
         return next((d for d in self.drafts if id(d) == key), None)
 
-    def select(self, draft: _Draft | None) -> None:
+    def select(self, draft: ChecklistDraft | None) -> None:
         row = self._rows.get(id(draft)) if draft is not None else None
         if row is not None:
             self.templates.setCurrentItem(row)
         else:
             self._show_draft(None)
 
-    def template_named(self, name: str) -> _Draft:
+    def template_named(self, name: str) -> ChecklistDraft:
         return next(d for d in self.drafts if d.name == name)
 
     def _on_templates_current_item_changed(
@@ -434,7 +202,7 @@ class ChecklistSettingsPage(QWidget):
         self._say("")
         self._show_draft(self._draft_of(current))
 
-    def new_template(self, kind: str) -> _Draft:
+    def new_template(self, kind: str) -> ChecklistDraft:
         """Add an unsaved template of ``kind`` with one item to fill in; select its name."""
         self._new_count += 1
         names = {d.name.casefold() for d in self.drafts}
@@ -442,7 +210,7 @@ class ChecklistSettingsPage(QWidget):
         while name.casefold() in names:
             number += 1
             name = f"New checklist {number}"
-        draft = _Draft(kind, name, True, [], set(), None, self._new_count)
+        draft = ChecklistDraft(kind, name, True, [], set(), None, self._new_count)
         self.drafts.append(draft)
         self._fill_templates()
         self.select(draft)
@@ -453,7 +221,7 @@ class ChecklistSettingsPage(QWidget):
 
     # -- the selected template ----------------------------------------------------------
 
-    def _show_draft(self, draft: _Draft | None) -> None:
+    def _show_draft(self, draft: ChecklistDraft | None) -> None:
         self._current = draft
         self._filling = True
         try:
@@ -481,7 +249,7 @@ class ChecklistSettingsPage(QWidget):
             self._filling = False
         self._update_buttons()
 
-    def _add_row(self, item: _Item, index: int | None = None) -> QTreeWidgetItem:
+    def _add_row(self, item: ItemDraft, index: int | None = None) -> QTreeWidgetItem:
         row = QTreeWidgetItem()
         row.setFlags(row.flags() | Qt.ItemFlag.ItemIsEditable)
         row.setText(ITEM_TEXT, item.text)
@@ -507,7 +275,7 @@ class ChecklistSettingsPage(QWidget):
             self.items.insertTopLevelItem(index, row)
         return row
 
-    def _fill_categories(self, draft: _Draft | None) -> None:
+    def _fill_categories(self, draft: ChecklistDraft | None) -> None:
         """Categories are only for question sets; the other kinds show on every ticket
         (the kind's note says so) and the box is hidden."""
         self.categories.clear()
@@ -522,7 +290,7 @@ class ChecklistSettingsPage(QWidget):
             entry.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
             entry.setData(ROLE, category_id)
 
-    def _item_of(self, row: QTreeWidgetItem | None) -> _Item | None:
+    def _item_of(self, row: QTreeWidgetItem | None) -> ItemDraft | None:
         if row is None or self._current is None:
             return None
         key = row.data(ITEM_TEXT, ROLE)
@@ -597,7 +365,7 @@ class ChecklistSettingsPage(QWidget):
         self._commit_editor()
         row = self.items.currentItem()
         index = self.items.indexOfTopLevelItem(row) + 1 if row else len(self._current.items)
-        item = _Item(text)
+        item = ItemDraft(text)
         self._current.items.insert(index, item)
         self._filling = True
         try:
