@@ -6,12 +6,13 @@ the form's top-level properties, layout, menus and children are applied to
 ``into``, so a ``QMainWindow`` or ``QDialog`` subclass can be laid out by a form
 and still be its own class. Widgets are then found by their ``objectName``.
 
-Pages built in code share the small widget helpers at the end: muted hints,
-problem labels, a list under bold headings, a message box.
+Pages built in code share the small widget helpers at the end: side-by-side panes,
+muted hints, problem labels, a list under bold headings, a message box.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from PySide6.QtCore import QDir, QFile, QIODevice, QObject, Qt
@@ -21,8 +22,10 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QSizePolicy,
+    QSplitter,
     QTreeWidget,
     QTreeWidgetItem,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -86,6 +89,30 @@ def child(root: QObject, kind: type[W], name: str) -> W:
 
 
 # -- helpers for forms built in code ----------------------------------------------------
+
+
+def fill_with_panes(
+    owner: QWidget,
+    panes: Sequence[Callable[[QWidget], QWidget]],
+    stretches: Sequence[int],
+    sizes: Sequence[int],
+    name: str = "",
+) -> QSplitter:
+    """Fill ``owner`` edge to edge with side-by-side panes that never collapse;
+    each of ``panes`` builds its pane inside the splitter it is given."""
+    splitter = QSplitter(Qt.Orientation.Horizontal, owner)
+    if name:
+        splitter.setObjectName(name)
+    splitter.setChildrenCollapsible(False)
+    for build in panes:
+        splitter.addWidget(build(splitter))
+    for index, stretch in enumerate(stretches):
+        splitter.setStretchFactor(index, stretch)
+    splitter.setSizes(list(sizes))
+    layout = QVBoxLayout(owner)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(splitter)
+    return splitter
 
 
 def set_text_color(label: QWidget, color: QColor) -> None:

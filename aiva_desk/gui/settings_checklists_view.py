@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QMenu,
     QPushButton,
-    QSplitter,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QToolButton,
@@ -32,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from aiva_desk.checklist_templates import CREATABLE_KINDS, KIND_LABELS
-from aiva_desk.gui.forms import heading_tree
+from aiva_desk.gui.forms import fill_with_panes, heading_tree
 
 ITEM_TEXT, ITEM_SOURCE, ITEM_RECORDED = range(3)
 
@@ -53,16 +52,7 @@ class ChecklistSettingsView(QWidget):
         super().__init__(parent)
         self.setObjectName("checklistSettingsPage")
         self.setAccessibleName("Checklist settings")
-        splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        splitter.setChildrenCollapsible(False)
-        splitter.addWidget(self._build_list(splitter))
-        splitter.addWidget(self._build_editor(splitter))
-        splitter.setStretchFactor(0, 0)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([250, 650])
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(splitter)
+        fill_with_panes(self, (self._build_list, self._build_editor), (0, 1), (250, 650))
 
     def _build_list(self, parent: QWidget) -> QWidget:
         box = QWidget(parent)

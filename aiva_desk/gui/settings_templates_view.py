@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from aiva_desk.gui.code_editor import CodeEditor
-from aiva_desk.gui.forms import heading_tree
+from aiva_desk.gui.forms import fill_with_panes, heading_tree
 from aiva_desk.gui.jinja_highlighter import JinjaHighlighter
 from aiva_desk.mail.templates import CATALOG
 
@@ -40,21 +40,15 @@ class TemplateSettingsView(QWidget):
         super().__init__(parent)
         self.setObjectName("templateSettingsPage")
         self.setAccessibleName("Template settings")
-        splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        splitter.setObjectName("templateSettingsSplitter")
-        splitter.setChildrenCollapsible(False)
-        splitter.addWidget(self._build_list(splitter))
-        splitter.addWidget(self._build_editor(splitter))
-        splitter.addWidget(self._build_preview(splitter))
-        splitter.setStretchFactor(0, 0)
-        splitter.setStretchFactor(1, 3)
-        splitter.setStretchFactor(2, 2)
         longest = max(self.fontMetrics().horizontalAdvance(t.title) for t in CATALOG)
         list_width = min(longest + 48, 280)  # indentation, frame and an "(edited)" to spare
-        splitter.setSizes([list_width, 430, 330])
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(splitter)
+        fill_with_panes(
+            self,
+            (self._build_list, self._build_editor, self._build_preview),
+            (0, 3, 2),
+            (list_width, 430, 330),
+            name="templateSettingsSplitter",
+        )
 
     def _build_list(self, parent: QWidget) -> QWidget:
         box = QWidget(parent)
