@@ -21,6 +21,9 @@ from aiva_desk.paths import DATA_DIR_ENV, DB_URL_ENV
 
 SHARED_DIR = Path(__file__).resolve().parents[2] / "shared"
 
+# Fixture modules loaded with ``pytest_plugins`` and also imported for their helpers.
+pytest.register_assert_rewrite("mail_fixtures", "queue_gui_fixtures")
+
 
 @pytest.fixture(autouse=True)
 def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
