@@ -2,7 +2,9 @@
 
 The lists are read-only rich text; the troubleshooting log and the notes also
 have a small form to add an entry, stored through the ticket service in the
-background (the core timestamps it).
+background (the core timestamps it). A draft in the communication log (a Request
+for Information, an Escalated message) has a "Send…" link (:data:`SEND_DRAFT_LINK`)
+that the editor's mail panel opens in the composer.
 
 What is typed into the add forms counts as unsaved work, like any field, so it
 goes into the draft and the unsaved-changes prompt (:meth:`pending`).
@@ -33,6 +35,7 @@ from aiva_desk.gui.tasks import BackgroundTask
 from aiva_desk.gui.text_widgets import FitToText, ReadOnlyList
 from aiva_desk.gui.ticket_html import (
     communications_html,
+    esc,
     history_html,
     notes_html,
     troubleshooting_html,
@@ -43,6 +46,7 @@ from aiva_desk.tickets import TicketService
 ENTRY_PARTS = ("title", "checked", "found", "action")
 NEW_ENTRY = "new_troubleshooting_entry"  # draft keys of the add forms
 NEW_NOTE = "new_note"
+SEND_DRAFT_LINK = "aiva-send-draft:"  # + the draft Communication's id
 
 
 class _AddForm(QObject):
@@ -212,6 +216,21 @@ def marked_drafts(messages: Sequence[Communication]) -> list[Any]:
     ]
 
 
+def communication_log_html(messages: Sequence[Communication]) -> str:
+    """The communication log, each draft marked as such and followed by a "Send…" link."""
+    if not messages:
+        return communications_html([])
+    body = ""
+    for message in messages:
+        body += communications_html(marked_drafts([message]))
+        if message.draft:
+            body += (
+                f'<p><a href="{SEND_DRAFT_LINK}{esc(message.id)}">Send…</a> '
+                '<span class="muted">Open this draft in the composer</span></p>'
+            )
+    return body
+
+
 class ReadOnlyLogs(QObject):
     """The customer communication log and the history (the audit trail)."""
 
@@ -221,5 +240,5 @@ class ReadOnlyLogs(QObject):
         self.history = ReadOnlyList(child(root, QTextBrowser, "historyList"), max_height=360)
 
     def show_ticket(self, ticket: Ticket, history: list[AuditEntry]) -> None:
-        self.communications.set_html(communications_html(marked_drafts(ticket.communications)))
+        self.communications.set_html(communication_log_html(ticket.communications))
         self.history.set_html(history_html(history))

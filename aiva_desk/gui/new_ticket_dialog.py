@@ -7,10 +7,15 @@ runs as a background write.
 Typing a customer's name or e-mail offers known customers (read on a worker
 thread, a moment after the last key); choosing one fills in their e-mail,
 organization, role and tenant id.
+
+When the agent asked for automatic acknowledgments (Settings: ``auto_acknowledge``)
+and the dialog was given the mail service, the SOP's acknowledgment is queued for
+the new ticket in the background; a failure is reported and the ticket stays.
 """
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
@@ -28,11 +33,12 @@ from PySide6.QtWidgets import (
 
 from aiva_desk.customers import CustomerSummary, suggest_customers
 from aiva_desk.domain import CustomerRole, Priority
-from aiva_desk.errors import ValidationError
+from aiva_desk.errors import AivaError, ValidationError
 from aiva_desk.gui.errors import show_error
-from aiva_desk.gui.formatting import priority_text
+from aiva_desk.gui.formatting import priority_text, ticket_number
 from aiva_desk.gui.forms import child, load_form
 from aiva_desk.gui.tasks import BackgroundTask
+from aiva_desk.mail.service import MailService
 from aiva_desk.tickets import NewTicket, TicketRef, TicketService
 
 # NewTicket.problems() keys -> (field, label under it), in the form's tab order.
@@ -55,14 +61,24 @@ class NewTicketDialog(QDialog):
 
     Signals:
         ticket_created(TicketRef): the ticket was stored; the dialog then closes.
+        acknowledgment_queued(int, int): the automatic acknowledgment for the ticket with
+            the first id was queued as the outbox message with the second id.
     """
 
     ticket_created = Signal(object)
+    acknowledgment_queued = Signal(int, int)
 
-    def __init__(self, service: TicketService, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        service: TicketService,
+        parent: QWidget | None = None,
+        *,
+        mail: MailService | None = None,
+    ) -> None:
         super().__init__(parent)
         load_form("new_ticket_dialog.ui", into=self)
         self._service = service
+        self._mail = mail
         self._created: TicketRef | None = None
         self._busy = False
 
@@ -298,7 +314,37 @@ class NewTicketDialog(QDialog):
         self._set_busy(False)
         self._created = ref
         self.ticket_created.emit(ref)
+        self._acknowledge(ref)
         self.accept()
+
+    def _acknowledge(self, ref: TicketRef) -> None:
+        """Queue the SOP's acknowledgment off the GUI thread, if the agent asked for it."""
+        mail = self._mail
+        if mail is None or not mail.settings.auto_acknowledge:
+            return
+        window = self.parentWidget()  # reports outlive this dialog, which closes now
+
+        def queued(outbox_id: int | None) -> None:
+            if outbox_id is not None and shiboken6.isValid(self):
+                self.acknowledgment_queued.emit(ref.id, outbox_id)
+
+        def failed(exc: Exception) -> None:
+            reason = exc.message if isinstance(exc, AivaError) else str(exc)
+            show_error(
+                window if window is not None and shiboken6.isValid(window) else None,
+                AivaError(
+                    f"Ticket {ticket_number(ref.number)} was created, but its acknowledgment "
+                    f"was not queued: {reason}\nYou can send it from the ticket "
+                    "(Compose e-mail…).",
+                    details=None if isinstance(exc, AivaError) else repr(exc),
+                ),
+            )
+
+        BackgroundTask(
+            lambda: mail.acknowledge_new_ticket(ref.id),
+            parent=None,  # the dialog closes at once; the ticket is already stored
+            label=f"acknowledge ticket {ref.number}",
+        ).success(queued).failure(failed).run_in_background()
 
     def _on_create_failed(self, exc: Exception) -> None:
         self._set_busy(False)

@@ -23,6 +23,7 @@ from aiva_desk.app_context import AppContext
 from aiva_desk.drafts import Draft
 from aiva_desk.errors import NotFoundError
 from aiva_desk.gui.attachments_panel import AttachmentsPanel, accept_file_drops
+from aiva_desk.gui.composer_dialog import ComposerDialog
 from aiva_desk.gui.editor_banners import BannerArea, clear_problem, mark_problem
 from aiva_desk.gui.editor_drafts import AUTOSAVE_MS, DraftKeeper
 from aiva_desk.gui.editor_fields import (
@@ -32,6 +33,7 @@ from aiva_desk.gui.editor_fields import (
     set_choices,
 )
 from aiva_desk.gui.editor_header import EditorHeader
+from aiva_desk.gui.editor_mail import MailPanel
 from aiva_desk.gui.editor_merge import editor_values
 from aiva_desk.gui.editor_saving import EditorSaver
 from aiva_desk.gui.editor_workflow import WorkflowBar, WorkflowSteps
@@ -92,6 +94,7 @@ class TicketEditor(QWidget):
         self.troubleshooting = TroubleshootingPanel(self, self.service)
         self.notes = NotesPanel(self, self.service)
         self.logs = ReadOnlyLogs(self)
+        self.mail_panel = MailPanel(self)  # compose, log drafts to send, unsent messages
         self.attachments = AttachmentsPanel(self, self.service)
         self.saver = EditorSaver(self)
         self.drafts = DraftKeeper(self, autosave_ms)
@@ -219,6 +222,11 @@ class TicketEditor(QWidget):
         self.drafts.discard()
         self._update_dirty()
 
+    def compose(self, template: str | None = None) -> ComposerDialog | None:
+        """Open the e-mail composer for this ticket (``template``: a template key; by
+        default the one the next SOP step calls for). ``None`` while no ticket is shown."""
+        return self.mail_panel.compose(template)
+
     def write_draft(self) -> None:
         """Write the unsaved work to the draft file now (or remove the draft when clean)."""
         self.drafts.write()
@@ -332,6 +340,7 @@ class TicketEditor(QWidget):
         self.troubleshooting.show_ticket(ticket)
         self.notes.show_ticket(ticket)
         self.logs.show_ticket(ticket, list(reversed(history)))
+        self.mail_panel.show_ticket(ticket)
         self.attachments.show_ticket(ticket)
         if self.workflow.message_ticket != ticket.id:
             self.workflow.hide_message()
