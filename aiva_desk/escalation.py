@@ -16,7 +16,7 @@ from aiva_desk.domain import Direction, EscalationLevel, Priority
 from aiva_desk.durations import duration
 from aiva_desk.errors import NotFoundError, TransitionRefused, ValidationError
 from aiva_desk.mail.subjects import original_subject
-from aiva_desk.mail.templates import render_message
+from aiva_desk.mail.templates import render_message, split_message
 from aiva_desk.store.models import Communication, Escalation, InternalNote, Ticket
 from aiva_desk.tickets import TicketService
 from aiva_desk.workflow import escalation_refusal
@@ -288,6 +288,7 @@ def escalate(
     if missing:
         raise ValidationError({name: f"{name} is required." for name in missing})
     message = internal_message(form, target)
+    draft = split_message(customer_draft, "the Escalated message")
 
     def change(_session: Session, ticket: Ticket) -> None:
         if refusal := escalation_refusal(ticket, target, form.why):
@@ -310,8 +311,8 @@ def escalate(
                 kind="Escalated",
                 draft=True,
                 at=now,
-                subject=customer_draft.splitlines()[0].removeprefix("Subject: "),
-                body=customer_draft,
+                subject=draft.subject,
+                body=draft.body,
                 recipients=ticket.customer.email,
             )
         )

@@ -112,6 +112,7 @@ def test_escalating_records_marks_drafts_and_can_be_acknowledged_and_undone(cont
     assert ticket.notes[-1].body.startswith("Subject: ESCALATION")
     message = ticket.communications[-1]
     assert message.draft and message.subject.endswith("Escalated")
+    assert message.body.startswith("Hello ") and "Subject:" not in message.body
     assert ticket.first_response_at is None  # a draft is no response
     esc.acknowledge(service, ref.id, record.id)
     assert service.get(ref.id).escalations[-1].acknowledged_by == service.actor

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMenu
 from test_mail_templates import make_ticket
 
 from aiva_desk.gui.reports_window import ReportsWindow
 
-pytest_plugins = ("queue_gui_fixtures",)  # the window, settings and error fixtures
+pytest_plugins = ("queue_gui_fixtures", "mail_fixtures")
 
 
 def test_view_reports_opens_one_window_that_opens_tickets(qtbot, window, context):
@@ -30,3 +30,22 @@ def test_help_copies_diagnostics_without_secrets(qtbot, window, context):
     copy.trigger()
     text = QApplication.clipboard().text()
     assert "AIVA Desk" in text and str(context.paths.root) in text
+
+
+def test_ticket_compose_opens_the_composer_for_the_current_ticket(qtbot, window, mail_context):
+    from aiva_desk.gui.composer_dialog import ComposerDialog
+
+    ref = make_ticket(mail_context)
+    window.ticket_tabs.open_ticket(ref.id, new_tab=True)
+    editor = window.ticket_tabs.editor_for(ref.id)
+    qtbot.waitUntil(lambda: editor.ticket is not None, timeout=5000)  # loaded off-thread
+    action = window.ticket_tabs.compose_action
+    assert action.shortcut().toString() == "Ctrl+R"
+    ticket_menu = window.findChild(QMenu, "ticketMenu")
+    assert action in ticket_menu.actions()
+    action.trigger()
+    qtbot.waitUntil(lambda: bool(window.findChildren(ComposerDialog)), timeout=5000)
+    composer = window.findChildren(ComposerDialog)[0]
+    qtbot.waitUntil(lambda: composer.template() == "acknowledgment", timeout=5000)
+    composer.prompt_unsaved = lambda *_a, **_k: True
+    composer.close()

@@ -14,8 +14,8 @@ from aiva_desk import templating
 from aiva_desk.gui.errors import ShownError, capture_errors
 from aiva_desk.gui.settings_templates_page import NO_TICKETS, TemplateSettingsPage
 from aiva_desk.mail.templates import CATALOG
-from aiva_desk.templating import TemplateProblem
 from aiva_desk.store.models import Counter, Customer, Ticket
+from aiva_desk.templating import TemplateProblem
 from aiva_desk.tickets import TICKET_NUMBER_COUNTER, NewTicket, next_ticket_number
 
 
@@ -226,13 +226,11 @@ def test_a_double_clicked_variable_is_inserted_at_the_cursor(qtbot, page):
     assert page.preview_problem() == ""
 
 
-def test_without_tickets_the_preview_explains_and_apply_checks_against_a_sample(
-    qtbot, context
-):
+def test_without_tickets_the_preview_explains_and_apply_checks_against_a_sample(qtbot, context):
     with context.db.read_session() as session:
-        first_number = session.scalar(
-            select(Counter.value).where(Counter.name == TICKET_NUMBER_COUNTER)
-        ) + 1
+        first_number = (
+            session.scalar(select(Counter.value).where(Counter.name == TICKET_NUMBER_COUNTER)) + 1
+        )
     page = _open(qtbot, context)
     assert not page.ticket_field.isEnabled()
     assert page.preview_note.text() == NO_TICKETS
@@ -252,4 +250,3 @@ def test_without_tickets_the_preview_explains_and_apply_checks_against_a_sample(
         assert session.scalar(select(func.count(Customer.id))) == 0
     with context.db.session() as session:  # nor did it use up a ticket number
         assert next_ticket_number(session) == first_number
-

@@ -93,6 +93,7 @@ class MainMenus(QObject):
         for name, icon_name in ACTION_ICONS:
             find_action(window, name).setIcon(icon(icon_name))
         ticket_tabs.save_action.setIcon(icon("save"))
+        ticket_tabs.compose_action.setIcon(icon("mail"))
         search_box.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
         # Single-letter and Enter shortcuts act only where they make sense.
         for name in QUEUE_ACTIONS:
@@ -148,6 +149,7 @@ class MainMenus(QObject):
         ticket_menu = child(self._window, QMenu, "ticketMenu")
         customers = find_action(self._window, "customersAction")
         ticket_menu.insertAction(customers, ticket_tabs.save_action)
+        ticket_menu.insertAction(customers, ticket_tabs.compose_action)
         ticket_menu.insertAction(customers, ticket_tabs.close_tab_action)
         ticket_menu.insertSeparator(customers)
         before = ticket_menu.insertSeparator(customers)

@@ -437,11 +437,12 @@ class MainWindow(QMainWindow):
 
     def _on_new_ticket_action_triggered(self) -> None:
         try:
-            dialog = NewTicketDialog(self._context.tickets, self)
+            dialog = NewTicketDialog(self._context.tickets, self, mail=self._context.mail)
         except Exception as exc:
             show_error(self, exc)
             return
         dialog.ticket_created.connect(self._on_new_ticket_dialog_ticket_created)
+        dialog.acknowledgment_queued.connect(lambda *_: self.mail_sender.wake())
         self._keep_dialog("new_ticket_dialog", dialog)
         dialog.open()
 

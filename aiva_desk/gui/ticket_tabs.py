@@ -67,11 +67,20 @@ class TicketTabs(QTabWidget):
             "closeTicketTabAction", "&Close Ticket Tab", QKeySequence.Close
         )
         self.close_tab_action.triggered.connect(self.close_current_tab)
+        self.compose_action = self._action(
+            "composeMailAction", "Compose &E-mail…", QKeySequence("Ctrl+R")
+        )
+        self.compose_action.setToolTip(
+            "Write to the customer with the next SOP step's template (Ctrl+R)"
+        )
+        self.compose_action.triggered.connect(self.compose_current)
         self.tabCloseRequested.connect(self.close_tab)
         self.tabBarDoubleClicked.connect(self._on_tab_bar_double_clicked)
         self.currentChanged.connect(self._on_current_changed)
 
-    def _action(self, name: str, text: str, shortcut: QKeySequence.StandardKey) -> QAction:
+    def _action(
+        self, name: str, text: str, shortcut: QKeySequence.StandardKey | QKeySequence
+    ) -> QAction:
         action = QAction(text, self)
         action.setObjectName(name)
         action.setShortcut(QKeySequence(shortcut))
@@ -180,6 +189,12 @@ class TicketTabs(QTabWidget):
             self.current_ticket_changed.emit(ticket_id)
 
     # -- saving and closing --------------------------------------------------------
+
+    def compose_current(self) -> None:
+        """Open the composer for the ticket in the current tab (Ctrl+R)."""
+        editor = self.current_editor()
+        if editor is not None:
+            editor.compose()
 
     def save_current(self) -> None:
         """Save the ticket in the current tab (Ctrl+S)."""

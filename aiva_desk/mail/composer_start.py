@@ -56,7 +56,7 @@ def message_from_draft(ticket: Ticket, communication_id: int, account: Account) 
         )
     subject, body = draft.subject, draft.body
     first, _, rest = body.partition("\n")
-    if first.startswith("Subject:"):  # the escalation draft keeps its subject line in the text
+    if first.startswith("Subject:"):  # older escalation drafts kept it in the text
         subject = subject or first.removeprefix("Subject:").strip()
         body = rest.lstrip("\n")
     customer = ticket.customer
