@@ -174,6 +174,8 @@ def coerce_field(name: str, value: Any) -> Any:
     if value is None:
         if name in NULLABLE_FIELDS:
             return None
+        if isinstance(kind, type) and issubclass(kind, enum.Enum) and "" in kind._value2member_map_:
+            return kind("")  # an enum's own "not set" (the closure reason)
         return "" if kind is str else value
     if isinstance(kind, type) and issubclass(kind, enum.Enum):
         return kind(value)

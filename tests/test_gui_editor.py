@@ -268,3 +268,33 @@ def test_demo_tickets_open_without_phantom_edits(qtbot, context, tabs) -> None:
         editor = open_in(qtbot, tabs, ticket_id)
         assert editor.changes() == {}, f"ticket {ticket_id} looks edited right after loading"
     assert tabs.count() == 1  # the preview tab followed along
+
+
+def test_closure_records_the_satisfaction_score_comment_and_closure_reason(
+    qtbot, context, tabs
+) -> None:
+    from aiva_desk.domain import ClosureReason
+
+    ticket_id = make_ticket(context)
+    editor = open_in(qtbot, tabs, ticket_id)
+    assert editor.fields["satisfaction_score"].widget.currentText() == "Not scored"
+    choose(qtbot, editor.fields["satisfaction_score"].widget, "4")
+    reasons = editor.fields["closure_reason"].widget
+    reasons.setCurrentIndex(reasons.findData("self_service"))
+    type_into(qtbot, editor, "satisfaction_comment", "Quick and clear, thanks")
+    assert set(editor.changes()) == {"satisfaction_score", "closure_reason", "satisfaction_comment"}
+    with qtbot.waitSignal(tabs.ticket_saved, timeout=5000):
+        editor.save()
+    idle()
+    stored = context.tickets.get(ticket_id)
+    assert stored.satisfaction_score == 4
+    assert stored.closure_reason is ClosureReason.SELF_SERVICE
+    assert stored.satisfaction_comment == "Quick and clear, thanks"
+    reasons.setCurrentIndex(reasons.findData(""))
+    choose(qtbot, editor.fields["satisfaction_score"].widget, "Not")
+    with qtbot.waitSignal(tabs.ticket_saved, timeout=5000):
+        editor.save()
+    idle()
+    stored = context.tickets.get(ticket_id)
+    assert (stored.satisfaction_score, stored.closure_reason) == (None, ClosureReason.NONE)
+    assert not editor.is_dirty()

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from aiva_desk.domain import Consistency, Priority, Satisfaction, SolutionClass
+from aiva_desk.domain import ClosureReason, Consistency, Priority, Satisfaction, SolutionClass
 from aiva_desk.gui.formatting import local_time, priority_text
 from aiva_desk.gui.forms import child
 from aiva_desk.gui.text_widgets import guard_wheel
@@ -68,6 +68,9 @@ FIELD_LABELS: dict[str, str] = {
     "customer_satisfied": "Customer satisfied",
     "added_to_kb": "Added to KB",
     "time_spent_minutes": "Time spent",
+    "satisfaction_score": "Satisfaction score",
+    "satisfaction_comment": "Customer's comment",
+    "closure_reason": "Closure reason",
 }
 LINE_FIELDS = {
     "subject": "subjectEdit",
@@ -77,6 +80,7 @@ LINE_FIELDS = {
     "knowledge_base_ref": "knowledgeBaseRefEdit",
     "browser": "browserEdit",
     "operating_system": "operatingSystemEdit",
+    "satisfaction_comment": "satisfactionCommentEdit",
 }
 TEXT_FIELDS = {
     "description": "descriptionEdit",
@@ -96,6 +100,7 @@ TEXT_FIELDS = {
 }
 NO_DEADLINE = QDateTime.fromSecsSinceEpoch(946684800)  # 2000-01-01: shown as "No deadline"
 YES_NO = {True: "yes", False: "no"}
+SCORE_TEXT = {5: "5 – Excellent", 4: "4 – Good", 3: "3 – Fair", 2: "2 – Poor", 1: "1 – Very poor"}
 
 
 @dataclass
@@ -284,6 +289,18 @@ def bind_fields(root: QWidget) -> dict[str, FieldBinding]:
         "customerSatisfiedCombo",
         [("Pending", Satisfaction.PENDING), ("Yes", Satisfaction.YES), ("No", Satisfaction.NO)],
         Satisfaction,
+    )
+    combo(
+        "satisfaction_score",
+        "satisfactionScoreCombo",
+        [("Not scored", None), *((SCORE_TEXT[score], score) for score in range(5, 0, -1))],
+        int,
+    )
+    combo(
+        "closure_reason",
+        "closureReasonCombo",
+        [(reason.label, reason) for reason in ClosureReason],
+        ClosureReason,
     )
     bindings["sla_due_at"] = _deadline(child(root, QDateTimeEdit, "dueEdit"))
     check = child(root, QCheckBox, "addedToKbCheck")
