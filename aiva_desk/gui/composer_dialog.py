@@ -14,6 +14,11 @@ concerns and the dialog stays open with everything typed. "Save Draft" keeps the
 message in the outbox unsent. The composer can also take back an outbox message
 (``outbox_id``) or a draft from the communication log (``draft_communication_id``),
 which the queued message then replaces.
+
+This module builds the dialog and loads it; its parts live beside it:
+``composer_addresses`` (From, To, Cc, files), ``composer_templates`` (the template
+choice), ``composer_checks`` (gaps and tone), ``composer_sending`` (the outbox
+writes and closing) and ``composer_problems`` (what the outbox refused).
 """
 
 from __future__ import annotations
@@ -21,16 +26,14 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QTextCursor
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QFileDialog,
     QLabel,
     QLineEdit,
     QListWidget,
-    QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
@@ -40,45 +43,27 @@ from PySide6.QtWidgets import (
 
 from aiva_desk.app_context import AppContext
 from aiva_desk.errors import AivaError, ValidationError
-from aiva_desk.gui.attachments_panel import human_size
+from aiva_desk.gui.composer_addresses import ComposerAddresses
+from aiva_desk.gui.composer_checks import ComposerChecks
 from aiva_desk.gui.composer_parts import (
-    GAP_PATTERN,
-    ComposerHighlighter,
     ToneFindingRow,
     UnsavedMessage,
     ask_replace_text,
     ask_unsaved,
-    utf16_offset,
 )
-from aiva_desk.gui.editor_banners import clear_problem, mark_problem
+from aiva_desk.gui.composer_problems import ComposerProblems
+from aiva_desk.gui.composer_sending import ComposerSending
+from aiva_desk.gui.composer_templates import ComposerTemplates
 from aiva_desk.gui.errors import show_error
 from aiva_desk.gui.formatting import ticket_number
 from aiva_desk.gui.forms import child, load_form
 from aiva_desk.gui.tasks import BackgroundTask
 from aiva_desk.mail.accounts import Account
-from aiva_desk.mail.addresses import parse_list
-from aiva_desk.mail.composer_start import (
-    CUSTOMER_TEMPLATES,
-    ComposerStart,
-    render_for,
-    start_message,
-)
-from aiva_desk.mail.errors import MailError
+from aiva_desk.mail.composer_start import ComposerStart, start_message
 from aiva_desk.mail.outbox import OutgoingMessage
-from aiva_desk.mail.templates import CATALOG, gaps_in, info
-from aiva_desk.mail.tone import ToneFinding, apply_suggestion, check_tone
-from aiva_desk.store.models import Attachment, Ticket
+from aiva_desk.mail.tone import ToneFinding
 
-CHECK_DELAY_MS = 350  # the tone check and the address check wait for a pause in typing
-ATTACHMENT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
-# Fields the outbox can refuse -> (widget, label under it).
-PROBLEM_FIELDS = {
-    "to": ("toEdit", "toProblem"),
-    "cc": ("ccEdit", "ccProblem"),
-    "subject": ("subjectEdit", "subjectProblem"),
-    "body": ("bodyEdit", "bodyProblem"),
-    "attachments": ("attachmentsList", "attachmentsProblem"),
-}
+__all__ = ["ComposerDialog", "UnsavedMessage", "open_composer"]
 
 
 class ComposerDialog(QDialog):
@@ -140,39 +125,21 @@ class ComposerDialog(QDialog):
         self.save_draft_button = child(self, QPushButton, "saveDraftButton")
         self.cancel_button = child(self, QPushButton, "cancelButton")
         self.send_button = child(self, QPushButton, "sendButton")
-        self.tone_rows: list[ToneFindingRow] = []
-        self.highlighter = ComposerHighlighter(self.body.document())
         splitter = child(self, QSplitter, "bodySplitter")
         splitter.setStretchFactor(0, 1)
         splitter.setSizes([590, 290])
         self.from_combo.hide()
-        self.next_gap_button.hide()  # shown while there are gaps
-        self.tone_layout.addStretch()  # keeps the findings at the top
 
-        self._accounts: list[Account] = []
-        self._ticket: Ticket | None = None
         self._message: OutgoingMessage | None = None  # what the fields were filled from
-        self._rendered = ("", "")  # subject and body as the template last gave them
-        self._clean: tuple[object, ...] | None = None  # the fields when last stored/loaded
-        self._requeue: OutgoingMessage | None = None
-        self._replaces_draft_id: int | None = None
-        self._template = ""
-        self._kind = "Update"
         self._ready = False
         self._busy = False
         self._filling = False
-        self._check_token = 0
-        self._render_token = 0
-        self._address_problems: dict[str, str] = {}
-
-        self._check_timer = QTimer(self)
-        self._check_timer.setSingleShot(True)
-        self._check_timer.setInterval(CHECK_DELAY_MS)
-        self._check_timer.timeout.connect(self._on_check_timer_timeout)
-        self._address_timer = QTimer(self)
-        self._address_timer.setSingleShot(True)
-        self._address_timer.setInterval(CHECK_DELAY_MS)
-        self._address_timer.timeout.connect(self.check_addresses)
+        self.problems = ComposerProblems(self)
+        self.addresses = ComposerAddresses(self)
+        self.templates = ComposerTemplates(self)
+        self.checks = ComposerChecks(self)
+        self.sending = ComposerSending(self)
+        self.addresses.sender_changed.connect(self.templates.on_sender_changed)
 
         for name in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(name), self, self.send)
@@ -181,12 +148,6 @@ class ComposerDialog(QDialog):
         self.save_draft_button.clicked.connect(lambda _checked=False: self.save_draft())
         self.cancel_button.clicked.connect(lambda _checked=False: self.reject())
         self.next_gap_button.clicked.connect(lambda _checked=False: self.select_next_gap())
-        self.add_file_button.clicked.connect(self._on_add_file_button_clicked)
-        self.template_combo.currentIndexChanged.connect(self._on_template_combo_changed)
-        self.from_combo.currentIndexChanged.connect(self._on_from_combo_changed)
-        for edit in (self.to, self.cc):
-            edit.textEdited.connect(lambda _text, e=edit: self._on_address_edited(e))
-            edit.editingFinished.connect(self.check_addresses)
         self.subject.textChanged.connect(self._on_text_changed)
         self.body.textChanged.connect(self._on_text_changed)
         self.subject.textEdited.connect(lambda _text: self._clear_field_problem("subject"))
@@ -216,37 +177,27 @@ class ComposerDialog(QDialog):
         """The fields are filled in and the message can be sent."""
         return self._ready
 
+    @property
+    def busy(self) -> bool:
+        """A write (queuing, saving, attaching) is running; the next waits for it."""
+        return self._busy
+
     def template(self) -> str:
         """The key of the template chosen ("" when the message follows none)."""
-        return self.template_combo.currentData() or ""
+        return self.templates.chosen()
 
     def set_template(self, key: str) -> None:
         """Choose the template ``key`` as the agent would (asks over edited text)."""
-        index = self.template_combo.findData(key)
-        if index < 0:
-            raise KeyError(f"no customer template {key!r}")
-        self.template_combo.setCurrentIndex(index)
+        self.templates.choose(key)
 
     def account(self) -> Account | None:
-        account_id = self.from_combo.currentData()
-        return next((a for a in self._accounts if a.id == account_id), None)
+        return self.addresses.account()
 
     def checked_attachment_ids(self) -> tuple[int, ...]:
-        return tuple(
-            self.attachments.item(row).data(ATTACHMENT_ID_ROLE)
-            for row in range(self.attachments.count())
-            if self.attachments.item(row).checkState() == Qt.CheckState.Checked
-            and self.attachments.item(row).data(ATTACHMENT_ID_ROLE) is not None
-        )
+        return self.addresses.checked_attachment_ids()
 
     def set_attachment_checked(self, attachment_id: int, checked: bool = True) -> None:
-        for row in range(self.attachments.count()):
-            item = self.attachments.item(row)
-            if item.data(ATTACHMENT_ID_ROLE) == attachment_id:
-                state = Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked
-                item.setCheckState(state)
-                return
-        raise KeyError(f"attachment {attachment_id} is not offered")
+        self.addresses.set_attachment_checked(attachment_id, checked)
 
     def message(self) -> OutgoingMessage:
         """The message as the fields hold it now."""
@@ -260,28 +211,32 @@ class ComposerDialog(QDialog):
             cc=self.cc.text(),
             subject=self.subject.text(),
             body=self.body.toPlainText(),
-            template=self._template,
-            kind=self._kind,
+            template=self.templates.key,
+            kind=self.templates.kind,
             attachment_ids=self.checked_attachment_ids(),
-            replaces_draft_id=self._replaces_draft_id,
+            replaces_draft_id=self.sending.replaces_draft_id,
         )
 
     def is_dirty(self) -> bool:
         """Edits not stored anywhere yet."""
-        return self._ready and self._clean is not None and self._snapshot() != self._clean
+        return self.sending.is_dirty()
+
+    @property
+    def tone_rows(self) -> list[ToneFindingRow]:
+        """The rows of the tone check panel, one per finding."""
+        return self.checks.rows
 
     def tone_findings(self) -> list[ToneFinding]:
         """The findings the tone check panel lists now."""
-        return [row.finding for row in self.tone_rows]
+        return self.checks.findings()
 
     def problem_text(self, field: str) -> str:
         """The problem shown under ``field`` ("to", "cc", "subject", "body", "attachments")."""
-        label = child(self, QLabel, PROBLEM_FIELDS[field][1])
-        return "" if label.isHidden() else label.text()
+        return self.problems.text(field)
 
     @property
     def summary_text(self) -> str:
-        return "" if self.problem_summary.isHidden() else self.problem_summary.text()
+        return self.problems.summary_text
 
     @property
     def banner_text(self) -> str:
@@ -289,114 +244,74 @@ class ComposerDialog(QDialog):
 
     def send(self) -> None:
         """Queue the message for sending (Ctrl+Enter); the dialog closes once it is queued."""
-        if self._busy or not self._ready:
-            return
-        message, outbox = self.message(), self.mail.outbox
-        outbox_id = self.outbox_id
-        self._set_busy(True, "Queuing…")
-        BackgroundTask(
-            lambda: outbox.queue(message, outbox_id), parent=self, label="queue e-mail"
-        ).success(self._on_queued).failure(self._on_store_failed).run_in_background()
+        self.sending.send()
 
     def save_draft(self) -> None:
         """Keep the message in the outbox as a draft (unsent) and close."""
-        if self._busy or not self._ready:
-            return
-        message, outbox = self.message(), self.mail.outbox
-        outbox_id = self.outbox_id
-        self._set_busy(True, "Saving the draft…")
-        BackgroundTask(
-            lambda: outbox.save_draft(message, outbox_id), parent=self, label="save e-mail draft"
-        ).success(self._on_draft_saved).failure(self._on_store_failed).run_in_background()
+        self.sending.save_draft()
 
     def add_files(self, paths: Sequence[Path]) -> None:
         """Attach files to the ticket, then include them in this message."""
-        if not paths or self._busy:
-            return
-        service, ticket_id = self.context.tickets, self.ticket_id
-        known = {a.id for a in self._ticket.attachments} if self._ticket is not None else set()
-
-        def attach() -> Ticket:
-            for path in paths:
-                service.attach(ticket_id, Path(path))
-            return service.get(ticket_id)
-
-        self._set_busy(True, "Attaching…")
-        BackgroundTask(attach, parent=self, label="attach to e-mail").success(
-            lambda ticket: self._on_files_attached(ticket, known)
-        ).failure(self._on_attach_failed).run_in_background()
+        self.addresses.add_files(paths)
 
     def select_next_gap(self, *, from_start: bool = False) -> bool:
         """Select the next ``[[ … ]]`` gap after the cursor (from the top at the end)."""
-        document = self.body.document()
-        found = document.find(GAP_PATTERN, 0 if from_start else self.body.textCursor())
-        if found.isNull():
-            found = document.find(GAP_PATTERN, 0)
-        if found.isNull():
-            return False
-        self.body.setTextCursor(found)
-        self.body.setFocus()
-        return True
+        return self.checks.select_next_gap(from_start=from_start)
 
     def apply_tone_finding(self, finding: ToneFinding) -> None:
         """Put the SOP's wording in place of a phrase found (undoable with Ctrl+Z)."""
-        text = self.body.toPlainText()
-        candidates = [f for f in check_tone(text) if f.phrase == finding.phrase]
-        if not candidates:
-            self._schedule_checks(now=True)  # the text changed meanwhile: check again
-            return
-        match = min(candidates, key=lambda f: abs(f.start - finding.start))
-        new_text = apply_suggestion(text, match)
-        inserted = new_text[match.start : len(new_text) - (len(text) - match.end)]
-        cursor = QTextCursor(self.body.document())
-        cursor.setPosition(utf16_offset(text, match.start))
-        cursor.setPosition(utf16_offset(text, match.end), QTextCursor.MoveMode.KeepAnchor)
-        cursor.insertText(inserted)
-        self.body.setTextCursor(cursor)
-        self._schedule_checks(now=True)
+        self.checks.apply(finding)
 
     def check_addresses(self) -> dict[str, str]:
         """Check To and Cc now; show and return the problems (field -> message)."""
-        self._address_timer.stop()
-        problems: dict[str, str] = {}
-        for key, label, edit in (("to", "To", self.to), ("cc", "Cc", self.cc)):
-            try:
-                parse_list(label, edit.text())
-            except MailError as exc:
-                problems[key] = exc.message
-            self._show_field_problem(key, problems.get(key, ""))
-        self._address_problems = problems
-        return problems
+        return self.addresses.check()
+
+    def show_problems(self, problems: dict[str, str]) -> None:
+        """Show each problem at its field and all of them above the buttons."""
+        first = self.problems.show_all(problems)
+        if first is not None:
+            first.setFocus()
+            if first is self.body and "[[" in self.body.toPlainText():
+                self.select_next_gap(from_start=True)
+
+    def reject(self) -> None:
+        """Esc, Cancel or the window's close button: ask first when there are edits."""
+        if self.sending.request_close():
+            super().reject()
+
+    def set_busy(self, busy: bool, status: str = "") -> None:
+        """A write starts (with ``status`` shown) or ends; no second one meanwhile."""
+        self._busy = busy
+        self.status_label.setText(status if busy else "")
+        for widget in (self.send_button, self.save_draft_button, self.add_file_button):
+            widget.setEnabled(self._ready and not busy)
+        self.cancel_button.setEnabled(not busy)
 
     # -- loading -------------------------------------------------------------------
 
     def _on_load_succeeded(self, start: ComposerStart) -> None:
         self.status_label.clear()
-        self._ticket = start.ticket
-        self._accounts = start.accounts
-        self._requeue = start.requeue
         message = start.message
         self._message = message
-        self._replaces_draft_id = message.replaces_draft_id
-        self._template, self._kind = message.template, message.kind
+        self.sending.take(start)
+        self.templates.follow(message)
         ticket = start.ticket
         self.setWindowTitle(f"E-mail for {ticket_number(ticket.number)} {ticket.subject}")
         self._filling = True
         try:
-            self._fill_templates(start.suggested, message.template)
-            self._fill_accounts(message.account_id)
-            self._fill_attachments(ticket.attachments, set(message.attachment_ids))
+            self.templates.fill(start.suggested, message.template)
+            self.addresses.fill_accounts(start.accounts, message.account_id)
+            self.addresses.fill_attachments(ticket.attachments, set(message.attachment_ids))
             self.to.setText(message.to)
             self.cc.setText(message.cc)
             self.subject.setText(message.subject)
             self.body.setPlainText(message.body)
         finally:
             self._filling = False
-        self._rendered = (message.subject, message.body)
-        self._clean = self._snapshot()
+        self.sending.mark_clean()
         self._set_ready(True)
         self.check_addresses()
-        self._schedule_checks(now=True)
+        self.checks.schedule(now=True)
         self.body.setFocus()
         if not self.select_next_gap(from_start=True):
             self.body.moveCursor(QTextCursor.MoveOperation.Start)
@@ -418,318 +333,17 @@ class ComposerDialog(QDialog):
         self.cancel_button.setFocus()
         self.loaded.emit()
 
-    def _fill_templates(self, suggested: str, current: str) -> None:
-        combo = self.template_combo
-        combo.clear()
-        if current and current not in {t.key for t in CUSTOMER_TEMPLATES}:
-            combo.addItem(f"{info(current).title} (as written)", current)
-        elif not current:
-            combo.addItem("No template (as written)", "")
-        for template in CUSTOMER_TEMPLATES:
-            title = template.title + ("  — next SOP step" if template.key == suggested else "")
-            combo.addItem(title, template.key)
-            combo.setItemData(combo.count() - 1, template.purpose, Qt.ItemDataRole.ToolTipRole)
-        combo.setCurrentIndex(max(combo.findData(current), 0))
-        self._show_purpose()
-
-    def _show_purpose(self) -> None:
-        key = self.template()
-        known = {t.key: t for t in CATALOG}
-        self.template_purpose.setText(known[key].purpose if key in known else "")
-
-    def _fill_accounts(self, account_id: int) -> None:
-        combo = self.from_combo
-        combo.clear()
-        for account in self._accounts:
-            combo.addItem(f"{account.sender}  ({account.name})", account.id)
-        combo.setCurrentIndex(max(combo.findData(account_id), 0))
-        several = len(self._accounts) > 1
-        combo.setVisible(several)
-        self.from_value.setVisible(not several)
-        account = self.account()
-        self.from_value.setText(f"{account.sender}  ({account.name})" if account else "")
-        self.from_value.setToolTip("Set up mail accounts in Settings → Mail.")
-
-    def _fill_attachments(self, attachments: Sequence[Attachment], checked: set[int]) -> None:
-        self.attachments.clear()
-        for attachment in attachments:
-            item = QListWidgetItem(
-                f"{attachment.filename}  ·  {human_size(attachment.size)}", self.attachments
-            )
-            item.setData(ATTACHMENT_ID_ROLE, attachment.id)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            state = Qt.CheckState.Checked if attachment.id in checked else Qt.CheckState.Unchecked
-            item.setCheckState(state)
-            item.setToolTip(f"{attachment.filename}\n{attachment.mime_type}")
-        if not attachments:
-            QListWidgetItem("This ticket has no files yet.", self.attachments).setFlags(
-                Qt.ItemFlag.NoItemFlags
-            )
-
-    # -- template and account ------------------------------------------------------
-
-    def _on_template_combo_changed(self, _index: int) -> None:
-        if self._filling or not self._ready:
-            return
-        key = self.template()
-        self._show_purpose()
-        if not key:
-            return
-        edited = (self.subject.text(), self.body.toPlainText()) != self._rendered
-        if edited and not self.prompt_replace(self, info(key).title):
-            self._filling = True
-            try:
-                self.template_combo.setCurrentIndex(
-                    max(self.template_combo.findData(self._template), 0)
-                )
-            finally:
-                self._filling = False
-            self._show_purpose()
-            return
-        self._render(key)
-
-    def _on_from_combo_changed(self, _index: int) -> None:
-        if self._filling or not self._ready:
-            return
-        account = self.account()
-        self.from_value.setText(f"{account.sender}  ({account.name})" if account else "")
-        unedited = (self.subject.text(), self.body.toPlainText()) == self._rendered
-        if unedited and self.template():
-            self._render(self.template())  # the signature follows the account
-
-    def _render(self, key: str) -> None:
-        account = self.account()
-        if account is None:
-            return
-        self._render_token += 1
-        token, mail, ticket_id = self._render_token, self.mail, self.ticket_id
-        self.status_label.setText("Filling in the template…")
-        BackgroundTask(
-            lambda: render_for(mail, ticket_id, key, account),
-            parent=self,
-            writes=False,
-            label=f"render {key}",
-        ).success(lambda message: self._on_rendered(token, message)).failure(
-            lambda exc: self._on_render_failed(token, exc)
-        ).run_in_background()
-
-    def _on_rendered(self, token: int, message: OutgoingMessage) -> None:
-        if token != self._render_token:
-            return
-        self.status_label.clear()
-        self._template, self._kind = message.template, message.kind
-        self.subject.setText(message.subject)
-        cursor = QTextCursor(self.body.document())  # one undoable edit: Ctrl+Z brings it back
-        cursor.select(QTextCursor.SelectionType.Document)
-        cursor.insertText(message.body)
-        self._rendered = (message.subject, message.body)
-        self.select_next_gap(from_start=True)
-        self._schedule_checks(now=True)
-
-    def _on_render_failed(self, token: int, exc: Exception) -> None:
-        if token == self._render_token:
-            self.status_label.clear()
-            show_error(self, exc)
-
-    # -- checks while typing -------------------------------------------------------
-
-    def _on_address_edited(self, edit: QLineEdit) -> None:
-        self._address_timer.start()  # checked a moment after the last key
-        clear_problem(edit)
+    # -- typing and state ----------------------------------------------------------
 
     def _on_text_changed(self) -> None:
         if self._filling:
             return
         self._clear_field_problem("body")
-        self._schedule_checks()
-
-    def _schedule_checks(self, *, now: bool = False) -> None:
-        self._check_timer.start(0 if now else CHECK_DELAY_MS)
-
-    def _on_check_timer_timeout(self) -> None:
-        self._check_token += 1
-        token = self._check_token
-        subject, body = self.subject.text(), self.body.toPlainText()
-
-        def check() -> tuple[list[ToneFinding], list[str]]:
-            return check_tone(body), gaps_in(subject + "\n" + body)
-
-        BackgroundTask(check, parent=self, writes=False, label="check message").success(
-            lambda result: self._on_checked(token, body, *result)
-        ).run_in_background()
-
-    def _on_checked(
-        self, token: int, body: str, findings: list[ToneFinding], gaps: list[str]
-    ) -> None:
-        if token != self._check_token:
-            return  # the agent typed on: a newer check is coming
-        self._show_gaps(gaps)
-        self._show_tone(body, findings)
-
-    def _show_gaps(self, gaps: list[str]) -> None:
-        if gaps:
-            count = len(gaps)
-            listed = "; ".join(f"“{gap}”" for gap in gaps[:3]) + ("; …" if count > 3 else "")
-            noun = "gap" if count == 1 else "gaps"
-            self.gaps_label.setText(f"{count} {noun} to fill in before sending: {listed}")
-        self.gaps_label.setVisible(bool(gaps))
-        self.next_gap_button.setVisible(bool(gaps))
-
-    def _show_tone(self, body: str, findings: list[ToneFinding]) -> None:
-        layout = self.tone_layout
-        for index in reversed(range(layout.count())):  # the old rows and the stretch
-            item = layout.itemAt(index)
-            if item.spacerItem() is not None or isinstance(item.widget(), ToneFindingRow):
-                layout.takeAt(index)
-        for row in self.tone_rows:
-            row.deleteLater()
-        self.tone_rows = []
-        for finding in findings:
-            row = ToneFindingRow(finding, body[finding.start : finding.end], self)
-            row.apply_requested.connect(self.apply_tone_finding)
-            layout.addWidget(row)
-            self.tone_rows.append(row)
-        layout.addStretch()  # keeps the rows at the top
-        count = len(findings)
-        self.tone_summary.setText(
-            f"{count} phrase{'s' if count > 1 else ''} the SOP suggests rewording:"
-            if findings
-            else "No phrases to avoid found."
-        )
-
-    # -- storing -------------------------------------------------------------------
-
-    def _on_queued(self, outbox_id: int) -> None:
-        self._set_busy(False)
-        self.outbox_id = outbox_id
-        self._clean = self._snapshot()
-        self._requeue = None
-        self.message_queued.emit(outbox_id)
-        self.ticket_changed.emit(self.ticket_id)
-        self.done(QDialog.DialogCode.Accepted)
-
-    def _on_draft_saved(self, outbox_id: int) -> None:
-        self._set_busy(False)
-        self.outbox_id = outbox_id
-        self._replaces_draft_id = None  # the log's draft became this outbox draft
-        self._clean = self._snapshot()
-        self._requeue = None
-        self.draft_saved.emit(outbox_id)
-        self.ticket_changed.emit(self.ticket_id)
-        self.done(QDialog.DialogCode.Accepted)
-
-    def _on_store_failed(self, exc: Exception) -> None:
-        self._set_busy(False)
-        if isinstance(exc, ValidationError):
-            self.show_problems(exc.problems)
-        else:
-            show_error(self, exc)
-
-    def show_problems(self, problems: dict[str, str]) -> None:
-        """Show each problem at its field and all of them above the buttons."""
-        first: QWidget | None = None
-        for key in PROBLEM_FIELDS:
-            self._show_field_problem(key, problems.get(key, ""))
-            if key in problems and first is None:
-                first = child(self, QWidget, PROBLEM_FIELDS[key][0])
-        lines = [f"• {text}" for text in problems.values()]
-        self.problem_summary.setText("Not sent yet — please check:\n" + "\n".join(lines))
-        self.problem_summary.setVisible(bool(problems))
-        if first is not None:
-            first.setFocus()
-            if first is self.body and "[[" in self.body.toPlainText():
-                self.select_next_gap(from_start=True)
-
-    def _show_field_problem(self, key: str, text: str) -> None:
-        widget_name, label_name = PROBLEM_FIELDS[key]
-        label, widget = child(self, QLabel, label_name), child(self, QWidget, widget_name)
-        label.setText(text)
-        label.setVisible(bool(text))
-        widget.setAccessibleDescription(text)
-        if text:
-            mark_problem(widget, text)
-        else:
-            clear_problem(widget)
-        if not text and not any(
-            not child(self, QLabel, name).isHidden() for _w, name in PROBLEM_FIELDS.values()
-        ):
-            self.problem_summary.hide()
+        self.checks.schedule()
 
     def _clear_field_problem(self, key: str) -> None:
         if self._ready and not self._filling and self.problem_text(key):
-            self._show_field_problem(key, "")
-
-    # -- attachments ---------------------------------------------------------------
-
-    def _on_add_file_button_clicked(self) -> None:
-        names, _filter = QFileDialog.getOpenFileNames(
-            self, "Attach files to the ticket and this message"
-        )
-        self.add_files([Path(name) for name in names])
-
-    def _on_files_attached(self, ticket: Ticket, known: set[int]) -> None:
-        self._set_busy(False)
-        self._ticket = ticket
-        checked = set(self.checked_attachment_ids()) | {
-            a.id for a in ticket.attachments if a.id not in known
-        }
-        self._fill_attachments(ticket.attachments, checked)
-        self.ticket_changed.emit(self.ticket_id)
-
-    def _on_attach_failed(self, exc: Exception) -> None:
-        self._set_busy(False)
-        show_error(self, exc)
-
-    # -- closing -------------------------------------------------------------------
-
-    def reject(self) -> None:
-        """Esc, Cancel or the window's close button: ask first when there are edits."""
-        if self._busy:
-            return  # a write is running: let it finish first
-        if self.is_dirty():
-            choice = self.prompt_unsaved(self)
-            if choice is UnsavedMessage.KEEP_EDITING:
-                return
-            if choice is UnsavedMessage.SAVE_DRAFT:
-                self.save_draft()
-                return
-        if self._requeue is not None and self.outbox_id is not None:
-            self._queue_again(self._requeue, self.outbox_id)
-            return
-        super().reject()
-
-    def _queue_again(self, message: OutgoingMessage, outbox_id: int) -> None:
-        """Cancelled after taking back a queued message: it goes back in the queue as it was."""
-        outbox = self.mail.outbox
-        self._set_busy(True, "Putting the message back in the queue…")
-
-        def done(_outbox_id: int) -> None:
-            self._set_busy(False)
-            self._requeue = None
-            self.ticket_changed.emit(self.ticket_id)
-            QDialog.reject(self)
-
-        def failed(exc: Exception) -> None:
-            self._set_busy(False)
-            self._requeue = None  # it stays a draft: say so, then let the agent close
-            show_error(self, exc)
-
-        BackgroundTask(
-            lambda: outbox.queue(message, outbox_id), parent=self, label="queue e-mail again"
-        ).success(done).failure(failed).run_in_background()
-
-    # -- helpers -------------------------------------------------------------------
-
-    def _snapshot(self) -> tuple[object, ...]:
-        return (
-            self.from_combo.currentData(),
-            self.to.text(),
-            self.cc.text(),
-            self.subject.text(),
-            self.body.toPlainText(),
-            self.checked_attachment_ids(),
-            self._template,
-        )
+            self.problems.show(key, "")
 
     def _set_ready(self, ready: bool) -> None:
         self._ready = ready
@@ -747,13 +361,6 @@ class ComposerDialog(QDialog):
             self.next_gap_button,
         ):
             widget.setEnabled(ready and not self._busy)
-
-    def _set_busy(self, busy: bool, status: str = "") -> None:
-        self._busy = busy
-        self.status_label.setText(status if busy else "")
-        for widget in (self.send_button, self.save_draft_button, self.add_file_button):
-            widget.setEnabled(self._ready and not busy)
-        self.cancel_button.setEnabled(not busy)
 
 
 def open_composer(

@@ -1,5 +1,6 @@
-"""Pieces of the e-mail composer: the body's highlighter, a tone finding's row, and
-the two questions it asks (closing with edits, replacing edited text)."""
+"""Pieces of the e-mail composer: the body's highlighter, a tone finding's row, the
+pause its checks wait for, and the two questions it asks (closing with edits,
+replacing edited text)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QMessageBox, QPushButton, QVBoxLay
 from aiva_desk.gui.highlight import MATCH_BACKGROUND, MATCH_FOREGROUND
 from aiva_desk.mail.tone import ToneFinding, check_tone
 
+CHECK_DELAY_MS = 350  # the tone check and the address check wait for a pause in typing
 GAP_PATTERN = QRegularExpression(r"\[\[.*?\]\]")
 TONE_UNDERLINE = "#d93025"
 AVOID_COLOR, SUGGEST_COLOR = "#b3261e", "#1b7a3a"
