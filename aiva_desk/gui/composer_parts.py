@@ -11,6 +11,7 @@ from PySide6.QtCore import QRegularExpression, Qt, Signal
 from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat, QTextDocument
 from PySide6.QtWidgets import QFrame, QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
 
+from aiva_desk.gui.forms import message_box
 from aiva_desk.gui.highlight import MATCH_BACKGROUND, MATCH_FOREGROUND
 from aiva_desk.mail.tone import ToneFinding, check_tone
 
@@ -95,12 +96,14 @@ class ToneFindingRow(QFrame):
 
 def ask_unsaved(parent: QWidget) -> UnsavedMessage:
     """Save Draft / Discard / Keep editing, as a message box."""
-    box = QMessageBox(parent)
-    box.setObjectName("unsavedMessageBox")
-    box.setIcon(QMessageBox.Icon.Warning)
-    box.setWindowTitle("Unsent message")
-    box.setText("Keep this message as a draft?")
-    box.setInformativeText("If you discard it, what you wrote will be lost.")
+    box = message_box(
+        parent,
+        "unsavedMessageBox",
+        QMessageBox.Icon.Warning,
+        "Unsent message",
+        "Keep this message as a draft?",
+        "If you discard it, what you wrote will be lost.",
+    )
     buttons = QMessageBox.StandardButton
     box.setStandardButtons(buttons.Save | buttons.Discard | buttons.Cancel)
     box.button(buttons.Save).setText("Save Draft")
@@ -116,12 +119,14 @@ def ask_unsaved(parent: QWidget) -> UnsavedMessage:
 
 def ask_replace_text(parent: QWidget, template_title: str) -> bool:
     """Whether to replace the edited subject and message with another template's text."""
-    box = QMessageBox(parent)
-    box.setObjectName("replaceTextBox")
-    box.setIcon(QMessageBox.Icon.Question)
-    box.setWindowTitle("Replace the message?")
-    box.setText(f"Replace your edited subject and message with the “{template_title}” template?")
-    box.setInformativeText("You can undo it in the message with Ctrl+Z.")
+    box = message_box(
+        parent,
+        "replaceTextBox",
+        QMessageBox.Icon.Question,
+        "Replace the message?",
+        f"Replace your edited subject and message with the “{template_title}” template?",
+        "You can undo it in the message with Ctrl+Z.",
+    )
     buttons = QMessageBox.StandardButton
     box.setStandardButtons(buttons.Yes | buttons.No)
     box.button(buttons.Yes).setText("Replace")
