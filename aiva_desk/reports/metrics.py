@@ -233,26 +233,16 @@ class _Population:
         with self.db.read_session() as session:
             return list(session.execute(self._select(*columns).group_by(self.key)))
 
-    def durations(self, seconds: Any) -> dict[Any, DurationStat]:
-        """Each group's valid durations (sorted by the database), missing and impossible
-        ones counted there too."""
-        valid = seconds >= IMPOSSIBLE_BELOW
+    def durations(self, seconds: Any) -> dict[Any, list[float]]:
+        """Each group's valid durations, sorted (the missing and impossible ones are
+        counted by :meth:`counts`)."""
         clean = _clean_seconds(seconds, self.db.engine.dialect.name)
         with self.db.read_session() as session:
-            connection = session.connection()
-            rows = connection.execute(
-                self._select(clean).where(valid).order_by(self.key, clean)
-            ).all()
-            counts = connection.execute(
-                self._select(
-                    _count_if(seconds.is_(None)), _count_if(seconds < IMPOSSIBLE_BELOW)
-                ).group_by(self.key)
-            ).all()
-        values = {key: [row[1] for row in group] for key, group in groupby(rows, key=itemgetter(0))}
-        return {
-            key: _duration(values.get(key, []), missing, impossible)
-            for key, missing, impossible in counts
-        }
+            result = session.connection().execute(
+                self._select(clean).where(seconds >= IMPOSSIBLE_BELOW)
+            )
+            rows = sorted(map(tuple, result))  # plain tuples sort fast; Row objects don't
+        return {key: [row[1] for row in group] for key, group in groupby(rows, key=itemgetter(0))}
 
 
 def _clean_seconds(seconds: Any, dialect: str) -> ColumnElement[float]:
@@ -301,36 +291,35 @@ def _compute(
     resolved = _Population(db, group_by, Ticket.resolved_at, period)
     closed = _Population(db, group_by, Ticket.closed_at, period)
 
-    first = reported.durations(
-        seconds_between(Ticket.first_response_at, Ticket.reported_at, dialect)
-    )
-    for key, stat in first.items():
-        groups[key].first_response = stat
-    resolution = resolved.durations(
-        seconds_between(Ticket.resolved_at, Ticket.reported_at, dialect)
-    )
-    for key, stat in resolution.items():
-        groups[key].resolution = stat
+    first_seconds = seconds_between(Ticket.first_response_at, Ticket.reported_at, dialect)
+    resolution_seconds = seconds_between(Ticket.resolved_at, Ticket.reported_at, dialect)
+    first = reported.durations(first_seconds)
+    resolution = resolved.durations(resolution_seconds)
 
     escalated = or_(
         Ticket.escalation_level != EscalationLevel.NONE,
         exists().where(Escalation.ticket_id == Ticket.id),
     )
     ever_closed = or_(Ticket.closed_at.is_not(None), Ticket.reopen_count > 0)
-    for key, total, hits, closed_once, reopened in reported.counts(
+    for key, total, hits, closed_once, reopened, missing, impossible in reported.counts(
         func.count(),
         _count_if(escalated),
         _count_if(ever_closed),
         _count_if(Ticket.reopen_count > 0),
+        _count_if(first_seconds.is_(None)),
+        _count_if(first_seconds < IMPOSSIBLE_BELOW),
     ):
         groups[key].escalation = RateStat(hits, total)
         groups[key].reopened = RateStat(reopened, closed_once)
-    for key, met, missed, unknown in resolved.counts(
+        groups[key].first_response = _duration(first.get(key, []), missing, impossible)
+    for key, met, missed, unknown, impossible in resolved.counts(
         _count_if(Ticket.sla_met.is_(True)),
         _count_if(Ticket.sla_met.is_(False)),
         _count_if(Ticket.sla_met.is_(None)),
+        _count_if(resolution_seconds < IMPOSSIBLE_BELOW),
     ):
         groups[key].sla = RateStat(met, met + missed, unknown)
+        groups[key].resolution = _duration(resolution.get(key, []), 0, impossible)
     score = Ticket.satisfaction_score
     for key, total, scored, score_sum, satisfied, self_service in closed.counts(
         func.count(),
@@ -342,9 +331,7 @@ def _compute(
         average = score_sum / scored if scored else None
         groups[key].satisfaction = ScoreStat(scored, average, satisfied, total - scored)
         groups[key].self_service = RateStat(self_service, total)
-    first_lists = [stat.values for stat in first.values()]
-    resolution_lists = [stat.values for stat in resolution.values()]
-    return dict(groups), first_lists, resolution_lists
+    return dict(groups), list(first.values()), list(resolution.values())
 
 
 def _count_if(condition: Any) -> ColumnElement[int]:
