@@ -272,3 +272,36 @@ def test_the_password_is_in_the_keyring_and_nowhere_else(mail_context, smtp_serv
     with open_context().db.read_session() as session:
         assert session.scalar(select(OutboxMessage.id)) is not None
     assert USER  # the user name may be stored; only the password is secret
+
+
+def test_every_shipped_template_arrives_intact(mail_context, smtp_server):
+    from aiva_desk.mail.templates import CATALOG
+
+    context = mail_context
+    ref = make_ticket(context, subject="Résumé upload “stuck” — 日本語", name="Zoë Ünal")
+    sent = {}
+    for template in CATALOG:
+        message = context.mail.draft(ref.id, template=template.key)
+        body = message.body
+        while "[[" in body:  # the agent fills each gap
+            start = body.index("[[")
+            body = body[:start] + "Filled in." + body[body.index("]]", start) + 2 :]
+        to = message.to or "Senior Support <senior@example.org>"
+        outbox_id = context.mail.outbox.queue(dataclasses.replace(message, body=body, to=to))
+        sent[outbox_id] = (message.subject, body)
+    report = context.mail.deliver_due()
+    assert sorted(report.sent) == sorted(sent) and not report.failed
+    arrived = {m["Message-ID"]: m for m in smtp_server.recorder.messages}
+    with context.db.read_session() as session:
+        ids = dict(
+            session.execute(
+                select(OutboxMessage.id, OutboxMessage.message_id).where(
+                    OutboxMessage.id.in_(list(sent))
+                )
+            ).all()
+        )
+    for outbox_id, (subject, body) in sent.items():
+        message = arrived[ids[outbox_id]]
+        assert str(message["Subject"]) == subject  # decoded by the modern parser, non-ASCII too
+        assert message.get_body(("plain",)).get_content().replace("\r\n", "\n") == body
+    assert len(arrived) == len(CATALOG) == 9

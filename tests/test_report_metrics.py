@@ -13,7 +13,7 @@ from aiva_desk.domain import ClosureReason, EscalationLevel, Priority
 from aiva_desk.errors import ValidationError
 from aiva_desk.reports.metrics import METRICS, compute_metrics
 from aiva_desk.reports.periods import Period
-from aiva_desk.store.models import Escalation, Ticket
+from aiva_desk.store.models import Escalation, SlaSegment, Ticket
 from aiva_desk.tickets import NewTicket
 
 UTC = dt.UTC
@@ -90,6 +90,16 @@ def week(context):
                         at=at(17, 11),
                     )
                 )
+                # waited 3 h on the customer: calendar time counts it (the SLA clock doesn't)
+                session.add(
+                    SlaSegment(
+                        ticket_id=ref.id,
+                        started_at=at(17, 13),
+                        ended_at=at(17, 16),
+                        running=False,
+                        reason="waiting on customer",
+                    )
+                )
     return numbers
 
 
@@ -99,7 +109,7 @@ def test_each_metric_matches_the_hand_computed_value(context, week):
     first = total.first_response  # cases 1, 2, 6 valid (1800, 7200, 1800); 3 missing; 4 bad
     assert (first.count, first.missing, first.impossible) == (3, 1, 1)
     assert (first.average, first.median, first.p90) == (3600, 1800, 7200)
-    resolution = total.resolution  # resolved in the week: 1, 2, 4, 5
+    resolution = total.resolution  # resolved in the week: 1, 2 (paused 3 h), 4, 5
     assert resolution.count == 4
     assert resolution.average == pytest.approx((14400 + 86400 + 3600 + 259200) / 4, abs=0.01)
     assert resolution.median == pytest.approx((14400 + 86400) / 2, abs=0.01)

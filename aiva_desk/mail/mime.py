@@ -18,6 +18,12 @@ from pathlib import Path
 from aiva_desk.mail.addresses import format_list, refuse_line_breaks
 from aiva_desk.mail.templates import RenderedMessage, render_html
 
+# Python folds long non-ASCII headers at a space between two encoded-words, and
+# readers drop the whitespace between encoded-words (RFC 2047): "— 日本語" would
+# arrive as "—日本語". Headers are therefore written on one line (up to RFC 5322's
+# 998 characters); the body's lines are encoded at the usual width by set_content.
+UNFOLDED_HEADERS = SMTP.clone(max_line_length=998)
+
 
 @dataclass(frozen=True)
 class FilePart:
@@ -71,4 +77,4 @@ def build(
         message.add_attachment(
             part.path.read_bytes(), maintype=maintype, subtype=subtype, filename=part.filename
         )
-    return message.as_bytes()
+    return message.as_bytes(policy=UNFOLDED_HEADERS)
