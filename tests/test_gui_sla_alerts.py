@@ -116,6 +116,7 @@ def test_many_alerts_at_once_make_one_summary_notice(context, clock):
     events = [
         SlaAlertEvent(i, 1000 + i, f"T{i}", None, DeadlineKind.RESOLUTION, "breach", T0)
         for i in range(5)
-    ]
+    ] + [SlaAlertEvent(0, 1000, "T0", None, DeadlineKind.NEXT_UPDATE, "warning-1", T0)]
     [notice] = notices_for(events, T0 + MIN)
-    assert notice.text.startswith("5 SLA alerts (5 missed)") and notice.ticket_id == 0
+    assert notice.text.startswith("6 SLA alerts on 5 tickets, 5 with a deadline missed")
+    assert notice.ticket_id == 0

@@ -40,12 +40,20 @@ class Notice:
     ticket_id: int | None
 
 
+def _tickets(count: int) -> str:
+    return f"{count} ticket" if count == 1 else f"{count} tickets"
+
+
 def notices_for(events: Sequence[SlaAlertEvent], now: dt.datetime) -> list[Notice]:
     """One notice per alert, or one summary when many fall due at once."""
     if len(events) > MAX_SEPARATE_NOTIFICATIONS:
-        breaches = sum(1 for e in events if e.is_breach)
+        tickets = {e.ticket_id for e in events}
+        missed = {e.ticket_id for e in events if e.is_breach}
         first = events[0]
-        text = f"{len(events)} SLA alerts ({breaches} missed). Most urgent: {first.message(now)}"
+        text = (
+            f"{len(events)} SLA alerts on {_tickets(len(tickets))}, {len(missed)} with a "
+            f"deadline missed. Most urgent: {first.message(now)}"
+        )
         return [Notice("SLA alerts", text, first.ticket_id)]
     return [
         Notice(
