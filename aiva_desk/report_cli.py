@@ -18,7 +18,7 @@ from aiva_desk.reports.ticket_report import render_ticket_report
 from aiva_desk.reports.weekly import weekly_review
 
 TICKET_FORMATS = ("md", "html", "pdf")
-METRICS_FORMATS = ("csv", "json", "md", "html", "pdf")
+METRICS_FORMATS = ("csv", "xlsx", "json", "md", "html", "pdf")
 WEEKLY_FORMATS = ("md", "html", "pdf", "json")
 
 
@@ -43,7 +43,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[
     export = commands.add_parser("export", help="export data")
     what = export.add_subparsers(dest="export", metavar="WHAT", required=True)
     tickets = what.add_parser("tickets", help="every ticket, every field")
-    tickets.add_argument("--format", choices=("csv", "json"), default="csv")
+    tickets.add_argument("--format", choices=exports.TICKET_FORMATS, default="csv")
     tickets.add_argument("--bom", action="store_true", help="CSV with a BOM for Excel")
     tickets.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
 
@@ -85,6 +85,8 @@ def run(context: AppContext, args: argparse.Namespace) -> str:
         report = compute_metrics(context.db, period, args.group_by)
         if args.format == "csv":
             exports.write_csv(exports.metrics_rows(report), out, bom=args.bom)
+        elif args.format == "xlsx":
+            exports.write_xlsx(exports.metrics_rows(report), out)
         elif args.format == "json":
             exports.write_json(exports.metrics_json(report), out)
         elif args.format == "pdf":

@@ -10,6 +10,7 @@ import datetime as dt
 import shutil
 import subprocess
 import threading
+import zipfile
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
@@ -236,6 +237,13 @@ def test_exports_write_files_that_parse_back(
     rows = list(csv.DictReader(raw.decode("utf-8-sig").splitlines()))
     assert [r["group"] for r in rows] == window.model.group_names()
     assert rows[-1]["sla_hits"] == "2" and rows[-1]["sla_total"] == "3"
+
+    target["path"] = tmp_path / "metrics.xlsx"
+    with qtbot.waitSignal(window.export_finished, timeout=WAIT_MS):
+        window.export_button.menu().actions()[2].trigger()  # Excel Workbook (XLSX)
+    with zipfile.ZipFile(target["path"]) as workbook:  # a real workbook, one sheet
+        assert "xl/worksheets/sheet1.xml" in workbook.namelist()
+        assert b"Agent Issues" in workbook.read("xl/worksheets/sheet1.xml")
 
     target["path"] = tmp_path / "metrics.pdf"
     with qtbot.waitSignal(window.export_finished, timeout=WAIT_MS):

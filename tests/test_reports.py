@@ -248,3 +248,54 @@ def test_pdf_reports_are_paginated_with_the_ticket_number_in_the_footer(context,
         assert f"Support Ticket #{ref.number}" in page
         assert f"Page {index} of {len(pages)}" in page
     assert "Customer Information" in pages[0] and "Closure" in pages[-1]
+
+
+def _xlsx_rows(path) -> list[list[str]]:
+    """The first sheet's cells as text (shared or inline strings), read with zipfile."""
+    import re
+    import zipfile
+    from xml.etree import ElementTree
+
+    ns = {"x": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+    with zipfile.ZipFile(path) as archive:
+        names = archive.namelist()
+        shared = []
+        if "xl/sharedStrings.xml" in names:
+            root = ElementTree.fromstring(archive.read("xl/sharedStrings.xml"))
+            shared = ["".join(t.text or "" for t in si.iter(f"{{{ns['x']}}}t")) for si in root]
+        sheet = ElementTree.fromstring(archive.read("xl/worksheets/sheet1.xml"))
+    rows = []
+    for row in sheet.iter(f"{{{ns['x']}}}row"):
+        cells: dict[int, str] = {}
+        for cell in row.findall("x:c", ns):
+            letters = re.match(r"[A-Z]+", cell.get("r")).group()
+            column = 0
+            for letter in letters:  # blank cells are left out: place each by its reference
+                column = column * 26 + ord(letter) - 64
+            kind = cell.get("t")
+            if kind == "s":
+                text = shared[int(cell.find("x:v", ns).text)]
+            elif kind == "inlineStr":
+                text = "".join(t.text or "" for t in cell.iter(f"{{{ns['x']}}}t"))
+            else:
+                value = cell.find("x:v", ns)
+                text = "" if value is None else re.sub(r"\.0$", "", value.text)
+            cells[column - 1] = text
+        rows.append([cells.get(i, "") for i in range(max(cells, default=-1) + 1)])
+    return rows
+
+
+def test_xlsx_exports_hold_every_row_and_field(context, week, tmp_path):  # noqa: F811
+    report = compute_metrics(context.db, WEEK, "category")
+    exports.write_xlsx(exports.metrics_rows(report), tmp_path / "m.xlsx")
+    rows = _xlsx_rows(tmp_path / "m.xlsx")
+    assert rows[0][:2] == ["group", "first_response_count"]
+    assert [r[0] for r in rows[1:]] == ["Agent Issues", "Billing", "Knowledge Base", "All tickets"]
+    assert rows[-1][2] == "3600"  # first response average, seconds, as a number
+    _new(context, subject="Zoë’s widget, “quoted”")
+    count = exports.export_tickets(context.db, "xlsx", tmp_path / "t.xlsx")
+    tickets = _xlsx_rows(tmp_path / "t.xlsx")
+    assert count == len(tickets) - 1 == 7
+    header = tickets[0]
+    assert tickets[-1][header.index("subject")] == "Zoë’s widget, “quoted”"
+    assert tickets[-1][header.index("customer_name")] == "Zoë Ünal"

@@ -60,6 +60,7 @@ PICK_A_BAR = "Click a bar in a chart to list its tickets here."
 METRICS_FORMATS = (
     ("csv", "CSV…", "csv", False),
     ("csv_bom", "CSV for Excel (with BOM)…", "csv", True),
+    ("xlsx", "Excel Workbook (XLSX)…", "xlsx", False),
     ("json", "JSON…", "json", False),
     ("html", "HTML…", "html", False),
     ("pdf", "PDF…", "pdf", False),
@@ -67,6 +68,7 @@ METRICS_FORMATS = (
 TICKET_FORMATS = (
     ("csv", "CSV…", "csv", False),
     ("csv_bom", "CSV for Excel (with BOM)…", "csv", True),
+    ("xlsx", "Excel Workbook (XLSX)…", "xlsx", False),
     ("json", "JSON…", "json", False),
 )
 

@@ -28,9 +28,9 @@ from aiva_desk.gui.tasks import BackgroundTask
 from aiva_desk.reports import exports
 
 DIRECTORY_KEY = "reports/export_directory"
-PDF_CHART_WIDTH = 660  # CSS pixels: the width of an A4 page between the PDF's margins
 METRICS_FILTERS = {
     "csv": "CSV (*.csv)",
+    "xlsx": "Excel workbook (*.xlsx)",
     "json": "JSON (*.json)",
     "html": "HTML (*.html)",
     "pdf": "PDF (*.pdf)",
@@ -96,7 +96,7 @@ class ReportExporter(QObject):
         self._export_cancel: threading.Event | None = None
 
     def export_metrics(self, data: DashboardData, fmt: str, bom: bool = False) -> None:
-        """Save the metrics of ``data`` as csv, json, html or pdf."""
+        """Save the metrics of ``data`` as csv, xlsx, json, html or pdf."""
         first = data.period.start.date()
         last = data.period.end.date() - dt.timedelta(days=1)
         path = self._choose_path(
@@ -108,16 +108,14 @@ class ReportExporter(QObject):
         if fmt == "csv":
             rows = exports.metrics_rows(report)
             self._run_export(lambda: exports.write_csv(rows, path, bom=bom), path)
+        elif fmt == "xlsx":
+            rows = exports.metrics_rows(report)
+            self._run_export(lambda: exports.write_xlsx(rows, path), path)
         elif fmt == "json":
             content = exports.metrics_json(report)
             self._run_export(lambda: exports.write_json(content, path), path)
         else:
             html = exports.render_metrics(report, "html", charts=chart_images(data))
-            # Qt's PDF layout ignores the template's CSS width for images: say it in pixels
-            # (a browser still applies the CSS 100 %)
-            html = html.replace(
-                '<img class="chart"', f'<img class="chart" width="{PDF_CHART_WIDTH}"'
-            )
             self.export_rendered(html, fmt, path, f"Quality metrics {data.period.label}")
 
     def export_rendered(self, text: str, fmt: str, path: Path, footer: str) -> None:
@@ -146,10 +144,10 @@ class ReportExporter(QObject):
     # -- every ticket -------------------------------------------------------------------
 
     def export_all_tickets(self, fmt: str, bom: bool = False) -> None:
-        """Every ticket as csv or json, with a progress dialog the user can cancel."""
+        """Every ticket as csv, xlsx or json, with a progress dialog the user can cancel."""
         if self.ticket_export is not None:
             return
-        filters = "CSV (*.csv)" if fmt == "csv" else "JSON (*.json)"
+        filters = METRICS_FILTERS[fmt]
         path = self._choose_path("Export All Tickets", f"tickets-{self._today}.{fmt}", filters)
         if path is None:
             return

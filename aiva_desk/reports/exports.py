@@ -1,5 +1,5 @@
 """Reports and tickets as files: CSV (RFC 4180, UTF-8, optional BOM for Excel), JSON,
-Markdown and HTML. No row limit; ticket exports stream in batches with progress.
+XLSX, Markdown and HTML. No row limit; ticket exports stream in batches with progress.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
+import xlsxwriter
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -29,6 +30,7 @@ from aiva_desk.templating import render
 
 Progress = Callable[[int, int], None]
 BATCH = 1000
+TICKET_FORMATS = ("csv", "json", "xlsx")
 
 
 class ExportError(AivaError):
@@ -112,6 +114,32 @@ def write_csv(rows: list[dict[str, Any]], path: Path, *, bom: bool = False) -> N
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\r\n")
         writer.writeheader()
         writer.writerows({k: "" if v is None else v for k, v in row.items()} for row in rows)
+
+
+def write_xlsx(rows: list[dict[str, Any]], path: Path, *, sheet: str = "Metrics") -> None:
+    """One sheet: a bold, frozen header row and the rows (numbers stay numbers)."""
+    if not rows:
+        raise ExportError("There is nothing to export for this selection.")
+    with atomic_output(path, binary=True) as handle:
+        workbook = xlsxwriter.Workbook(handle, {"constant_memory": True})
+        worksheet = _xlsx_sheet(workbook, sheet, list(rows[0]))
+        for index, row in enumerate(rows, start=1):
+            worksheet.write_row(index, 0, [_cell(v) for v in row.values()])
+        workbook.close()
+
+
+def _xlsx_sheet(workbook: Any, name: str, header: list[str]) -> Any:
+    worksheet = workbook.add_worksheet(name)
+    worksheet.write_row(0, 0, header, workbook.add_format({"bold": True}))
+    worksheet.freeze_panes(1, 0)
+    return worksheet
+
+
+def _cell(value: Any) -> Any:
+    """What a spreadsheet cell can hold: text for anything that isn't a plain number."""
+    if value is None or isinstance(value, bool):
+        return "" if value is None else ("yes" if value else "no")
+    return value if isinstance(value, int | float) else str(value)
 
 
 def metrics_json(report: MetricsReport) -> dict[str, Any]:
@@ -219,13 +247,22 @@ def iter_tickets(db: Database, progress: Progress | None = None) -> Iterator[dic
 def export_tickets(
     db: Database, fmt: str, path: Path, *, bom: bool = False, progress: Progress | None = None
 ) -> int:
-    """Write every ticket with every field as CSV or JSON; returns how many."""
-    if fmt not in ("csv", "json"):
-        raise ExportError(f"Tickets export as csv or json, not “{fmt}”.")
+    """Write every ticket with every field as CSV, JSON or XLSX; returns how many."""
+    if fmt not in TICKET_FORMATS:
+        raise ExportError(f"Tickets export as {', '.join(TICKET_FORMATS)}, not “{fmt}”.")
     count = 0
-    with atomic_output(path, bom=bom and fmt == "csv") as handle:
+    with atomic_output(path, binary=fmt == "xlsx", bom=bom and fmt == "csv") as handle:
         records = iter_tickets(db, progress)
-        if fmt == "csv":
+        if fmt == "xlsx":
+            workbook = xlsxwriter.Workbook(handle, {"constant_memory": True})
+            worksheet = None
+            for record in records:
+                if worksheet is None:
+                    worksheet = _xlsx_sheet(workbook, "Tickets", list(record))
+                count += 1
+                worksheet.write_row(count, 0, [_cell(v) for v in record.values()])
+            workbook.close()
+        elif fmt == "csv":
             writer: csv.DictWriter[str] | None = None
             for record in records:
                 if writer is None:
