@@ -61,7 +61,10 @@ def environment() -> SandboxedEnvironment:
     return SandboxedEnvironment(
         loader=loader,
         undefined=StrictUndefined,
-        autoescape=select_autoescape(enabled_extensions=("html", "htm", "xml", "html.j2")),
+        # HTML files only: plain-text messages (and the editor's unsaved text) stay text
+        autoescape=select_autoescape(
+            enabled_extensions=("html", "htm", "xml", "html.j2"), default_for_string=False
+        ),
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,

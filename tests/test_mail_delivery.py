@@ -305,3 +305,83 @@ def test_every_shipped_template_arrives_intact(mail_context, smtp_server):
         assert str(message["Subject"]) == subject  # decoded by the modern parser, non-ASCII too
         assert message.get_body(("plain",)).get_content().replace("\r\n", "\n") == body
     assert len(arrived) == len(CATALOG) == 9
+
+
+def test_an_internal_escalation_is_a_note_not_a_customer_response(mail_context, smtp_server):
+    context = mail_context
+    ref = make_ticket(context)
+    message = context.mail.draft(ref.id, template="escalation_internal")
+    context.mail.outbox.queue(dataclasses.replace(message, to="Senior <senior@example.org>"))
+    assert len(context.mail.deliver_due().sent) == 1
+    ticket = context.tickets.get(ref.id)
+    assert ticket.first_response_at is None
+    assert not [c for c in ticket.communications if c.direction is Direction.OUTBOUND]
+    assert ticket.notes[-1].body.startswith("Sent to Senior <senior@example.org>:")
+
+
+def test_a_message_with_unusable_addresses_fails_alone(mail_context, smtp_server):
+    context = mail_context
+    broken = _queue(context, make_ticket(context))
+    fine = _queue(context, make_ticket(context, subject="Second"))
+    with context.db.session() as session:
+        session.execute(
+            update(OutboxMessage).where(OutboxMessage.id == broken).values(sender="not an address")
+        )
+    assert context.mail.deliver_due().sent == [fine]
+    item = _state(context, broken)
+    assert item.state is S.FAILED and "addresses are not usable" in item.last_error
+
+
+def test_claims_of_a_crashed_run_or_an_unrecorded_outcome_become_unknown(mail_context):
+    import os
+    import socket
+
+    context = mail_context
+    reused = _queue(context, make_ticket(context))
+    mine = _queue(context, make_ticket(context, subject="Second"))
+    now = context.db.clock()
+    with context.db.session() as session:  # same process id, another run's token
+        session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == reused)
+            .values(
+                state=S.SENDING,
+                claimed_by=f"{socket.gethostname()}:{os.getpid()}:old",
+                claimed_at=now,
+            )
+        )
+        session.execute(  # this run sent it but could not record the outcome
+            update(OutboxMessage)
+            .where(OutboxMessage.id == mine)
+            .values(state=S.SENDING, claimed_by=context.mail.outbox.worker_id, claimed_at=now)
+        )
+    assert context.mail.outbox.recover() == 1
+    assert _state(context, reused).state is S.UNKNOWN
+    assert _state(context, mine).state is S.SENDING  # may still be on the wire
+    _later(context, 11)
+    assert context.mail.outbox.recover() == 1
+    assert _state(context, mine).state is S.UNKNOWN
+    context.mail.outbox.confirm_delivered(mine)
+    context.mail.outbox.mark_sent(mine)  # a second confirmation changes nothing
+    ticket = context.tickets.get(_state(context, mine).ticket_id)
+    assert len([c for c in ticket.communications if c.kind == "Initial response"]) == 1
+
+
+def test_a_customer_named_last_comma_first_is_addressed_and_reached(mail_context, smtp_server):
+    context = mail_context
+    ref = make_ticket(context, name="Smith, John")
+    message = context.mail.draft(ref.id, template="acknowledgment")
+    assert message.to == '"Smith, John" <ann@example.com>'
+    context.mail.outbox.queue(message)
+    assert len(context.mail.deliver_due().sent) == 1
+    arrived = smtp_server.recorder.messages[0]
+    assert arrived["To"].addresses[0].display_name == "Smith, John"
+
+
+def test_renaming_the_login_keeps_the_stored_password(mail_context, smtp_server, memory_keyring):
+    context = mail_context
+    account = context.mail.default_account()
+    renamed = dataclasses.replace(smtp_server.account(), username="other@example.org")
+    context.mail.save_account(renamed, None, account.id)
+    assert list(memory_keyring.secrets.values()) == [PASSWORD]
+    assert context.mail.has_password(context.mail.default_account())

@@ -4,6 +4,7 @@ sections, files parsed back (csv, json, PDF text) and the CLI round trips."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 import shutil
 import subprocess
@@ -95,6 +96,9 @@ def test_weekly_review_answers_the_sop_questions_and_keeps_the_notes(context, we
     assert [line.number for line in review.incomplete] == sorted(week[k] for k in (1, 2, 4, 5))
     assert "missing root cause" in review.incomplete[0].detail
     assert [line.number for line in review.escalations] == [week[2]]
+    context.db.clock = lambda: dt.datetime(2026, 11, 18, 10, tzinfo=dt.UTC)
+    assert [line.number for line in weekly_review(context.db, "2026-W47").breaches] == [week[2]]
+    context.db.clock = lambda: dt.datetime(2026, 11, 30, tzinfo=dt.UTC)
     # 2 resolved late; 3 is still open past the deadline set when it was reported
     assert [line.number for line in review.breaches] == [week[2], week[3]]
     assert review.breaches[1].detail == "open past its SLA deadline"
@@ -292,10 +296,18 @@ def test_xlsx_exports_hold_every_row_and_field(context, week, tmp_path):  # noqa
     assert rows[0][:2] == ["group", "first_response_count"]
     assert [r[0] for r in rows[1:]] == ["Agent Issues", "Billing", "Knowledge Base", "All tickets"]
     assert rows[-1][2] == "3600"  # first response average, seconds, as a number
-    _new(context, subject="Zoë’s widget, “quoted”")
+    ref = _new(context, subject='=HYPERLINK("http://evil")')
+    ticket = context.tickets.get(ref.id)
+    context.tickets.update(
+        ref.id, ticket.version, {"console_errors": "x" * 40_000, "description": "https://x.org"}
+    )
     count = exports.export_tickets(context.db, "xlsx", tmp_path / "t.xlsx")
     tickets = _xlsx_rows(tmp_path / "t.xlsx")
     assert count == len(tickets) - 1 == 7
     header = tickets[0]
-    assert tickets[-1][header.index("subject")] == "Zoë’s widget, “quoted”"
-    assert tickets[-1][header.index("customer_name")] == "Zoë Ünal"
+    last = tickets[-1]
+    assert last[header.index("subject")] == '=HYPERLINK("http://evil")'  # text, not a formula
+    assert last[header.index("description")] == "https://x.org"
+    assert last[header.index("console_errors")].endswith("longer than a spreadsheet cell holds]")
+    assert last[header.index("customer_name")] == "Zoë Ünal"  # the columns after it are there
+    assert oct((tmp_path / "t.xlsx").stat().st_mode & 0o777) == "0o644"

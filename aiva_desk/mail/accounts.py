@@ -146,8 +146,10 @@ def save_account(db: Database, data: AccountInput, account_id: int | None = None
         row.security = data.security
         row.username = data.username.strip()
         row.from_name = data.from_name.strip()
-        row.from_address = data.from_address.strip()
-        row.reply_to = data.reply_to.strip()
+        sender = single("From address", data.from_address)
+        reply_to = single("Reply-To", data.reply_to, required=False)
+        row.from_address = sender.addr_spec if sender else ""
+        row.reply_to = reply_to.addr_spec if reply_to else ""
         row.signature = data.signature.rstrip()
         row.active = True
         session.add(row)

@@ -14,7 +14,8 @@ from email_validator import EmailNotValidError, validate_email
 
 from aiva_desk.mail.errors import AddressProblem
 
-_LINE_BREAK = re.compile(r"[\r\n\x00]")
+# CR, LF, NUL and the other characters Python treats as line ends in a header
+_LINE_BREAK = re.compile(r"[\r\n\x00\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 
 
 def refuse_line_breaks(label: str, value: str) -> None:
@@ -27,10 +28,9 @@ def parse_list(label: str, text: str) -> list[Address]:
     """``"Ann <ann@x.org>, bob@y.com"`` → addresses; raise naming the first bad one."""
     refuse_line_breaks(label, text)
     result: list[Address] = []
-    pieces = [piece.strip() for piece in re.split(r"[,;]", text) if piece.strip()]
-    for piece in pieces:
+    for piece in _pieces(text):
         parsed = getaddresses([piece])
-        name, address = parsed[0] if parsed else ("", "")
+        name, address = parsed[0] if len(parsed) == 1 else ("", "")
         if not address or "@" not in address:
             raise AddressProblem(f"{label}: “{piece}” is not an e-mail address.")
         try:
@@ -40,6 +40,32 @@ def parse_list(label: str, text: str) -> list[Address]:
         local, _, domain = checked.normalized.rpartition("@")
         result.append(Address(display_name=name.strip(), username=local, domain=domain))
     return result
+
+
+def _pieces(text: str) -> list[str]:
+    """Split at commas and semicolons outside quotes and angle brackets
+    (``"Smith, John" <john@x.org>; ann@y.com`` is two addresses)."""
+    pieces, current, quoted, angle = [], "", False, False
+    for char in text:
+        if char == '"':
+            quoted = not quoted
+        elif char == "<" and not quoted:
+            angle = True
+        elif char == ">" and not quoted:
+            angle = False
+        if char in ",;" and not quoted and not angle:
+            pieces.append(current)
+            current = ""
+        else:
+            current += char
+    pieces.append(current)
+    return [piece.strip() for piece in pieces if piece.strip()]
+
+
+def mailbox(name: str, address: str) -> str:
+    """``"Smith, John" <john@x.org>``: a display name quoted where it needs to be."""
+    local, _, domain = address.strip().rpartition("@")
+    return str(Address(display_name=name.strip(), username=local, domain=domain))
 
 
 def format_list(addresses: list[Address]) -> str:

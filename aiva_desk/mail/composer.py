@@ -4,6 +4,7 @@ for the ticket and addressed to its customer."""
 from __future__ import annotations
 
 from aiva_desk.domain import EscalationLevel, Priority, TicketStatus
+from aiva_desk.mail.addresses import mailbox
 from aiva_desk.mail.context import Signer, context_for
 from aiva_desk.mail.outbox import OutgoingMessage
 from aiva_desk.mail.templates import info, render_message
@@ -43,7 +44,7 @@ def compose(
     """A ready-to-edit message: ``template`` rendered for the ticket, to its customer."""
     context = context_for(db, ticket_id, signer)
     message = render_message(template, context)
-    customer = f"{context['customer_name']} <{context['customer_email']}>"
+    customer = mailbox(context["customer_name"], context["customer_email"])
     return OutgoingMessage(
         ticket_id=ticket_id,
         account_id=account_id,

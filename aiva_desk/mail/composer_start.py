@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 
 from aiva_desk.errors import NotFoundError
 from aiva_desk.mail.accounts import Account
+from aiva_desk.mail.addresses import mailbox
 from aiva_desk.mail.composer import compose
 from aiva_desk.mail.outbox import OutgoingMessage
 from aiva_desk.mail.service import MailService
@@ -63,7 +64,7 @@ def message_from_draft(ticket: Ticket, communication_id: int, account: Account) 
     recipients = draft.recipients.strip()
     to = recipients
     if recipients in ("", customer.email):
-        to = f"{customer.name} <{customer.email}>"
+        to = mailbox(customer.name, customer.email)
     template = template_for_kind(draft.kind)
     return OutgoingMessage(
         ticket_id=ticket.id,

@@ -26,7 +26,7 @@ def account_key(account_id: int, username: str) -> str:
 def _unsafe(backend: KeyringBackend) -> str | None:
     """Why ``backend`` must not hold passwords, or ``None``."""
     name = type(backend).__module__ + "." + type(backend).__name__
-    if name.startswith("keyring.backends.fail"):
+    if name.startswith(("keyring.backends.fail", "keyring.backends.null")):
         return "No password store (keyring) is available on this computer."
     if name.startswith("keyring.backends.chainer") and not getattr(backend, "backends", None):
         return "No password store (keyring) is available on this computer."

@@ -70,6 +70,7 @@ def deliver_due(
 ) -> PassReport:
     """Send up to ``limit`` due messages, one at a time, in the order they became due."""
     report = PassReport()
+    outbox.recover()  # a claim whose outcome was never recorded is shown, never re-sent
     for _ in range(limit):
         claim = outbox.claim_next()
         if claim is None:

@@ -28,9 +28,9 @@ from aiva_desk.mail import mime
 from aiva_desk.mail.accounts import Account, get_account
 from aiva_desk.mail.addresses import parse_list, refuse_line_breaks
 from aiva_desk.mail.errors import MailError
-from aiva_desk.mail.templates import gaps_in
+from aiva_desk.mail.templates import CATALOG, gaps_in
 from aiva_desk.store.mail_models import OutboxMessage, OutboxState
-from aiva_desk.store.models import Attachment, Communication, Ticket
+from aiva_desk.store.models import Attachment, Communication, InternalNote, Ticket
 from aiva_desk.tickets import TicketService
 from aiva_desk.workflow import Action
 
@@ -42,16 +42,26 @@ OPEN_STATES = (OutboxState.QUEUED, OutboxState.SENDING, OutboxState.FAILED, Outb
 S = OutboxState
 
 
+def _is_internal(template: str) -> bool:
+    return any(t.key == template and t.audience == "internal" for t in CATALOG)
+
+
 def worker_identity() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
-def _alive_here(claimed_by: str) -> bool | None:
-    """Whether the claiming process still runs (``None``: it ran on another host)."""
+def _alive_here(claimed_by: str, me: str) -> bool | None:
+    """Whether the claiming sender still runs (``None``: it ran on another host).
+
+    A claim with this process's id but another sender's token is a crashed run whose
+    id was reused (containers restart with the same ids): dead.
+    """
     host, _, rest = claimed_by.partition(":")
     pid_text = rest.partition(":")[0]
     if host != socket.gethostname() or not pid_text.isdigit():
         return None
+    if int(pid_text) == os.getpid():
+        return claimed_by == me
     try:
         os.kill(int(pid_text), 0)
     except ProcessLookupError:
@@ -169,7 +179,8 @@ class Outbox:
             .order_by(Communication.at.desc(), Communication.id.desc())
         ).first()
         parent = inbound or (ids[-1] if ids else "")
-        return parent, " ".join(ids[-10:])
+        thread = ids if len(ids) <= 10 else [ids[0], *ids[-9:]]  # the root and the latest
+        return parent, " ".join(thread)
 
     def _files(self, session: Session, message: OutgoingMessage) -> tuple[mime.FilePart, ...]:
         parts = []
@@ -256,23 +267,22 @@ class Outbox:
     # -- the sender's side -------------------------------------------------------------
 
     def recover(self) -> int:
-        """Messages a dead sender was sending become "unknown"; returns how many."""
+        """Messages whose sender died (or whose outcome could not be recorded for longer
+        than any send takes) become "unknown"; returns how many. Cheap: run it often."""
         now = self.db.clock()
         changed = 0
         with self.db.session("outbox") as session:
-            rows = session.scalars(
-                select(OutboxMessage).where(
-                    OutboxMessage.state == S.SENDING, OutboxMessage.claimed_by != self.worker_id
-                )
-            )
+            rows = session.scalars(select(OutboxMessage).where(OutboxMessage.state == S.SENDING))
             for row in rows:
-                alive = _alive_here(row.claimed_by)
+                alive = _alive_here(row.claimed_by, self.worker_id)
                 stale = row.claimed_at is None or now - row.claimed_at > STALE_AFTER
-                if alive is False or (alive is None and stale):
+                mine = row.claimed_by == self.worker_id  # its outcome could not be recorded
+                if alive is False or (stale and (alive is None or mine)):
                     row.state = S.UNKNOWN
                     row.last_error = (
-                        "AIVA Desk stopped while this message was being sent; it may or may "
-                        "not have been delivered. Check, then mark it sent or send it again."
+                        "Sending was interrupted (AIVA Desk stopped, or the result could not be "
+                        "recorded); the message may or may not have been delivered. Check, then "
+                        "mark it sent or send it again."
                     )
                     changed += 1
         if changed:
@@ -282,53 +292,73 @@ class Outbox:
     def claim_next(self) -> Claim | None:
         """Take the next due message (marked "sending" before any byte leaves)."""
         now = self.db.clock()
-        with self.db.session("outbox") as session:
-            row = session.scalars(
-                select(OutboxMessage)
-                .where(OutboxMessage.state == S.QUEUED, OutboxMessage.next_attempt_at <= now)
-                .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-                .limit(1)
-            ).first()
-            if row is None or row.mime is None:
-                return None
-            row.state = S.SENDING
-            row.claimed_by, row.claimed_at = self.worker_id, now
-            row.attempts += 1
-            recipients = [
-                address.addr_spec
-                for address in parse_list("To", row.to_addrs) + parse_list("Cc", row.cc_addrs)
-            ]
-            sender = parse_list("From", row.sender)[0].addr_spec
-            return Claim(row.id, row.account_id, sender, recipients, row.mime, row.attempts)
+        while True:
+            with self.db.session("outbox") as session:
+                row = session.scalars(
+                    select(OutboxMessage)
+                    .where(
+                        OutboxMessage.state == S.QUEUED,
+                        OutboxMessage.next_attempt_at <= now,
+                        OutboxMessage.mime.is_not(None),
+                    )
+                    .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+                    .limit(1)
+                    .with_for_update(skip_locked=True)  # PostgreSQL: one sender per message
+                ).first()
+                if row is None:
+                    return None
+                try:
+                    addresses = parse_list("To", row.to_addrs) + parse_list("Cc", row.cc_addrs)
+                    sender = parse_list("From", row.sender)[0].addr_spec
+                except (MailError, IndexError) as exc:  # never let one message block the rest
+                    row.state, row.next_attempt_at = S.FAILED, None
+                    row.last_error = f"The message's addresses are not usable: {exc}"
+                    continue
+                row.state = S.SENDING
+                row.claimed_by, row.claimed_at = self.worker_id, now
+                row.attempts += 1
+                recipients = [address.addr_spec for address in addresses]
+                return Claim(row.id, row.account_id, sender, recipients, row.mime, row.attempts)
 
     def mark_sent(self, outbox_id: int, refused: dict[str, str] | None = None) -> None:
-        """Delivered (to all but ``refused``): log it on the ticket, apply its effects."""
+        """Delivered (to all but ``refused``): log it on the ticket, apply its effects.
+
+        Only a message being sent, or one of unknown fate the agent confirms, is logged:
+        a second call (two windows confirming at once) changes nothing. A message to
+        colleagues (an internal escalation) becomes an internal note; it is no response
+        to the customer and restarts no customer clock.
+        """
         now = self.db.clock()
-        with self.db.session("outbox") as session:
-            row = session.get(OutboxMessage, outbox_id)
-            if row is None:
-                return
-            ticket_id = row.ticket_id
         note = ""
         if refused:
             listed = "; ".join(f"{addr}: {reply}" for addr, reply in refused.items())
             note = f"Not delivered to {listed}"
 
-        def change(session: Session, ticket: Ticket) -> None:
+        def record(session: Session, ticket: Ticket | None) -> None:
             row = session.get(OutboxMessage, outbox_id)
-            assert row is not None
-            delivered = [
-                address
+            if row is None or row.state not in (S.SENDING, S.UNKNOWN):
+                return
+            row.state, row.sent_at = S.SENT, now
+            row.last_error, row.next_attempt_at = note, None
+            if ticket is None:
+                return
+            delivered = ", ".join(
+                str(address)
                 for address in parse_list("To", row.to_addrs) + parse_list("Cc", row.cc_addrs)
                 if address.addr_spec not in (refused or {})
-            ]
+            )
+            if _is_internal(row.template):
+                ticket.notes.append(
+                    InternalNote(body=f"Sent to {delivered}:\n{row.subject}\n\n{row.body}", at=now)
+                )
+                return
             entry = Communication(
                 direction=Direction.OUTBOUND,
                 kind=row.kind,
                 subject=row.subject,
                 body=row.body,
                 sender=row.sender,
-                recipients=", ".join(str(a) for a in delivered),
+                recipients=delivered,
                 message_id=row.message_id,
                 at=now,
             )
@@ -336,21 +366,22 @@ class Outbox:
             if ticket.first_response_at is None:
                 ticket.first_response_at = now
             session.flush()
-            row.state, row.sent_at, row.communication_id = S.SENT, now, entry.id
-            row.last_error, row.next_attempt_at = note, None
+            row.communication_id = entry.id
             if row.template == "solution":
                 try:
                     self.service.workflow.apply(ticket, Action.SEND_SOLUTION, now)
                 except TransitionRefused as exc:
                     log.info("Solution sent; ticket stays %s (%s)", ticket.status, exc)
 
+        with self.db.read_session() as session:
+            ticket_id = session.scalar(
+                select(OutboxMessage.ticket_id).where(OutboxMessage.id == outbox_id)
+            )
         if ticket_id is None:
             with self.db.session("outbox") as session:
-                row = session.get(OutboxMessage, outbox_id)
-                if row is not None:
-                    row.state, row.sent_at, row.last_error = S.SENT, now, note
+                record(session, None)
             return
-        self.service.write_ticket(ticket_id, None, change)
+        self.service.write_ticket(ticket_id, None, record)
 
     def mark_failed(self, outbox_id: int, error: MailError) -> OutboxState:
         """Temporary errors come back later (backoff); others fail now for the agent."""

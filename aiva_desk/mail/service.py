@@ -57,9 +57,15 @@ class MailService:
         Raises :class:`KeyringUnavailable` *after* saving the account when the
         password could not be kept, so the GUI can offer "this session only".
         """
+        before = account_store.get_account(self.db, account_id) if account_id else None
         new_id = account_store.save_account(self.db, data, account_id)
+        username = data.username.strip()
+        if not password and before is not None and before.username != username:
+            password = self.credentials.get(account_key(new_id, before.username))  # renamed
+        if before is not None and before.username != username:
+            self.credentials.delete(account_key(new_id, before.username))
         if password:
-            self.credentials.save(account_key(new_id, data.username.strip()), password)
+            self.credentials.save(account_key(new_id, username), password)
         return new_id
 
     def remember_for_session(self, account_id: int, username: str, password: str) -> None:

@@ -49,6 +49,9 @@ def explain(exc: BaseException, server: ServerSettings) -> MailError:
     where = f"{server.host}:{server.port}"
     if isinstance(exc, MailError):
         return exc
+    if isinstance(exc, smtplib.SMTPAuthenticationError) and 400 <= exc.smtp_code < 500:
+        reply = _reply(exc.smtp_code, exc.smtp_error)
+        return TemporaryRejection(f"The mail server could not check the login now ({reply}).")
     if isinstance(exc, smtplib.SMTPAuthenticationError):
         return AuthenticationFailed(
             f"The mail server refused the user name or password of “{server.name}” "

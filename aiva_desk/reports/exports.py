@@ -7,11 +7,12 @@ from __future__ import annotations
 import csv
 import dataclasses
 import datetime as dt
+import decimal
 import enum
 import json
 import os
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
@@ -31,6 +32,8 @@ from aiva_desk.templating import render
 Progress = Callable[[int, int], None]
 BATCH = 1000
 TICKET_FORMATS = ("csv", "json", "xlsx")
+XLSX_MAX_TEXT = 32_767
+TRUNCATED = " […cut: longer than a spreadsheet cell holds]"
 
 
 class ExportError(AivaError):
@@ -58,6 +61,7 @@ def atomic_output(path: Path, *, binary: bool = False, bom: bool = False) -> Ite
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(handle.name, 0o644)  # a temporary file is private; an export isn't
         os.replace(handle.name, path)
     except BaseException:
         Path(handle.name).unlink(missing_ok=True)
@@ -70,6 +74,8 @@ def _plain(value: Any) -> Any:
         return value.astimezone(dt.UTC).isoformat()
     if isinstance(value, enum.Enum):
         return value.value if not isinstance(value, enum.IntEnum) else value.name
+    if isinstance(value, decimal.Decimal):
+        return float(value)
     return value
 
 
@@ -121,11 +127,37 @@ def write_xlsx(rows: list[dict[str, Any]], path: Path, *, sheet: str = "Metrics"
     if not rows:
         raise ExportError("There is nothing to export for this selection.")
     with atomic_output(path, binary=True) as handle:
-        workbook = xlsxwriter.Workbook(handle, {"constant_memory": True})
+        workbook = _workbook(handle)
         worksheet = _xlsx_sheet(workbook, sheet, list(rows[0]))
         for index, row in enumerate(rows, start=1):
-            worksheet.write_row(index, 0, [_cell(v) for v in row.values()])
+            _write_row(worksheet, index, row.values())
         workbook.close()
+
+
+def _workbook(handle: IO[Any]) -> Any:
+    """Rows written as they come; text stays text (never a formula, link or number)."""
+    return xlsxwriter.Workbook(
+        handle,
+        {
+            "constant_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+        },
+    )
+
+
+def _write_row(worksheet: Any, row: int, values: Iterable[Any]) -> None:
+    for column, value in enumerate(values):
+        cell = _cell(value)
+        if isinstance(cell, str):
+            if len(cell) > XLSX_MAX_TEXT:  # Excel's limit for one cell
+                cell = cell[: XLSX_MAX_TEXT - len(TRUNCATED)] + TRUNCATED
+            status = worksheet.write_string(row, column, cell)
+        else:
+            status = worksheet.write_number(row, column, cell)
+        if status < 0:
+            raise ExportError(f"Row {row + 1}, column {column + 1} could not be written.")
 
 
 def _xlsx_sheet(workbook: Any, name: str, header: list[str]) -> Any:
@@ -254,13 +286,13 @@ def export_tickets(
     with atomic_output(path, binary=fmt == "xlsx", bom=bom and fmt == "csv") as handle:
         records = iter_tickets(db, progress)
         if fmt == "xlsx":
-            workbook = xlsxwriter.Workbook(handle, {"constant_memory": True})
+            workbook = _workbook(handle)
             worksheet = None
             for record in records:
                 if worksheet is None:
                     worksheet = _xlsx_sheet(workbook, "Tickets", list(record))
                 count += 1
-                worksheet.write_row(count, 0, [_cell(v) for v in record.values()])
+                _write_row(worksheet, count, record.values())
             workbook.close()
         elif fmt == "csv":
             writer: csv.DictWriter[str] | None = None

@@ -22,6 +22,7 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Float,
     Integer,
     Numeric,
     and_,
@@ -57,7 +58,8 @@ METRICS: tuple[MetricInfo, ...] = (
         "first_response",
         "Average first response time",
         "Tickets reported in the range. Time from reported to the first message sent to the "
-        "customer (drafts don't count), in calendar time. Tickets without a response yet are "
+        "customer (drafts don't count; an automatic acknowledgment does, as the SOP allows), in "
+        "calendar time. Tickets without a response yet are "
         "counted as 'awaiting', not averaged; a response timed before the report is counted "
         "as impossible and listed.",
     ),
@@ -249,7 +251,8 @@ def _clean_seconds(seconds: Any, dialect: str) -> ColumnElement[float]:
     """Never below zero, to the millisecond (julianday arithmetic leaves noise below it)."""
     if dialect == "sqlite":
         return func.round(func.max(seconds, 0.0), 3)
-    return func.round(cast(func.greatest(seconds, 0.0), Numeric), 3)
+    rounded = func.round(cast(func.greatest(seconds, 0.0), Numeric), 3)
+    return cast(rounded, Float)  # a float, like SQLite's, not a Decimal
 
 
 def _duration(values: list[float], missing: int, impossible: int) -> DurationStat:

@@ -164,24 +164,33 @@ def weekly_review(db: Database, week: str) -> WeeklyReport:
                 .order_by(Escalation.at)
             )
         ]
+        # Missed this week: resolved after the due date (closed or still awaiting the
+        # customer's confirmation), or still open at a due date that has passed.
+        passed = min(db.clock(), period.end)
+        late = and_(
+            resolved,
+            or_(  # judged at close; until then, by the due date
+                Ticket.sla_met.is_(False),
+                and_(Ticket.sla_met.is_(None), Ticket.resolved_at > Ticket.sla_due_at),
+            ),
+        )
+        still_open = and_(
+            Ticket.resolved_at.is_(None),
+            Ticket.closed_at.is_(None),
+            Ticket.sla_due_at >= period.start,
+            Ticket.sla_due_at < passed,
+        )
         breaches = [
             TicketLine(
                 number,
                 subject,
-                "resolved after its SLA deadline" if met is False else "open past its SLA deadline",
+                "open past its SLA deadline"
+                if resolved_at is None
+                else "resolved after its SLA deadline",
             )
-            for number, subject, met in session.execute(
-                select(Ticket.number, Ticket.subject, Ticket.sla_met)
-                .where(
-                    or_(
-                        and_(resolved, Ticket.sla_met.is_(False)),
-                        and_(
-                            Ticket.resolved_at.is_(None),
-                            _in(Ticket.sla_due_at, period),
-                            Ticket.sla_due_at < func.coalesce(Ticket.closed_at, period.end),
-                        ),
-                    )
-                )
+            for number, subject, resolved_at in session.execute(
+                select(Ticket.number, Ticket.subject, Ticket.resolved_at)
+                .where(or_(late, still_open))
                 .order_by(Ticket.number)
             )
         ]
