@@ -114,6 +114,7 @@ def test_weekly_review_answers_the_sop_questions_and_keeps_the_notes(context, we
         assert question in markdown
     assert "Check credits first" in markdown
     assert subject_key("Re: Invoice is WRONG!") == subject_key("wrong invoice")
+    assert subject_key("Счёт неверный") == subject_key("неверный счёт") != ""
 
 
 def test_metrics_and_tickets_export_and_parse_back(context, week, tmp_path):  # noqa: F811

@@ -20,7 +20,7 @@ from aiva_desk.store.models import Category, Escalation, Tag, Ticket, ticket_tag
 from aiva_desk.store.review_models import WeeklyReview
 
 TOP = 10
-_WORD = re.compile(r"[a-z]{3,}")
+_WORD = re.compile(r"[^\W\d_]{3,}")  # letters of any script, no digits
 _STOP = frozenset(
     {
         "the",
