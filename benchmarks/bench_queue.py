@@ -356,7 +356,7 @@ class Bench:
 
         def search(text: str) -> None:
             window.search_box.setText(text)
-            window._on_search_timer_timeout()  # the debounce has elapsed
+            window.queue_query._on_search_timer_timeout()  # the debounce has elapsed
 
         for term in SEARCH_TERMS:
             samples = []

@@ -47,5 +47,17 @@ def test_ticket_compose_opens_the_composer_for_the_current_ticket(qtbot, window,
     qtbot.waitUntil(lambda: bool(window.findChildren(ComposerDialog)), timeout=5000)
     composer = window.findChildren(ComposerDialog)[0]
     qtbot.waitUntil(lambda: composer.template() == "acknowledgment", timeout=5000)
-    composer.prompt_unsaved = lambda *_a, **_k: True
+    from aiva_desk.gui.composer_dialog import UnsavedMessage
+
+    composer.body.appendPlainText("A sentence the agent typed.")
+    asked = []
+
+    def keep_editing(_dialog):
+        asked.append(True)
+        return UnsavedMessage.KEEP_EDITING
+
+    composer.prompt_unsaved = keep_editing
+    assert not window.close()  # quitting asks the composer first, and it stays open
+    assert asked and composer.isVisible() and window.isVisible()
+    composer.prompt_unsaved = lambda _dialog: UnsavedMessage.DISCARD
     composer.close()

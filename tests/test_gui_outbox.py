@@ -301,7 +301,8 @@ def test_enter_opens_the_ticket_and_edit_opens_the_composer(
 
 
 def test_edit_takes_the_message_back_into_the_composer(qtbot, mail_context, smtp_server, window):
-    composer = pytest.importorskip("aiva_desk.gui.composer_dialog")
+    from aiva_desk.gui import composer_dialog as composer
+
     context = mail_context
     window.mail_sender.stop()
     ref = make_ticket(context)
@@ -309,11 +310,13 @@ def test_edit_takes_the_message_back_into_the_composer(qtbot, mail_context, smtp
     view = _open_outbox(qtbot, window)
     _select(qtbot, view, outbox_id)
     qtbot.mouseClick(view.edit_button, Qt.MouseButton.LeftButton)
-    dialog = view.findChild(composer.ComposerDialog)
+    dialog = window.findChild(composer.ComposerDialog)  # the main window's: outlives the Outbox
     assert dialog is not None and dialog.outbox_id == outbox_id
     qtbot.waitUntil(lambda: dialog.ready or bool(dialog.banner_text), timeout=WAIT_MS)
     assert tasks.wait_for_idle(WAIT_MS)
     assert _state(context, outbox_id) is S.DRAFT  # held while it is edited
+    view.close()
+    assert dialog.isVisible()  # closing the Outbox leaves the message being edited open
     dialog.reject()  # nothing changed: back in the queue as it was
     assert tasks.wait_for_idle(WAIT_MS)
     assert _state(context, outbox_id) is S.QUEUED

@@ -223,3 +223,18 @@ def test_a_calendar_in_use_cannot_be_deleted(qtbot, page, context):
     page.apply()
     with context.db.engine.connect() as conn:
         assert [c.name for c in list_calendars(conn)] == ["24x7"]
+
+
+def test_open_tickets_clocks_follow_a_saved_policy_off_the_gui_thread(qtbot, page, context):
+    from aiva_desk.gui import tasks
+    from aiva_desk.tickets import NewTicket
+
+    billing = next(c.id for c in context.tickets.categories() if c.name == "Billing")  # P2
+    ref = context.tickets.create(NewTicket("Invoice wrong", "Ann", "ann@example.com", billing, "x"))
+    before = context.tickets.get(ref.id)
+    assert before.next_deadline_kind == "acknowledge"
+    _edit(qtbot, page, Priority.P2, "acknowledge_minutes", "10 min")
+    page.apply()  # returns at once; the clocks are recomputed in the background
+    assert tasks.wait_for_idle(30_000)
+    after = context.tickets.get(ref.id)
+    assert after.next_deadline_at - before.next_deadline_at == dt.timedelta(minutes=-20)

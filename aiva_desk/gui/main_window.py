@@ -49,6 +49,7 @@ from aiva_desk.app_context import AppContext
 from aiva_desk.bulk import BulkResult
 from aiva_desk.gui import tasks
 from aiva_desk.gui.bulk_actions import BulkActions
+from aiva_desk.gui.composer_dialog import ComposerDialog
 from aiva_desk.gui.customer_directory import CustomerDirectoryDialog
 from aiva_desk.gui.errors import show_error
 from aiva_desk.gui.filter_dialog import FilterDialog
@@ -300,8 +301,10 @@ class MainWindow(QMainWindow):
         super().changeEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        # Windows that may hold unsaved work ask first (weekly review notes, settings).
-        for window in (self.settings_dialog, self.reports_window):
+        # Windows that may hold unsaved work ask first (messages being written, weekly
+        # review notes, settings).
+        composers = [c for c in self.findChildren(ComposerDialog) if c.isVisible()]
+        for window in (*composers, self.settings_dialog, self.reports_window):
             if window is not None and not window.close():
                 event.ignore()
                 return

@@ -51,8 +51,8 @@ from PySide6.QtWidgets import (
 )
 
 from aiva_desk.app_context import AppContext
-from aiva_desk.errors import AivaError
 from aiva_desk.gui import theme
+from aiva_desk.gui.composer_dialog import open_composer
 from aiva_desk.gui.errors import NO_ERROR_DIALOGS_ENV, show_error
 from aiva_desk.gui.formatting import NOT_SET, local_time, ticket_number
 from aiva_desk.gui.icons import icon
@@ -505,14 +505,10 @@ class OutboxView(QDialog):
             self.ticket_requested.emit(item.ticket_id)
 
     def _open_composer(self, item: OutboxItem) -> None:
-        try:
-            from aiva_desk.gui.composer_dialog import open_composer
-        except ImportError:
-            raise AivaError(
-                "Editing a message needs the composer, which is not available."
-            ) from None
         assert item.ticket_id is not None
-        composer = open_composer(self._context, item.ticket_id, self, outbox_id=item.id)
+        # The main window owns it: closing the Outbox must not take the message with it.
+        owner = self.parentWidget() or self
+        composer = open_composer(self._context, item.ticket_id, owner, outbox_id=item.id)
         composer.message_queued.connect(lambda _id: self.messages_queued.emit())
 
     def _ask_cancel(self, item: OutboxItem) -> bool:

@@ -37,7 +37,9 @@ from aiva_desk.domain import Priority
 from aiva_desk.durations import duration, parse_minutes
 from aiva_desk.errors import ValidationError
 from aiva_desk.gui.calendar_editor import CalendarEditor
+from aiva_desk.gui.errors import show_error
 from aiva_desk.gui.formatting import priority_text
+from aiva_desk.gui.tasks import BackgroundTask
 from aiva_desk.sla.store import (
     POLICY_FIELD_LABELS,
     CalendarInput,
@@ -46,6 +48,7 @@ from aiva_desk.sla.store import (
     category_resolutions,
     list_calendars,
     policy_inputs,
+    recompute_open_clocks,
     save_sla_settings,
 )
 
@@ -272,7 +275,14 @@ class SlaSettingsPage(QWidget):
             resolutions=resolutions,
             delete_calendars=self._deleted,
             actor=self._context.actor,
+            recompute=False,
         )
+        # Recomputing every open ticket's clocks takes seconds with many tickets: off the
+        # GUI thread (the queue and the tray follow when it is written).
+        db = self._context.db
+        BackgroundTask(
+            lambda: recompute_open_clocks(db), parent=self, label="recompute SLA clocks"
+        ).failure(lambda exc: show_error(self, exc)).run_in_background()
         self.load()
 
     def is_dirty(self) -> bool:

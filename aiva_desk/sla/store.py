@@ -340,11 +340,13 @@ def save_sla_settings(
     resolutions: Mapping[int, int] | None = None,
     delete_calendars: Collection[str] = (),
     actor: str,
+    recompute: bool = True,
 ) -> None:
     """Save the SLA settings page in one transaction: calendars (new, changed, renamed or
     deleted), every priority's policy and each category's resolution time (minutes, by
     category id). Everything is checked first; on any problem a ValidationError names
-    each field and nothing is saved. Open tickets' clocks are recomputed once."""
+    each field and nothing is saved. Open tickets' clocks are recomputed once, here or
+    (``recompute=False``) later by :func:`recompute_open_clocks` off the GUI thread."""
     resolutions = dict(resolutions or {})
     with db.session(actor) as session:
         stored = dict(session.execute(select(Calendar.name, Calendar.id)).all())
@@ -447,6 +449,13 @@ def save_sla_settings(
                 )
                 category.sla_hours = hours
         session.flush()
+        if recompute:
+            db.reindex_open_clocks(session.connection())
+
+
+def recompute_open_clocks(db: Database) -> None:
+    """Every open ticket's deadlines under the current policies (seconds at 100k tickets)."""
+    with db.session("sla") as session:
         db.reindex_open_clocks(session.connection())
 
 
