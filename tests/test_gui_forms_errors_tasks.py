@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QLabel, QMainWindow, QPushButton, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QPushButton, QWidget
 
 from aiva_desk.errors import NotFoundError
 from aiva_desk.gui import errors as gui_errors
@@ -22,7 +22,7 @@ from aiva_desk.gui.errors import (
     describe_error,
     show_error,
 )
-from aiva_desk.gui.forms import FormError, child, form_names, load_form
+from aiva_desk.gui.forms import FormError, ask, child, form_names, load_form, message_box
 from aiva_desk.gui.tasks import BackgroundTask
 
 
@@ -59,6 +59,25 @@ def test_form_loads_into_an_existing_widget(qtbot) -> None:
     assert child(window, QWidget, "queueView").accessibleName() == "Ticket queue"
     with pytest.raises(FormError, match="noSuchWidget"):
         child(window, QLabel, "noSuchWidget")
+
+
+def test_ask_never_waits_in_an_automated_run(qtbot, monkeypatch) -> None:
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    buttons = QMessageBox.StandardButton
+
+    def question() -> QMessageBox:
+        box = message_box(parent, "questionBox", QMessageBox.Icon.Question, "Go?", "Go on?", "")
+        box.setStandardButtons(buttons.Yes | buttons.No)
+        return box
+
+    monkeypatch.setenv(NO_ERROR_DIALOGS_ENV, "1")
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: pytest.fail("shown"))
+    assert ask(question(), automated=buttons.Yes) == buttons.Yes
+
+    monkeypatch.delenv(NO_ERROR_DIALOGS_ENV)
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: box.button(buttons.No).click())
+    assert ask(question(), automated=buttons.Yes) == buttons.No
 
 
 def test_user_error_is_shown_with_its_title_and_message(shown_errors) -> None:

@@ -8,14 +8,13 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox, QToolBar
 
 from aiva_desk.app_context import AppContext
-from aiva_desk.gui.errors import NO_ERROR_DIALOGS_ENV
+from aiva_desk.gui.forms import ask, message_box
 from aiva_desk.gui.sla_alerts import SlaAlertCenter
 from aiva_desk.gui.tray import TrayIcon
 
@@ -23,14 +22,17 @@ TRAY_HINT = "AIVA Desk keeps running in the tray and will alert you about SLA de
 
 
 def ask_quit_without_tray(parent: QMainWindow) -> bool:
-    if os.environ.get(NO_ERROR_DIALOGS_ENV):  # an automated run: never wait on a modal
-        return True
-    answer = QMessageBox.question(
+    box = message_box(
         parent,
+        "quitWithoutTrayBox",
+        QMessageBox.Icon.Question,
         "Quit AIVA Desk?",
         "There is no system tray here, so SLA alerts stop while AIVA Desk is closed. Quit?",
+        "",
     )
-    return answer == QMessageBox.StandardButton.Yes
+    buttons = QMessageBox.StandardButton
+    box.setStandardButtons(buttons.Yes | buttons.No)
+    return ask(box, automated=buttons.Yes) == buttons.Yes
 
 
 class AlertBanner(QToolBar):

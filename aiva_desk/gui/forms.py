@@ -7,11 +7,13 @@ the form's top-level properties, layout, menus and children are applied to
 and still be its own class. Widgets are then found by their ``objectName``.
 
 Pages built in code share the small widget helpers at the end: side-by-side panes,
-muted hints, problem labels, a list under bold headings, a message box.
+muted hints, problem labels, a list under bold headings, a message box and
+:func:`ask`, which runs a question box but never waits on one in an automated run.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
@@ -31,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from aiva_desk.assets import asset_dir, asset_path
 from aiva_desk.gui import theme
+from aiva_desk.gui.errors import NO_ERROR_DIALOGS_ENV
 
 W = TypeVar("W", bound=QObject)
 
@@ -177,3 +180,18 @@ def message_box(
     box.setText(text)
     box.setInformativeText(informative)
     return box
+
+
+def ask(box: QMessageBox, automated: QMessageBox.StandardButton) -> QMessageBox.StandardButton:
+    """Run the question ``box`` and return the standard button chosen (``NoButton``
+    when it was closed without one). In an automated run (``AIVA_DESK_NO_ERROR_DIALOGS``
+    set) it is never shown and ``automated`` is the answer: tests must not wait on a modal.
+    """
+    try:
+        if os.environ.get(NO_ERROR_DIALOGS_ENV):
+            return automated
+        box.exec()
+        clicked = box.clickedButton()
+        return box.standardButton(clicked) if clicked is not None else box.StandardButton.NoButton
+    finally:
+        box.deleteLater()

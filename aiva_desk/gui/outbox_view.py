@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import os
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -53,8 +52,9 @@ from PySide6.QtWidgets import (
 from aiva_desk.app_context import AppContext
 from aiva_desk.gui import theme
 from aiva_desk.gui.composer_dialog import open_composer
-from aiva_desk.gui.errors import NO_ERROR_DIALOGS_ENV, show_error
+from aiva_desk.gui.errors import show_error
 from aiva_desk.gui.formatting import NOT_SET, local_time, ticket_number
+from aiva_desk.gui.forms import ask, message_box, set_text_color
 from aiva_desk.gui.icons import icon
 from aiva_desk.gui.tasks import BackgroundTask
 from aiva_desk.mail.outbox import OPEN_STATES, OutboxItem
@@ -269,7 +269,7 @@ class OutboxView(QDialog):
         self.empty_label = QLabel("The outbox is empty: every message has been sent.", self)
         self.empty_label.setObjectName("outboxEmptyLabel")
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self._mute(self.empty_label)
+        set_text_color(self.empty_label, theme.muted_color())
         self.empty_label.hide()
 
         self.details = QLabel(self)
@@ -360,11 +360,6 @@ class OutboxView(QDialog):
         action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         self.table.addAction(action)
         return action
-
-    def _mute(self, label: QLabel) -> None:
-        palette = label.palette()
-        palette.setColor(label.foregroundRole(), theme.muted_color())
-        label.setPalette(palette)
 
     # -- reading -------------------------------------------------------------------
 
@@ -512,16 +507,18 @@ class OutboxView(QDialog):
         composer.message_queued.connect(lambda _id: self.messages_queued.emit())
 
     def _ask_cancel(self, item: OutboxItem) -> bool:
-        if os.environ.get(NO_ERROR_DIALOGS_ENV):  # an automated run: never wait on a modal
-            return True
-        answer = QMessageBox.question(
+        box = message_box(
             self,
+            "cancelMessageBox",
+            QMessageBox.Icon.Question,
             "Cancel the message?",
             f"Cancel the message “{item.subject}” to {item.to}? It will not be sent.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
+            "",
         )
-        return answer == QMessageBox.StandardButton.Yes
+        buttons = QMessageBox.StandardButton
+        box.setStandardButtons(buttons.Yes | buttons.No)
+        box.setDefaultButton(buttons.No)
+        return ask(box, automated=buttons.Yes) == buttons.Yes
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._tick.stop()

@@ -38,7 +38,6 @@ Signals:
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
@@ -60,7 +59,8 @@ from PySide6.QtWidgets import (
 )
 
 from aiva_desk.app_context import AppContext
-from aiva_desk.gui.errors import NO_ERROR_DIALOGS_ENV, show_error
+from aiva_desk.gui.errors import show_error
+from aiva_desk.gui.forms import ask, message_box
 from aiva_desk.gui.icons import icon
 from aiva_desk.gui.settings_checklists_page import ChecklistSettingsPage
 from aiva_desk.gui.settings_general_page import GeneralSettingsPage
@@ -253,15 +253,15 @@ class SettingsDialog(QDialog):
 
     def _ask_discard(self, titles: list[str]) -> bool:
         """Whether to throw away the unsaved changes on the pages ``titles``."""
-        if os.environ.get(NO_ERROR_DIALOGS_ENV):  # an automated run: never wait on a modal
-            return True
-        box = QMessageBox(self)
-        box.setObjectName("discardSettingsBox")
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle("Unsaved settings")
-        box.setText(f"Discard the changes to {', '.join(titles)}?")
-        box.setInformativeText("Choose Cancel to go back and save them with OK or Apply.")
+        box = message_box(
+            self,
+            "discardSettingsBox",
+            QMessageBox.Icon.Warning,
+            "Unsaved settings",
+            f"Discard the changes to {', '.join(titles)}?",
+            "Choose Cancel to go back and save them with OK or Apply.",
+        )
         buttons = QMessageBox.StandardButton
         box.setStandardButtons(buttons.Discard | buttons.Cancel)
         box.setDefaultButton(buttons.Cancel)
-        return box.exec() == buttons.Discard
+        return ask(box, automated=buttons.Discard) == buttons.Discard

@@ -10,14 +10,12 @@ Signals:
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QCheckBox,
     QComboBox,
     QFormLayout,
     QLabel,
-    QSizePolicy,
     QSpinBox,
     QStyle,
     QWidget,
@@ -25,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from aiva_desk.app_context import AppContext
 from aiva_desk.errors import DataDirError, ValidationError
-from aiva_desk.gui import theme
+from aiva_desk.gui.forms import hint_label
 from aiva_desk.gui.icons import icon
 
 BREACHING_SOON_RANGE = (1, 1440)  # minutes: up to a day
@@ -66,21 +64,25 @@ class GeneralSettingsPage(QWidget):
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         self._section(form, "Profile")
         form.addRow(self._label("I &work as:", self.me_combo), self.me_combo)
-        form.addRow("", self._hint("Whose tickets “My open” shows, and who “Me” is in filters."))
+        form.addRow(
+            "", hint_label("Whose tickets “My open” shows, and who “Me” is in filters.", self)
+        )
         self._section(form, "SLA")
         form.addRow(self._label("&Breaching soon:", self.breaching_spin), self.breaching_spin)
         form.addRow(
             "",
-            self._hint(
+            hint_label(
                 "Tickets due within this time are listed under “Breaching soon” "
-                "and marked in the queue."
+                "and marked in the queue.",
+                self,
             ),
         )
         self._section(form, "Window")
         form.addRow(self.close_to_tray_check)
-        tray_hint = self._hint(
+        tray_hint = hint_label(
             "SLA alerts keep coming while the window is closed; File > Quit (Ctrl+Q) "
-            "ends AIVA Desk."
+            "ends AIVA Desk.",
+            self,
         )
         style = self.style()
         indent = style.pixelMetric(QStyle.PixelMetric.PM_IndicatorWidth) + style.pixelMetric(
@@ -109,15 +111,6 @@ class GeneralSettingsPage(QWidget):
         if form.rowCount():
             label.setContentsMargins(0, 10, 0, 0)
         form.addRow(label)
-
-    def _hint(self, text: str) -> QLabel:
-        label = QLabel(text, self)
-        label.setWordWrap(True)
-        label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        palette = label.palette()
-        palette.setColor(QPalette.ColorRole.WindowText, theme.muted_color())
-        label.setPalette(palette)
-        return label
 
     def _emit_changed(self, *_args: object) -> None:
         self.changed.emit()

@@ -21,7 +21,6 @@ Signals:
 from __future__ import annotations
 
 import dataclasses
-import os
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, Signal
@@ -29,10 +28,10 @@ from PySide6.QtWidgets import QListWidgetItem, QMessageBox, QWidget
 
 from aiva_desk.app_context import AppContext
 from aiva_desk.errors import AivaError, DataDirError, ValidationError
-from aiva_desk.gui.errors import NO_ERROR_DIALOGS_ENV, show_error
-from aiva_desk.gui.forms import message_box
+from aiva_desk.gui.errors import show_error
+from aiva_desk.gui.forms import ask, message_box
 from aiva_desk.gui.icons import icon
-from aiva_desk.gui.settings_mail_view import DEFAULT_PORTS, MailSettingsView
+from aiva_desk.gui.settings_mail_view import DEFAULT_PORTS, MailSettingsView, port_for_security
 from aiva_desk.gui.tasks import BackgroundTask
 from aiva_desk.mail.accounts import AccountInput, account_problems
 from aiva_desk.mail.errors import KeyringUnavailable
@@ -242,8 +241,6 @@ class MailSettingsPage(MailSettingsView):
         return next((a.id for a in self._mail.accounts() if a.name == name), None)
 
     def _ask_session_only(self, account: str, reason: str) -> bool:
-        if os.environ.get(NO_ERROR_DIALOGS_ENV):  # an automated run: never wait on a modal
-            return False
         box = message_box(
             self,
             "sessionPasswordBox",
@@ -258,7 +255,7 @@ class MailSettingsPage(MailSettingsView):
         box.button(buttons.Yes).setText("Keep for This Session")
         box.button(buttons.No).setText("Don't Keep")
         box.setDefaultButton(buttons.Yes)
-        return box.exec() == buttons.Yes
+        return ask(box, automated=buttons.No) == buttons.Yes
 
     # -- passwords -----------------------------------------------------------------
 
@@ -407,15 +404,12 @@ class MailSettingsPage(MailSettingsView):
 
     def _on_security_changed(self, _index: int) -> None:
         draft = self.current_draft()
-        # The port follows the security while it is the usual one for the old choice.
-        if (
-            not self._populating
-            and draft is not None
-            and self.port_spin.value() == DEFAULT_PORTS[draft.data.security]
-        ):
+        if not self._populating and draft is not None:
+            new = Security(self.security_combo.currentData())
+            port = port_for_security(self.port_spin.value(), draft.data.security, new)
             self._populating = True
             try:
-                self.port_spin.setValue(DEFAULT_PORTS[Security(self.security_combo.currentData())])
+                self.port_spin.setValue(port)
             finally:
                 self._populating = False
         self._on_form_edited()

@@ -37,6 +37,12 @@ DEFAULT_PORTS = {Security.STARTTLS: 587, Security.SSL: 465, Security.PLAIN: 25}
 SIGNATURE_LINES = 3
 
 
+def port_for_security(port: int, old: Security, new: Security) -> int:
+    """The port once the security changes from ``old`` to ``new``: it follows the
+    security while it is the usual one for the old choice; one typed in is kept."""
+    return DEFAULT_PORTS[new] if port == DEFAULT_PORTS[old] else port
+
+
 class MailSettingsView(QWidget):
     """SMTP accounts (a list and a form), Test connection, automatic acknowledgments."""
 

@@ -27,7 +27,6 @@ Signals:
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -44,8 +43,8 @@ from PySide6.QtWidgets import (
 from aiva_desk.app_context import AppContext
 from aiva_desk.errors import AivaError
 from aiva_desk.gui import theme
-from aiva_desk.gui.errors import NO_ERROR_DIALOGS_ENV, show_error
-from aiva_desk.gui.forms import add_heading, message_box, set_text_color
+from aiva_desk.gui.errors import show_error
+from aiva_desk.gui.forms import add_heading, ask, message_box, set_text_color
 from aiva_desk.gui.jinja_highlighter import JinjaHighlighter
 from aiva_desk.gui.settings_templates_ticket import (
     NO_TICKETS,
@@ -321,8 +320,6 @@ class TemplateSettingsPage(TemplateSettingsView):
         self.editor.setTextCursor(cursor)
 
     def _ask_restore(self, title: str) -> bool:
-        if os.environ.get(NO_ERROR_DIALOGS_ENV):  # an automated run: never wait on a modal
-            return True
         box = message_box(
             self,
             "restoreTemplateBox",
@@ -333,11 +330,10 @@ class TemplateSettingsPage(TemplateSettingsView):
             "editor brings your text back, and Cancel keeps it.",
         )
         buttons = QMessageBox.StandardButton
-        restore = box.addButton("Restore", QMessageBox.ButtonRole.AcceptRole)
-        box.addButton(buttons.Cancel)
+        box.setStandardButtons(buttons.Ok | buttons.Cancel)
+        box.button(buttons.Ok).setText("Restore")
         box.setDefaultButton(buttons.Cancel)
-        box.exec()
-        return box.clickedButton() is restore
+        return ask(box, automated=buttons.Ok) == buttons.Ok
 
     def _on_variable_list_item_activated(self, item: QTreeWidgetItem, _column: int) -> None:
         name = item.data(VAR_NAME, ROLE)
