@@ -4,15 +4,18 @@ or a demo in a separate data folder; bad input keeps the wizard on its page."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QLabel, QWizard
 from sqlalchemy import select
 
 from aiva_desk.domain import StaffRole
-from aiva_desk.errors import ValidationError
-from aiva_desk.gui import first_run
+from aiva_desk.errors import DataDirError, ValidationError
+from aiva_desk.gui import first_run, theme
+from aiva_desk.gui.errors import capture_errors
 from aiva_desk.gui.first_run import (
     PAGE_DEMO,
     PAGE_HOURS,
@@ -21,10 +24,13 @@ from aiva_desk.gui.first_run import (
     FirstRunWizard,
     run_first_run,
 )
+from aiva_desk.gui.settings_mail_view import DEFAULT_PORTS
 from aiva_desk.gui.tasks import wait_for_idle
+from aiva_desk.mail.errors import ServerUnreachable
 from aiva_desk.profile import ProfileInput, needs_first_run, save_profile
 from aiva_desk.settings import UserSettings
 from aiva_desk.sla.store import list_calendars
+from aiva_desk.store.mail_models import Security
 from aiva_desk.store.models import Staff
 
 
@@ -184,12 +190,107 @@ def test_test_connection_reports_on_the_page(qtbot, wizard, context, monkeypatch
     assert calls[0][0].host == "smtp.example.com"
 
     def refuse(data, pw):
-        raise OSError("Connection refused")
+        raise ServerUnreachable("Connection refused")
 
     monkeypatch.setattr(context.mail, "test_account", refuse)
-    with qtbot.waitSignal(wizard.mail.test_finished, timeout=5000) as done:
+    with (
+        capture_errors() as shown,
+        qtbot.waitSignal(wizard.mail.test_finished, timeout=5000) as done,
+    ):
         wizard.mail.test_connection()
-    assert "Connection refused" in wizard.mail.test_status.text()
+    assert wizard.mail.test_status.text() == "Failed: Connection refused"
+    assert not shown  # the user's situation is said on the page
+
+    def bug(data, pw):
+        raise TypeError("a bug")
+
+    monkeypatch.setattr(context.mail, "test_account", bug)
+    with (
+        capture_errors() as shown,
+        qtbot.waitSignal(wizard.mail.test_finished, timeout=5000) as done,
+    ):
+        wizard.mail.test_connection()
+    assert "could not be run" in done.args[0] and "TypeError" not in done.args[0]
+    assert [error.unexpected for error in shown] == [True]
+
+
+def test_the_port_follows_the_security_unless_typed_in(qtbot, wizard) -> None:
+    mail = wizard.mail
+    ssl = mail.security.findData(Security.SSL)
+    mail.security.setCurrentIndex(ssl)
+    assert mail.port.value() == DEFAULT_PORTS[Security.SSL]
+    mail.port.setValue(2525)
+    mail.security.setCurrentIndex(mail.security.findData(Security.PLAIN))
+    assert mail.port.value() == 2525 and mail.account().security is Security.PLAIN
+
+
+def test_problems_are_shown_in_the_error_colour(wizard) -> None:
+    for page in (wizard.profile, wizard.mail, wizard.hours):
+        color = page.problems.palette().color(QPalette.ColorRole.WindowText)
+        assert color == theme.error_color()
+
+
+def _go_to_finish(qtbot, wizard) -> None:
+    _next(qtbot, wizard)
+    _fill_profile(qtbot, wizard)
+    _next(qtbot, wizard)
+    _next(qtbot, wizard)
+    assert wizard.currentId() == PAGE_HOURS
+
+
+def _click_finish(qtbot, wizard) -> None:
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.FinishButton), Qt.MouseButton.LeftButton)
+
+
+def test_a_refused_save_is_said_in_the_wizard(qtbot, wizard, monkeypatch) -> None:
+    def refuse(*_args):
+        raise DataDirError("The data folder is read-only.")
+
+    monkeypatch.setattr(first_run, "save_profile", refuse)
+    _go_to_finish(qtbot, wizard)
+    with capture_errors() as shown:
+        _click_finish(qtbot, wizard)
+        qtbot.waitUntil(lambda: not wizard.saving, timeout=10_000)
+    assert not shown and wizard.isVisible()
+    assert wizard.hours.problems.text() == "Data folder unavailable: The data folder is read-only."
+
+
+def test_an_unexpected_error_while_saving_goes_through_show_error(qtbot, wizard, monkeypatch):
+    def bug(*_args):
+        raise TypeError("a bug")
+
+    monkeypatch.setattr(first_run, "save_profile", bug)
+    _go_to_finish(qtbot, wizard)
+    with capture_errors() as shown:
+        _click_finish(qtbot, wizard)
+        qtbot.waitUntil(lambda: not wizard.saving, timeout=10_000)
+    assert [error.unexpected for error in shown] == [True]
+    assert wizard.isVisible() and "TypeError" not in wizard.hours.problems.text()
+    assert wizard.button(QWizard.WizardButton.FinishButton).isEnabled()
+
+
+def test_the_wizard_cannot_be_closed_while_saving(qtbot, wizard, monkeypatch) -> None:
+    release = threading.Event()
+    real_save = first_run.save_profile
+
+    def slow_save(*args):
+        release.wait(10)
+        return real_save(*args)
+
+    monkeypatch.setattr(first_run, "save_profile", slow_save)
+    _go_to_finish(qtbot, wizard)
+    try:
+        _click_finish(qtbot, wizard)
+        assert wizard.saving
+        qtbot.keyClick(wizard, Qt.Key.Key_Escape)
+        wizard.close()  # the window's close button
+        wizard.reject()  # Cancel
+        assert wizard.isVisible() and wizard.saving
+    finally:
+        release.set()
+    qtbot.waitUntil(lambda: not wizard.saving, timeout=10_000)
+    wait_for_idle()
+    assert wizard.result_data.completed and not wizard.isVisible()
 
 
 def test_explore_with_demo_data_uses_a_separate_folder(qtbot, wizard, context) -> None:

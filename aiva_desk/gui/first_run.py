@@ -12,8 +12,9 @@ Shown by :func:`run_first_run` when the data folder is fresh
 4. Business hours (optional): the time zone and Monday-Friday hours of the
    "Business hours" calendar the SLA clocks of P2-P4 run on.
 
-Everything is written at Finish, on the writer thread; an error keeps the wizard
-open with the message in it.
+Everything is written at Finish, on the writer thread; while it is written the
+wizard cannot be closed. A refused step keeps the wizard open with the message in
+it; anything unexpected goes through :func:`~aiva_desk.gui.errors.show_error`.
 """
 
 from __future__ import annotations
@@ -48,7 +49,10 @@ from aiva_desk import APP_NAME
 from aiva_desk.app_context import AppContext
 from aiva_desk.domain import StaffRole
 from aiva_desk.errors import AivaError, ValidationError
+from aiva_desk.gui.errors import show_error
+from aiva_desk.gui.forms import problem_label
 from aiva_desk.gui.icons import app_icon
+from aiva_desk.gui.settings_mail_view import DEFAULT_PORTS, port_for_security
 from aiva_desk.gui.tasks import BackgroundTask
 from aiva_desk.mail.accounts import AccountInput, account_problems
 from aiva_desk.mail.errors import KeyringUnavailable
@@ -66,7 +70,6 @@ from aiva_desk.store.mail_models import Security
 log = logging.getLogger(__name__)
 
 BUSINESS_HOURS = "Business hours"
-DEFAULT_PORTS = {Security.STARTTLS: 587, Security.SSL: 465, Security.PLAIN: 25}
 WEEKDAYS = range(5)  # Monday to Friday
 PAGE_WELCOME, PAGE_PROFILE, PAGE_MAIL, PAGE_HOURS, PAGE_DEMO = range(5)
 
@@ -82,15 +85,6 @@ class FirstRunResult:
     hours_saved: bool = False
     demo_data_dir: Path | None = None
     notes: list[str] = field(default_factory=list)  # e.g. "password kept for this session"
-
-
-def _problem_label(parent: QWidget, name: str) -> QLabel:
-    label = QLabel(parent)
-    label.setObjectName(name)
-    label.setWordWrap(True)
-    label.setStyleSheet("color: palette(highlight);")
-    label.hide()
-    return label
 
 
 def _show_problems(label: QLabel, problems: dict[str, str]) -> None:
@@ -165,7 +159,7 @@ class ProfilePage(QWizardPage):
         self.role_combo.setObjectName("profileRole")
         for role in StaffRole:
             self.role_combo.addItem(role.label, role)
-        self.problems = _problem_label(self, "profileProblems")
+        self.problems = problem_label("profileProblems", self)
         form = QFormLayout(self)
         form.addRow("&Name:", self.name_edit)
         form.addRow("&E-mail:", self.email_edit)
@@ -175,7 +169,7 @@ class ProfilePage(QWizardPage):
         self.email_edit.textChanged.connect(self.completeChanged)
 
     def profile(self) -> ProfileInput:
-        role = list(StaffRole)[max(self.role_combo.currentIndex(), 0)]
+        role = StaffRole(self.role_combo.currentData())
         return ProfileInput(self.name_edit.text(), self.email_edit.text(), role)
 
     def isComplete(self) -> bool:
@@ -214,6 +208,7 @@ class MailPage(QWizardPage):
         self.port.setObjectName("mailPort")
         self.port.setRange(1, 65535)
         self.port.setValue(DEFAULT_PORTS[Security.STARTTLS])
+        self._security = Security(self.security.currentData())
         self.username = QLineEdit(self)
         self.username.setObjectName("mailUsername")
         self.password = QLineEdit(self)
@@ -228,7 +223,7 @@ class MailPage(QWizardPage):
         self.test_status = QLabel(self)
         self.test_status.setObjectName("mailTestStatus")
         self.test_status.setWordWrap(True)
-        self.problems = _problem_label(self, "mailProblems")
+        self.problems = problem_label("mailProblems", self)
         self._fields = QWidget(self)
         form = QFormLayout(self._fields)
         form.setContentsMargins(0, 0, 0, 0)
@@ -265,8 +260,9 @@ class MailPage(QWizardPage):
                 self.username.setText(profile.email_edit.text().strip())
 
     def _on_security_changed(self) -> None:
-        if self.port.value() in DEFAULT_PORTS.values():
-            self.port.setValue(DEFAULT_PORTS[list(Security)[self.security.currentIndex()]])
+        new = Security(self.security.currentData())
+        self.port.setValue(port_for_security(self.port.value(), self._security, new))
+        self._security = new
 
     def account(self) -> AccountInput:
         host = self.host.text().strip()
@@ -274,7 +270,7 @@ class MailPage(QWizardPage):
             name=host or "Mail",
             host=host,
             port=self.port.value(),
-            security=list(Security)[max(self.security.currentIndex(), 0)],
+            security=Security(self.security.currentData()),
             username=self.username.text().strip(),
             from_name=self.from_name.text().strip(),
             from_address=self.from_address.text().strip(),
@@ -312,9 +308,16 @@ class MailPage(QWizardPage):
                 label="test SMTP account",
             )
             .success(lambda _: self._on_test_done("Connected and logged in: the account works."))
-            .failure(lambda exc: self._on_test_done(f"Failed: {exc}"))
+            .failure(self._on_test_failed)
             .run_in_background()
         )
+
+    def _on_test_failed(self, exc: Exception) -> None:
+        if isinstance(exc, AivaError):
+            self._on_test_done(f"Failed: {exc.message}")
+        else:
+            self._on_test_done("Failed: the test could not be run (see the error shown).")
+            show_error(self, exc)
 
     def _on_test_done(self, text: str) -> None:
         self._testing = False
@@ -348,7 +351,7 @@ class HoursPage(QWizardPage):
         self.end = QTimeEdit(QTime(17, 0), self)
         self.end.setObjectName("hoursEnd")
         self.end.setDisplayFormat("HH:mm")
-        self.problems = _problem_label(self, "hoursProblems")
+        self.problems = problem_label("hoursProblems", self)
         self._fields = QWidget(self)
         form = QFormLayout(self._fields)
         form.setContentsMargins(0, 0, 0, 0)
@@ -443,6 +446,11 @@ class FirstRunWizard(QWizard):
     def saving(self) -> bool:
         return self._saving
 
+    def reject(self) -> None:
+        """Cancel, Esc and the window's close button: not while the choices are written."""
+        if not self._saving:
+            super().reject()
+
     def accept(self) -> None:
         """Write what was chosen (on the writer thread); close when it is written."""
         if self._saving:
@@ -511,14 +519,15 @@ class FirstRunWizard(QWizard):
         elif isinstance(exc, AivaError):
             text = f"{exc.title}: {exc.message}"
         else:
-            log.error("First run setup failed", exc_info=exc)
-            text = f"Could not save: {type(exc).__name__}: {exc}"
+            text = "Setting up did not finish (see the error shown)."
         self.status.setText(text)
         page = self.currentPage()
         label = getattr(page, "problems", None)
         if isinstance(label, QLabel):
             label.setText(text)
             label.show()
+        if not isinstance(exc, AivaError):
+            show_error(self, exc)
 
     def _set_busy(self, busy: bool) -> None:
         for button in (QWizard.WizardButton.FinishButton, QWizard.WizardButton.BackButton,
