@@ -13,10 +13,12 @@ from PySide6.QtWidgets import QApplication, QMenu
 from sqlalchemy import update
 from test_mail_templates import make_ticket
 
+from aiva_desk.errors import DatabaseLockedError
 from aiva_desk.gui import tasks
 from aiva_desk.gui.app import wire_alerts
+from aiva_desk.gui.errors import capture_errors
 from aiva_desk.gui.mail_notices import MailNotices
-from aiva_desk.gui.mail_sender import MailSender, outbox_summary
+from aiva_desk.gui.mail_sender import RETRY_AFTER_ERROR_MS, MailSender, outbox_summary
 from aiva_desk.gui.outbox_view import (
     COLUMNS,
     LAST_ERROR,
@@ -106,6 +108,44 @@ def test_a_message_queued_elsewhere_is_picked_up_by_the_change_watcher(
     ref = make_ticket(mail_context)
     _queue(mail_context, ref)  # no wake(): as if the composer of another window queued it
     qtbot.waitUntil(lambda: len(smtp_server.recorder.messages) == 1, timeout=WAIT_MS)
+
+
+def test_a_failing_check_that_is_a_bug_is_shown_once_and_retried(qtbot, mail_context, monkeypatch):
+    context = mail_context
+    sender = MailSender(context.mail, clock=lambda: context.db.clock())
+    outbox = context.mail.outbox
+    real_counts, calls = outbox.counts, []
+
+    def fail(exc):
+        def counts():
+            calls.append(exc)
+            raise exc
+
+        return counts
+
+    with capture_errors() as shown:
+        monkeypatch.setattr(outbox, "counts", fail(TypeError("a bug")))
+        sender.start()
+        qtbot.waitUntil(lambda: len(calls) == 1, timeout=WAIT_MS)
+        assert tasks.wait_for_idle(WAIT_MS)
+        assert sender.next_check_in_ms() == RETRY_AFTER_ERROR_MS  # it keeps trying
+        sender.poll()  # the retry fails the same way: not shown again
+        assert tasks.wait_for_idle(WAIT_MS) and len(calls) == 2
+        assert [error.unexpected for error in shown] == [True]
+        assert sender.next_check_in_ms() == RETRY_AFTER_ERROR_MS
+
+        monkeypatch.setattr(outbox, "counts", fail(DatabaseLockedError("The data is locked.")))
+        sender.poll()  # the user's situation is only logged
+        assert tasks.wait_for_idle(WAIT_MS) and len(shown) == 1
+
+        monkeypatch.setattr(outbox, "counts", real_counts)
+        sender.poll()
+        assert tasks.wait_for_idle(WAIT_MS)
+        monkeypatch.setattr(outbox, "counts", fail(TypeError("a bug")))
+        sender.poll()  # it worked in between: a new failure is shown again
+        assert tasks.wait_for_idle(WAIT_MS)
+        assert [error.unexpected for error in shown] == [True, True]
+    sender.stop()
 
 
 def test_the_timer_waits_for_the_next_retry_at_most_a_minute(qtbot, mail_context, smtp_server):

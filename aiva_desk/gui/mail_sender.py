@@ -17,6 +17,12 @@ that failed for good in a pass, one delivered to only some recipients, and one o
 unknown fate (AIVA Desk stopped while sending it; found when the data is opened).
 Each is announced once per session.
 
+A pass or a poll that fails is tried again after :data:`RETRY_AFTER_ERROR_MS`. The
+user's situation (an :class:`~aiva_desk.errors.AivaError`, such as a locked database)
+is only logged; anything else is a bug and is shown once through
+:func:`~aiva_desk.gui.errors.show_error`, not on every retry (again only after a
+pass or poll has worked in between).
+
 Signals:
     pass_finished(object): the :class:`~aiva_desk.mail.delivery.PassReport` of a pass.
     sent(list): outbox ids delivered in a pass.
@@ -33,7 +39,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtWidgets import QWidget
 
+from aiva_desk.errors import AivaError
+from aiva_desk.gui.errors import show_error
 from aiva_desk.gui.formatting import ticket_number
 from aiva_desk.gui.tasks import BackgroundTask
 from aiva_desk.mail.delivery import PassReport
@@ -134,6 +143,7 @@ class MailSender(QObject):
         self._polling = False
         self._again = False
         self._announced: set[int] = set()
+        self._bug_shown = False  # an unexpected failure was shown; retries stay quiet
         self.counts: Counts = {}
         self._timer = QTimer(self)
         self._timer.setObjectName("mailSenderTimer")
@@ -225,12 +235,12 @@ class MailSender(QObject):
 
     def _on_pass_failed(self, exc: Exception) -> None:
         self._passing = False
-        log.warning("Mail pass failed: %s", exc)
         if self._again:
             self._again = False
             self.wake()
         elif not self._stopped:
             self._timer.start(RETRY_AFTER_ERROR_MS)
+        self._report_failure("Mail pass failed", exc)  # the retry is set: a dialog can wait
 
     # -- polling -------------------------------------------------------------------
 
@@ -250,9 +260,18 @@ class MailSender(QObject):
 
     def _on_poll_failed(self, exc: Exception) -> None:
         self._polling = False
-        log.warning("Outbox check failed: %s", exc)
         if not self._stopped:
             self._timer.start(RETRY_AFTER_ERROR_MS)
+        self._report_failure("Outbox check failed", exc)
+
+    def _report_failure(self, what: str, exc: Exception) -> None:
+        """Log a failed pass or poll; show a bug once until a pass or poll works again."""
+        if isinstance(exc, AivaError) or self._bug_shown:
+            log.warning("%s: %s", what, exc)
+            return
+        self._bug_shown = True
+        parent = self.parent()
+        show_error(parent if isinstance(parent, QWidget) else None, exc)
 
     def _look(self) -> _Look:
         """(Worker thread.) Counts, next due time, and unknown-fate messages to announce."""
@@ -265,6 +284,7 @@ class MailSender(QObject):
 
     def _take(self, look: _Look) -> None:
         """Announce what is new, publish the counts and decide when to look again."""
+        self._bug_shown = False
         fresh = [p for p in look.problems if p.outbox_id not in self._announced]
         self._announced.update(p.outbox_id for p in fresh)
         self.counts = look.counts
