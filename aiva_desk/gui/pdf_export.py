@@ -7,6 +7,7 @@ Works without a window (offscreen); the CLI calls :func:`html_to_pdf` for
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -46,6 +47,18 @@ def html_to_pdf(html: str, path: Path, footer: str) -> int:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.tmp")
+    try:
+        pages = _write(html, partial, path, footer)
+        os.replace(partial, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)  # never leave a half-written file behind
+        raise
+    return pages
+
+
+def _write(html: str, partial: Path, path: Path, footer: str) -> int:
+    """Paint the pages into ``partial`` (``path``: where it goes, for the message)."""
     writer = QPdfWriter(str(partial))
     writer.setTitle(footer)
     writer.setCreator("AIVA Desk")
@@ -84,5 +97,4 @@ def html_to_pdf(html: str, path: Path, footer: str) -> int:
             )
     finally:
         painter.end()
-    os.replace(partial, path)
     return pages
