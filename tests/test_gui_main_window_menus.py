@@ -61,3 +61,22 @@ def test_ticket_compose_opens_the_composer_for_the_current_ticket(qtbot, window,
     assert asked and composer.isVisible() and window.isVisible()
     composer.prompt_unsaved = lambda _dialog: UnsavedMessage.DISCARD
     composer.close()
+
+
+def test_quitting_with_unsaved_weekly_notes_saves_them_then_quits(qtbot, window, context):
+    from PySide6.QtWidgets import QMessageBox
+
+    from aiva_desk.reports.weekly import weekly_review
+
+    window.menus.reports_action.trigger()
+    reports = window.reports_window
+    review = reports.weekly
+    reports.tabs.setCurrentWidget(review)
+    qtbot.waitUntil(lambda: review.report is not None, timeout=5000)
+    review.note_edits["training"].setPlainText("SLA pauses")
+    assert review.unsaved_weeks() == [review.week]
+    asked = []
+    reports.ask_unsaved = lambda weeks: asked.append(weeks) or QMessageBox.StandardButton.Save
+    assert window.close()  # Save: the notes are saved and the quit goes on
+    assert asked == [[review.week]] and not reports.isVisible()
+    assert weekly_review(context.db, review.week).notes.training == "SLA pauses"

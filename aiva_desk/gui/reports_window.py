@@ -5,9 +5,9 @@ A non-modal window (View > Reports…) that composes the Dashboard tab
 charts and a bar's tickets), the Weekly review tab
 (:class:`~aiva_desk.gui.weekly_review_view.WeeklyReviewView`) and their exports
 (:class:`~aiva_desk.gui.reports_exports.ReportExporter`). It keeps its geometry,
-asks about unsaved weekly notes before closing, and offers the two hooks tests
-replace: :meth:`ReportsWindow.choose_path` (save dialogs) and
-:meth:`ReportsWindow.ask_unsaved`.
+asks about unsaved weekly notes before closing (Save saves them, then the window
+closes), and offers the two hooks tests replace: :meth:`ReportsWindow.choose_path`
+(save dialogs) and :meth:`ReportsWindow.ask_unsaved`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Signal
+from PySide6.QtCore import QEventLoop, QSettings, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QProgressDialog, QTabWidget, QWidget
 
@@ -80,7 +80,7 @@ class ReportsWindow(QMainWindow):
         self.setWindowTitle("Reports — AIVA Desk")
         self._settings = settings if settings is not None else QSettings()
         self._today = today or context.db.clock().date()
-        self._closing_ok = False
+        self._saving_before_close = False
 
         def choose_path(title: str, name: str, filters: str) -> Path | None:
             return self.choose_path(title, name, filters)  # the hook as it is now
@@ -222,21 +222,40 @@ class ReportsWindow(QMainWindow):
         )
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self._saving_before_close:  # closed again while the notes are being saved
+            event.ignore()
+            return
         weeks = self.weekly.unsaved_weeks()
-        if weeks and not self._closing_ok:
+        if weeks:
             answer = self.ask_unsaved(weeks)
-            if answer == QMessageBox.StandardButton.Cancel:
+            if answer == QMessageBox.StandardButton.Cancel or (
+                answer == QMessageBox.StandardButton.Save and not self._save_before_close()
+            ):
                 event.ignore()
-                return
-            if answer == QMessageBox.StandardButton.Save:
-                event.ignore()
-                self.weekly.save_all(self._on_saved_before_close)
                 return
         self.exporter.cancel_ticket_export()
         self._settings.setValue(GEOMETRY_KEY, self.saveGeometry())
         super().closeEvent(event)
 
-    def _on_saved_before_close(self, saved: bool) -> None:
-        if saved:
-            self._closing_ok = True
-            self.close()
+    def _save_before_close(self) -> bool:
+        """Save every week's notes and wait for it, so the close (and a quit that
+        closes this window) goes on once they are saved; False if they were not."""
+        outcome: list[bool] = []
+        loop = QEventLoop(self)
+
+        def done(saved: bool) -> None:
+            outcome.append(saved)
+            loop.quit()
+
+        self._saving_before_close = True
+        self.setEnabled(False)
+        self.statusBar().showMessage("Saving the weekly review notes…")
+        try:
+            self.weekly.save_all(done)  # on the writer thread; the window stays painted
+            if not outcome:
+                loop.exec()
+        finally:
+            self._saving_before_close = False
+            self.setEnabled(True)
+            self.statusBar().clearMessage()
+        return outcome[0]
