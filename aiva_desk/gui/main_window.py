@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QEvent, QModelIndex, QPoint, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent
@@ -49,7 +49,6 @@ from aiva_desk.app_context import AppContext
 from aiva_desk.bulk import BulkResult
 from aiva_desk.gui import tasks
 from aiva_desk.gui.bulk_actions import BulkActions
-from aiva_desk.gui.composer_dialog import ComposerDialog
 from aiva_desk.gui.customer_directory import CustomerDirectoryDialog
 from aiva_desk.gui.errors import show_error
 from aiva_desk.gui.filter_dialog import FilterDialog
@@ -66,15 +65,17 @@ from aiva_desk.gui.queue_model import PRIORITY, SLA, TICKET_ID_ROLE, TicketTable
 from aiva_desk.gui.queue_query import QueueQuery
 from aiva_desk.gui.queue_selection import RESELECT_LIMIT, QueueSelection
 from aiva_desk.gui.queue_status import QueueStatus
-from aiva_desk.gui.reports_window import ReportsWindow
 from aiva_desk.gui.settings_checklists_page import ChecklistSettingsPage
-from aiva_desk.gui.settings_dialog import SettingsDialog
 from aiva_desk.gui.ticket_tabs import TicketTabs
 from aiva_desk.gui.view_list import BUILTIN_PREFIX, ViewChoice, ViewListPanel
 from aiva_desk.gui.window_state import WindowLayout
 from aiva_desk.queue import QueueFilter
 from aiva_desk.store.changes import ChangeWatcher
 from aiva_desk.tickets import TicketRef
+
+if TYPE_CHECKING:  # loaded when first opened: keeps the start fast
+    from aiva_desk.gui.reports_window import ReportsWindow
+    from aiva_desk.gui.settings_dialog import SettingsDialog
 
 log = logging.getLogger(__name__)
 
@@ -303,6 +304,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         # Windows that may hold unsaved work ask first (messages being written, weekly
         # review notes, settings).
+        from aiva_desk.gui.composer_dialog import ComposerDialog
+
         composers = [c for c in self.findChildren(ComposerDialog) if c.isVisible()]
         for window in (*composers, self.settings_dialog, self.reports_window):
             if window is not None and not window.close():
@@ -506,6 +509,8 @@ class MainWindow(QMainWindow):
     def show_reports(self) -> ReportsWindow:
         """Open the Reports window (or bring it to the front)."""
         if self.reports_window is None:
+            from aiva_desk.gui.reports_window import ReportsWindow  # charts: loaded when used
+
             window = ReportsWindow(self._context, self)
             window.ticket_requested.connect(self._open_ticket_in_tab)
             self._keep_dialog("reports_window", window)
@@ -523,6 +528,8 @@ class MainWindow(QMainWindow):
     def show_settings(self) -> SettingsDialog:
         """Open the Settings dialog (or bring it to the front)."""
         if self.settings_dialog is None:
+            from aiva_desk.gui.settings_dialog import SettingsDialog  # loaded when used
+
             dialog = SettingsDialog(self._context, self)
             dialog.applied.connect(self._on_settings_dialog_applied)
             dialog.pages_applied.connect(self._on_settings_dialog_pages_applied)

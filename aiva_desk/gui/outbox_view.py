@@ -51,7 +51,6 @@ from PySide6.QtWidgets import (
 
 from aiva_desk.app_context import AppContext
 from aiva_desk.gui import theme
-from aiva_desk.gui.composer_dialog import open_composer
 from aiva_desk.gui.errors import show_error
 from aiva_desk.gui.formatting import NOT_SET, local_time, ticket_number
 from aiva_desk.gui.forms import ask, message_box, set_text_color
@@ -500,6 +499,8 @@ class OutboxView(QDialog):
             self.ticket_requested.emit(item.ticket_id)
 
     def _open_composer(self, item: OutboxItem) -> None:
+        from aiva_desk.gui.composer_dialog import open_composer  # loaded when used
+
         assert item.ticket_id is not None
         # The main window owns it: closing the Outbox must not take the message with it.
         owner = self.parentWidget() or self
