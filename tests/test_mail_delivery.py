@@ -385,3 +385,16 @@ def test_renaming_the_login_keeps_the_stored_password(mail_context, smtp_server,
     context.mail.save_account(renamed, None, account.id)
     assert list(memory_keyring.secrets.values()) == [PASSWORD]
     assert context.mail.has_password(context.mail.default_account())
+
+
+def test_the_outbox_lists_by_id_and_recent_sent_messages_only(mail_context, smtp_server):
+    context = mail_context
+    first = _queue(context, make_ticket(context))
+    context.mail.deliver_due()
+    _later(context, 60 * 24 * 8)  # eight days on
+    second = _queue(context, make_ticket(context, subject="Second"))
+    context.mail.deliver_due()
+    outbox = context.mail.outbox
+    week_ago = context.db.clock() - dt.timedelta(days=7)
+    assert [i.id for i in outbox.items((S.SENT,), sent_since=week_ago)] == [second]
+    assert [i.id for i in outbox.items((S.SENT,), ids=[first])] == [first]

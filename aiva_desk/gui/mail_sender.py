@@ -199,7 +199,8 @@ class MailSender(QObject):
             problems = list(look.problems)
             if report.failed or report.partial:
                 states = (S.FAILED,) + ((S.SENT,) if report.partial else ())
-                items = {i.id: i for i in mail.outbox.items(states)}
+                wanted = [*report.failed, *report.partial]
+                items = {i.id: i for i in mail.outbox.items(states, ids=wanted)}
                 for outbox_id, reason in report.failed.items():
                     if outbox_id in items:
                         problems.append(_problem(items[outbox_id], reason))

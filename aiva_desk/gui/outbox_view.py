@@ -378,8 +378,7 @@ class OutboxView(QDialog):
         since = now - dt.timedelta(days=SENT_DAYS)
 
         def read() -> list[OutboxItem]:
-            items = outbox.items(states)
-            return [i for i in items if i.state is not S.SENT or (i.sent_at and i.sent_at >= since)]
+            return outbox.items(states, sent_since=since)
 
         BackgroundTask(read, parent=self, writes=False, label="outbox").success(
             self._on_read_succeeded

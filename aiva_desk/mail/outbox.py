@@ -16,6 +16,7 @@ import logging
 import os
 import socket
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
@@ -467,8 +468,14 @@ class Outbox:
         return message, outbox_id
 
     def items(
-        self, states: tuple[OutboxState, ...] = OPEN_STATES, ticket_id: int | None = None
+        self,
+        states: tuple[OutboxState, ...] = OPEN_STATES,
+        ticket_id: int | None = None,
+        *,
+        ids: Collection[int] | None = None,
+        sent_since: dt.datetime | None = None,
     ) -> list[OutboxItem]:
+        """Messages in ``states`` (newest first); sent ones only from ``sent_since`` on."""
         query = (
             select(OutboxMessage, Ticket.number)
             .outerjoin(Ticket, Ticket.id == OutboxMessage.ticket_id)
@@ -477,6 +484,12 @@ class Outbox:
         )
         if ticket_id is not None:
             query = query.where(OutboxMessage.ticket_id == ticket_id)
+        if ids is not None:
+            query = query.where(OutboxMessage.id.in_(list(ids)))
+        if sent_since is not None:
+            query = query.where(
+                or_(OutboxMessage.state != S.SENT, OutboxMessage.sent_at >= sent_since)
+            )
         with self.db.read_session() as session:
             return [
                 OutboxItem(
