@@ -67,6 +67,7 @@ class ChecklistSettingsPage(ChecklistSettingsView):
     """
 
     title = "Checklists"
+    icon_name = "close-ticket"
     changed = Signal()
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:

@@ -117,6 +117,7 @@ class SlaSettingsPage(QWidget):
     """
 
     title = "SLA"
+    icon_name = "priority"
     changed = Signal()
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
@@ -362,6 +363,8 @@ class SlaSettingsPage(QWidget):
     def _fit_height(table: QTableWidget) -> None:
         height = table.horizontalHeader().sizeHint().height() + 2 * table.frameWidth()
         height += sum(table.rowHeight(row) for row in range(table.rowCount()))
+        # room for the horizontal scroll bar a narrow window shows, so no row is cut off
+        height += table.horizontalScrollBar().sizeHint().height()
         table.setFixedHeight(height)
         table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 

@@ -95,6 +95,7 @@ class TemplateSettingsPage(TemplateSettingsView):
     """
 
     title = "Templates"
+    icon_name = "rename"
     changed = Signal()
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
