@@ -97,7 +97,7 @@ PAGES: tuple[PageFactory, ...] = (
 
 PAGE_ICON_SIZE = 20
 PAGE_ROW_PADDING = 6
-DEFAULT_SIZE = (900, 600)  # the SLA page needs about this much
+DEFAULT_SIZE = (1040, 660)  # the Templates, SLA and Checklists pages need about this much
 
 
 class SettingsDialog(QDialog):
