@@ -102,15 +102,15 @@ class WelcomePage(QWizardPage):
         self.demo_choice = QRadioButton("&Explore with demo data (in a separate folder)", self)
         self.demo_choice.setObjectName("demoChoice")
         self.setup_choice.setChecked(True)
-        layout = QVBoxLayout(self)
-        layout.addWidget(
-            QLabel(
-                f"{APP_NAME} keeps your tickets, customers and SLA clocks on this computer. "
-                "Tell it who you are, and optionally how to send mail and your office hours; "
-                "everything can be changed later in Settings (Ctrl+,).",
-                self,
-            )
+        intro = QLabel(
+            f"{APP_NAME} keeps your tickets, customers and SLA clocks on this computer. "
+            "Tell it who you are, and optionally how to send mail and your office hours; "
+            "everything can be changed later in Settings (Ctrl+,).",
+            self,
         )
+        intro.setWordWrap(True)  # else the sentence sets the wizard's width
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
         layout.addWidget(self.setup_choice)
         layout.addWidget(self.demo_choice)
         layout.addStretch(1)
