@@ -361,7 +361,9 @@ class HoursPage(QWizardPage):
         hours.addWidget(QLabel("to", self))
         hours.addWidget(self.end)
         hours.addStretch(1)
-        form.addRow("Monday to &Friday:", hours)
+        days = QLabel("Monday to &Friday:", self)
+        days.setBuddy(self.start)  # a row of two fields: the label points at the first
+        form.addRow(days, hours)
         layout = QVBoxLayout(self)
         layout.addWidget(self.enabled)
         layout.addWidget(self._fields)
