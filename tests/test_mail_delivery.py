@@ -398,3 +398,26 @@ def test_the_outbox_lists_by_id_and_recent_sent_messages_only(mail_context, smtp
     week_ago = context.db.clock() - dt.timedelta(days=7)
     assert [i.id for i in outbox.items((S.SENT,), sent_since=week_ago)] == [second]
     assert [i.id for i in outbox.items((S.SENT,), ids=[first])] == [first]
+
+
+def test_each_message_sent_restarts_the_update_cadence(mail_context, smtp_server):
+    from aiva_desk.sla.deadlines import DeadlineKind
+    from aiva_desk.sla.indexer import evaluate_clocks
+
+    context = mail_context
+    start = dt.datetime(2026, 11, 26, 9, tzinfo=dt.UTC)
+    context.db.clock = lambda: start
+    ref = make_ticket(context, category="System Outage")  # P1: an update every 30 min
+
+    def next_update() -> dt.datetime:
+        with context.db.engine.connect() as conn:
+            [clock] = evaluate_clocks(conn, [ref.id], context.db.clock())
+        return next(d.due_at for d in clock.deadlines if d.kind is DeadlineKind.NEXT_UPDATE)
+
+    _queue(context, ref, template="p1_critical")
+    context.mail.deliver_due()  # the first response at 09:00
+    assert next_update() == start + dt.timedelta(minutes=30)
+    context.db.clock = lambda: start + dt.timedelta(minutes=20)
+    _queue(context, ref, template="still_investigating")
+    context.mail.deliver_due()  # an update at 09:20: the next one is due at 09:50
+    assert next_update() == start + dt.timedelta(minutes=50)
