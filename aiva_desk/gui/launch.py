@@ -60,11 +60,9 @@ def hand_over_to_running(data_dir: str | None, request: Request | None = None) -
 
 def open_ticket_number(context: AppContext, shower: WindowShower, number: int) -> None:
     """Bring the window up and open ticket ``number``; an unknown number is said plainly."""
-    from aiva_desk.reports.ticket_report import ticket_id_for
-
     shower.show_window()
     try:
-        ticket_id = ticket_id_for(context.db, number)
+        ticket_id = context.tickets.id_for_number(number)
     except AivaError as exc:
         parent = getattr(shower, "window", None)
         show_error(parent if isinstance(parent, QWidget) else None, exc)

@@ -14,11 +14,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import QLabel, QMainWindow, QSystemTrayIcon, QToolBar
+from PySide6.QtWidgets import QLabel, QMainWindow, QToolBar
 
 from aiva_desk.gui.alert_wiring import AlertWiring
 from aiva_desk.gui.mail_sender import MailProblem
-from aiva_desk.gui.tray import NOTIFICATION_MS, Notice
+from aiva_desk.gui.tray import Notice
 
 MAX_SEPARATE_NOTICES = 3
 
@@ -76,13 +76,10 @@ class MailNotices(QObject):
         for notice in notices_for(problems):
             self.shown.append(notice)
             if tray.available and tray.icon.isVisible():
-                # The tray opens the ticket of its last SLA notice on a click; a click on
-                # this one opens the Outbox instead (and shows the window).
-                tray._last_ticket = None
+                # A click on this notice opens the Outbox (and shows the window), not the
+                # ticket of an earlier SLA notice.
                 self._clicks_open_outbox = True
-                tray.icon.showMessage(
-                    notice.title, notice.text, QSystemTrayIcon.MessageIcon.Critical, NOTIFICATION_MS
-                )
+                tray.show_message(notice.title, notice.text, None)
             else:
                 self.banner.show_notice(notice)
 

@@ -168,17 +168,24 @@ class TrayIcon(QObject):
     def notify(self, events: Sequence[SlaAlertEvent]) -> None:
         for notice in notices_for(events, self._clock()):
             self.shown.append(notice)
-            self._last_ticket = notice.ticket_id
             if self.available and self.icon.isVisible():
                 critical = notice.title != "SLA deadline soon"
-                kind = (
-                    QSystemTrayIcon.MessageIcon.Critical
-                    if critical
-                    else QSystemTrayIcon.MessageIcon.Warning
-                )
-                self.icon.showMessage(notice.title, notice.text, kind, NOTIFICATION_MS)
+                self.show_message(notice.title, notice.text, notice.ticket_id, critical=critical)
             else:
+                self._last_ticket = notice.ticket_id
                 self.fallback_notice.emit(notice.text, notice.ticket_id)
+
+    def show_message(
+        self, title: str, text: str, ticket_id: int | None, *, critical: bool = True
+    ) -> None:
+        """A tray balloon; clicking it opens ``ticket_id`` (or, with ``None``, the window)."""
+        self._last_ticket = ticket_id
+        kind = (
+            QSystemTrayIcon.MessageIcon.Critical
+            if critical
+            else QSystemTrayIcon.MessageIcon.Warning
+        )
+        self.icon.showMessage(title, text, kind, NOTIFICATION_MS)
 
     def _on_icon_message_clicked(self) -> None:
         if self._last_ticket is not None:

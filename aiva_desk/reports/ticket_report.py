@@ -9,12 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import select
-
 from aiva_desk.domain import Satisfaction
 from aiva_desk.durations import duration
 from aiva_desk.errors import NotFoundError
-from aiva_desk.store.database import Database
 from aiva_desk.store.models import Ticket
 from aiva_desk.templating import render
 from aiva_desk.tickets import TicketService
@@ -42,14 +39,6 @@ def _steps(value: str) -> list[str]:
 
 def _yes_no(value: bool | None) -> str:
     return EMPTY if value is None else ("Yes" if value else "No")
-
-
-def ticket_id_for(db: Database, number: int) -> int:
-    with db.read_session() as session:
-        ticket_id = session.scalar(select(Ticket.id).where(Ticket.number == number))
-    if ticket_id is None:
-        raise NotFoundError(f"There is no ticket #{number}.")
-    return ticket_id
 
 
 def report_data(ticket: Ticket) -> dict[str, Any]:
@@ -135,5 +124,5 @@ def render_ticket_report(service: TicketService, number: int, fmt: str) -> str:
     """The SOP ticket report of ticket ``number`` as Markdown (``md``) or HTML."""
     if fmt not in FORMATS:
         raise NotFoundError(f"Ticket reports come as {' or '.join(FORMATS)}, not “{fmt}”.")
-    ticket = service.get(ticket_id_for(service.db, number))
+    ticket = service.get(service.id_for_number(number))
     return render(f"reports/ticket.{fmt}.j2", t=report_data(ticket))
