@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -67,6 +68,7 @@ def test_run_shows_the_main_window_until_it_closes(qapp, tmp_path: Path, shown_e
 
     seen: list[MainWindow] = []
     welcomed: list[FirstRunWizard] = []
+    frozen: list[int] = []
 
     def close_main_window() -> None:
         wizards = [w for w in QApplication.topLevelWidgets() if isinstance(w, FirstRunWizard)]
@@ -78,6 +80,7 @@ def test_run_shows_the_main_window_until_it_closes(qapp, tmp_path: Path, shown_e
             return
         windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
         seen.extend(w for w in windows if w.isVisible())
+        frozen.append(gc.get_freeze_count())  # start-up's heap is out of the collector's way
         for window in windows:
             window.close()
         QApplication.quit()
@@ -90,7 +93,9 @@ def test_run_shows_the_main_window_until_it_closes(qapp, tmp_path: Path, shown_e
         assert gui_app.run(data_dir=str(tmp_path / "data")) == 0
     finally:
         qapp.setQuitOnLastWindowClosed(True)
+        gc.unfreeze()
     assert len(welcomed) == 1 and len(seen) == 1 and shown_errors == []
+    assert frozen and frozen[0] > 10_000
     assert qapp.applicationName() == "AIVA Desk" and qapp.organizationName() == "AIVA"
     assert qapp.desktopFileName() == "aiva-desk" and not qapp.windowIcon().isNull()
     assert (tmp_path / "data" / "logs" / "aiva-desk.log").exists()

@@ -7,6 +7,7 @@ database. Never a traceback in a terminal.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import signal
@@ -101,6 +102,7 @@ def run(data_dir: str | None = None, db_url: str | None = None) -> int:
         start_instance(context, alerts, parent=window)
         show_at_start(window)
         alerts.start()
+        QTimer.singleShot(0, settle_heap)  # once the window is up
         return _exec_with_ctrl_c(app)
     finally:
         tasks.wait_for_idle()
@@ -109,6 +111,15 @@ def run(data_dir: str | None = None, db_url: str | None = None) -> int:
         if context is not None:
             context.close()
         sys.excepthook = previous_hook
+
+
+def settle_heap() -> None:
+    """Take what start-up built (modules, classes, the window) out of the collector's
+    rounds. A full collection would otherwise walk ~150,000 objects (~45 ms, a visible
+    hitch in the middle of a click) whenever it comes; now it walks only what was made
+    since. Young garbage is collected first, so little of it stays frozen."""
+    gc.collect(1)
+    gc.freeze()
 
 
 def _first_run(context: AppContext) -> AppContext:
