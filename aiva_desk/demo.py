@@ -12,7 +12,7 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, func, insert, select, text, update
 
 from aiva_desk.demo_text import (
     BROWSERS,
@@ -125,6 +125,17 @@ class _Ids:
         value = self._next[table]
         self._next[table] = value + 1
         return value
+
+    def advance_sequences(self, conn: Connection) -> None:
+        """PostgreSQL: move each id sequence past the ids taken here (a sequence does not
+        move for explicit ids, so the next ticket an agent made would collide)."""
+        if conn.dialect.name != "postgresql":
+            return
+        for table, next_id in self._next.items():
+            conn.execute(
+                text("SELECT setval(pg_get_serial_sequence(:table, 'id'), :next, false)"),
+                {"table": table.name, "next": next_id},
+            )
 
 
 def _people(conn: Connection, rng: random.Random, ids: _Ids) -> tuple[list[int], list[int]]:
@@ -413,4 +424,5 @@ def _generate(
     flush(force=True)
     db.search.reindex(conn, new_ticket_ids)
     db.sla.reindex(conn, open_ticket_ids)
+    ids.advance_sequences(conn)
     return DemoSummary(count, first_number, first_number + count - 1)

@@ -10,6 +10,8 @@
 # missing ones are listed with the command to install them, and setup goes on
 # (tests that need an X server or a keyring then skip themselves).
 #
+# With --tests, also the PostgreSQL server the test suite's second pass runs on.
+#
 # Environment:
 #   PYTHON=/path/to/python3.X     interpreter for a new .venv (default: python3; 3.11+)
 #   AIVA_SKIP_SYSTEM_PACKAGES=1   do not check or install Debian packages
@@ -31,6 +33,9 @@ SYSTEM_PACKAGES=(
     libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0
     xvfb xauth x11-utils trayer dbus-daemon gnome-keyring libsecret-tools poppler-utils
 )
+if [[ "${1:-}" == --tests ]]; then
+    SYSTEM_PACKAGES+=(postgresql)
+fi
 
 say() { printf 'bootstrap: %s\n' "$*" >&2; }
 die() {

@@ -15,6 +15,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before anything imports
 import keyring
 import pytest
 from keyring.backends.fail import Keyring as FailKeyring
+from postgres_server import on_postgresql, postgres_server  # noqa: F401 (a fixture)
 
 from aiva_desk.app_context import AppContext, open_context
 from aiva_desk.paths import DATA_DIR_ENV, DB_URL_ENV
@@ -25,12 +26,27 @@ SHARED_DIR = Path(__file__).resolve().parents[2] / "shared"
 pytest.register_assert_rewrite("mail_fixtures", "queue_gui_fixtures")
 
 
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    marker = item.get_closest_marker("sqlite_only")
+    if marker is not None and on_postgresql():
+        pytest.skip(f"SQLite only: {marker.args[0]}")
+
+
 @pytest.fixture(autouse=True)
-def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Point every per-user location at the test's own temporary directory."""
+def isolated_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> Path:
+    """Point every per-user location at the test's own temporary directory.
+
+    The database is a SQLite file in the data dir; with ``AIVA_TEST_DB=postgresql``, a
+    fresh database on the run's PostgreSQL server (see ``postgres_server.py``).
+    """
     data_dir = tmp_path / "data"
     monkeypatch.setenv(DATA_DIR_ENV, str(data_dir))
     monkeypatch.delenv(DB_URL_ENV, raising=False)
+    if on_postgresql():
+        server = request.getfixturevalue("postgres_server")
+        monkeypatch.setenv(DB_URL_ENV, server.fresh_database())
     for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
         path = tmp_path / "xdg" / name.lower()
         path.mkdir(parents=True)

@@ -3,6 +3,8 @@
 import subprocess
 import sys
 
+import pytest
+
 from aiva_desk import __version__
 from aiva_desk.cli import main
 
@@ -15,6 +17,7 @@ def test_version_is_printed(capsys):
     assert __version__ in capsys.readouterr().out
 
 
+@pytest.mark.sqlite_only("the data dir's own database is a SQLite file")
 def test_demo_fills_the_data_dir_given_on_the_command_line(tmp_path, capsys):
     data_dir = tmp_path / "chosen"
     assert main(["--data-dir", str(data_dir), "demo", "--tickets", "25", "--seed", "2"]) == 0
@@ -25,6 +28,7 @@ def test_demo_fills_the_data_dir_given_on_the_command_line(tmp_path, capsys):
         assert (data_dir / folder).is_dir()
 
 
+@pytest.mark.sqlite_only("the data dir's own database is a SQLite file")
 def test_data_dir_comes_from_the_environment(isolated_environment, capsys):
     assert main(["demo", "--tickets", "3"]) == 0
     assert (isolated_environment / "aiva-desk.sqlite3").is_file()
@@ -37,6 +41,7 @@ def test_db_url_overrides_the_data_dir_database(tmp_path, monkeypatch, capsys):
     assert (tmp_path / "team.sqlite3").is_file()
 
 
+@pytest.mark.sqlite_only("the data dir's own database is a SQLite file")
 def test_a_bad_database_gives_a_message_not_a_traceback(tmp_path, capsys):
     data_dir = tmp_path / "data"
     data_dir.mkdir()

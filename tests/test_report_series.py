@@ -114,6 +114,7 @@ def test_bad_points_are_named(context):
         series.tickets_behind(context.db, WEEK, series.RESOLUTION, "forever")
 
 
+@pytest.mark.sqlite_only("reads SQLite's EXPLAIN QUERY PLAN")
 def test_every_series_reads_tickets_through_an_index(context, week):  # noqa: F811
     statements: list[tuple[str, object]] = []
 

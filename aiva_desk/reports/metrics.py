@@ -167,7 +167,8 @@ def seconds_between(later: Any, earlier: Any, dialect: str) -> ColumnElement[flo
     """``later - earlier`` in seconds, computed by the database (SQLite or PostgreSQL)."""
     if dialect == "sqlite":
         return (func.julianday(later) - func.julianday(earlier)) * 86400.0
-    return func.extract("epoch", later - earlier)
+    # PostgreSQL's extract() gives a numeric (a Decimal in Python): make it a float.
+    return cast(func.extract("epoch", later - earlier), Float)
 
 
 def week_start(column: Any, dialect: str) -> ColumnElement[Any]:
