@@ -7,7 +7,6 @@ times, answer 5xx, or drop the connection in the middle of DATA.
 
 from __future__ import annotations
 
-import socket
 import ssl
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ import trustme
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from keyring.backend import KeyringBackend
+from ports import free_port
 
 from aiva_desk.app_context import AppContext
 from aiva_desk.mail.accounts import AccountInput
@@ -93,12 +93,6 @@ class Recorder:
         return "250 Message accepted"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @dataclass
 class SmtpServer:
     host: str
@@ -154,7 +148,7 @@ def start_server(ca: trustme.CA, security: Security = Security.STARTTLS) -> Smtp
     client_tls = ssl.create_default_context()
     ca.configure_trust(client_tls)
     recorder = Recorder()
-    port = _free_port()
+    port = free_port()
     options: dict = {
         "authenticator": _authenticator(recorder),
         "auth_required": True,

@@ -17,7 +17,6 @@ import glob
 import itertools
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -25,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from ports import free_port
 
 TEST_DB_ENV = "AIVA_TEST_DB"
 TEMPLATE = "aiva_template"
@@ -45,12 +45,6 @@ def _server_program(name: str) -> str | None:
         key=lambda path: int(Path(path).parts[-3]) if Path(path).parts[-3].isdigit() else 0,
     )
     return candidates[-1] if candidates else None
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass
@@ -99,7 +93,7 @@ def start_server() -> PostgresServer:
             pytest.skip("running as root, and there is no postgres user to run the server as")
         as_user = ["runuser", "-u", "postgres", "--"]
     data = root / "data"
-    server = PostgresServer(root=root, port=_free_port(), pg_ctl=pg_ctl, as_user=as_user)
+    server = PostgresServer(root=root, port=free_port(), pg_ctl=pg_ctl, as_user=as_user)
     server.run(initdb, "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8")
     options = (
         f"-p {server.port} -k {root} -c listen_addresses=127.0.0.1 "

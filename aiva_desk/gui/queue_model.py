@@ -145,7 +145,7 @@ class TicketTableModel(QAbstractTableModel):
         self._bold: QFont | None = None
         # Made when a row is first painted: ticket id -> its cells; SLA cells apart, as
         # they move with the clock. A paint asks 7 roles of ~120 cells: answering from
-        # here instead of working each out halves the time the queue takes to paint.
+        # here instead of working each out took a repaint from 6.0 to 4.9 ms.
         self._cells: dict[int, list[Cell]] = {}
         self._sla_cells: dict[int, Cell] = {}
         self._colors: dict[SlaState | None, QColor] = {}
