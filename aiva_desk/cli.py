@@ -134,12 +134,24 @@ def _run_uninstall_desktop() -> int:
 
 def _run_gui(args: argparse.Namespace) -> int:
     """Hand the request to the instance running on this data dir, or start the app."""
-    from aiva_desk.gui.launch import LaunchOptions, hand_over_to_running, set_launch_options
+    from aiva_desk.gui.launch import (
+        InstanceNotAnswering,
+        LaunchOptions,
+        hand_over_to_running,
+        set_launch_options,
+    )
     from aiva_desk.gui.single_instance import open_request
 
     request = open_request(args.number) if args.command == "open" else None
-    if hand_over_to_running(args.data_dir, request):
-        return 0
+    try:
+        if hand_over_to_running(args.data_dir, request):
+            return 0
+    except InstanceNotAnswering as exc:
+        from aiva_desk.gui.app import display_problem, report_startup_failure
+
+        if display_problem():
+            raise  # no display for a dialog: the command line prints it
+        return report_startup_failure(exc)
     set_launch_options(LaunchOptions(request=request, minimized=args.minimized))
     from aiva_desk.gui.app import run
 

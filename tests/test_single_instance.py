@@ -10,7 +10,16 @@ from pathlib import Path
 import pytest
 from PySide6.QtNetwork import QLocalServer
 
+from aiva_desk.cli import main
+from aiva_desk.gui import launch
+from aiva_desk.gui.launch import (
+    InstanceNotAnswering,
+    hand_over_to_running,
+    release_instance_lock,
+)
 from aiva_desk.gui.single_instance import (
+    LOCK_FILE_NAME,
+    InstanceLock,
     SingleInstance,
     activate_request,
     open_request,
@@ -185,3 +194,81 @@ def test_the_first_launch_opens_its_own_ticket(qtbot, context) -> None:
         instance.close()
     finally:
         set_launch_options(LaunchOptions())
+
+
+def _hold_lock(data: Path, then: str = "time.sleep(60)") -> subprocess.Popen:
+    """Another process that takes the data folder's lock, says so, then does ``then``."""
+    code = (
+        textwrap.dedent(
+            f"""
+        import os, sys, time
+        from PySide6.QtCore import QCoreApplication, QTimer
+        from aiva_desk.gui.single_instance import InstanceLock, SingleInstance
+        app = QCoreApplication([])
+        lock = InstanceLock({str(data)!r})
+        assert lock.acquire()
+        print("locked", flush=True)
+        """
+        )
+        + then
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    assert process.stdout is not None and process.stdout.readline().strip() == "locked"
+    return process
+
+
+def test_only_one_holder_of_the_lock_per_data_folder(tmp_path: Path) -> None:
+    first, second = InstanceLock(tmp_path / "data"), InstanceLock(tmp_path / "data")
+    assert first.acquire() and not second.acquire()
+    assert InstanceLock(tmp_path / "other").acquire()  # another folder: its own lock
+    first.release()
+    assert second.acquire()
+    second.release()
+
+
+def test_a_lock_left_by_a_crashed_process_is_free(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    process = _hold_lock(data, "os._exit(9)  # no cleanup, like a crash")
+    process.wait(timeout=30)
+    assert (data / LOCK_FILE_NAME).exists(), "the crashed process left no lock file"
+    lock = InstanceLock(data)
+    assert lock.acquire()
+    lock.release()
+
+
+def test_a_launch_waits_for_an_instance_still_starting(qapp, tmp_path: Path) -> None:
+    # Two launches in the same instant: the second finds the lock taken and nobody
+    # listening yet; it waits until the first listens, then hands its request over.
+    data = tmp_path / "data"
+    process = _hold_lock(
+        data,
+        "instance = SingleInstance(" + repr(str(data)) + ")\n"
+        "instance.open_requested.connect(lambda n: (print(n, flush=True), app.quit()))\n"
+        "QTimer.singleShot(1500, instance.listen)\n"
+        "app.exec()",
+    )
+    try:
+        assert hand_over_to_running(str(data), open_request(42), wait_s=20)
+        out, _ = process.communicate(timeout=30)
+        assert out.strip() == "42"
+    finally:
+        process.kill()
+        release_instance_lock()
+
+
+def test_an_instance_that_never_answers_is_named(qapp, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(launch, "STARTING_WAIT_S", 0.5)
+    data = tmp_path / "data"
+    process = _hold_lock(data)
+    try:
+        with pytest.raises(InstanceNotAnswering) as refused:
+            hand_over_to_running(str(data))
+        assert f"(process {process.pid})" in refused.value.message
+        assert "does not answer" in refused.value.message
+        assert main(["--data-dir", str(data)]) == 2  # shown (dialogs are off in tests)
+    finally:
+        process.kill()
+        process.wait(timeout=30)
+        release_instance_lock()

@@ -26,7 +26,7 @@ from aiva_desk.gui.crash import CrashHandler, install_crash_handler
 from aiva_desk.gui.errors import install_exception_hook, show_error
 from aiva_desk.gui.first_run import run_first_run
 from aiva_desk.gui.icons import app_icon
-from aiva_desk.gui.launch import show_at_start, start_instance
+from aiva_desk.gui.launch import release_instance_lock, show_at_start, start_instance
 from aiva_desk.gui.theme import apply_theme
 
 if TYPE_CHECKING:
@@ -85,15 +85,13 @@ def run(data_dir: str | None = None, db_url: str | None = None) -> int:
             context = open_context(data_dir, db_url)
             context = _first_run(context)
         except AivaError as exc:
-            show_error(None, exc, critical=True)
-            return EXIT_STARTUP_FAILED
+            return report_startup_failure(exc)
         try:
             from aiva_desk.gui.main_window import MainWindow
 
             window = MainWindow(context)
         except AivaError as exc:
-            show_error(None, exc, critical=True)
-            return EXIT_STARTUP_FAILED
+            return report_startup_failure(exc)
         except Exception as exc:
             show_error(None, exc, critical=True)
             return EXIT_UNEXPECTED
@@ -110,7 +108,15 @@ def run(data_dir: str | None = None, db_url: str | None = None) -> int:
             crash.uninstall()
         if context is not None:
             context.close()
+        release_instance_lock()
         sys.excepthook = previous_hook
+
+
+def report_startup_failure(exc: AivaError) -> int:
+    """Say why the app cannot start, in a dialog (a desktop launch has no terminal)."""
+    application()
+    show_error(None, exc, critical=True)
+    return EXIT_STARTUP_FAILED
 
 
 def settle_heap() -> None:

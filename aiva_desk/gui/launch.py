@@ -9,6 +9,7 @@ it builds any window, and :func:`set_launch_options` when it starts the app itse
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
@@ -17,7 +18,12 @@ from PySide6.QtWidgets import QSystemTrayIcon, QWidget
 
 from aiva_desk.errors import AivaError
 from aiva_desk.gui.errors import show_error
-from aiva_desk.gui.single_instance import Request, SingleInstance, activate_request
+from aiva_desk.gui.single_instance import (
+    InstanceLock,
+    Request,
+    SingleInstance,
+    activate_request,
+)
 from aiva_desk.paths import resolve_data_dir
 
 if TYPE_CHECKING:
@@ -41,6 +47,13 @@ class LaunchOptions:
 
 
 _options = LaunchOptions()
+_lock: InstanceLock | None = None  # this process's claim on its data folder
+STARTING_WAIT_S = 15.0  # how long a launch waits for another one that is still starting
+RETRY_S = 0.25
+
+
+class InstanceNotAnswering(AivaError):
+    """Another process holds the data folder but never answered: it is hung."""
 
 
 def set_launch_options(options: LaunchOptions) -> None:
@@ -52,10 +65,46 @@ def launch_options() -> LaunchOptions:
     return _options
 
 
-def hand_over_to_running(data_dir: str | None, request: Request | None = None) -> bool:
-    """True when an instance already runs on this data folder and took ``request``."""
+def hand_over_to_running(
+    data_dir: str | None, request: Request | None = None, *, wait_s: float | None = None
+) -> bool:
+    """True when an instance already runs on this data folder and took ``request``.
+
+    False means this process is to be the instance: it now holds the folder's lock.
+    A launch that finds the lock held but nobody listening waits (up to ``wait_s``,
+    by default :data:`STARTING_WAIT_S`) for the holder to finish starting, then hands
+    over. Raises :class:`InstanceNotAnswering` when the holder never answers.
+    """
+    global _lock
     paths = resolve_data_dir(data_dir)
-    return SingleInstance(paths.root).hand_over(request or activate_request())
+    request = request or activate_request()
+    instance = SingleInstance(paths.root)
+    lock = InstanceLock(paths.root)
+    deadline = time.monotonic() + (STARTING_WAIT_S if wait_s is None else wait_s)
+    while True:
+        if instance.hand_over(request):
+            return True
+        if lock.acquire():
+            _lock = lock
+            return False
+        if time.monotonic() >= deadline:
+            break
+        time.sleep(RETRY_S)
+    holder = lock.holder()
+    process = f" (process {holder})" if holder else ""
+    raise InstanceNotAnswering(
+        f"AIVA Desk is already running on {paths.root}{process} but does not answer. "
+        "If its window is frozen, end that process (for example in your system monitor) "
+        "and start AIVA Desk again."
+    )
+
+
+def release_instance_lock() -> None:
+    """Give up this process's claim on its data folder (when the app ends)."""
+    global _lock
+    if _lock is not None:
+        _lock.release()
+        _lock = None
 
 
 def open_ticket_number(context: AppContext, shower: WindowShower, number: int) -> None:

@@ -12,6 +12,11 @@ answer ``ok``; then it exits. Requests::
 After a crash the socket file stays behind and a connection to it is refused: that
 name is stale, it is removed and the new instance takes over.
 
+The socket alone leaves a gap: two launches in the same instant (a double-click
+twice over) both find nobody listening and would both start. :class:`InstanceLock`
+closes it: a lock file in the data folder that only one process holds; the other
+waits for the holder to listen, then hands over.
+
 Signals:
     activate_requested(): another launch asked for the window.
     open_requested(int): another launch asked for the ticket with this number.
@@ -33,6 +38,7 @@ from PySide6.QtCore import (
     QDeadlineTimer,
     QDir,
     QEventLoop,
+    QLockFile,
     QObject,
     QTimer,
     Signal,
@@ -46,6 +52,7 @@ OPEN = "open"
 REPLY_OK = b"ok\n"
 HANDOVER_TIMEOUT_MS = 2000
 MAX_REQUEST_BYTES = 256
+LOCK_FILE_NAME = ".aiva-desk-instance.lock"
 
 
 @dataclass(frozen=True)
@@ -157,6 +164,48 @@ def send_request(name: str, request: Request, timeout_ms: int = HANDOVER_TIMEOUT
                      timeout_ms)  # fmt: skip
     socket.abort()
     return answered
+
+
+class InstanceLock:
+    """The data folder's lock, held by the one process that is (or becomes) its instance.
+
+    It is held for the life of the process. A holder that crashed leaves the file
+    behind with its process id; Qt sees that the process is gone and frees the lock.
+    """
+
+    def __init__(self, data_dir: Path | str) -> None:
+        self._folder = Path(data_dir).expanduser()
+        self._file: QLockFile | None = None
+
+    def acquire(self) -> bool:
+        """Take the lock; False while another live process holds it.
+
+        Where no lock file can be made (an unwritable folder), this says True: the
+        start-up that follows reports the folder's problem in its own words.
+        """
+        if self._file is not None and self._file.isLocked():
+            return True
+        try:
+            self._folder.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            return True
+        lock = QLockFile(str(self._folder / LOCK_FILE_NAME))
+        lock.setStaleLockTime(0)  # held for hours: stale only when its process is gone
+        if lock.tryLock(0):
+            self._file = lock
+            return True
+        return lock.error() != QLockFile.LockError.LockFailedError
+
+    def holder(self) -> int | None:
+        """The process id written in the lock file by its holder, if it can be read."""
+        lock = QLockFile(str(self._folder / LOCK_FILE_NAME))
+        info = lock.getLockInfo()
+        return int(info[0]) if info and info[0] else None
+
+    def release(self) -> None:
+        if self._file is not None:
+            self._file.unlock()
+            self._file = None
 
 
 class SingleInstance(QObject):
