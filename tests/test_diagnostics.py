@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import PySide6
+import pytest
 from PySide6.QtGui import QGuiApplication
 
 from aiva_desk.diagnostics import bundled_licences, diagnostics_text, mask_url
@@ -21,6 +22,7 @@ def test_mask_url_hides_passwords_and_secret_query_values() -> None:
     assert mask_url("not a url at all") == "***"
 
 
+@pytest.mark.sqlite_only("names the data dir's SQLite file and its size")
 def test_diagnostics_name_everything_and_leak_nothing(context, monkeypatch) -> None:
     monkeypatch.setenv("AIVA_DESK_SMTP_PASSWORD", PLANTED)
     context.mail.credentials.remember_for_session("smtp/1/agent", PLANTED)

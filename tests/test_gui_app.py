@@ -41,6 +41,7 @@ def test_unwritable_data_dir_is_a_dialog_and_exit_2(qapp, tmp_path: Path, shown_
         (b"SQLite format 3\x00" + b"\xff" * 4000, "Database cannot be read"),
     ],
 )
+@pytest.mark.sqlite_only("the damaged database is the data dir's SQLite file")
 def test_garbage_database_is_a_dialog_and_exit_2(
     qapp, tmp_path: Path, shown_errors, content: bytes, title: str
 ) -> None:
