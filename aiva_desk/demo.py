@@ -115,6 +115,13 @@ def _not_after(
     return when if when <= now else start + (now - start) * rng.random()
 
 
+# Never backwards: a sequence already past ``next`` (rows added and deleted) stays.
+ADVANCE_SEQUENCE = text(
+    "SELECT setval(s, GREATEST(:next, COALESCE(pg_sequence_last_value(s::regclass) + 1, 1)),"
+    " false) FROM (SELECT pg_get_serial_sequence(:table, 'id') AS s) AS seq"
+)
+
+
 class _Ids:
     """Explicit primary keys so children can reference rows inserted in bulk."""
 
@@ -132,10 +139,7 @@ class _Ids:
         if conn.dialect.name != "postgresql":
             return
         for table, next_id in self._next.items():
-            conn.execute(
-                text("SELECT setval(pg_get_serial_sequence(:table, 'id'), :next, false)"),
-                {"table": table.name, "next": next_id},
-            )
+            conn.execute(ADVANCE_SEQUENCE, {"table": table.name, "next": next_id})
 
 
 def _people(conn: Connection, rng: random.Random, ids: _Ids) -> tuple[list[int], list[int]]:

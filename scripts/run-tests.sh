@@ -42,7 +42,9 @@ fi
 if [[ $# -eq 0 && "${AIVA_POSTGRESQL:-1}" != 0 ]]; then
     say "pytest on PostgreSQL"
     pg_status=0
-    AIVA_TEST_DB=postgresql timeout 1800 .venv/bin/python -m pytest -q || pg_status=$?
+    # SIGINT on timeout: pytest still stops its PostgreSQL server and removes its folder.
+    AIVA_TEST_DB=postgresql timeout -s INT 1800 .venv/bin/python -m pytest -q ||
+        pg_status=$?
     if ((pg_status != 0)); then
         failed+=("pytest on PostgreSQL (exit $pg_status)")
         status=$((status != 0 ? status : pg_status))

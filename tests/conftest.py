@@ -35,7 +35,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 @pytest.fixture(autouse=True)
 def isolated_environment(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
-) -> Path:
+) -> Iterator[Path]:
     """Point every per-user location at the test's own temporary directory.
 
     The database is a SQLite file in the data dir; with ``AIVA_TEST_DB=postgresql``, a
@@ -44,9 +44,10 @@ def isolated_environment(
     data_dir = tmp_path / "data"
     monkeypatch.setenv(DATA_DIR_ENV, str(data_dir))
     monkeypatch.delenv(DB_URL_ENV, raising=False)
-    if on_postgresql():
-        server = request.getfixturevalue("postgres_server")
-        monkeypatch.setenv(DB_URL_ENV, server.fresh_database())
+    server = request.getfixturevalue("postgres_server") if on_postgresql() else None
+    database_url = server.fresh_database() if server is not None else None
+    if database_url is not None:
+        monkeypatch.setenv(DB_URL_ENV, database_url)
     for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
         path = tmp_path / "xdg" / name.lower()
         path.mkdir(parents=True)
@@ -54,7 +55,9 @@ def isolated_environment(
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
     monkeypatch.setenv("AIVA_DESK_NO_ERROR_DIALOGS", "1")  # a modal would block the run
     keyring.set_keyring(FailKeyring())
-    return data_dir
+    yield data_dir
+    if server is not None and database_url is not None:
+        server.drop_database(database_url)  # ~8 MB each: 460 tests would fill a disk
 
 
 @pytest.fixture

@@ -58,7 +58,12 @@ class PostgresServer:
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{database}"
 
     def run(self, *command: str) -> None:
-        subprocess.run([*self.as_user, *command], check=True, capture_output=True, timeout=120)
+        done = subprocess.run([*self.as_user, *command], capture_output=True, timeout=120)
+        if done.returncode != 0:
+            raise RuntimeError(
+                f"{Path(command[0]).name} failed ({done.returncode}): "
+                + (done.stderr or done.stdout).decode(errors="replace").strip()
+            )
 
     def execute(self, sql: str) -> None:
         """Run ``sql`` outside a transaction (CREATE DATABASE cannot run inside one)."""
@@ -74,6 +79,11 @@ class PostgresServer:
         name = f"aiva_test_{os.getpid()}_{next(_names)}"
         self.execute(f'CREATE DATABASE "{name}" TEMPLATE "{TEMPLATE}"')
         return self.url(name)
+
+    def drop_database(self, url: str) -> None:
+        """Remove a test's database, ending any connection the test left open."""
+        name = url.rsplit("/", 1)[-1]
+        self.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def start_server() -> PostgresServer:
@@ -94,20 +104,26 @@ def start_server() -> PostgresServer:
         as_user = ["runuser", "-u", "postgres", "--"]
     data = root / "data"
     server = PostgresServer(root=root, port=free_port(), pg_ctl=pg_ctl, as_user=as_user)
-    server.run(initdb, "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8")
-    options = (
-        f"-p {server.port} -k {root} -c listen_addresses=127.0.0.1 "
-        "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-    )
-    server.run(
-        pg_ctl, "-D", str(data), "-o", options, "-l", str(root / "server.log"), "-w", "start"
-    )
+    try:
+        server.run(initdb, "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8")
+        options = (
+            f"-p {server.port} -k {root} -c listen_addresses=127.0.0.1 "
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        )
+        log = str(root / "server.log")
+        server.run(pg_ctl, "-D", str(data), "-o", options, "-l", log, "-w", "start")
+    except BaseException:
+        stop_server(server)  # stops whatever did start, and removes the folder
+        raise
     return server
 
 
 def stop_server(server: PostgresServer) -> None:
+    """Stop the server if it runs, and remove its folder."""
     try:
         server.run(server.pg_ctl, "-D", str(server.root / "data"), "-m", "immediate", "stop")
+    except RuntimeError:
+        pass  # it never started
     finally:
         shutil.rmtree(server.root, ignore_errors=True)
 

@@ -64,9 +64,12 @@ def test_no_display_is_a_message_and_exit_2(monkeypatch: pytest.MonkeyPatch, cap
     assert "no graphical display" in err and "QT_QPA_PLATFORM=offscreen" in err
 
 
-def test_run_shows_the_main_window_until_it_closes(qapp, tmp_path: Path, shown_errors) -> None:
+def test_run_shows_the_main_window_until_it_closes(
+    qapp, tmp_path: Path, shown_errors, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from aiva_desk.gui.first_run import FirstRunWizard
 
+    monkeypatch.setattr(gui_app, "SETTLE_AFTER_MS", 0)  # settle the heap before closing
     seen: list[MainWindow] = []
     welcomed: list[FirstRunWizard] = []
     frozen: list[int] = []

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -26,6 +28,13 @@ from aiva_desk.gui.single_instance import (
     parse_request,
     server_name,
 )
+
+
+@pytest.fixture(autouse=True)
+def no_claim_left() -> Iterator[None]:
+    """Each test ends with this process holding no data folder (lock or listener)."""
+    yield
+    release_instance_lock()
 
 
 @pytest.fixture
@@ -177,7 +186,7 @@ def test_aiva_desk_open_hands_the_number_to_the_running_window(qtbot, context) -
         assert main(["--data-dir", str(context.paths.root)]) == 0  # plain launch: activate
         qtbot.waitUntil(lambda: shower.shown == 3)
     finally:
-        instance.close()
+        release_instance_lock()
 
 
 def test_the_first_launch_opens_its_own_ticket(qtbot, context) -> None:
@@ -189,9 +198,8 @@ def test_the_first_launch_opens_its_own_ticket(qtbot, context) -> None:
         from aiva_desk.demo import generate_demo
 
         generate_demo(context.db, tickets=1, seed=1)
-        instance = start_instance(context, shower)
+        start_instance(context, shower)
         qtbot.waitUntil(lambda: len(shower.opened) == 1)
-        instance.close()
     finally:
         set_launch_options(LaunchOptions())
 
@@ -272,3 +280,40 @@ def test_an_instance_that_never_answers_is_named(qapp, tmp_path: Path, monkeypat
         process.kill()
         process.wait(timeout=30)
         release_instance_lock()
+
+
+def test_a_leftover_lock_file_never_keeps_the_app_from_starting(tmp_path: Path) -> None:
+    # Garbled by a power loss, copied from another machine, or naming a process id that
+    # now belongs to someone else: nobody holds the lock, so it is free.
+    data = tmp_path / "data"
+    data.mkdir()
+    for leftover in (b"", b"\x00\xff garbage", b"4242 otherhost aiva-desk\n", b"1\n"):
+        (data / LOCK_FILE_NAME).write_bytes(leftover)
+        lock = InstanceLock(data)
+        assert lock.acquire(), leftover
+        assert lock.holder() == os.getpid()
+        lock.release()
+
+
+def test_launches_during_start_up_are_kept_until_the_window_exists(qtbot, context) -> None:
+    # The app listens from the start: a launch while the database opens or the
+    # welcome is up is answered at once, and acted on once the window is there.
+    from aiva_desk.demo import generate_demo
+    from aiva_desk.gui.launch import listen_early, start_instance
+
+    generate_demo(context.db, tickets=2, seed=1)
+    listen_early(str(context.paths.root))
+    code = textwrap.dedent(
+        f"""
+        from aiva_desk.gui.launch import hand_over_to_running
+        from aiva_desk.gui.single_instance import open_request
+        print(hand_over_to_running({str(context.paths.root)!r}, open_request(1002)))
+        """
+    )
+    process = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    qtbot.waitUntil(lambda: process.poll() is not None, timeout=30_000)
+    assert process.stdout is not None and process.stdout.read().strip() == "True"
+    shower = FakeShower()
+    start_instance(context, shower)
+    qtbot.waitUntil(lambda: len(shower.opened) == 1)
+    assert shower.opened == [context.tickets.id_for_number(1002)] and shower.shown == 1

@@ -26,7 +26,12 @@ from aiva_desk.gui.crash import CrashHandler, install_crash_handler
 from aiva_desk.gui.errors import install_exception_hook, show_error
 from aiva_desk.gui.first_run import run_first_run
 from aiva_desk.gui.icons import app_icon
-from aiva_desk.gui.launch import release_instance_lock, show_at_start, start_instance
+from aiva_desk.gui.launch import (
+    listen_early,
+    release_instance_lock,
+    show_at_start,
+    start_instance,
+)
 from aiva_desk.gui.theme import apply_theme
 
 if TYPE_CHECKING:
@@ -37,6 +42,7 @@ log = logging.getLogger(__name__)
 
 EXIT_STARTUP_FAILED = 2
 EXIT_UNEXPECTED = 1
+SETTLE_AFTER_MS = 2000  # the heap is settled this long after the window is shown
 ORGANIZATION_NAME = "AIVA"
 DESKTOP_FILE_NAME = "aiva-desk"
 _DISPLAY_VARIABLES = ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
@@ -81,6 +87,7 @@ def run(data_dir: str | None = None, db_url: str | None = None) -> int:
     context: AppContext | None = None
     crash: CrashHandler | None = None
     try:
+        listen_early(data_dir)  # later launches hand over even while this one starts
         try:
             context = open_context(data_dir, db_url)
             context = _first_run(context)
@@ -97,10 +104,10 @@ def run(data_dir: str | None = None, db_url: str | None = None) -> int:
             return EXIT_UNEXPECTED
         alerts = wire_alerts(window, context)
         crash = install_crash_handler(app, context, window.ticket_tabs.editors)
-        start_instance(context, alerts, parent=window)
+        start_instance(context, alerts)
         show_at_start(window)
         alerts.start()
-        QTimer.singleShot(0, settle_heap)  # once the window is up
+        QTimer.singleShot(SETTLE_AFTER_MS, settle_heap)  # once the window is up and idle
         return _exec_with_ctrl_c(app)
     finally:
         tasks.wait_for_idle()
@@ -123,8 +130,9 @@ def settle_heap() -> None:
     """Take what start-up built (modules, classes, the window) out of the collector's
     rounds. A full collection would otherwise walk ~150,000 objects (~45 ms, a visible
     hitch in the middle of a click) whenever it comes; now it walks only what was made
-    since. Young garbage is collected first, so little of it stays frozen."""
-    gc.collect(1)
+    since. One full collection first (once, while the window is idle), so no garbage
+    stays frozen."""
+    gc.collect()
     gc.freeze()
 
 

@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QSystemTrayIcon, QWidget
 
 from aiva_desk.errors import AivaError
@@ -48,6 +48,7 @@ class LaunchOptions:
 
 _options = LaunchOptions()
 _lock: InstanceLock | None = None  # this process's claim on its data folder
+_early: SingleInstance | None = None  # listening since the application was made
 STARTING_WAIT_S = 15.0  # how long a launch waits for another one that is still starting
 RETRY_S = 0.25
 
@@ -70,10 +71,11 @@ def hand_over_to_running(
 ) -> bool:
     """True when an instance already runs on this data folder and took ``request``.
 
-    False means this process is to be the instance: it now holds the folder's lock.
-    A launch that finds the lock held but nobody listening waits (up to ``wait_s``,
-    by default :data:`STARTING_WAIT_S`) for the holder to finish starting, then hands
-    over. Raises :class:`InstanceNotAnswering` when the holder never answers.
+    False means this process is to be the instance: it now holds the folder's lock
+    (and :func:`listen_early` should follow as soon as the application exists). A
+    launch that finds the lock held waits (up to ``wait_s``, by default
+    :data:`STARTING_WAIT_S`) for the holder to answer; a request it has sent is never
+    sent again. Raises :class:`InstanceNotAnswering` when the holder never answers.
     """
     global _lock
     paths = resolve_data_dir(data_dir)
@@ -82,7 +84,9 @@ def hand_over_to_running(
     lock = InstanceLock(paths.root)
     deadline = time.monotonic() + (STARTING_WAIT_S if wait_s is None else wait_s)
     while True:
-        if instance.hand_over(request):
+        # Refused at once when nobody listens; once connected, waits for the answer.
+        remaining_ms = max(1, round((deadline - time.monotonic()) * 1000))
+        if instance.hand_over(request, timeout_ms=remaining_ms):
             return True
         if lock.acquire():
             _lock = lock
@@ -93,15 +97,30 @@ def hand_over_to_running(
     holder = lock.holder()
     process = f" (process {holder})" if holder else ""
     raise InstanceNotAnswering(
-        f"AIVA Desk is already running on {paths.root}{process} but does not answer. "
-        "If its window is frozen, end that process (for example in your system monitor) "
-        "and start AIVA Desk again."
+        f"AIVA Desk is already running on {paths.root}{process} but does not answer: it is "
+        "busy or frozen. Wait a moment and try again; if its window stays frozen, end that "
+        "process (for example in your system monitor) and start AIVA Desk again."
     )
+
+
+def listen_early(data_dir: str | None) -> SingleInstance:
+    """Listen for later launches from the start: while the database opens or the first-run
+    welcome is up, their requests are kept and acted on once the window exists."""
+    global _early
+    instance = SingleInstance(resolve_data_dir(data_dir).root)
+    instance.hold()
+    if not instance.listen():
+        log.warning("Another AIVA Desk runs on %s; this one will not be found", instance.name)
+    _early = instance
+    return instance
 
 
 def release_instance_lock() -> None:
     """Give up this process's claim on its data folder (when the app ends)."""
-    global _lock
+    global _lock, _early
+    if _early is not None:
+        _early.close()
+        _early = None
     if _lock is not None:
         _lock.release()
         _lock = None
@@ -119,17 +138,20 @@ def open_ticket_number(context: AppContext, shower: WindowShower, number: int) -
     shower.open_ticket(ticket_id)
 
 
-def start_instance(
-    context: AppContext, shower: WindowShower, parent: QObject | None = None
-) -> SingleInstance:
-    """Listen for later launches on this data folder; act on this launch's own request."""
-    instance = SingleInstance(context.paths.root, parent)
-    if not instance.listen():
-        log.warning("Another AIVA Desk runs on %s; this one will not be found", context.paths.root)
+def start_instance(context: AppContext, shower: WindowShower) -> SingleInstance:
+    """Act on later launches' requests (and this launch's own) now that the window exists.
+
+    Uses the instance :func:`listen_early` started, so a switch to the demo folder at
+    first run keeps answering launches on the folder the app was started for.
+    """
+    instance = _early
+    if instance is None:
+        instance = listen_early(str(context.paths.root))
     instance.activate_requested.connect(shower.show_window)
     instance.open_requested.connect(lambda number: open_ticket_number(context, shower, number))
     if (request := launch_options().request) is not None:
         QTimer.singleShot(0, instance, lambda: instance.deliver(request))
+    QTimer.singleShot(0, instance, instance.release_held)
     return instance
 
 

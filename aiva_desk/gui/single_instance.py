@@ -38,7 +38,6 @@ from PySide6.QtCore import (
     QDeadlineTimer,
     QDir,
     QEventLoop,
-    QLockFile,
     QObject,
     QTimer,
     Signal,
@@ -169,43 +168,64 @@ def send_request(name: str, request: Request, timeout_ms: int = HANDOVER_TIMEOUT
 class InstanceLock:
     """The data folder's lock, held by the one process that is (or becomes) its instance.
 
-    It is held for the life of the process. A holder that crashed leaves the file
-    behind with its process id; Qt sees that the process is gone and frees the lock.
+    An operating-system lock on an open file (``flock``; ``msvcrt.locking`` on
+    Windows): the system frees it when the process ends, however it ends, so no
+    leftover file (garbled by a power loss, copied from another machine, naming a
+    reused process id) can ever keep AIVA Desk from starting. The file holds the
+    holder's process id, for messages only.
     """
 
     def __init__(self, data_dir: Path | str) -> None:
-        self._folder = Path(data_dir).expanduser()
-        self._file: QLockFile | None = None
+        self._path = Path(data_dir).expanduser() / LOCK_FILE_NAME
+        self._fd: int | None = None
 
     def acquire(self) -> bool:
-        """Take the lock; False while another live process holds it.
+        """Take the lock; False while another process holds it.
 
         Where no lock file can be made (an unwritable folder), this says True: the
         start-up that follows reports the folder's problem in its own words.
         """
-        if self._file is not None and self._file.isLocked():
+        if self._fd is not None:
             return True
         try:
-            self._folder.mkdir(parents=True, exist_ok=True)
+            self._path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
         except OSError:
             return True
-        lock = QLockFile(str(self._folder / LOCK_FILE_NAME))
-        lock.setStaleLockTime(0)  # held for hours: stale only when its process is gone
-        if lock.tryLock(0):
-            self._file = lock
-            return True
-        return lock.error() != QLockFile.LockError.LockFailedError
+        try:
+            _lock(fd)
+        except OSError:
+            os.close(fd)
+            return False
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode("ascii"))
+        self._fd = fd
+        return True
 
     def holder(self) -> int | None:
-        """The process id written in the lock file by its holder, if it can be read."""
-        lock = QLockFile(str(self._folder / LOCK_FILE_NAME))
-        info = lock.getLockInfo()
-        return int(info[0]) if info and info[0] else None
+        """The process id the holder wrote, if it can be read."""
+        try:
+            text = self._path.read_text(encoding="ascii").strip()
+        except (OSError, UnicodeDecodeError):
+            return None
+        return int(text) if text.isdigit() else None
 
     def release(self) -> None:
-        if self._file is not None:
-            self._file.unlock()
-            self._file = None
+        if self._fd is not None:
+            os.close(self._fd)  # closing the file frees the lock
+            self._fd = None
+
+
+def _lock(fd: int) -> None:
+    """Lock the open file ``fd`` without waiting; OSError if another process holds it."""
+    if sys.platform == "win32":
+        import msvcrt
+
+        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+    else:
+        import fcntl
+
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
 
 
 class SingleInstance(QObject):
@@ -223,6 +243,7 @@ class SingleInstance(QObject):
         super().__init__(parent)
         self.name = server_name(data_dir)
         self._server: QLocalServer | None = None
+        self._held: list[Request] | None = None  # requests kept while the app starts
         self.stale_cleared = False  # a dead instance's name was removed by listen()
 
     @property
@@ -303,8 +324,23 @@ class SingleInstance(QObject):
         socket.disconnectFromServer()
         self.deliver(request)
 
+    def hold(self) -> None:
+        """Keep the requests that arrive from now on until :meth:`release_held`: the
+        instance listens from the start, before its window exists to act on them."""
+        if self._held is None:
+            self._held = []
+
+    def release_held(self) -> None:
+        """Act on the requests kept by :meth:`hold`, in the order they came."""
+        held, self._held = self._held or [], None
+        for request in held:
+            self.deliver(request)
+
     def deliver(self, request: Request) -> None:
         """Emit the signal for ``request`` (also used for the first launch's own request)."""
+        if self._held is not None:
+            self._held.append(request)
+            return
         if request.action == OPEN and request.number is not None:
             self.open_requested.emit(request.number)
         else:

@@ -29,13 +29,15 @@ def upgrade() -> None:
     for table in inspector.get_table_names():
         if "id" not in {column["name"] for column in inspector.get_columns(table)}:
             continue
-        sequence = bind.scalar(sa.text("SELECT pg_get_serial_sequence(:t, 'id')"), {"t": table})
-        if sequence is None:
-            continue  # no serial id column
         quoted = bind.dialect.identifier_preparer.quote(table)
         bind.execute(
-            sa.text(f"SELECT setval(:s, COALESCE((SELECT max(id) FROM {quoted}), 0) + 1, false)"),
-            {"s": sequence},
+            sa.text(
+                "SELECT setval(s, GREATEST("
+                f"COALESCE((SELECT max(id) FROM {quoted}), 0) + 1,"
+                " COALESCE(pg_sequence_last_value(s::regclass) + 1, 1)), false)"
+                " FROM (SELECT pg_get_serial_sequence(:t, 'id') AS s) AS seq WHERE s IS NOT NULL"
+            ),
+            {"t": table},
         )
 
 
