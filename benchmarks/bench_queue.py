@@ -134,21 +134,19 @@ class SqlCapture:
         self._engine = engine
         self._lock = threading.Lock()
         self.recording = False
-        self._kept: list[tuple[Any, Any, Any]] = []
+        self._kept: list[Any] = []
         event.listen(engine, "before_execute", self._on_before_execute)
 
     def _on_before_execute(self, _conn, clause, multiparams, params, _options) -> None:
-        if self.recording:
-            with self._lock:
-                self._kept.append((clause, multiparams, params))
+        if self.recording and not (multiparams or params):  # writes with parameters: not
+            with self._lock:  # part of any measured read
+                self._kept.append(clause)
 
-    def _literal(self, clause: Any, multiparams: Any, params: Any) -> str | None:
+    def _literal(self, clause: Any) -> str | None:
         from sqlalchemy.sql import ClauseElement
 
         if not isinstance(clause, ClauseElement):
-            return str(clause) if not (multiparams or params) else None
-        if multiparams or params:
-            return None  # writes with parameters: not part of any measured read
+            return str(clause)
         try:
             compiled = clause.compile(
                 dialect=self._engine.dialect, compile_kwargs={"literal_binds": True}
@@ -161,7 +159,7 @@ class SqlCapture:
         """The SQL text of the statements kept since the last call."""
         with self._lock:
             kept, self._kept = self._kept, []
-        literal = (self._literal(clause, multi, params) for clause, multi, params in kept)
+        literal = (self._literal(clause) for clause in kept)
         return [sql for sql in literal if sql is not None]
 
 
