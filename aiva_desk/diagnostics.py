@@ -50,6 +50,9 @@ BUNDLED_LIBRARIES = (
     "platformdirs",
     "tzdata",
     "typing_extensions",
+    "XlsxWriter",
+    "psycopg",  # a team's shared PostgreSQL database (the postgresql extra)
+    "psycopg-binary",
 )
 
 

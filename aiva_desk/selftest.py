@@ -269,6 +269,29 @@ def check_keyring(report: SelfTestReport) -> None:
         report.add("Password store", Status.OK, f"{backend}: usable")
 
 
+def check_postgresql_driver(report: SelfTestReport) -> None:
+    """A team's shared PostgreSQL database needs the psycopg driver (the postgresql extra)."""
+    try:
+        import psycopg
+        from sqlalchemy.dialects.postgresql import psycopg as dialect
+
+        dialect.dialect.import_dbapi()
+    except ImportError:
+        report.add(
+            "PostgreSQL driver",
+            Status.WARNING,
+            "not installed: only SQLite databases can be opened "
+            "(pip install 'aiva-desk[postgresql]')",
+        )
+        return
+    except Exception as exc:
+        report.add("PostgreSQL driver", Status.FAILED, _first_line(exc))
+        return
+    report.add(
+        "PostgreSQL driver", Status.OK, f"psycopg {psycopg.__version__} ({psycopg.pq.__impl__})"
+    )
+
+
 def check_gui(report: SelfTestReport, workdir: Path, ticket_html: str | None) -> None:
     """Forms, icons and PDF output with Qt (offscreen); the module is loaded only here."""
     try:
@@ -308,6 +331,7 @@ def run_self_test(*, gui: bool = True) -> SelfTestReport:
                 finally:
                     db.dispose()
             check_keyring(report)
+            check_postgresql_driver(report)
             if gui:
                 check_gui(report, workdir, ticket_html)
     finally:

@@ -51,6 +51,8 @@ def test_a_sound_installation_passes(qapp) -> None:
     assert keyring.status is Status.WARNING
     assert "session only" in keyring.detail
     assert report.text().splitlines()[-1].startswith("PASSED")
+    (driver,) = [check for check in report.checks if check.name == "PostgreSQL driver"]
+    assert driver.status is Status.OK and driver.detail.startswith("psycopg 3.")  # test extra
 
 
 def test_a_broken_template_fails_the_self_test(qapp, tmp_path, monkeypatch) -> None:
