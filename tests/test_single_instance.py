@@ -275,6 +275,7 @@ def test_an_instance_that_never_answers_is_named(qapp, tmp_path: Path, monkeypat
             hand_over_to_running(str(data))
         assert f"(process {process.pid})" in refused.value.message
         assert "does not answer" in refused.value.message
+        assert refused.value.title == "AIVA Desk is not answering"
         assert main(["--data-dir", str(data)]) == 2  # shown (dialogs are off in tests)
     finally:
         process.kill()

@@ -54,7 +54,9 @@ RETRY_S = 0.25
 
 
 class InstanceNotAnswering(AivaError):
-    """Another process holds the data folder but never answered: it is hung."""
+    """Another process holds the data folder but never answered: it is busy or hung."""
+
+    title = "AIVA Desk is not answering"
 
 
 def set_launch_options(options: LaunchOptions) -> None:
