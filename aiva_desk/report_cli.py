@@ -20,6 +20,10 @@ from aiva_desk.reports.weekly import weekly_review
 TICKET_FORMATS = ("md", "html", "pdf")
 METRICS_FORMATS = ("csv", "xlsx", "json", "md", "html", "pdf")
 WEEKLY_FORMATS = ("md", "html", "pdf", "json")
+EXCEL_HELP = (
+    "CSV for Excel: with a BOM, and text that a spreadsheet would run as a formula "
+    "(starting with = + - @) shown as text"
+)
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -34,7 +38,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[
     metrics.add_argument("--to", dest="end", required=True, metavar="DATE")
     metrics.add_argument("--group-by", choices=GROUPINGS)
     metrics.add_argument("--format", choices=METRICS_FORMATS, default="csv")
-    metrics.add_argument("--bom", action="store_true", help="CSV with a BOM for Excel")
+    metrics.add_argument("--bom", action="store_true", help=EXCEL_HELP)
     metrics.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
     weekly = kinds.add_parser("weekly", help="the weekly review (continuous improvement)")
     weekly.add_argument("--week", required=True, metavar="YYYY-Www", help="e.g. 2026-W47")
@@ -44,7 +48,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[
     what = export.add_subparsers(dest="export", metavar="WHAT", required=True)
     tickets = what.add_parser("tickets", help="every ticket, every field")
     tickets.add_argument("--format", choices=exports.TICKET_FORMATS, default="csv")
-    tickets.add_argument("--bom", action="store_true", help="CSV with a BOM for Excel")
+    tickets.add_argument("--bom", action="store_true", help=EXCEL_HELP)
     tickets.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
 
 
@@ -68,7 +72,7 @@ def run(context: AppContext, args: argparse.Namespace) -> str:
             print(f"\r{done}/{total} tickets", end="", file=sys.stderr, flush=True)
 
         count = exports.export_tickets(
-            context.db, args.format, out, bom=args.bom, progress=progress
+            context.db, args.format, out, for_excel=args.bom, progress=progress
         )
         print(file=sys.stderr)
         return f"Exported {count} tickets to {out}."
@@ -84,7 +88,7 @@ def run(context: AppContext, args: argparse.Namespace) -> str:
         period = Period.days(parse_date(args.start, "from"), parse_date(args.end, "to"))
         report = compute_metrics(context.db, period, args.group_by)
         if args.format == "csv":
-            exports.write_csv(exports.metrics_rows(report), out, bom=args.bom)
+            exports.write_csv(exports.metrics_rows(report), out, for_excel=args.bom)
         elif args.format == "xlsx":
             exports.write_xlsx(exports.metrics_rows(report), out)
         elif args.format == "json":

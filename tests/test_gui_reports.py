@@ -231,7 +231,7 @@ def test_exports_write_files_that_parse_back(
 
     target["path"] = tmp_path / "metrics.csv"
     with qtbot.waitSignal(window.export_finished, timeout=WAIT_MS):
-        window.export_button.menu().actions()[1].trigger()  # CSV for Excel (with BOM)
+        window.export_button.menu().actions()[1].trigger()  # CSV for Excel
     raw = target["path"].read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(raw.decode("utf-8-sig").splitlines()))

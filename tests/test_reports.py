@@ -120,7 +120,7 @@ def test_weekly_review_answers_the_sop_questions_and_keeps_the_notes(context, we
 def test_metrics_and_tickets_export_and_parse_back(context, week, tmp_path):  # noqa: F811
     report = compute_metrics(context.db, WEEK, "category")
     target = tmp_path / "metrics.csv"
-    exports.write_csv(exports.metrics_rows(report), target, bom=True)
+    exports.write_csv(exports.metrics_rows(report), target, for_excel=True)
     raw = target.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw
     rows = list(csv.DictReader(target.read_text(encoding="utf-8-sig").splitlines()))
@@ -312,3 +312,26 @@ def test_xlsx_exports_hold_every_row_and_field(context, week, tmp_path):  # noqa
     assert last[header.index("console_errors")].endswith("longer than a spreadsheet cell holds]")
     assert last[header.index("customer_name")] == "Zoë Ünal"  # the columns after it are there
     assert oct((tmp_path / "t.xlsx").stat().st_mode & 0o777) == "0o644"
+
+
+def test_csv_for_excel_shows_formula_like_text_as_text(context, tmp_path):
+    # A customer's subject "=HYPERLINK(…)" would run as a formula in a spreadsheet;
+    # the plain CSV keeps every value exactly, the CSV for Excel makes it inert text.
+    ref = _new(context, subject='=HYPERLINK("http://evil","Click")')
+    ticket = context.tickets.get(ref.id)
+    context.tickets.update(ref.id, ticket.version, {"description": "-1+2", "root_cause": "@home"})
+
+    def last_row(path):
+        text = path.read_text(encoding="utf-8-sig")
+        return list(csv.DictReader(text.splitlines()))[-1]
+
+    exports.export_tickets(context.db, "csv", tmp_path / "exact.csv")
+    exact = last_row(tmp_path / "exact.csv")
+    assert exact["subject"] == '=HYPERLINK("http://evil","Click")'
+    assert (exact["description"], exact["root_cause"]) == ("-1+2", "@home")
+
+    exports.export_tickets(context.db, "csv", tmp_path / "excel.csv", for_excel=True)
+    excel = last_row(tmp_path / "excel.csv")
+    assert excel["subject"] == "'=HYPERLINK(\"http://evil\",\"Click\")"
+    assert (excel["description"], excel["root_cause"]) == ("'-1+2", "'@home")
+    assert excel["customer_name"] == "Zoë Ünal" and excel["number"] == exact["number"]

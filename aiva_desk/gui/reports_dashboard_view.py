@@ -56,10 +56,10 @@ CHART_TABS = (
 )
 TICKET_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 PICK_A_BAR = "Click a bar in a chart to list its tickets here."
-# (action key, menu text, format, with a byte order mark)
+# (action key, menu text, format, for Excel: a byte order mark and formulas made inert)
 METRICS_FORMATS = (
     ("csv", "CSV…", "csv", False),
-    ("csv_bom", "CSV for Excel (with BOM)…", "csv", True),
+    ("csv_bom", "CSV for Excel…", "csv", True),
     ("xlsx", "Excel Workbook (XLSX)…", "xlsx", False),
     ("json", "JSON…", "json", False),
     ("html", "HTML…", "html", False),
@@ -67,7 +67,7 @@ METRICS_FORMATS = (
 )
 TICKET_FORMATS = (
     ("csv", "CSV…", "csv", False),
-    ("csv_bom", "CSV for Excel (with BOM)…", "csv", True),
+    ("csv_bom", "CSV for Excel…", "csv", True),
     ("xlsx", "Excel Workbook (XLSX)…", "xlsx", False),
     ("json", "JSON…", "json", False),
 )
@@ -257,9 +257,11 @@ class DashboardView(QWidget):
         button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         menu = QMenu(button)
-        for key, label, fmt, bom in formats:
+        for key, label, fmt, for_excel in formats:
             action = menu.addAction(label)
             action.setObjectName(f"{name}_{key}")
-            action.triggered.connect(lambda _checked=False, f=fmt, b=bom: requested.emit(f, b))
+            action.triggered.connect(
+                lambda _checked=False, f=fmt, x=for_excel: requested.emit(f, x)
+            )
         button.setMenu(menu)
         return button

@@ -95,7 +95,7 @@ class ReportExporter(QObject):
         self.ticket_export: QProgressDialog | None = None
         self._export_cancel: threading.Event | None = None
 
-    def export_metrics(self, data: DashboardData, fmt: str, bom: bool = False) -> None:
+    def export_metrics(self, data: DashboardData, fmt: str, for_excel: bool = False) -> None:
         """Save the metrics of ``data`` as csv, xlsx, json, html or pdf."""
         first = data.period.start.date()
         last = data.period.end.date() - dt.timedelta(days=1)
@@ -107,7 +107,7 @@ class ReportExporter(QObject):
         report = data.report
         if fmt == "csv":
             rows = exports.metrics_rows(report)
-            self._run_export(lambda: exports.write_csv(rows, path, bom=bom), path)
+            self._run_export(lambda: exports.write_csv(rows, path, for_excel=for_excel), path)
         elif fmt == "xlsx":
             rows = exports.metrics_rows(report)
             self._run_export(lambda: exports.write_xlsx(rows, path), path)
@@ -143,7 +143,7 @@ class ReportExporter(QObject):
 
     # -- every ticket -------------------------------------------------------------------
 
-    def export_all_tickets(self, fmt: str, bom: bool = False) -> None:
+    def export_all_tickets(self, fmt: str, for_excel: bool = False) -> None:
         """Every ticket as csv, xlsx or json, with a progress dialog the user can cancel."""
         if self.ticket_export is not None:
             return
@@ -175,7 +175,7 @@ class ReportExporter(QObject):
             relay.progressed.emit(done, total)
 
         BackgroundTask(
-            lambda: exports.export_tickets(db, fmt, path, bom=bom, progress=progress),
+            lambda: exports.export_tickets(db, fmt, path, for_excel=for_excel, progress=progress),
             parent=self,
             writes=False,
             label="export tickets",

@@ -185,14 +185,14 @@ class ReportsWindow(QMainWindow):
         """Every chart as a PNG data URI, by title (for the HTML and PDF exports)."""
         return {} if self.data is None else chart_images(self.data)
 
-    def export_metrics(self, fmt: str, bom: bool = False) -> None:
+    def export_metrics(self, fmt: str, for_excel: bool = False) -> None:
         """Save the metrics shown as csv, json, html or pdf."""
         if self.data is not None:
-            self.exporter.export_metrics(self.data, fmt, bom)
+            self.exporter.export_metrics(self.data, fmt, for_excel)
 
-    def export_all_tickets(self, fmt: str, bom: bool = False) -> None:
+    def export_all_tickets(self, fmt: str, for_excel: bool = False) -> None:
         """Every ticket as csv or json, with a progress dialog the user can cancel."""
-        self.exporter.export_all_tickets(fmt, bom)
+        self.exporter.export_all_tickets(fmt, for_excel)
 
     def _on_ticket_export_running(self, running: bool) -> None:
         self.tickets_export_button.setEnabled(not running)

@@ -112,14 +112,37 @@ def metrics_rows(report: MetricsReport) -> list[dict[str, Any]]:
     return rows
 
 
-def write_csv(rows: list[dict[str, Any]], path: Path, *, bom: bool = False) -> None:
-    """RFC 4180: comma, CRLF line ends, quotes where needed, a header row."""
+def write_csv(rows: list[dict[str, Any]], path: Path, *, for_excel: bool = False) -> None:
+    """RFC 4180: comma, CRLF line ends, quotes where needed, a header row.
+
+    ``for_excel``: a BOM (so Excel reads UTF-8) and formula-like text made inert.
+    """
     if not rows:
         raise ExportError("There is nothing to export for this selection.")
-    with atomic_output(path, bom=bom) as handle:
+    with atomic_output(path, bom=for_excel) as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\r\n")
         writer.writeheader()
-        writer.writerows({k: "" if v is None else v for k, v in row.items()} for row in rows)
+        writer.writerows(_csv_row(row, for_excel) for row in rows)
+
+
+# A spreadsheet runs a cell that starts with one of these as a formula: customer text
+# such as a subject "=HYPERLINK(…)" would become a live link or worse (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_row(row: dict[str, Any], for_excel: bool) -> dict[str, Any]:
+    """``row`` for the CSV writer: empty for None; for Excel, formula-like text gets a
+    leading apostrophe (OWASP's advice), so the spreadsheet shows it as text."""
+    if not for_excel:
+        return {k: "" if v is None else v for k, v in row.items()}
+    return {
+        k: ""
+        if v is None
+        else "'" + v
+        if isinstance(v, str) and v.startswith(FORMULA_STARTS)
+        else v
+        for k, v in row.items()
+    }
 
 
 def write_xlsx(rows: list[dict[str, Any]], path: Path, *, sheet: str = "Metrics") -> None:
@@ -277,13 +300,21 @@ def iter_tickets(db: Database, progress: Progress | None = None) -> Iterator[dic
 
 
 def export_tickets(
-    db: Database, fmt: str, path: Path, *, bom: bool = False, progress: Progress | None = None
+    db: Database,
+    fmt: str,
+    path: Path,
+    *,
+    for_excel: bool = False,
+    progress: Progress | None = None,
 ) -> int:
-    """Write every ticket with every field as CSV, JSON or XLSX; returns how many."""
+    """Write every ticket with every field as CSV, JSON or XLSX; returns how many.
+
+    ``for_excel`` (CSV): as :func:`write_csv` makes it.
+    """
     if fmt not in TICKET_FORMATS:
         raise ExportError(f"Tickets export as {', '.join(TICKET_FORMATS)}, not “{fmt}”.")
     count = 0
-    with atomic_output(path, binary=fmt == "xlsx", bom=bom and fmt == "csv") as handle:
+    with atomic_output(path, binary=fmt == "xlsx", bom=for_excel and fmt == "csv") as handle:
         records = iter_tickets(db, progress)
         if fmt == "xlsx":
             workbook = _workbook(handle)
@@ -300,7 +331,7 @@ def export_tickets(
                 if writer is None:
                     writer = csv.DictWriter(handle, fieldnames=list(record), lineterminator="\r\n")
                     writer.writeheader()
-                writer.writerow({k: "" if v is None else v for k, v in record.items()})
+                writer.writerow(_csv_row(record, for_excel))
                 count += 1
         else:
             handle.write("[")
