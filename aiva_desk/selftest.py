@@ -272,10 +272,9 @@ def check_keyring(report: SelfTestReport) -> None:
 def check_postgresql_driver(report: SelfTestReport) -> None:
     """A team's shared PostgreSQL database needs the psycopg driver (the postgresql extra)."""
     try:
-        import psycopg
         from sqlalchemy.dialects.postgresql import psycopg as dialect
 
-        dialect.dialect.import_dbapi()
+        psycopg = dialect.dialect.import_dbapi()  # what --db-url postgresql+psycopg loads
     except ImportError:
         report.add(
             "PostgreSQL driver",

@@ -49,11 +49,12 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from sql_floor import SqlCapture, first_queue_floor, raw_seconds
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("AIVA_DESK_NO_ERROR_DIALOGS", "1")
@@ -115,65 +116,6 @@ def ensure_database(path: Path, tickets: int) -> dict[str, Any]:
     db.dispose()
     marker.write_text(str(tickets))
     return {"built": True, "seconds": round(time.perf_counter() - started, 1)}
-
-
-# -- capturing the app's SQL and running it raw ----------------------------------------
-
-
-class SqlCapture:
-    """Every statement the app executes while ``recording`` (from any thread).
-
-    A statement is only kept while recording; it is compiled to SQL text in
-    :meth:`take`, after the measurement: compiling with literal values costs about a
-    millisecond a statement, which would otherwise be timed as the app's own work.
-    """
-
-    def __init__(self, engine: Any) -> None:
-        from sqlalchemy import event
-
-        self._engine = engine
-        self._lock = threading.Lock()
-        self.recording = False
-        self._kept: list[Any] = []
-        event.listen(engine, "before_execute", self._on_before_execute)
-
-    def _on_before_execute(self, _conn, clause, multiparams, params, _options) -> None:
-        if self.recording and not (multiparams or params):  # writes with parameters: not
-            with self._lock:  # part of any measured read
-                self._kept.append(clause)
-
-    def _literal(self, clause: Any) -> str | None:
-        from sqlalchemy.sql import ClauseElement
-
-        if not isinstance(clause, ClauseElement):
-            return str(clause)
-        try:
-            compiled = clause.compile(
-                dialect=self._engine.dialect, compile_kwargs={"literal_binds": True}
-            )
-        except Exception:
-            return None
-        return str(compiled)
-
-    def take(self) -> list[str]:
-        """The SQL text of the statements kept since the last call."""
-        with self._lock:
-            kept, self._kept = self._kept, []
-        literal = (self._literal(clause) for clause in kept)
-        return [sql for sql in literal if sql is not None]
-
-
-def raw_seconds(path: Path, statements: list[str]) -> float:
-    """How long stdlib sqlite3 takes to run ``statements`` on ``path`` (fetching all rows)."""
-    conn = sqlite3.connect(path)
-    try:
-        started = time.perf_counter()
-        for sql in statements:
-            if sql.lstrip().upper().startswith(("SELECT", "WITH")):
-                conn.execute(sql).fetchall()
-        return time.perf_counter() - started
-    finally:
-        conn.close()
 
 
 # -- driving the window ----------------------------------------------------------------
@@ -577,7 +519,7 @@ def cold_starts(db_path: Path, runs: int) -> dict[str, Any]:
             report = json.loads(line)
             times.append(report["painted_at"] - spawned)
             rss.append(report["peak_rss_mb"])
-        floors.append(_first_queue_floor(db_path))
+        floors.append(first_queue_floor(db_path))
     result = _stats(times)
     floor = _stats(floors)
     result.update(
@@ -590,48 +532,6 @@ def cold_starts(db_path: Path, runs: int) -> dict[str, Any]:
         "process start (Python, Qt) dominates the launch and has no SQL floor",
     )
     return result
-
-
-def _first_queue_floor(db_path: Path) -> float:
-    from sqlalchemy.dialects import sqlite as sqlite_dialect
-
-    from aiva_desk import queue
-    from aiva_desk.queue import QueueFilter
-    from aiva_desk.store.search import Fts5SearchIndex
-
-    dialect = sqlite_dialect.dialect()
-    statements = []
-    for stmt in _queue_statements(queue, QueueFilter(), Fts5SearchIndex()):
-        statements.append(
-            str(stmt.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
-        )
-    started = time.perf_counter()
-    conn = sqlite3.connect(db_path)
-    for sql in statements:
-        conn.execute(sql).fetchall()
-    conn.close()
-    return time.perf_counter() - started
-
-
-def _queue_statements(queue_module: Any, flt: Any, search: Any) -> list[Any]:
-    """The count and first-window statements the queue runs for ``flt`` (via a recorder)."""
-
-    class Recorder:
-        def __init__(self) -> None:
-            self.statements: list[Any] = []
-
-        def scalar(self, stmt: Any) -> int:
-            self.statements.append(stmt)
-            return 0
-
-        def execute(self, stmt: Any) -> list[Any]:
-            self.statements.append(stmt)
-            return []
-
-    recorder = Recorder()
-    queue_module.count(recorder, flt, search)
-    queue_module.fetch(recorder, flt, search, offset=0, limit=200)
-    return recorder.statements
 
 
 # -- main ------------------------------------------------------------------------------

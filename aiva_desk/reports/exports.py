@@ -131,18 +131,17 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _csv_row(row: dict[str, Any], for_excel: bool) -> dict[str, Any]:
-    """``row`` for the CSV writer: empty for None; for Excel, formula-like text gets a
-    leading apostrophe (OWASP's advice), so the spreadsheet shows it as text."""
-    if not for_excel:
-        return {k: "" if v is None else v for k, v in row.items()}
-    return {
-        k: ""
-        if v is None
-        else "'" + v
-        if isinstance(v, str) and v.startswith(FORMULA_STARTS)
-        else v
-        for k, v in row.items()
-    }
+    """``row`` for the CSV writer: empty for None; for Excel, formula-like text inert."""
+    if for_excel:
+        return {key: "" if value is None else _inert(value) for key, value in row.items()}
+    return {key: "" if value is None else value for key, value in row.items()}
+
+
+def _inert(value: Any) -> Any:
+    """Formula-like text with a leading apostrophe (OWASP's advice): shown as text."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def write_xlsx(rows: list[dict[str, Any]], path: Path, *, sheet: str = "Metrics") -> None:
