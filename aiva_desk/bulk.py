@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from aiva_desk import clock
 from aiva_desk.errors import AivaError, TransitionRefused
 from aiva_desk.store.models import Ticket
 from aiva_desk.tickets import TicketService, clean_tags, coerce_field
@@ -89,7 +90,7 @@ def bulk_add_tag(service: TicketService, ticket_ids: Iterable[int], tag: str) ->
 
 def bulk_perform(service: TicketService, ticket_ids: Iterable[int], action: Action) -> BulkResult:
     """Take one workflow step on each ticket; those whose guards refuse are reported."""
-    now = service.db.clock()
+    now = clock.now()
     return _run(
         service, ticket_ids, lambda _s, ticket: service.workflow.apply(ticket, Action(action), now)
     )

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field, replace
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from aiva_desk import clock
 from aiva_desk.checklists import ALWAYS_SHOWN, PRE_RESOLUTION
 from aiva_desk.errors import NotFoundError, ValidationError
 from aiva_desk.store.database import Database
@@ -427,7 +428,7 @@ def save_templates(db: Database, edits: Sequence[TemplateEdit], *, actor: str) -
         if problems:
             raise ValidationError(problems)
         categories = {category.id: category for category in session.scalars(select(Category))}
-        audit = _Audit(session, actor, db.clock())
+        audit = _Audit(session, actor, clock.now())
         ids = []
         for edit in edits:
             row = rows.get(edit.template_id) if edit.template_id is not None else None

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, object_session, selectinload
 
+from aiva_desk import clock
 from aiva_desk.domain import Consistency
 from aiva_desk.errors import NotFoundError
 from aiva_desk.store.database import Database
@@ -201,7 +202,7 @@ def set_item(
                 ticket_id=ticket_id, item_id=item_id, checked=False, answer=""
             )
             session.add(row)
-        now = db.clock()
+        now = clock.now()
         if checked is not None and checked != row.checked and item.field is None:
             row.checked = checked
             row.checked_by, row.checked_at = (actor, now) if checked else (None, None)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
+from aiva_desk import clock
 from aiva_desk.domain import CustomerRole
 from aiva_desk.errors import AivaError, NotFoundError, ValidationError
 from aiva_desk.queue import OPEN_STATUSES
@@ -162,7 +163,7 @@ def merge_customers(db: Database, keep_id: int, duplicate_ids: list[int], *, act
         if keep is None or any(d is None for d in duplicates):
             raise NotFoundError("One of the customers to merge no longer exists.")
         moved = 0
-        now = db.clock()
+        now = clock.now()
         for duplicate in duplicates:
             assert duplicate is not None
             keep.organization_id = keep.organization_id or duplicate.organization_id

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, text, update
 
+from aiva_desk import clock
 from aiva_desk.demo_text import (
     BROWSERS,
     CATEGORY_STORIES,
@@ -54,7 +55,6 @@ from aiva_desk.store.models import (
     Ticket,
     TroubleshootingEntry,
     ticket_tags,
-    utcnow,
 )
 from aiva_desk.tickets import TICKET_NUMBER_COUNTER
 
@@ -193,7 +193,7 @@ def generate_demo(
 ) -> DemoSummary:
     """Add ``tickets`` demo tickets (with logs, mail, notes, escalations, history)."""
     rng = random.Random(seed)
-    now = now or utcnow()
+    now = now or clock.now()
     with db.engine.execution_options(sqlite_begin="IMMEDIATE").begin() as conn:
         return _generate(conn, db, rng, tickets, now)
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from aiva_desk.store.models import utcnow
+from aiva_desk import clock
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +62,7 @@ class DraftStore:
         payload = {
             "key": str(key),
             "base_version": base_version,
-            "saved_at": utcnow().isoformat(),
+            "saved_at": clock.now().isoformat(),
             "fields": {name: _encode(value) for name, value in fields.items()},
         }
         handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed before the rename

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from aiva_desk import clock
 from aiva_desk.domain import Direction, EscalationLevel, Priority
 from aiva_desk.durations import duration
 from aiva_desk.errors import NotFoundError, TransitionRefused, ValidationError
@@ -293,7 +294,7 @@ def escalate(
     def change(_session: Session, ticket: Ticket) -> None:
         if refusal := escalation_refusal(ticket, target, form.why):
             raise TransitionRefused("Escalate", [refusal])
-        now = service.db.clock()
+        now = clock.now()
         ticket.escalation_level = target
         ticket.escalations.append(
             Escalation(
@@ -328,7 +329,7 @@ def acknowledge(service: TicketService, ticket_id: int, escalation_id: int) -> i
         if escalation is None or escalation.ticket_id != ticket.id:
             raise NotFoundError("That escalation no longer exists.")
         if escalation.acknowledged_at is None:
-            escalation.acknowledged_at = service.db.clock()
+            escalation.acknowledged_at = clock.now()
             escalation.acknowledged_by = service.actor
             ticket.updated_at = escalation.acknowledged_at
 
@@ -343,7 +344,7 @@ def de_escalate(service: TicketService, ticket_id: int, reason: str) -> int:
     def change(_session: Session, ticket: Ticket) -> None:
         if ticket.escalation_level is EscalationLevel.NONE:
             raise TransitionRefused("De-escalate", ["The ticket is not escalated."])
-        now = service.db.clock()
+        now = clock.now()
         for escalation in ticket.escalations:
             if escalation.ended_at is None:
                 escalation.ended_at, escalation.ended_by = now, service.actor

@@ -9,7 +9,6 @@ first, so their real folder stays empty.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
+from aiva_desk import clock
 from aiva_desk.domain import StaffRole
 from aiva_desk.errors import DataDirError, ValidationError
 from aiva_desk.paths import DataPaths
@@ -115,7 +115,7 @@ def create_demo_data_dir(target: Path, *, tickets: int = DEMO_TICKETS, seed: int
         with db.read_session() as session:
             has_tickets = session.scalar(select(func.count()).select_from(Ticket)) or 0
         if not has_tickets:
-            generate_demo(db, tickets=tickets, seed=seed, now=dt.datetime.now(dt.UTC))
+            generate_demo(db, tickets=tickets, seed=seed, now=clock.now())
         with db.read_session() as session:
             me = session.scalars(
                 select(Staff.id).where(Staff.role == StaffRole.AGENT).order_by(Staff.id)

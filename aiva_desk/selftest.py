@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from aiva_desk import APP_NAME, __version__, templating
+from aiva_desk import APP_NAME, __version__, clock, templating
 from aiva_desk.assets import ASSET_KINDS, asset_dir
 
 if TYPE_CHECKING:
@@ -196,7 +196,7 @@ def _report_renderers(db: Database, workdir: Path) -> list[tuple[str, Callable[[
     from aiva_desk.reports.weekly import weekly_review
     from aiva_desk.tickets import TicketService
 
-    now = dt.datetime.now(dt.UTC)
+    now = clock.now()
     summary = generate_demo(db, tickets=4, seed=1, now=now)
     service = TicketService(db, actor="self-test", attachments=AttachmentStore(workdir / "att"))
     today = now.date()

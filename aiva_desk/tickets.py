@@ -18,6 +18,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
+from aiva_desk import clock
 from aiva_desk.attachments import AttachmentStore
 from aiva_desk.checklists import standard_workflow
 from aiva_desk.domain import (
@@ -277,7 +278,7 @@ class TicketService:
             category = session.get(Category, new.category_id)
             if category is None:
                 raise ValidationError({"category_id": "The chosen category no longer exists."})
-            reported = new.reported_at or self.db.clock()
+            reported = new.reported_at or clock.now()
             priority = new.priority or category.default_priority
             ticket = Ticket(
                 number=next_ticket_number(session),
@@ -396,7 +397,7 @@ class TicketService:
         return self.write_ticket(
             ticket_id,
             expected_version,
-            lambda _s, ticket: self.workflow.apply(ticket, Action(action), self.db.clock()),
+            lambda _s, ticket: self.workflow.apply(ticket, Action(action), clock.now()),
         )
 
     def triage(
@@ -420,7 +421,7 @@ class TicketService:
             ticket.sla_due_at = due or due_date(
                 session, ticket.reported_at, category, ticket.priority
             )
-            self.workflow.apply(ticket, Action.TRIAGE, self.db.clock())
+            self.workflow.apply(ticket, Action.TRIAGE, clock.now())
 
         return self.write_ticket(ticket_id, expected_version, change)
 
@@ -480,7 +481,7 @@ class TicketService:
             sender=sender,
             recipients=", ".join(recipients),
             message_id=message_id,
-            at=at or self.db.clock(),
+            at=at or clock.now(),
             draft=draft,
         )
 
@@ -496,7 +497,7 @@ class TicketService:
         """The customer confirmed the fix works (SOP step 6), from their reply or a call."""
 
         def change(_session: Session, ticket: Ticket) -> None:
-            ticket.customer_confirmed_at = self.db.clock()
+            ticket.customer_confirmed_at = clock.now()
             ticket.customer_confirmed_by = (how.strip() or f"recorded by {self.actor}")[:200]
 
         return self.write_ticket(ticket_id, None, change)
@@ -515,12 +516,12 @@ class TicketService:
                 )
             if ticket.status is TicketStatus.CLOSED:
                 raise TransitionRefused("Close anyway", ["The ticket is already closed."])
-            self.workflow.override(ticket, Action.CLOSE, self.db.clock())
+            self.workflow.override(ticket, Action.CLOSE, clock.now())
             ticket.close_override_reason = f"{staff.name}: {reason.strip()}"
             session.add(
                 AuditEntry(
                     ticket=ticket,
-                    at=self.db.clock(),
+                    at=clock.now(),
                     actor=self.actor,
                     action="closed with override",
                     field="status",

@@ -7,18 +7,25 @@ keyring backend all point into the test's temporary directory.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before anything imports Qt
 
+os.environ["TZ"] = os.environ.get("AIVA_TEST_TZ") or "UTC"  # before Qt or a migration reads it
+
 import keyring
 import pytest
 from keyring.backends.fail import Keyring as FailKeyring
+from pinned_clock import TestClock, pinned_start
 from postgres_server import on_postgresql, postgres_server  # noqa: F401 (a fixture)
 
+from aiva_desk import clock as product_clock
 from aiva_desk.app_context import AppContext, open_context
 from aiva_desk.paths import DATA_DIR_ENV, DB_URL_ENV
+
+time.tzset()
 
 SHARED_DIR = Path(__file__).resolve().parents[2] / "shared"
 
@@ -33,8 +40,20 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 
 @pytest.fixture(autouse=True)
+def clock() -> Iterator[TestClock]:
+    """The product's clock for this test: pinned at the run's instant (pinned_clock.py)."""
+    pinned = TestClock(pinned_start())
+    previous = product_clock.set_source(pinned)
+    yield pinned
+    product_clock.set_source(previous)
+
+
+@pytest.fixture(autouse=True)
 def isolated_environment(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    request: pytest.FixtureRequest,
+    clock: TestClock,
 ) -> Iterator[Path]:
     """Point every per-user location at the test's own temporary directory.
 

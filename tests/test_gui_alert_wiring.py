@@ -17,14 +17,6 @@ pytest_plugins = ["queue_gui_fixtures"]
 T0 = dt.datetime(2026, 11, 26, 9, tzinfo=dt.UTC)
 
 
-class Clock:
-    def __init__(self, now):
-        self.now = now
-
-    def __call__(self):
-        return self.now
-
-
 def _outage(context):
     service = context.tickets
     outage = next(c for c in service.categories() if c.name == "System Outage")
@@ -46,10 +38,9 @@ def restore_quit_on_close():
 
 
 @pytest.fixture
-def clock(context):
-    fake = Clock(T0)
-    context.db.clock = fake
-    return fake
+def clock(clock):
+    clock.now = T0
+    return clock
 
 
 def test_with_a_tray_alerts_notify_open_and_closing_hides(

@@ -20,8 +20,8 @@ H = dt.timedelta(hours=1)
 
 
 @pytest.fixture(autouse=True)
-def shown_errors(context) -> Iterator[list[ShownError]]:
-    context.db.clock = lambda: T0
+def shown_errors(context, clock) -> Iterator[list[ShownError]]:
+    clock.now = T0
     with capture_errors() as shown:
         yield shown
     idle()
@@ -52,7 +52,7 @@ def investigated_ticket(context) -> int:
     return ticket_id
 
 
-def test_the_rules_update_live_when_the_agent_ticks_one(qtbot, context) -> None:
+def test_the_rules_update_live_when_the_agent_ticks_one(qtbot, context, clock) -> None:
     ticket_id = make_ticket(context)
     _editor, panel = open_escalation(qtbot, context, ticket_id)
     assert panel.suggestion.text() == "No “When to Escalate” rule applies."
@@ -71,7 +71,7 @@ def test_the_rules_update_live_when_the_agent_ticks_one(qtbot, context) -> None:
     assert context.tickets.get(ticket_id).escalation_flags == "code_change"
     assert panel.rules["code_change"].isChecked() and panel.rules["code_change"].font().bold()
 
-    context.db.clock = lambda: T0 + 5 * H  # the countdown runs on without a reload
+    clock.now = T0 + 5 * H  # the countdown runs on without a reload
     qtbot.waitUntil(lambda: "overdue by 1 h" in panel.deadline.text(), timeout=3000)
 
 

@@ -14,6 +14,7 @@ from queue_gui_helpers import (
     settle,
 )
 
+from aiva_desk.durations import duration
 from aiva_desk.errors import NotFoundError
 from aiva_desk.gui.main_window import MainWindow
 from aiva_desk.gui.queue_model import (
@@ -77,7 +78,8 @@ def test_queue_loads_in_windows(context) -> None:
     assert model.ensure_loaded(last) == 24 and model.rowCount() == 25
 
 
-def test_window_shows_created_tickets_with_their_columns(qtbot, window, context) -> None:
+def test_window_shows_created_tickets_with_their_columns(qtbot, window, context, clock) -> None:
+    clock.now = clock.now  # stopped, so the countdown can be checked to the minute
     refs = make_tickets(context, 3)
     window.action("refreshAction").trigger()
     settle(qtbot, window)
@@ -88,7 +90,8 @@ def test_window_shows_created_tickets_with_their_columns(qtbot, window, context)
     assert model.index(row, CATEGORY).data() == context.tickets.categories()[1].name
     assert model.index(row, CUSTOMER).data() == "Customer 1 · Acme"
     assert model.index(row, STATUS).data() == "New"
-    assert "h" in model.index(row, SLA).data()  # a countdown such as "3 h 59 min"
+    due, _kind = model.countdown(model.row_data(row))
+    assert model.index(row, SLA).data() == duration(due - clock.now)  # e.g. "29 min"
     assert "3 tickets" in window.findChild(object, "ticketCountLabel").text()
 
 

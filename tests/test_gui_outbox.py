@@ -112,7 +112,7 @@ def test_a_message_queued_elsewhere_is_picked_up_by_the_change_watcher(
 
 def test_a_failing_check_that_is_a_bug_is_shown_once_and_retried(qtbot, mail_context, monkeypatch):
     context = mail_context
-    sender = MailSender(context.mail, clock=lambda: context.db.clock())
+    sender = MailSender(context.mail)
     outbox = context.mail.outbox
     real_counts, calls = outbox.counts, []
 
@@ -150,7 +150,7 @@ def test_a_failing_check_that_is_a_bug_is_shown_once_and_retried(qtbot, mail_con
 
 def test_the_timer_waits_for_the_next_retry_at_most_a_minute(qtbot, mail_context, smtp_server):
     context = mail_context
-    sender = MailSender(context.mail, clock=lambda: context.db.clock())
+    sender = MailSender(context.mail)
     smtp_server.stop()
     _queue(context, make_ticket(context))
     with qtbot.waitSignal(sender.pass_finished, timeout=WAIT_MS) as finished:
@@ -374,7 +374,7 @@ def test_the_model_passes_the_model_tester(qtmodeltester, mail_context) -> None:
     context = mail_context
     for _ in range(3):
         _queue(context, make_ticket(context))
-    model = OutboxTableModel(clock=lambda: context.db.clock())
+    model = OutboxTableModel()
     model.set_items(context.mail.outbox.items())
     assert model.rowCount() == 3 and model.columnCount() == len(COLUMNS)
     qtmodeltester.check(model)

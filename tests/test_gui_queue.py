@@ -126,26 +126,27 @@ def test_changes_from_another_process_refresh_and_keep_the_selection(
     assert not window.model.loading
 
 
-def test_sla_countdown_repaints_without_a_query(qtbot, context) -> None:
+def test_sla_countdown_repaints_without_a_query(qtbot, context, clock) -> None:
     make_tickets(context, 2)
-    now = [dt.datetime.now(dt.UTC)]
-    model = TicketTableModel(context.db, clock=lambda: now[0])
+    model = TicketTableModel(context.db)
     model.reload()
     due, kind = model.countdown(model.row_data(0))  # the SLA clock due first
     assert kind == "Acknowledge" and due == model.row_data(0).next_deadline_at
+    clock.now = due - dt.timedelta(hours=3)  # well before "breaching soon" (1 h)
+    model.tick()
     assert model.sla_state(model.row_data(0)) is SlaState.ON_TRACK
     fetched = []
     model.modelAboutToBeReset.connect(lambda: fetched.append(1))
     changed = []
     model.dataChanged.connect(lambda first, last, _roles: changed.append((first, last)))
-    now[0] = due - dt.timedelta(minutes=20)
+    clock.now = due - dt.timedelta(minutes=20)
     model.tick(0, 0)
     assert changed == [(model.index(0, SLA), model.index(0, SLA))] and fetched == []
     assert model.index(0, SLA).data() == "20 min"
     assert model.index(0, SLA).data(Qt.ItemDataRole.ForegroundRole) == theme.sla_color(
         SlaState.DUE_SOON
     )
-    now[0] = due + dt.timedelta(hours=2, minutes=5)
+    clock.now = due + dt.timedelta(hours=2, minutes=5)
     model.tick()
     assert model.index(0, SLA).data() == "−2 h 5 min"
     tooltip = model.index(0, SLA).data(Qt.ItemDataRole.ToolTipRole)
@@ -265,19 +266,18 @@ def _painted(model: TicketTableModel, row: int, column: int) -> tuple[str, QColo
     return option.text, option.palette.color(QPalette.ColorRole.Text)
 
 
-def test_painted_cells_move_with_the_clock_and_the_palette(qtbot, context, qapp) -> None:
+def test_painted_cells_move_with_the_clock_and_the_palette(qtbot, context, qapp, clock) -> None:
     # A row's cells are kept once painted; the SLA cell must still count down at each
     # tick, and every colour must follow a palette switch.
     make_tickets(context, 2)
-    now = [dt.datetime.now(dt.UTC)]
-    model = TicketTableModel(context.db, clock=lambda: now[0])
+    model = TicketTableModel(context.db)
     model.reload()
     due, _kind = model.countdown(model.row_data(0))
-    now[0] = due - dt.timedelta(minutes=20)
+    clock.now = due - dt.timedelta(minutes=20)
     model.tick()
     assert _painted(model, 0, SLA) == ("20 min", theme.sla_color(SlaState.DUE_SOON))
     subject = _painted(model, 0, SUBJECT)[0]
-    now[0] = due + dt.timedelta(hours=2, minutes=5)
+    clock.now = due + dt.timedelta(hours=2, minutes=5)
     model.tick()
     assert _painted(model, 0, SLA) == ("−2 h 5 min", theme.sla_color(SlaState.BREACHED))
     assert _painted(model, 0, SUBJECT)[0] == subject

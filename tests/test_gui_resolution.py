@@ -19,8 +19,8 @@ T0 = dt.datetime(2026, 11, 26, 9, 30, tzinfo=dt.UTC)
 
 
 @pytest.fixture(autouse=True)
-def shown_errors(context) -> Iterator[list[ShownError]]:
-    context.db.clock = lambda: T0
+def shown_errors(context, clock) -> Iterator[list[ShownError]]:
+    clock.now = T0
     with capture_errors() as shown:
         yield shown
     idle()

@@ -14,19 +14,10 @@ T0 = dt.datetime(2026, 11, 26, 9, tzinfo=dt.UTC)
 MIN = dt.timedelta(minutes=1)
 
 
-class Clock:
-    def __init__(self, now):
-        self.now = now
-
-    def __call__(self):
-        return self.now
-
-
 @pytest.fixture
-def clock(context):
-    fake = Clock(T0)
-    context.db.clock = fake
-    return fake
+def clock(clock):
+    clock.now = T0
+    return clock
 
 
 def _outage(context, subject="Platform down"):
@@ -45,7 +36,7 @@ def _evaluate(qtbot, center):
 
 def test_alerts_are_raised_once_and_snooze_holds_them(qtbot, context, clock):
     ref = _outage(context)
-    center = SlaAlertCenter(context.db, clock=clock)
+    center = SlaAlertCenter(context.db)
     raised = []
     center.alerts_raised.connect(raised.append)
     _evaluate(qtbot, center)
@@ -72,8 +63,8 @@ def test_alerts_are_raised_once_and_snooze_holds_them(qtbot, context, clock):
 
 def test_tray_menu_notices_and_click_to_open(qtbot, context, clock):
     ref = _outage(context)
-    tray = TrayIcon(clock=clock, available=lambda: True)
-    center = SlaAlertCenter(context.db, clock=clock)
+    tray = TrayIcon(available=lambda: True)
+    center = SlaAlertCenter(context.db)
     center.summary_changed.connect(tray.update_summary)
     center.alerts_raised.connect(tray.notify)
     clock.now = T0 + 40 * MIN
@@ -99,8 +90,8 @@ def test_tray_menu_notices_and_click_to_open(qtbot, context, clock):
 
 def test_without_a_tray_notices_become_banners(qtbot, context, clock):
     _outage(context)
-    tray = TrayIcon(clock=clock, available=lambda: False)
-    center = SlaAlertCenter(context.db, clock=clock)
+    tray = TrayIcon(available=lambda: False)
+    center = SlaAlertCenter(context.db)
     center.alerts_raised.connect(tray.notify)
     banners = []
     tray.fallback_notice.connect(lambda text, tid: banners.append((text, tid)))

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
+from aiva_desk import clock
 from aiva_desk.domain import Direction
 from aiva_desk.gui.ticket_html import render_ticket
 from aiva_desk.tickets import NewTicket
@@ -49,7 +48,7 @@ def test_sections_in_sop_order_and_user_text_escaped(context) -> None:
     ticket = service.get(ref.id)
 
     for wide in (True, False):
-        html = render_ticket(ticket, service.history(ref.id), dt.datetime.now(dt.UTC), wide=wide)
+        html = render_ticket(ticket, service.history(ref.id), clock.now(), wide=wide)
         assert "<script" not in html and "<img" not in html
         assert html.count("&lt;script&gt;") >= 12
         assert "second line" in html and "<br>second line" in html

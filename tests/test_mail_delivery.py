@@ -32,9 +32,8 @@ def _state(context, outbox_id):
     return next(i for i in context.mail.outbox.items(tuple(S)) if i.id == outbox_id)
 
 
-def _later(context, minutes):
-    start = context.db.clock()
-    context.db.clock = lambda: start + dt.timedelta(minutes=minutes)
+def _later(clock, minutes):
+    clock.now = clock.now + dt.timedelta(minutes=minutes)
 
 
 def test_a_message_arrives_intact_and_is_logged_on_the_ticket(mail_context, smtp_server):
@@ -97,7 +96,7 @@ def test_sending_the_solution_moves_the_ticket_to_awaiting_confirmation(mail_con
     assert service.get(ref.id).status is TicketStatus.AWAITING_CONFIRMATION
 
 
-def test_a_server_that_is_down_is_retried_with_backoff(mail_context, smtp_server):
+def test_a_server_that_is_down_is_retried_with_backoff(mail_context, smtp_server, clock):
     context = mail_context
     ref = make_ticket(context)
     smtp_server.stop()
@@ -106,23 +105,21 @@ def test_a_server_that_is_down_is_retried_with_backoff(mail_context, smtp_server
     assert "Could not reach" in report.retrying[outbox_id]
     item = _state(context, outbox_id)
     assert (item.state, item.attempts) == (S.QUEUED, 1)
-    wait = item.next_attempt_at - context.db.clock()
+    wait = item.next_attempt_at - clock.now
     assert dt.timedelta(seconds=50) < wait <= dt.timedelta(minutes=1)
     assert context.mail.deliver_due().sent == []  # not due yet: nothing tried
 
 
-def test_temporary_rejections_then_success(mail_context, smtp_server):
+def test_temporary_rejections_then_success(mail_context, smtp_server, clock):
     context = mail_context
     ref = make_ticket(context)
     smtp_server.recorder.behaviour.temporary_failures = 2
     outbox_id = _queue(context, ref)
     assert "try again later" in context.mail.deliver_due().retrying[outbox_id]
-    _later(context, 1)
+    _later(clock, 1)
     assert outbox_id in context.mail.deliver_due().retrying
-    assert _state(context, outbox_id).next_attempt_at - context.db.clock() == dt.timedelta(
-        minutes=5
-    )
-    _later(context, 10)
+    assert _state(context, outbox_id).next_attempt_at - clock.now == dt.timedelta(minutes=5)
+    _later(clock, 10)
     assert context.mail.deliver_due().sent == [outbox_id]
     assert len(smtp_server.recorder.messages) == 1
     assert _state(context, outbox_id).attempts == 3
@@ -142,12 +139,12 @@ def test_a_permanent_rejection_fails_at_once_and_tells_why(mail_context, smtp_se
     assert context.mail.deliver_due().sent == [outbox_id]
 
 
-def test_a_disconnect_during_data_is_retried(mail_context, smtp_server):
+def test_a_disconnect_during_data_is_retried(mail_context, smtp_server, clock):
     context = mail_context
     smtp_server.recorder.behaviour.drop_during_data = 1
     outbox_id = _queue(context, make_ticket(context))
     assert outbox_id in context.mail.deliver_due().retrying
-    _later(context, 2)
+    _later(clock, 2)
     assert context.mail.deliver_due().sent == [outbox_id]
     assert len(smtp_server.recorder.messages) == 1
 
@@ -332,14 +329,14 @@ def test_a_message_with_unusable_addresses_fails_alone(mail_context, smtp_server
     assert item.state is S.FAILED and "addresses are not usable" in item.last_error
 
 
-def test_claims_of_a_crashed_run_or_an_unrecorded_outcome_become_unknown(mail_context):
+def test_claims_of_a_crashed_run_or_an_unrecorded_outcome_become_unknown(mail_context, clock):
     import os
     import socket
 
     context = mail_context
     reused = _queue(context, make_ticket(context))
     mine = _queue(context, make_ticket(context, subject="Second"))
-    now = context.db.clock()
+    now = clock.now
     with context.db.session() as session:  # same process id, another run's token
         session.execute(
             update(OutboxMessage)
@@ -358,7 +355,7 @@ def test_claims_of_a_crashed_run_or_an_unrecorded_outcome_become_unknown(mail_co
     assert context.mail.outbox.recover() == 1
     assert _state(context, reused).state is S.UNKNOWN
     assert _state(context, mine).state is S.SENDING  # may still be on the wire
-    _later(context, 11)
+    _later(clock, 11)
     assert context.mail.outbox.recover() == 1
     assert _state(context, mine).state is S.UNKNOWN
     context.mail.outbox.confirm_delivered(mine)
@@ -387,37 +384,37 @@ def test_renaming_the_login_keeps_the_stored_password(mail_context, smtp_server,
     assert context.mail.has_password(context.mail.default_account())
 
 
-def test_the_outbox_lists_by_id_and_recent_sent_messages_only(mail_context, smtp_server):
+def test_the_outbox_lists_by_id_and_recent_sent_messages_only(mail_context, smtp_server, clock):
     context = mail_context
     first = _queue(context, make_ticket(context))
     context.mail.deliver_due()
-    _later(context, 60 * 24 * 8)  # eight days on
+    _later(clock, 60 * 24 * 8)  # eight days on
     second = _queue(context, make_ticket(context, subject="Second"))
     context.mail.deliver_due()
     outbox = context.mail.outbox
-    week_ago = context.db.clock() - dt.timedelta(days=7)
+    week_ago = clock.now - dt.timedelta(days=7)
     assert [i.id for i in outbox.items((S.SENT,), sent_since=week_ago)] == [second]
     assert [i.id for i in outbox.items((S.SENT,), ids=[first])] == [first]
 
 
-def test_each_message_sent_restarts_the_update_cadence(mail_context, smtp_server):
+def test_each_message_sent_restarts_the_update_cadence(mail_context, smtp_server, clock):
     from aiva_desk.sla.deadlines import DeadlineKind
     from aiva_desk.sla.indexer import evaluate_clocks
 
     context = mail_context
     start = dt.datetime(2026, 11, 26, 9, tzinfo=dt.UTC)
-    context.db.clock = lambda: start
+    clock.now = start
     ref = make_ticket(context, category="System Outage")  # P1: an update every 30 min
 
     def next_update() -> dt.datetime:
         with context.db.engine.connect() as conn:
-            [clock] = evaluate_clocks(conn, [ref.id], context.db.clock())
-        return next(d.due_at for d in clock.deadlines if d.kind is DeadlineKind.NEXT_UPDATE)
+            [state] = evaluate_clocks(conn, [ref.id], clock.now)
+        return next(d.due_at for d in state.deadlines if d.kind is DeadlineKind.NEXT_UPDATE)
 
     _queue(context, ref, template="p1_critical")
     context.mail.deliver_due()  # the first response at 09:00
     assert next_update() == start + dt.timedelta(minutes=30)
-    context.db.clock = lambda: start + dt.timedelta(minutes=20)
+    clock.now = start + dt.timedelta(minutes=20)
     _queue(context, ref, template="still_investigating")
     context.mail.deliver_due()  # an update at 09:20: the next one is due at 09:50
     assert next_update() == start + dt.timedelta(minutes=50)

@@ -124,11 +124,11 @@ def test_filters_serialize_and_merge():
     assert narrowed == QueueFilter(statuses=OPEN_STATUSES, text="shopify")
 
 
-def test_breach_views_follow_the_clock_due_first(context):
+def test_breach_views_follow_the_clock_due_first(context, clock):
     """A P1 outage reported 45 min ago is due for resolution in 15 min, but its
     acknowledgement was due 15 min ago: it is breached, as its countdown and the tray say."""
     service = context.tickets
-    context.db.clock = lambda: NOW
+    clock.now = NOW
     outage = next(c for c in service.categories() if c.name == "System Outage")
     late = service.create(
         NewTicket(

@@ -82,7 +82,7 @@ def test_the_ticket_report_follows_the_sop_template_and_says_dash_when_empty(con
         render_ticket_report(context.tickets, 99999, "md")
 
 
-def test_weekly_review_answers_the_sop_questions_and_keeps_the_notes(context, week):  # noqa: F811
+def test_weekly_review_answers_the_sop_questions_and_keeps_the_notes(context, week, clock):  # noqa: F811
     save_notes(
         context.db,
         "2026-W47",
@@ -96,9 +96,9 @@ def test_weekly_review_answers_the_sop_questions_and_keeps_the_notes(context, we
     assert [line.number for line in review.incomplete] == sorted(week[k] for k in (1, 2, 4, 5))
     assert "missing root cause" in review.incomplete[0].detail
     assert [line.number for line in review.escalations] == [week[2]]
-    context.db.clock = lambda: dt.datetime(2026, 11, 18, 10, tzinfo=dt.UTC)
+    clock.now = dt.datetime(2026, 11, 18, 10, tzinfo=dt.UTC)
     assert [line.number for line in weekly_review(context.db, "2026-W47").breaches] == [week[2]]
-    context.db.clock = lambda: dt.datetime(2026, 11, 30, tzinfo=dt.UTC)
+    clock.now = dt.datetime(2026, 11, 30, tzinfo=dt.UTC)
     # 2 resolved late; 3 is still open past the deadline set when it was reported
     assert [line.number for line in review.breaches] == [week[2], week[3]]
     assert review.breaches[1].detail == "open past its SLA deadline"

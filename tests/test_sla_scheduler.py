@@ -16,14 +16,6 @@ from aiva_desk.workflow import Action
 MIN = dt.timedelta(minutes=1)
 
 
-class Clock:
-    def __init__(self, now):
-        self.now = now
-
-    def __call__(self):
-        return self.now
-
-
 def _outage(context, reported):
     service = context.tickets
     outage = next(c for c in service.categories() if c.name == "System Outage")
@@ -40,10 +32,9 @@ def _stored(context, ticket_id):
         return t.next_deadline_kind, t.next_deadline_at, t.next_alert_at, t.sla_paused
 
 
-def test_scheduler_raises_each_alert_once_and_reschedules(context):
+def test_scheduler_raises_each_alert_once_and_reschedules(context, clock):
     t0 = dt.datetime(2026, 11, 26, 9, tzinfo=dt.UTC)
-    clock = Clock(t0)
-    context.db.clock = clock
+    clock.now = t0
     ref = _outage(context, t0)
     # A P1 outage: escalate immediately (due at once), acknowledge within 30 min.
     kind, due, alert_at, paused = _stored(context, ref.id)
@@ -76,10 +67,9 @@ def test_scheduler_raises_each_alert_once_and_reschedules(context):
     assert _stored(context, ref.id)[:2] == ("first_response", t0 + 30 * MIN)
 
 
-def test_waiting_on_customer_pauses_the_clock_with_a_reason(context):
+def test_waiting_on_customer_pauses_the_clock_with_a_reason(context, clock):
     t0 = dt.datetime(2026, 11, 26, 9, tzinfo=dt.UTC)
-    clock = Clock(t0)
-    context.db.clock = clock
+    clock.now = t0
     service = context.tickets
     ref = _outage(context, t0)
     service.escalate(ref.id, 1, "Outage: escalate immediately")
@@ -112,9 +102,9 @@ def test_waiting_on_customer_pauses_the_clock_with_a_reason(context):
     assert story[-1][0] is True and story[-1][2] is True
 
 
-def test_closing_stops_every_clock(context):
+def test_closing_stops_every_clock(context, clock):
     t0 = dt.datetime(2026, 11, 26, 9, tzinfo=dt.UTC)
-    context.db.clock = Clock(t0)
+    clock.now = t0
     service = context.tickets
     ref = _outage(context, t0)
     with context.db.session("x") as session:
@@ -124,10 +114,9 @@ def test_closing_stops_every_clock(context):
     assert _stored(context, ref.id) == (None, None, None, False)
 
 
-def test_pause_time_is_visible_on_the_ticket(context):
+def test_pause_time_is_visible_on_the_ticket(context, clock):
     t0 = dt.datetime(2026, 11, 26, 9, tzinfo=dt.UTC)
-    clock = Clock(t0)
-    context.db.clock = clock
+    clock.now = t0
     service = context.tickets
     ref = _outage(context, t0)
     service.perform(ref.id, Action.ACKNOWLEDGE)

@@ -41,8 +41,8 @@ def _next_deadline(context, ticket_id):
         return ticket.next_deadline_kind, ticket.next_deadline_at
 
 
-def test_editing_a_policy_moves_open_tickets_deadlines(context):
-    context.db.clock = lambda: T0
+def test_editing_a_policy_moves_open_tickets_deadlines(context, clock):
+    clock.now = T0
     ref = _outage(context)
     assert _next_deadline(context, ref.id) == ("acknowledge", T0 + dt.timedelta(minutes=30))
     save_policy(context.db, Priority.P1, PolicyInput(15, 20, 30, 0, 0, "24x7"), actor="lead")
@@ -74,8 +74,8 @@ def test_bad_policy_and_calendar_input_is_named(context):
         save_calendar(context.db, "Office", tz="Nowhere/Land", hours={}, holidays=[], actor="lead")
 
 
-def test_a_new_calendar_can_be_assigned(context):
-    context.db.clock = lambda: T0
+def test_a_new_calendar_can_be_assigned(context, clock):
+    clock.now = T0
     ref = _outage(context)  # Thursday 09:00 UTC
     office = {day: [(dt.time(10), dt.time(18))] for day in range(5)}
     save_calendar(
@@ -105,8 +105,8 @@ def test_the_settings_page_reads_everything_it_edits(context):
     assert resolutions["Billing"].priority is Priority.P2
 
 
-def test_saving_the_page_is_one_transaction(context):
-    context.db.clock = lambda: T0
+def test_saving_the_page_is_one_transaction(context, clock):
+    clock.now = T0
     ref = _outage(context)
     with context.db.engine.connect() as conn:
         policies = policy_inputs(conn)

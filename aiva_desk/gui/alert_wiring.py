@@ -80,10 +80,9 @@ class AlertWiring(QObject):
         self.context = context
         self.ask_quit = ask_quit
         self.quitting = False
-        clock = lambda: context.db.clock()  # noqa: E731 - follows a clock swapped in tests
         kwargs = {"available": tray_available} if tray_available else {}
-        self.tray = TrayIcon(self, clock=clock, **kwargs)
-        self.center = SlaAlertCenter(context.db, self, clock=clock)
+        self.tray = TrayIcon(self, **kwargs)
+        self.center = SlaAlertCenter(context.db, self)
         self.banner = AlertBanner(self.open_ticket, window)
         window.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.banner)
         self.center.summary_changed.connect(self.tray.update_summary)

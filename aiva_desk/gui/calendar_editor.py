@@ -14,7 +14,7 @@ import re
 from functools import cache
 from zoneinfo import available_timezones
 
-from PySide6.QtCore import QDate, QSignalBlocker, QStringListModel, Qt, Signal
+from PySide6.QtCore import QSignalBlocker, QStringListModel, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from aiva_desk import clock
 from aiva_desk.sla.store import CalendarInput
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -192,7 +193,7 @@ class CalendarEditor(QWidget):
         self.holiday_list.setObjectName("customHolidayList")
         self.holiday_list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.holiday_list.setAccessibleName("Custom holidays")
-        self.date_edit = QDateEdit(QDate.currentDate())
+        self.date_edit = QDateEdit(clock.today())
         self.date_edit.setObjectName("holidayDateEdit")
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat("yyyy-MM-dd")

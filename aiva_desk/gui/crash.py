@@ -34,6 +34,7 @@ import PySide6
 from PySide6.QtCore import QObject, Qt, Signal, qVersion
 from PySide6.QtWidgets import QApplication, QWidget
 
+from aiva_desk import clock
 from aiva_desk.app_context import AppContext
 from aiva_desk.diagnostics import environment_lines
 from aiva_desk.gui.errors import show_error
@@ -61,7 +62,7 @@ def crash_folder(context: AppContext) -> Path:
 def crash_report_text(
     exc: BaseException, *, thread: str = "MainThread", when: dt.datetime | None = None
 ) -> str:
-    when = when or dt.datetime.now().astimezone()
+    when = when or clock.local_now()
     lines = [
         "AIVA Desk crash report",
         f"Time: {when.isoformat(timespec='seconds')}",
@@ -78,7 +79,7 @@ def write_crash_report(
     folder: Path, exc: BaseException, *, thread: str = "MainThread", when: dt.datetime | None = None
 ) -> Path:
     """Write the report as ``crash-YYYYmmdd-HHMMSS.txt`` (a suffix if that name is taken)."""
-    when = when or dt.datetime.now().astimezone()
+    when = when or clock.local_now()
     folder.mkdir(parents=True, exist_ok=True)
     stem = f"crash-{when:%Y%m%d-%H%M%S}"
     path = folder / f"{stem}.txt"

@@ -11,6 +11,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QLabel, QPushButton, QToolButton, QWidget
 
+from aiva_desk import clock
 from aiva_desk.domain import EscalationLevel, TicketStatus
 from aiva_desk.durations import relative
 from aiva_desk.gui.editor_fields import FieldBinding
@@ -29,10 +30,6 @@ STATUS_CHIP = {
 }
 WORKING_CHIP = ("#e4e7ec", "#1f2937")
 NO_PRIORITY_CHIP = ("#e4e7ec", "#1f2937")
-
-
-def _utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 class Overlay:
@@ -104,7 +101,7 @@ class EditorHeader:
 
     def show_ticket(self, ticket: Ticket, now: dt.datetime | None = None) -> None:
         self._ticket = ticket
-        now = now or _utcnow()
+        now = now or clock.now()
         self.number.setText(ticket_number(ticket.number))
         _chip(self.status, ticket.status.label, STATUS_CHIP.get(ticket.status, WORKING_CHIP))
         if ticket.priority is None:
@@ -171,7 +168,7 @@ class EditorHeader:
             if binding.get() is not None:
                 binding.set(None)
             else:
-                start = _utcnow().replace(minute=0, second=0, microsecond=0)
+                start = clock.now().replace(minute=0, second=0, microsecond=0)
                 binding.set(start + dt.timedelta(hours=24))
 
         binding.changed.connect(lambda *_args: update_text())

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -29,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from aiva_desk import clock
 from aiva_desk.domain import EscalationLevel, Priority
 from aiva_desk.escalation import (
     COMPONENTS,
@@ -110,7 +110,6 @@ class EscalationDialog(QDialog):
         assessment: Assessment,
         *,
         due: dt.datetime | None,
-        clock: Callable[[], dt.datetime],
         agent_name: str,
         parent: QWidget | None = None,
     ) -> None:
@@ -124,7 +123,7 @@ class EscalationDialog(QDialog):
             f'QLabel[role="problem"] {{ color: {error}; font-weight: 600; }}'
         )
         self._base = form
-        self._due, self._clock, self._agent = due, clock, agent_name
+        self._due, self._agent = due, agent_name
         self.texts = {name: child(self, QPlainTextEdit, w) for name, w in TEXTS.items()}
         self.brief = child(self, QLineEdit, "briefEdit")
         self.lists = {name: child(self, QPlainTextEdit, w) for name, w in LISTS.items()}
@@ -217,7 +216,7 @@ class EscalationDialog(QDialog):
             ]
         for name, combo in self.combos.items():
             values[name] = combo.currentData() or ""
-        values["sla_remaining"] = remaining(self._due, self._clock())
+        values["sla_remaining"] = remaining(self._due, clock.now())
         return dataclasses.replace(self._base, **values)
 
     def widget_for(self, name: str) -> QWidget:
@@ -232,7 +231,7 @@ class EscalationDialog(QDialog):
             form,
             self.target(),
             agent_name=self._agent,
-            next_update=next_update_time(form.priority, self._clock()),
+            next_update=next_update_time(form.priority, clock.now()),
         )
 
     def update_preview(self) -> None:
@@ -243,7 +242,7 @@ class EscalationDialog(QDialog):
             self.show_missing(self.missing())
 
     def update_sla(self) -> None:
-        self.sla_value.setText(remaining(self._due, self._clock()))
+        self.sla_value.setText(remaining(self._due, clock.now()))
 
     # -- OK ------------------------------------------------------------------------
 

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from aiva_desk import clock
 from aiva_desk import escalation as esc
 from aiva_desk.domain import EscalationLevel, Priority, TicketStatus
 from aiva_desk.errors import TransitionRefused, ValidationError
@@ -115,7 +116,7 @@ class EscalationPanel(QWidget):
     # -- showing -------------------------------------------------------------------
 
     def now(self):
-        return self._editor.context.db.clock()
+        return clock.now()
 
     def show_ticket(self, ticket: Ticket, me: Staff | None) -> None:
         self._ticket, self.me = ticket, me
@@ -272,7 +273,6 @@ class EscalationPanel(QWidget):
             form,
             self.assessment,
             due=values.get("sla_due_at", ticket.sla_due_at),
-            clock=editor.context.db.clock,
             agent_name=self.me.name if self.me else editor.context.actor,
             parent=self,
         )

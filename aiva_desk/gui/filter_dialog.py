@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from aiva_desk import clock
 from aiva_desk.domain import Priority, TicketStatus
 from aiva_desk.errors import ValidationError
 from aiva_desk.gui import theme
@@ -152,7 +153,7 @@ class FilterDialog(QDialog):
             check = child(self, QCheckBox, f"{name}Check")
             edit = child(self, QDateEdit, f"{name}Edit")
             edit.setDisplayFormat("yyyy-MM-dd")
-            edit.setDate(QDate.currentDate())
+            edit.setDate(clock.today())
             check.toggled.connect(edit.setEnabled)
             self._dates[name] = (check, edit)
 

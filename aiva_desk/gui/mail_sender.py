@@ -35,12 +35,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtWidgets import QWidget
 
+from aiva_desk import clock
 from aiva_desk.errors import AivaError
 from aiva_desk.gui.errors import show_error
 from aiva_desk.gui.formatting import ticket_number
@@ -132,12 +132,9 @@ class MailSender(QObject):
         self,
         mail: MailService,
         parent: QObject | None = None,
-        *,
-        clock: Callable[[], dt.datetime],
     ) -> None:
         super().__init__(parent)
         self._mail = mail
-        self._clock = clock
         self._stopped = True
         self._passing = False
         self._polling = False
@@ -302,7 +299,7 @@ class MailSender(QObject):
         if due is None:
             self._timer.start(MAX_SLEEP_MS)
             return
-        wait_ms = (due - self._clock()).total_seconds() * 1000
+        wait_ms = (due - clock.now()).total_seconds() * 1000
         if wait_ms <= 0:
             self.wake()
         else:

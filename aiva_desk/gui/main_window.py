@@ -116,7 +116,7 @@ class MainWindow(QMainWindow):
         self.ticket_tabs = self._install(TicketTabs(context, self), "ticketPanePlaceholder")
         self.bulk = BulkActions(context, self.selected_ticket_ids, self)
         self.watcher = ChangeWatcher(context.db.engine)
-        self.mail_sender = MailSender(context.mail, self, clock=lambda: context.db.clock())
+        self.mail_sender = MailSender(context.mail, self)
 
         self.queue_status = QueueStatus(
             child(self, QStatusBar, "statusBar"), context, self.queue_view

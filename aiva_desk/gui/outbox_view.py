@@ -49,6 +49,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from aiva_desk import clock
 from aiva_desk.app_context import AppContext
 from aiva_desk.gui import theme
 from aiva_desk.gui.errors import show_error
@@ -101,10 +102,9 @@ def _one_line(text: str) -> str:
 class OutboxTableModel(QAbstractTableModel):
     """The rows of the Outbox: one :class:`OutboxItem` each, newest first."""
 
-    def __init__(self, parent: QObject | None = None, *, clock: Callable[[], dt.datetime]) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._items: list[OutboxItem] = []
-        self._clock = clock
 
     @property
     def items(self) -> list[OutboxItem]:
@@ -197,7 +197,7 @@ class OutboxTableModel(QAbstractTableModel):
         if column == LAST_ERROR:
             return _one_line(item.last_error) or NOT_SET
         if column == NEXT_RETRY:
-            return next_retry_text(item, self._clock())
+            return next_retry_text(item, clock.now())
         return ""
 
     def _tooltip(self, item: OutboxItem, column: int) -> str | None:
@@ -228,7 +228,6 @@ class OutboxView(QDialog):
         self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
         self._context = context
         self._outbox = context.mail.outbox
-        self._clock = lambda: context.db.clock()
         self._loading = False
         self._reload_again = False
         self.confirm_cancel = self._ask_cancel  # hook: OutboxItem -> cancel it?
@@ -240,7 +239,7 @@ class OutboxView(QDialog):
             self,
         )
         self.intro.setWordWrap(True)
-        self.model = OutboxTableModel(self, clock=self._clock)
+        self.model = OutboxTableModel(self)
         self.table = QTableView(self)
         self.table.setObjectName("outboxTable")
         self.table.setAccessibleName("Outgoing messages")
@@ -374,7 +373,7 @@ class OutboxView(QDialog):
             self._reload_again = True
             return
         self._loading = True
-        outbox, states, now = self._outbox, self.states(), self._clock()
+        outbox, states, now = self._outbox, self.states(), clock.now()
         since = now - dt.timedelta(days=SENT_DAYS)
 
         def read() -> list[OutboxItem]:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,7 +27,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QFont
 
-from aiva_desk import queue
+from aiva_desk import clock, queue
 from aiva_desk.domain import Priority
 from aiva_desk.errors import AivaError
 from aiva_desk.gui import theme
@@ -100,10 +99,6 @@ NUMBER, PRIORITY, CATEGORY, SUBJECT, CUSTOMER, STATUS, ASSIGNEE, SLA, UPDATED = 
 DUE = SLA  # the column showed the due date before it counted down
 
 
-def _utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
 class TicketTableModel(QAbstractTableModel):
     """Tickets matching a :class:`QueueFilter`, in SQL sort order, loaded in windows.
 
@@ -126,15 +121,13 @@ class TicketTableModel(QAbstractTableModel):
         *,
         window_size: int = DEFAULT_WINDOW,
         first_window: int = FIRST_WINDOW,
-        clock: Callable[[], dt.datetime] = _utcnow,
         breaching_window: dt.timedelta = DEFAULT_BREACHING_WINDOW,
     ) -> None:
         super().__init__(parent)
         self._db = db
         self._window = window_size
         self._first_window = min(first_window, window_size)
-        self._clock = clock
-        self._now = clock()
+        self._now = clock.now()
         self._breaching_window = breaching_window
         self._filter = QueueFilter()
         self._sort_column = UPDATED
@@ -226,7 +219,7 @@ class TicketTableModel(QAbstractTableModel):
         changed = total != self._total
         self.beginResetModel()
         self._applied = generation
-        self._now = self._clock()
+        self._now = clock.now()
         self._rows = rows
         self._cells.clear()
         self._sla_cells.clear()
@@ -323,7 +316,7 @@ class TicketTableModel(QAbstractTableModel):
 
     def tick(self, first_row: int = 0, last_row: int | None = None) -> None:
         """Move "now" on and repaint the SLA countdown of rows ``first_row``–``last_row``."""
-        self._now = self._clock()
+        self._now = clock.now()
         self._sla_cells.clear()
         if not self._rows:
             return

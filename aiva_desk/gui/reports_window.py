@@ -19,6 +19,7 @@ from PySide6.QtCore import QEventLoop, QSettings, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QProgressDialog, QTabWidget, QWidget
 
+from aiva_desk import clock
 from aiva_desk.app_context import AppContext
 from aiva_desk.gui.reports_dashboard import (
     CUSTOM,
@@ -79,7 +80,7 @@ class ReportsWindow(QMainWindow):
         self.setObjectName("reportsWindow")
         self.setWindowTitle("Reports — AIVA Desk")
         self._settings = settings if settings is not None else QSettings()
-        self._today = today or context.db.clock().date()
+        self._today = today or clock.now().date()
         self._saving_before_close = False
 
         def choose_path(title: str, name: str, filters: str) -> Path | None:

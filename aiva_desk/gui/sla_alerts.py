@@ -16,10 +16,10 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from aiva_desk import clock
 from aiva_desk.gui.tasks import BackgroundTask
 from aiva_desk.sla.scheduler import SlaAlertEvent, due_alerts, next_wake
 from aiva_desk.sla.summary import SlaSummary, sla_summary
@@ -36,12 +36,9 @@ class SlaAlertCenter(QObject):
     alerts_raised = Signal(list)
     summary_changed = Signal(object)
 
-    def __init__(
-        self, db: Database, parent: QObject | None = None, *, clock: Callable[[], dt.datetime]
-    ) -> None:
+    def __init__(self, db: Database, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._db = db
-        self._clock = clock
         self._snoozed_until: dt.datetime | None = None
         self._held: list[SlaAlertEvent] = []
         self._busy = False
@@ -55,7 +52,7 @@ class SlaAlertCenter(QObject):
         self._heartbeat = QTimer(self)
         self._heartbeat.setInterval(HEARTBEAT_MS)
         self._heartbeat.timeout.connect(self._on_heartbeat)
-        self._last_wall = self._clock()
+        self._last_wall = clock.now()
         self._last_mono = time.monotonic()
 
     def start(self) -> None:
@@ -74,7 +71,7 @@ class SlaAlertCenter(QObject):
 
     def snooze(self, minutes: int) -> None:
         """Hold notifications for ``minutes``; they are raised when the snooze ends."""
-        self._snoozed_until = self._clock() + dt.timedelta(minutes=minutes)
+        self._snoozed_until = clock.now() + dt.timedelta(minutes=minutes)
         self._snooze_end.start(minutes * 60_000)
 
     def _on_snooze_ended(self) -> None:
@@ -87,7 +84,7 @@ class SlaAlertCenter(QObject):
 
     def _on_heartbeat(self) -> None:
         """Notice sleep/resume or a clock change: wall time moved unlike monotonic time."""
-        wall, mono = self._clock(), time.monotonic()
+        wall, mono = clock.now(), time.monotonic()
         drift = (wall - self._last_wall) - dt.timedelta(seconds=mono - self._last_mono)
         self._last_wall, self._last_mono = wall, mono
         if abs(drift) > CLOCK_JUMP:
@@ -99,7 +96,7 @@ class SlaAlertCenter(QObject):
         if self._busy:
             return
         self._busy = True
-        now = self._clock()
+        now = clock.now()
 
         def work() -> tuple[list[SlaAlertEvent], dt.datetime | None, SlaSummary]:
             with self._db.engine.execution_options(sqlite_begin="IMMEDIATE").begin() as conn:
@@ -123,11 +120,11 @@ class SlaAlertCenter(QObject):
         self.summary = summary
         self.summary_changed.emit(summary)
         if events:
-            if self._snoozed_until is not None and self._clock() < self._snoozed_until:
+            if self._snoozed_until is not None and clock.now() < self._snoozed_until:
                 self._held.extend(events)
             else:
                 self.alerts_raised.emit(events)
         delay = MAX_SLEEP_MS
         if wake_at is not None:
-            delay = int(max(0.0, (wake_at - self._clock()).total_seconds()) * 1000)
+            delay = int(max(0.0, (wake_at - clock.now()).total_seconds()) * 1000)
         self._wake.start(min(MAX_SLEEP_MS, max(delay, 50)))

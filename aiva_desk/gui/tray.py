@@ -23,7 +23,7 @@ from PySide6.QtCore import QObject, QRect, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
-from aiva_desk import APP_NAME
+from aiva_desk import APP_NAME, clock
 from aiva_desk.gui.icons import app_icon
 from aiva_desk.sla.scheduler import SlaAlertEvent
 from aiva_desk.sla.summary import SlaSummary
@@ -99,11 +99,9 @@ class TrayIcon(QObject):
         self,
         parent: QObject | None = None,
         *,
-        clock: Callable[[], dt.datetime],
         available: Callable[[], bool] = QSystemTrayIcon.isSystemTrayAvailable,
     ) -> None:
         super().__init__(parent)
-        self._clock = clock
         self._available = available
         self._summary = SlaSummary(0, 0, [])
         self._last_ticket: int | None = None
@@ -148,7 +146,7 @@ class TrayIcon(QObject):
         """Fill the menu from the latest summary (called each time it is about to show)."""
         self.menu.clear()
         self.menu.addAction("Open AIVA Desk", self.open_requested.emit)
-        now = self._clock()
+        now = clock.now()
         if self._summary.urgent:
             self.menu.addSeparator()
             for urgent in self._summary.urgent:
@@ -166,7 +164,7 @@ class TrayIcon(QObject):
     # -- notifications -------------------------------------------------------------
 
     def notify(self, events: Sequence[SlaAlertEvent]) -> None:
-        for notice in notices_for(events, self._clock()):
+        for notice in notices_for(events, clock.now()):
             self.shown.append(notice)
             if self.available and self.icon.isVisible():
                 critical = notice.title != "SLA deadline soon"

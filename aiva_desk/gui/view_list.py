@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QPoint, Qt, QTimer, Signal
@@ -28,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from aiva_desk import queue, views
+from aiva_desk import clock, queue, views
 from aiva_desk.app_context import AppContext
 from aiva_desk.gui import theme
 from aiva_desk.gui.icons import icon
@@ -41,10 +40,6 @@ KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 COUNT_INTERVAL_MS = 60_000
 BUILTIN_PREFIX = "builtin:"
 SAVED_PREFIX = "saved:"
-
-
-def _utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 @dataclass(frozen=True)
@@ -83,13 +78,10 @@ class ViewListPanel(QWidget):
         self,
         context: AppContext,
         parent: QWidget | None = None,
-        *,
-        clock: Callable[[], dt.datetime] = _utcnow,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("viewPanel")
         self._context = context
-        self._clock = clock
         self._saved: list[views.View] = []
         self._items: dict[str, QTreeWidgetItem] = {}
         self._counts: dict[str, int] = {}
@@ -142,7 +134,7 @@ class ViewListPanel(QWidget):
 
         self._builtin_group = self._group("Views")
         self._saved_group = self._group("Saved views")
-        for view in builtin_views(clock(), None):
+        for view in builtin_views(clock.now(), None):
             self._add_view_item(self._builtin_group, BUILTIN_PREFIX + view.key, view.label)
         self._fill_me_combo()
 
@@ -199,7 +191,7 @@ class ViewListPanel(QWidget):
         return {
             BUILTIN_PREFIX + v.key: ViewChoice(BUILTIN_PREFIX + v.key, v.label, v.filter)
             for v in builtin_views(
-                self._clock(),
+                clock.now(),
                 settings.me_staff_id,
                 dt.timedelta(minutes=settings.breaching_soon_minutes),
             )

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from aiva_desk import clock
 from aiva_desk.app_context import AppContext
 from aiva_desk.gui import theme
 from aiva_desk.gui.errors import show_error
@@ -90,7 +91,7 @@ class WeeklyReviewView(QWidget):
         self._unsaved: dict[str, ReviewNotes] = {}  # other weeks' notes not yet saved
         self._filling = False
 
-        today = today or context.db.clock().date()
+        today = today or clock.now().date()
         self.previous_button = QToolButton(self)
         self.previous_button.setObjectName("previousWeekButton")
         self.previous_button.setArrowType(Qt.ArrowType.LeftArrow)
@@ -391,7 +392,7 @@ class WeeklyReviewView(QWidget):
             self.report = dataclasses.replace(self.report, notes=notes)
             self._render()
         self._update_save_state()
-        now = dt.datetime.now().strftime("%H:%M")
+        now = clock.local_now().strftime("%H:%M")
         if not self.is_dirty():
             self.save_status.setText(f"Saved at {now}.")
         self.notes_saved.emit(week)

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session, selectinload
 
+from aiva_desk import clock
 from aiva_desk.domain import EscalationLevel, Priority
 from aiva_desk.errors import NotFoundError
 from aiva_desk.mail.subjects import original_subject
@@ -134,4 +135,4 @@ def context_for(db: Database, ticket_id: int, signer: Signer) -> dict[str, Any]:
         )
         if ticket is None:
             raise NotFoundError(f"Ticket id {ticket_id} does not exist.")
-        return ticket_context(session, ticket, signer, db.clock())
+        return ticket_context(session, ticket, signer, clock.now())

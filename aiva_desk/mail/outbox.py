@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from aiva_desk import clock
 from aiva_desk.attachments import AttachmentStore
 from aiva_desk.domain import Direction
 from aiva_desk.errors import NotFoundError, TransitionRefused, ValidationError
@@ -206,7 +207,7 @@ class Outbox:
             ticket = session.get(Ticket, message.ticket_id)
             if ticket is None:
                 raise NotFoundError(f"Ticket id {message.ticket_id} does not exist.")
-            now = self.db.clock()
+            now = clock.now()
             row.ticket_id = message.ticket_id
             row.account_id = account.id
             row.template, row.kind = message.template, message.kind
@@ -270,7 +271,7 @@ class Outbox:
     def recover(self) -> int:
         """Messages whose sender died (or whose outcome could not be recorded for longer
         than any send takes) become "unknown"; returns how many. Cheap: run it often."""
-        now = self.db.clock()
+        now = clock.now()
         changed = 0
         with self.db.session("outbox") as session:
             rows = session.scalars(select(OutboxMessage).where(OutboxMessage.state == S.SENDING))
@@ -292,7 +293,7 @@ class Outbox:
 
     def claim_next(self) -> Claim | None:
         """Take the next due message (marked "sending" before any byte leaves)."""
-        now = self.db.clock()
+        now = clock.now()
         while True:
             with self.db.session("outbox") as session:
                 row = session.scalars(
@@ -329,7 +330,7 @@ class Outbox:
         colleagues (an internal escalation) becomes an internal note; it is no response
         to the customer and restarts no customer clock.
         """
-        now = self.db.clock()
+        now = clock.now()
         note = ""
         if refused:
             listed = "; ".join(f"{addr}: {reply}" for addr, reply in refused.items())
@@ -386,7 +387,7 @@ class Outbox:
 
     def mark_failed(self, outbox_id: int, error: MailError) -> OutboxState:
         """Temporary errors come back later (backoff); others fail now for the agent."""
-        now = self.db.clock()
+        now = clock.now()
         with self.db.session("outbox") as session:
             row = session.get(OutboxMessage, outbox_id)
             if row is None:
@@ -427,7 +428,7 @@ class Outbox:
                 )
             row.state = state
             if state is S.QUEUED:
-                row.next_attempt_at = self.db.clock()
+                row.next_attempt_at = clock.now()
                 row.attempts = 0
                 row.last_error = ""
 

@@ -17,6 +17,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from aiva_desk import clock
 from aiva_desk.errors import NotFoundError
 from aiva_desk.mail.context import Signer, ticket_context
 from aiva_desk.store.database import Database, translate_db_error
@@ -34,7 +35,7 @@ def sample_context(db: Database, signer: Signer) -> dict[str, Any]:
             transaction = conn.begin()
             try:
                 with Session(bind=conn, expire_on_commit=False) as session:
-                    return _fill(session, signer, db.clock())
+                    return _fill(session, signer, clock.now())
             finally:
                 transaction.rollback()
     except sa_exc.DBAPIError as exc:

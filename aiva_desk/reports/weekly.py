@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import and_, func, or_, select
 
+from aiva_desk import clock
 from aiva_desk.reports.metrics import MetricsReport, compute_metrics, seconds_between
 from aiva_desk.reports.periods import Period
 from aiva_desk.store.database import Database
@@ -166,7 +167,7 @@ def weekly_review(db: Database, week: str) -> WeeklyReport:
         ]
         # Missed this week: resolved after the due date (closed or still awaiting the
         # customer's confirmation), or still open at a due date that has passed.
-        passed = min(db.clock(), period.end)
+        passed = min(clock.now(), period.end)
         late = and_(
             resolved,
             or_(  # judged at close; until then, by the due date
@@ -266,5 +267,5 @@ def save_notes(db: Database, week: str, notes: ReviewNotes, *, actor: str) -> No
         row.documentation = notes.documentation.strip()
         row.procedures = notes.procedures.strip()
         row.training = notes.training.strip()
-        row.updated_at = db.clock()
+        row.updated_at = clock.now()
         row.updated_by = actor

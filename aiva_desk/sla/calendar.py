@@ -20,6 +20,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from aiva_desk import clock
 from aiva_desk.errors import AivaError
 
 Interval = tuple[dt.datetime, dt.datetime]
@@ -93,7 +94,7 @@ class BusinessCalendar:
         self.subdivision = subdivision
         self._always = self.is_always
         if country is not None:
-            self._country_holidays(dt.date.today().year)  # fail now on an unknown country
+            self._country_holidays(clock.today().year)  # fail now on an unknown country
 
     @classmethod
     def always(cls, tz: str = "UTC") -> BusinessCalendar:

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
+from aiva_desk import clock
 from aiva_desk.domain import Direction, TicketStatus
 from aiva_desk.sla.deadlines import (
     AlertKey,
@@ -37,7 +38,6 @@ from aiva_desk.store.models import (
     SlaAlert,
     SlaSegment,
     Ticket,
-    utcnow,
 )
 
 WAITING = TicketStatus.WAITING_ON_CUSTOMER
@@ -210,15 +210,15 @@ def _evaluate_chunk(
 def store_clocks(conn: Connection, clocks: Iterable[TicketClock]) -> None:
     """Write each ticket's next deadline, next unfired alert and pause state."""
     rows = []
-    for clock in clocks:
-        upcoming = next_open_deadline(clock.deadlines)
+    for state in clocks:
+        upcoming = next_open_deadline(state.deadlines)
         rows.append(
             {
-                "tid": clock.ticket_id,
+                "tid": state.ticket_id,
                 "nd": upcoming.due_at if upcoming else None,
                 "nk": upcoming.kind.value if upcoming else None,
-                "na": next_alert_at(clock.deadlines, clock.fired),
-                "paused": clock.paused,
+                "na": next_alert_at(state.deadlines, state.fired),
+                "paused": state.paused,
             }
         )
     if rows:
@@ -239,10 +239,7 @@ def store_clocks(conn: Connection, clocks: Iterable[TicketClock]) -> None:
 class SlaIndexer:
     """The after-flush hook: recompute the stored clock state of touched tickets."""
 
-    def __init__(self, clock: Callable[[], dt.datetime] = utcnow) -> None:
-        self.clock = clock
-
     def reindex(self, conn: Connection, ticket_ids: Iterable[int]) -> None:
         ids = sorted(set(ticket_ids))
         if ids:
-            store_clocks(conn, evaluate_clocks(conn, ids, self.clock()))
+            store_clocks(conn, evaluate_clocks(conn, ids, clock.now()))

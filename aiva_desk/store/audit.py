@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
+from aiva_desk import clock
 from aiva_desk.sla.indexer import record_segments
 from aiva_desk.store.models import (
     Attachment,
@@ -26,7 +27,6 @@ from aiva_desk.store.models import (
     Staff,
     Ticket,
     TroubleshootingEntry,
-    utcnow,
 )
 
 if TYPE_CHECKING:
@@ -150,7 +150,7 @@ def _audit_ticket_changes(session: Session, ticket: Ticket, actor: str, now: dt.
 
 def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
     actor = session.info.get("actor", "system")
-    now = session.info.get("clock", utcnow)()
+    now = clock.now()
     with session.no_autoflush:
         record_segments(session, now)
         for obj in list(session.new):

@@ -8,10 +8,9 @@ backup copy is written next to the other backups.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -25,6 +24,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from aiva_desk import clock
 from aiva_desk.domain import TicketStatus
 from aiva_desk.errors import (
     AivaError,
@@ -36,7 +36,7 @@ from aiva_desk.errors import (
 )
 from aiva_desk.sla.indexer import SlaIndexer
 from aiva_desk.store import audit
-from aiva_desk.store.models import Ticket, utcnow
+from aiva_desk.store.models import Ticket
 from aiva_desk.store.search import SearchIndex, search_index_for
 
 log = logging.getLogger(__name__)
@@ -98,8 +98,7 @@ class Database:
         writer = engine.execution_options(sqlite_begin="IMMEDIATE")
         self._write_sessions = sessionmaker(writer, expire_on_commit=False)
         self._read_sessions = sessionmaker(engine, expire_on_commit=False)
-        self.clock: Callable[[], dt.datetime] = utcnow  # tests put a fake clock here
-        self.sla = SlaIndexer(lambda: self.clock())
+        self.sla = SlaIndexer()
         for factory in (self._write_sessions, self._read_sessions):
             audit.install(factory, [search, self.sla])
 
@@ -108,7 +107,6 @@ class Database:
         """A unit of work: committed when the block ends, rolled back on any error."""
         with self._guard(), self._write_sessions() as session:
             session.info["actor"] = actor
-            session.info["clock"] = self.clock
             with session.begin():
                 yield session
 
@@ -177,7 +175,7 @@ def _check_sqlite_file(path: Path) -> bool:
 def backup_sqlite(path: Path, backups_dir: Path, label: str) -> Path:
     """Copy a live SQLite database consistently (the backup API, not a file copy)."""
     backups_dir.mkdir(parents=True, exist_ok=True)
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
+    stamp = clock.now().strftime("%Y%m%d-%H%M%S")
     target = backups_dir / f"{path.stem}-{stamp}-{label}.sqlite3"
     source = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
     try:

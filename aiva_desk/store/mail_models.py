@@ -14,7 +14,8 @@ import enum
 from sqlalchemy import Boolean, ForeignKey, Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from aiva_desk.store.models import Base, UTCDateTime, _str_enum, utcnow
+from aiva_desk import clock
+from aiva_desk.store.models import Base, UTCDateTime, _str_enum
 
 
 class Security(enum.StrEnum):
@@ -102,7 +103,7 @@ class OutboxMessage(Base):
     next_attempt_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     claimed_by: Mapped[str] = mapped_column(String(200), default="")
     claimed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=clock.now)
     created_by: Mapped[str] = mapped_column(String(200), default="")
     sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     communication_id: Mapped[int | None] = mapped_column(

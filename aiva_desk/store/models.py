@@ -29,6 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from aiva_desk import clock
 from aiva_desk.domain import (
     ClosureReason,
     Consistency,
@@ -49,10 +50,6 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 class UTCDateTime(TypeDecorator[dt.datetime]):
@@ -251,7 +248,7 @@ class Ticket(Base):
     # Issue details
     category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"))
     priority: Mapped[Priority | None] = mapped_column(IntEnumType(Priority))
-    reported_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    reported_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=clock.now)
     sla_due_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     # Customer and staff
@@ -314,8 +311,8 @@ class Ticket(Base):
     )
     time_spent_minutes: Mapped[int] = mapped_column(default=0)
 
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=clock.now)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     # SLA clock state, kept current by the SLA hooks (see aiva_desk.sla.indexer)
     next_deadline_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
@@ -373,7 +370,7 @@ class _TicketChild:
     """Columns every per-ticket record shares."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=clock.now)
 
 
 class TroubleshootingEntry(_TicketChild, Base):
@@ -452,7 +449,7 @@ class Attachment(Base):
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     size: Mapped[int]
     mime_type: Mapped[str] = mapped_column(String(100), default="application/octet-stream")
-    added_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    added_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=clock.now)
     added_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
 
     ticket: Mapped[Ticket] = relationship(back_populates="attachments")
@@ -591,7 +588,7 @@ class SavedView(Base):
     filter_json: Mapped[str] = mapped_column(Text)
     sort_key: Mapped[str] = mapped_column(String(40), default="updated_at")
     descending: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=clock.now)
 
 
 class AuditEntry(Base):
@@ -602,7 +599,7 @@ class AuditEntry(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"))
-    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=clock.now)
     actor: Mapped[str] = mapped_column(String(200))
     action: Mapped[str] = mapped_column(String(60))
     field: Mapped[str | None] = mapped_column(String(60))
@@ -635,5 +632,4 @@ __all__ = [
     "Ticket",
     "TicketChecklistItem",
     "TroubleshootingEntry",
-    "utcnow",
 ]

@@ -7,7 +7,8 @@ import datetime as dt
 from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from aiva_desk.store.models import Base, UTCDateTime, utcnow
+from aiva_desk import clock
+from aiva_desk.store.models import Base, UTCDateTime
 
 
 class WeeklyReview(Base):
@@ -20,5 +21,5 @@ class WeeklyReview(Base):
     documentation: Mapped[str] = mapped_column(Text, default="")  # what to document better
     procedures: Mapped[str] = mapped_column(Text, default="")  # new procedures needed
     training: Mapped[str] = mapped_column(Text, default="")  # training needed
-    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=clock.now)
     updated_by: Mapped[str] = mapped_column(String(200), default="")
