@@ -19,13 +19,13 @@ def _column(win, column: int) -> list[str]:
     return [win.model.index(r, column).data() for r in range(win.model.rowCount())]
 
 
-def test_views_filter_the_queue_and_show_live_counts(qtbot, context, settings, shown_errors):
+def test_views_filter_the_queue_and_show_live_counts(qtbot, context, settings, shown_errors, clock):
     generate_demo(context.db, tickets=300, seed=5)
     win = open_window(qtbot, context, settings)
     panel = win.view_panel
     expected = {}
     with context.db.read_session() as session:
-        for view in builtin_views(win.view_panel._clock(), None):
+        for view in builtin_views(clock.now, None):
             expected["builtin:" + view.key] = queue.count(session, view.filter, context.db.search)
     qtbot.waitUntil(lambda: panel.count("builtin:all") == 300, timeout=5000)
     for key, number in expected.items():
