@@ -25,6 +25,7 @@ from aiva_desk.gui import tasks
 from aiva_desk.gui.crash import CrashHandler, install_crash_handler
 from aiva_desk.gui.errors import install_exception_hook, show_error
 from aiva_desk.gui.first_run import run_first_run
+from aiva_desk.gui.gui_thread_gc import collect_on_gui_thread
 from aiva_desk.gui.icons import app_icon
 from aiva_desk.gui.launch import (
     listen_early,
@@ -74,6 +75,7 @@ def application() -> QApplication:
     app.setApplicationDisplayName(APP_NAME)
     app.setWindowIcon(app_icon())
     apply_theme(app)  # the system's palette, unless AIVA_DESK_THEME asks for light or dark
+    collect_on_gui_thread(app)  # never on a worker thread, where Qt objects must not die
     return app
 
 

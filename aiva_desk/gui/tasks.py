@@ -79,13 +79,14 @@ class _Relay(QObject):
     emits through, and results always arrive on the GUI thread (queued connection).
     """
 
-    delivered = Signal(int, bool, object)  # task id, succeeded, result or exception
+    delivered = Signal(int, object)  # task id, [(succeeded, result or exception)]
 
     def __init__(self) -> None:
         super().__init__(QCoreApplication.instance())
         self.delivered.connect(self._on_delivered, Qt.ConnectionType.QueuedConnection)
 
-    def _on_delivered(self, task_id: int, succeeded: bool, payload: object) -> None:
+    def _on_delivered(self, task_id: int, parcel: list[tuple[bool, Any]]) -> None:
+        succeeded, payload = parcel.pop()
         task = _running.pop(task_id, None)
         if task is not None:
             task._deliver(succeeded, payload)
@@ -137,15 +138,21 @@ class BackgroundTask(QObject, Generic[T]):
         if self._started:
             raise RuntimeError(f"task {self.label!r} was already started")
         self._started = True
-        task_id, fn, relay = next(_task_ids), self._fn, _get_relay()
+        task_id, relay, held = next(_task_ids), _get_relay(), [self._fn]
 
         def work() -> None:
+            # The worker lets go of everything before it reports: what the work and its
+            # outcome refer to (a window, a model) is then freed on the GUI thread, where
+            # the task keeps the function and the parcel hands the outcome over.
+            fn = held.pop()
             try:
-                result = fn()
+                outcome = (True, fn())
             except Exception as exc:
-                relay.delivered.emit(task_id, False, exc)
-            else:
-                relay.delivered.emit(task_id, True, result)
+                outcome = (False, exc)
+            del fn
+            parcel = [outcome]
+            del outcome
+            relay.delivered.emit(task_id, parcel)
 
         _running[task_id] = self
         log.debug("Starting %s task %s", "write" if self._writes else "read", self.label)
