@@ -7,6 +7,10 @@
 # Without pytest arguments, the suite runs a second time with every test's
 # database on a throwaway PostgreSQL server (AIVA_TEST_DB=postgresql; skipped with a
 # reason where no PostgreSQL server is installed; AIVA_POSTGRESQL=0 leaves it out).
+# Without pytest arguments, the time-sensitive tests (marker time_sensitive) run again
+# at each pinned instant and zone of TIME_MATRIX, two at a time (pytest-xdist), so the
+# suite is proven on evenings, weekends, DST changes and at New Year, far from UTC
+# (AIVA_TIME_MATRIX=0 leaves that out).
 # With CI=true (and no pytest arguments) the PyInstaller bundle is built too and
 # its --self-test run offscreen (scripts/build-bundle.sh, about a minute);
 # AIVA_BUNDLE=1 asks for that step outside CI, AIVA_BUNDLE=0 skips it in CI.
@@ -49,6 +53,32 @@ if [[ $# -eq 0 && "${AIVA_POSTGRESQL:-1}" != 0 ]]; then
         failed+=("pytest on PostgreSQL (exit $pg_status)")
         status=$((status != 0 ? status : pg_status))
     fi
+fi
+
+# When the tests run: every test's clock starts at AIVA_TEST_NOW in the zone AIVA_TEST_TZ
+# (tests/pinned_clock.py; the main passes use its default, a Monday 11:10 in business
+# hours, UTC). Each line: instant, zone, what it proves.
+TIME_MATRIX=(
+    "2026-12-09T19:30:00-08:00 America/Los_Angeles a weekday evening, after business hours"
+    "2026-12-12T10:00:00+01:00 Europe/Berlin a Saturday"
+    "2027-03-28T00:45:00+00:00 Europe/Berlin the night the clocks go forward in Europe"
+    "2027-03-14T06:45:00+00:00 America/New_York the night the clocks go forward in the US"
+    "2027-11-07T05:40:00+00:00 America/New_York the repeated hour when US clocks go back"
+    "2026-12-31T23:50:00+00:00 UTC the last minutes of a year"
+    "2026-12-31T23:40:00+14:00 Pacific/Kiritimati New Year's Eve fourteen hours ahead of UTC"
+)
+if [[ $# -eq 0 && "${AIVA_TIME_MATRIX:-1}" != 0 ]]; then
+    for entry in "${TIME_MATRIX[@]}"; do
+        read -r instant zone about <<<"$entry"
+        say "pytest -m time_sensitive at $instant in $zone ($about)"
+        matrix_status=0
+        AIVA_TEST_NOW="$instant" AIVA_TEST_TZ="$zone" \
+            .venv/bin/python -m pytest -q -m time_sensitive -n 2 || matrix_status=$?
+        if ((matrix_status != 0)); then
+            failed+=("pytest at $instant $zone (exit $matrix_status)")
+            status=$((status != 0 ? status : matrix_status))
+        fi
+    done
 fi
 
 bundle="${AIVA_BUNDLE:-}"

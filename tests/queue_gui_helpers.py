@@ -16,7 +16,7 @@ from aiva_desk.store.models import Staff
 from aiva_desk.tickets import NewTicket, TicketRef
 
 NOW = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.UTC)
-WAIT_MS = 5000
+WAIT_MS = 10_000
 
 
 def open_window(

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+import pytest
 from sqlalchemy import func, select, text
 
 from aiva_desk.demo import generate_demo
@@ -15,6 +16,8 @@ from aiva_desk.store.models import (
     Ticket,
     TroubleshootingEntry,
 )
+
+pytestmark = pytest.mark.time_sensitive  # run again at other instants and zones
 
 NOW = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.UTC)
 

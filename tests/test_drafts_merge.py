@@ -9,6 +9,8 @@ from aiva_desk.drafts import DraftStore
 from aiva_desk.merge import resolve, three_way, ticket_values
 from aiva_desk.tickets import NewTicket
 
+pytestmark = pytest.mark.time_sensitive  # run again at other instants and zones
+
 
 def test_draft_round_trip_and_discard(tmp_path):
     store = DraftStore(tmp_path / "drafts")

@@ -11,6 +11,8 @@ from aiva_desk.domain import EscalationLevel, Priority
 from aiva_desk.errors import TransitionRefused, ValidationError
 from aiva_desk.tickets import NewTicket
 
+pytestmark = pytest.mark.time_sensitive  # run again at other instants and zones
+
 T0 = dt.datetime(2026, 11, 26, 9, tzinfo=dt.UTC)
 H = dt.timedelta(hours=1)
 

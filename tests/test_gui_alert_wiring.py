@@ -12,6 +12,8 @@ from aiva_desk.gui import tasks
 from aiva_desk.gui.alert_wiring import AlertWiring
 from aiva_desk.tickets import NewTicket
 
+pytestmark = pytest.mark.time_sensitive  # run again at other instants and zones
+
 pytest_plugins = ["queue_gui_fixtures"]
 
 T0 = dt.datetime(2026, 11, 26, 9, tzinfo=dt.UTC)
@@ -26,7 +28,7 @@ def _outage(context):
 
 
 def _evaluate(qtbot, wiring):
-    with qtbot.waitSignal(wiring.center.summary_changed, timeout=5000):
+    with qtbot.waitSignal(wiring.center.summary_changed, timeout=10_000):
         wiring.center.evaluate()
     tasks.wait_for_idle()
 
@@ -56,7 +58,7 @@ def test_with_a_tray_alerts_notify_open_and_closing_hides(
     assert wiring.tray.shown and wiring.tray.shown[-1].ticket_id == ref.id
     assert not wiring.banner.isVisible()
     wiring.tray.icon.messageClicked.emit()
-    qtbot.waitUntil(lambda: window.ticket_tabs.current_ticket_id() == ref.id, timeout=5000)
+    qtbot.waitUntil(lambda: window.ticket_tabs.current_ticket_id() == ref.id, timeout=10_000)
 
     window.close()
     assert not window.isVisible() and context.settings.tray_hint_shown
@@ -82,5 +84,5 @@ def test_without_a_tray_alerts_are_a_banner_and_closing_asks(
     _evaluate(qtbot, wiring)
     assert wiring.banner.isVisible() and "deadline missed" in wiring.banner.label.text()
     wiring.banner.open_action.trigger()
-    qtbot.waitUntil(lambda: window.ticket_tabs.current_ticket_id() == ref.id, timeout=5000)
+    qtbot.waitUntil(lambda: window.ticket_tabs.current_ticket_id() == ref.id, timeout=10_000)
     assert not window.close() and asked == [True] and window.isVisible()

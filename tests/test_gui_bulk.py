@@ -19,7 +19,7 @@ def _select_rows(qtbot, window, rows: list[int]) -> None:
 
 
 def _finish(qtbot, window) -> str:
-    qtbot.waitUntil(lambda: window.bulk.result_box is not None, timeout=5000)
+    qtbot.waitUntil(lambda: window.bulk.result_box is not None, timeout=10_000)
     settle(qtbot, window)
     return window.bulk.result_text()
 

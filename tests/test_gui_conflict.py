@@ -42,7 +42,7 @@ def type_solution(qtbot, editor: TicketEditor, text: str) -> None:
 
 
 def wait_for_dialog(qtbot, editor: TicketEditor) -> ConflictDialog:
-    qtbot.waitUntil(lambda: editor.saver.conflict_dialog is not None, timeout=5000)
+    qtbot.waitUntil(lambda: editor.saver.conflict_dialog is not None, timeout=10_000)
     dialog = editor.saver.conflict_dialog
     assert dialog.objectName() == "conflictDialog" and dialog.isVisible()
     return dialog

@@ -76,7 +76,7 @@ def test_a_repeating_error_is_reported_once(handler, context) -> None:
 
 def test_an_exception_in_a_timer_slot_is_caught_and_the_app_goes_on(qtbot, handler, context):
     ran_after = []
-    with qtbot.waitSignal(handler.crash_reported, timeout=3000) as reported:
+    with qtbot.waitSignal(handler.crash_reported, timeout=10_000) as reported:
         QTimer.singleShot(0, lambda: _raise("timer slot"))
     QTimer.singleShot(0, lambda: ran_after.append(True))
     qtbot.waitUntil(lambda: ran_after == [True])
@@ -86,7 +86,7 @@ def test_an_exception_in_a_timer_slot_is_caught_and_the_app_goes_on(qtbot, handl
 
 
 def test_a_worker_thread_error_is_shown_on_the_gui_thread(qtbot, handler) -> None:
-    with qtbot.waitSignal(handler.crash_reported, timeout=3000) as reported:
+    with qtbot.waitSignal(handler.crash_reported, timeout=10_000) as reported:
         worker = threading.Thread(target=_raise, args=("in a worker",), name="worker-7")
         worker.start()
         worker.join()

@@ -40,10 +40,10 @@ def _directory(qtbot, window) -> CustomerDirectoryDialog:
         Qt.Key.Key_C,
         Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
     )
-    qtbot.waitUntil(lambda: window.customer_directory is not None, timeout=3000)
+    qtbot.waitUntil(lambda: window.customer_directory is not None, timeout=10_000)
     directory = window.customer_directory
     assert directory.objectName() == "customerDirectory" and directory.isVisible()
-    qtbot.waitUntil(lambda: directory.customer_model.rowCount() > 0, timeout=5000)
+    qtbot.waitUntil(lambda: directory.customer_model.rowCount() > 0, timeout=10_000)
     return directory
 
 
@@ -64,12 +64,12 @@ def test_search_edit_with_inline_problems_and_ticket_history(qtbot, window, cont
     directory = _directory(qtbot, window)
     assert len(_rows(directory)) == 3
     qtbot.keyClicks(directory.search_edit, "acme")
-    qtbot.waitUntil(lambda: _rows(directory) == [("Ann Lee", "ann@acme.com")], timeout=3000)
+    qtbot.waitUntil(lambda: _rows(directory) == [("Ann Lee", "ann@acme.com")], timeout=10_000)
     _select(directory, ["ann@acme.com"])
     assert directory.name_edit.text() == "Ann Lee"
     assert directory.organization_edit.text() == "Acme"
     assert directory.role_combo.currentText() == "Admin"
-    qtbot.waitUntil(lambda: directory.tickets_model.total == 1, timeout=5000)
+    qtbot.waitUntil(lambda: directory.tickets_model.total == 1, timeout=10_000)
     assert "1 open" in directory.tickets_heading.text()
 
     # A bad e-mail is explained under the field; nothing is stored.
@@ -77,30 +77,32 @@ def test_search_edit_with_inline_problems_and_ticket_history(qtbot, window, cont
     qtbot.keyClicks(directory.email_edit, "ann.acme.com")
     assert directory.save_button.isEnabled()
     qtbot.mouseClick(directory.save_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: bool(directory.problem_text("email")), timeout=5000)
+    qtbot.waitUntil(lambda: bool(directory.problem_text("email")), timeout=10_000)
     assert "not a valid e-mail address" in directory.problem_text("email")
     assert directory.email_edit.hasFocus()
     # An e-mail another customer has is refused too, with the way out.
     directory.email_edit.setText("bob@beta.org")
     qtbot.mouseClick(directory.save_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "merge" in directory.problem_text("email"), timeout=5000)
+    qtbot.waitUntil(lambda: "merge" in directory.problem_text("email"), timeout=10_000)
 
     directory.email_edit.setText("ann@acme.com")
     directory.organization_edit.setText("Acme Retail")
     directory.tenant_edit.setText("tn-9")
     qtbot.mouseClick(directory.save_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: directory.save_message.text() == "Saved.", timeout=5000)
+    qtbot.waitUntil(lambda: directory.save_message.text() == "Saved.", timeout=10_000)
     assert directory.problem_text("email") == ""
     [ann] = [c for c in find_customers(context.db, "ann@acme") if c.email == "ann@acme.com"]
     assert (ann.organization, ann.tenant_id) == ("Acme Retail", "tn-9")
 
     # Double-clicking a ticket of the customer opens it in the main window.
     view = directory.tickets_view
-    qtbot.waitUntil(lambda: directory.tickets_model.rowCount() == 1, timeout=5000)
+    qtbot.waitUntil(lambda: directory.tickets_model.rowCount() == 1, timeout=10_000)
     rect = view.visualRect(directory.tickets_model.index(0, 0))
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    qtbot.waitUntil(lambda: window.ticket_tabs.current_ticket_id() == refs["ann"].id, timeout=5000)
+    qtbot.waitUntil(
+        lambda: window.ticket_tabs.current_ticket_id() == refs["ann"].id, timeout=10_000
+    )
 
     # The organizations tab lists the organizations and their tickets.
     directory.tabs.setCurrentIndex(1)
@@ -109,10 +111,10 @@ def test_search_edit_with_inline_problems_and_ticket_history(qtbot, window, cont
     def names() -> list[str]:
         return [model.index(r, 0).data() for r in range(model.rowCount())]
 
-    qtbot.waitUntil(lambda: "Acme Retail" in names(), timeout=5000)
+    qtbot.waitUntil(lambda: "Acme Retail" in names(), timeout=10_000)
     assert "Beta" in names()
     directory.organization_table.selectRow(names().index("Beta"))
-    qtbot.waitUntil(lambda: directory.tickets_model.total == 1, timeout=5000)
+    qtbot.waitUntil(lambda: directory.tickets_model.total == 1, timeout=10_000)
     assert "Tickets of Beta" in directory.tickets_heading.text()
     directory.close()
 
@@ -121,7 +123,7 @@ def test_merge_duplicates_moves_their_tickets(qtbot, window, context):
     refs = _people(context)
     directory = _directory(qtbot, window)
     qtbot.keyClicks(directory.search_edit, "ann")
-    qtbot.waitUntil(lambda: len(_rows(directory)) == 2, timeout=3000)
+    qtbot.waitUntil(lambda: len(_rows(directory)) == 2, timeout=10_000)
     assert not directory.merge_button.isEnabled()
     _select(directory, ["ann@acme.com", "ann.lee@gmail.com"])
     assert directory.merge_button.isEnabled()
@@ -130,14 +132,14 @@ def test_merge_duplicates_moves_their_tickets(qtbot, window, context):
     keep = next(s for s in directory._results if s.email == "ann@acme.com")
     dialog.choices[keep.id].setChecked(True)
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: len(_rows(directory)) == 1, timeout=5000)
+    qtbot.waitUntil(lambda: len(_rows(directory)) == 1, timeout=10_000)
     assert "2 tickets moved" in directory.count_label.text()
     assert directory.selected_customer_ids() == [keep.id]
     moved = context.tickets.get(refs["ann2"].id)
     assert moved.customer.email == "ann@acme.com"
     history = [e.action for e in context.tickets.history(refs["ann2"].id)]
     assert "customer merged" in history
-    qtbot.waitUntil(lambda: directory.tickets_model.total == 3, timeout=5000)
+    qtbot.waitUntil(lambda: directory.tickets_model.total == 3, timeout=10_000)
 
 
 def test_new_ticket_autocompletes_a_known_customer(qtbot, context, shown_errors):
@@ -150,13 +152,13 @@ def test_new_ticket_autocompletes_a_known_customer(qtbot, context, shown_errors)
     dialog.customer_name.setFocus()
     qtbot.keyClicks(dialog.customer_name, "Bob")
     completer = dialog.completers["name"]
-    qtbot.waitUntil(lambda: completer.popup().isVisible(), timeout=3000)
+    qtbot.waitUntil(lambda: completer.popup().isVisible(), timeout=10_000)
     popup = completer.popup()
     assert popup.model().rowCount() == 1
     assert popup.model().index(0, 0).data() == "Bob Stone <bob@beta.org> · Beta"
     qtbot.keyClick(popup, Qt.Key.Key_Down)
     qtbot.keyClick(popup, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: dialog.organization.text() == "Beta", timeout=3000)
+    qtbot.waitUntil(lambda: dialog.organization.text() == "Beta", timeout=10_000)
     assert dialog.customer_name.text() == "Bob Stone"
     assert dialog.customer_email.text() == "bob@beta.org"
 
@@ -172,12 +174,12 @@ def test_new_ticket_autocompletes_a_known_customer(qtbot, context, shown_errors)
             popup.isVisible()
             and popup.model().index(0, 0).data() == "Ann Lee <ann@acme.com> · Acme"
         ),
-        timeout=3000,
+        timeout=10_000,
     )
     assert popup.model().rowCount() == 1
     qtbot.keyClick(email_completer.popup(), Qt.Key.Key_Down)
     qtbot.keyClick(email_completer.popup(), Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: dialog.tenant_id.text() == "tn-1", timeout=3000)
+    qtbot.waitUntil(lambda: dialog.tenant_id.text() == "tn-1", timeout=10_000)
     assert dialog.customer_name.text() == "Ann Lee"
     assert (dialog.organization.text(), dialog.role.currentText()) == ("Acme", "Admin")
     assert dialog.customer_email.text() == "ann@acme.com"

@@ -19,6 +19,8 @@ from aiva_desk.gui.ticket_tabs import TicketTabs
 from aiva_desk.store.models import Ticket
 from aiva_desk.workflow import Action
 
+pytestmark = pytest.mark.time_sensitive  # run again at other instants and zones
+
 SOP_SECTIONS = [
     "customerGroup",
     "issueGroup",
@@ -84,7 +86,7 @@ def test_edit_and_save_stores_the_field_with_an_audit_entry(qtbot, context, tabs
     assert set(editor.changes()) == {"solution", "priority"}
     assert tabs.tabText(tabs.currentIndex()).startswith("●")
 
-    with qtbot.waitSignal(tabs.ticket_saved, timeout=5000) as saved:
+    with qtbot.waitSignal(tabs.ticket_saved, timeout=10_000) as saved:
         qtbot.mouseClick(editor.header.save_button, Qt.MouseButton.LeftButton)
     idle()
 
@@ -109,7 +111,7 @@ def test_ctrl_s_saves_the_current_ticket(qtbot, context, tabs) -> None:
     qtbot.keyClicks(subject, "Widget blank on Safari")
     tabs.activateWindow()
     qtbot.waitActive(tabs)
-    with qtbot.waitSignal(tabs.ticket_saved, timeout=5000):
+    with qtbot.waitSignal(tabs.ticket_saved, timeout=10_000):
         qtbot.keyClick(subject, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     idle()
     assert context.tickets.get(ticket_id).subject == "Widget blank on Safari"
@@ -142,7 +144,7 @@ def test_draft_is_written_while_typing_and_restored_after_a_crash(
     editor.notes.edit.setFocus()
     qtbot.keyClicks(editor.notes.edit, "Customer uses uBlock")
     draft_file = context.paths.drafts / f"{ticket_id}.json"
-    qtbot.waitUntil(draft_file.exists, timeout=5000)  # within a few seconds, no save pressed
+    qtbot.waitUntil(draft_file.exists, timeout=10_000)  # within a few seconds, no save pressed
     assert context.drafts.load(ticket_id).fields["root_cause"] == "Ad blocker"
 
     # "Crash": the window is gone without saving; a new one opens the ticket again.
@@ -207,7 +209,7 @@ def test_add_a_troubleshooting_entry(qtbot, context, tabs) -> None:
         widget.setFocus()
         qtbot.keyClicks(widget, text)
     assert editor.is_dirty()  # typed text is unsaved work too
-    with qtbot.waitSignal(tabs.tickets_changed, timeout=5000) as changed:
+    with qtbot.waitSignal(tabs.tickets_changed, timeout=10_000) as changed:
         qtbot.mouseClick(panel.add_button, Qt.MouseButton.LeftButton)
     idle()
     assert changed.args == [[ticket_id]]
@@ -283,7 +285,7 @@ def test_closure_records_the_satisfaction_score_comment_and_closure_reason(
     reasons.setCurrentIndex(reasons.findData("self_service"))
     type_into(qtbot, editor, "satisfaction_comment", "Quick and clear, thanks")
     assert set(editor.changes()) == {"satisfaction_score", "closure_reason", "satisfaction_comment"}
-    with qtbot.waitSignal(tabs.ticket_saved, timeout=5000):
+    with qtbot.waitSignal(tabs.ticket_saved, timeout=10_000):
         editor.save()
     idle()
     stored = context.tickets.get(ticket_id)
@@ -292,7 +294,7 @@ def test_closure_records_the_satisfaction_score_comment_and_closure_reason(
     assert stored.satisfaction_comment == "Quick and clear, thanks"
     reasons.setCurrentIndex(reasons.findData(""))
     choose(qtbot, editor.fields["satisfaction_score"].widget, "Not")
-    with qtbot.waitSignal(tabs.ticket_saved, timeout=5000):
+    with qtbot.waitSignal(tabs.ticket_saved, timeout=10_000):
         editor.save()
     idle()
     stored = context.tickets.get(ticket_id)

@@ -50,7 +50,7 @@ def preview_of(qtbot, editor: TicketEditor, filename: str) -> QWidget:
     items = [panel.list.item(i) for i in range(panel.list.count())]
     [item] = [item for item in items if item.text().startswith(filename)]
     if panel.list.currentItem() is not item:
-        with qtbot.waitSignal(panel.preview_shown, timeout=5000):
+        with qtbot.waitSignal(panel.preview_shown, timeout=10_000):
             panel.list.setCurrentItem(item)
     idle()
     assert panel.preview.isVisible()
@@ -62,7 +62,7 @@ def test_attach_a_text_file_through_the_panel_and_preview_it(qtbot, context, tab
     editor = open_in(qtbot, tabs, ticket_id)
     log_file = tmp_path / "console.log"
     log_file.write_text("TypeError: widget is undefined\n" + "x" * (TEXT_PREVIEW_BYTES + 10))
-    with qtbot.waitSignal(tabs.tickets_changed, timeout=5000) as changed:
+    with qtbot.waitSignal(tabs.tickets_changed, timeout=10_000) as changed:
         editor.attachments.attach_files([log_file])
     idle()
     assert changed.args == [[ticket_id]]

@@ -184,7 +184,7 @@ def test_test_connection_reports_on_the_page(qtbot, wizard, context, monkeypatch
     _next(qtbot, wizard)
     wizard.mail.enabled.setChecked(True)
     qtbot.keyClicks(wizard.mail.host, "smtp.example.com")
-    with qtbot.waitSignal(wizard.mail.test_finished, timeout=5000) as done:
+    with qtbot.waitSignal(wizard.mail.test_finished, timeout=10_000) as done:
         qtbot.mouseClick(wizard.mail.test_button, Qt.MouseButton.LeftButton)
     assert "works" in done.args[0]
     assert calls[0][0].host == "smtp.example.com"
@@ -195,7 +195,7 @@ def test_test_connection_reports_on_the_page(qtbot, wizard, context, monkeypatch
     monkeypatch.setattr(context.mail, "test_account", refuse)
     with (
         capture_errors() as shown,
-        qtbot.waitSignal(wizard.mail.test_finished, timeout=5000) as done,
+        qtbot.waitSignal(wizard.mail.test_finished, timeout=10_000) as done,
     ):
         wizard.mail.test_connection()
     assert wizard.mail.test_status.text() == "Failed: Connection refused"
@@ -207,7 +207,7 @@ def test_test_connection_reports_on_the_page(qtbot, wizard, context, monkeypatch
     monkeypatch.setattr(context.mail, "test_account", bug)
     with (
         capture_errors() as shown,
-        qtbot.waitSignal(wizard.mail.test_finished, timeout=5000) as done,
+        qtbot.waitSignal(wizard.mail.test_finished, timeout=10_000) as done,
     ):
         wizard.mail.test_connection()
     assert "could not be run" in done.args[0] and "TypeError" not in done.args[0]

@@ -141,7 +141,7 @@ def test_task_result_arrives_on_the_gui_thread(qtbot) -> None:
     task = BackgroundTask(work, writes=False).success(
         lambda name: seen.append((name, threading.current_thread() is threading.main_thread()))
     )
-    with qtbot.waitSignal(task.finished, timeout=3000):
+    with qtbot.waitSignal(task.finished, timeout=10_000):
         task.run_in_background()
     [(worker, on_gui_thread)] = seen
     assert worker != threading.main_thread().name and on_gui_thread
@@ -152,7 +152,7 @@ def test_core_error_in_a_task_reaches_show_error(qtbot, shown_errors) -> None:
         raise NotFoundError("Ticket id 99 does not exist (it may be deleted).")
 
     task = BackgroundTask(work)  # no failure callback: the error goes to show_error
-    with qtbot.waitSignal(task.finished, timeout=3000):
+    with qtbot.waitSignal(task.finished, timeout=10_000):
         task.run_in_background()
     [shown] = shown_errors
     assert shown.title == "Not found" and "Ticket id 99" in shown.message
@@ -165,7 +165,7 @@ def test_task_callbacks_skipped_when_parent_is_gone(qtbot, shown_errors) -> None
     task = BackgroundTask(lambda: gate.wait(3), parent=parent).success(called.append)
     task.run_in_background()
     parent.deleteLater()
-    qtbot.waitUntil(lambda: not _alive(parent), timeout=2000)
+    qtbot.waitUntil(lambda: not _alive(parent), timeout=10_000)
     gate.set()
     assert tasks.wait_for_idle()
     assert called == [] and shown_errors == []

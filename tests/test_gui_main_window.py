@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtTest import QAbstractItemModelTester
 from PySide6.QtWidgets import QTableView
@@ -28,6 +29,8 @@ from aiva_desk.gui.queue_model import (
     TicketTableModel,
 )
 from aiva_desk.queue import QueueFilter
+
+pytestmark = pytest.mark.time_sensitive  # run again at other instants and zones
 
 pytest_plugins = ("queue_gui_fixtures",)  # the window, settings and error fixtures
 
@@ -57,7 +60,7 @@ def test_model_resets_cleanly_under_the_tester(qtlog, qtbot, context) -> None:
     tester.setUseFetchMore(False)
     model.reload()
     model.fetchMore(QModelIndex())
-    with qtbot.waitSignal(model.reloaded, timeout=5000):
+    with qtbot.waitSignal(model.reloaded, timeout=10_000):
         model.sort(NUMBER, Qt.SortOrder.DescendingOrder)
     model.fetchMore(QModelIndex())
     model.set_filter(QueueFilter(text="Description 3"))
@@ -125,7 +128,7 @@ def test_ctrl_n_creates_a_ticket_found_in_the_queue(qtbot, window, context) -> N
     assert window.action("newTicketAction").shortcut().toString() == "Ctrl+N"
     window.activateWindow()
     qtbot.keyClick(window.queue_view, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: window.new_ticket_dialog is not None, timeout=3000)
+    qtbot.waitUntil(lambda: window.new_ticket_dialog is not None, timeout=10_000)
     dialog = window.new_ticket_dialog
     qtbot.keyClicks(dialog.customer_name, "Cleo")
     qtbot.keyClicks(dialog.customer_email, "cleo@example.net")
@@ -143,11 +146,11 @@ def test_ctrl_n_creates_a_ticket_found_in_the_queue(qtbot, window, context) -> N
             return False
         return window.selected_ticket_id() == new_id
 
-    qtbot.waitUntil(selected, timeout=5000)
+    qtbot.waitUntil(selected, timeout=10_000)
     row = window.model.row_of(new_id)
     assert window.model.index(row, SUBJECT).data() == "Knowledge base upload fails"
     assert window.model.total == 3
-    qtbot.waitUntil(lambda: window.ticket_tabs.current_ticket_id() == new_id, timeout=5000)
+    qtbot.waitUntil(lambda: window.ticket_tabs.current_ticket_id() == new_id, timeout=10_000)
 
 
 def test_selecting_a_row_opens_it_and_enter_keeps_it_in_a_tab(qtbot, window, context) -> None:
@@ -156,12 +159,12 @@ def test_selecting_a_row_opens_it_and_enter_keeps_it_in_a_tab(qtbot, window, con
     settle(qtbot, window)
     tabs = window.ticket_tabs
     click_row(qtbot, window.queue_view, window.model.row_of(refs[1].id))
-    qtbot.waitUntil(lambda: tabs.current_ticket_id() == refs[1].id, timeout=5000)
+    qtbot.waitUntil(lambda: tabs.current_ticket_id() == refs[1].id, timeout=10_000)
     assert tabs.count() == 1
     window.queue_view.setFocus()
     qtbot.keyClick(window.queue_view, Qt.Key.Key_Return)
     click_row(qtbot, window.queue_view, window.model.row_of(refs[2].id))
-    qtbot.waitUntil(lambda: tabs.current_ticket_id() == refs[2].id, timeout=5000)
+    qtbot.waitUntil(lambda: tabs.current_ticket_id() == refs[2].id, timeout=10_000)
     assert sorted(tabs.open_ticket_ids()) == sorted([refs[1].id, refs[2].id])
 
 

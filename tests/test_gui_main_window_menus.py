@@ -20,9 +20,9 @@ def test_view_reports_opens_one_window_that_opens_tickets(qtbot, window, context
     action.trigger()
     assert window.reports_window is reports  # the same window, brought to the front
     reports.ticket_requested.emit(ref.id)
-    qtbot.waitUntil(lambda: ref.id in window.ticket_tabs.open_ticket_ids(), timeout=5000)
+    qtbot.waitUntil(lambda: ref.id in window.ticket_tabs.open_ticket_ids(), timeout=10_000)
     reports.close()
-    qtbot.waitUntil(lambda: window.reports_window is None, timeout=5000)
+    qtbot.waitUntil(lambda: window.reports_window is None, timeout=10_000)
 
 
 def test_help_copies_diagnostics_without_secrets(qtbot, window, context):
@@ -38,15 +38,15 @@ def test_ticket_compose_opens_the_composer_for_the_current_ticket(qtbot, window,
     ref = make_ticket(mail_context)
     window.ticket_tabs.open_ticket(ref.id, new_tab=True)
     editor = window.ticket_tabs.editor_for(ref.id)
-    qtbot.waitUntil(lambda: editor.ticket is not None, timeout=5000)  # loaded off-thread
+    qtbot.waitUntil(lambda: editor.ticket is not None, timeout=10_000)  # loaded off-thread
     action = window.ticket_tabs.compose_action
     assert action.shortcut().toString() == "Ctrl+R"
     ticket_menu = window.findChild(QMenu, "ticketMenu")
     assert action in ticket_menu.actions()
     action.trigger()
-    qtbot.waitUntil(lambda: bool(window.findChildren(ComposerDialog)), timeout=5000)
+    qtbot.waitUntil(lambda: bool(window.findChildren(ComposerDialog)), timeout=10_000)
     composer = window.findChildren(ComposerDialog)[0]
-    qtbot.waitUntil(lambda: composer.template() == "acknowledgment", timeout=5000)
+    qtbot.waitUntil(lambda: composer.template() == "acknowledgment", timeout=10_000)
     from aiva_desk.gui.composer_dialog import UnsavedMessage
 
     composer.body.appendPlainText("A sentence the agent typed.")
@@ -72,7 +72,7 @@ def test_quitting_with_unsaved_weekly_notes_saves_them_then_quits(qtbot, window,
     reports = window.reports_window
     review = reports.weekly
     reports.tabs.setCurrentWidget(review)
-    qtbot.waitUntil(lambda: review.report is not None, timeout=5000)
+    qtbot.waitUntil(lambda: review.report is not None, timeout=10_000)
     review.note_edits["training"].setPlainText("SLA pauses")
     assert review.unsaved_weeks() == [review.week]
     asked = []

@@ -90,7 +90,7 @@ def test_valid_input_creates_the_ticket(qtbot, context, dialog) -> None:
     qtbot.keyClicks(dialog.actual, "Nothing since 9:00.")
     qtbot.keyClicks(dialog.reproduction, "1. Place an order")
 
-    with qtbot.waitSignal(dialog.ticket_created, timeout=5000) as created:
+    with qtbot.waitSignal(dialog.ticket_created, timeout=10_000) as created:
         _click_ok(qtbot, dialog)
     ref = created.args[0]
     assert dialog.created == ref and ref.number == 1001
@@ -117,7 +117,7 @@ def test_category_default_priority_is_used(qtbot, context, dialog) -> None:
     assert dialog.priority.currentIndex() == 0
     assert dialog.priority.currentText() == f"{CATEGORY_DEFAULT} (P1 – Critical)"
     qtbot.keyClicks(dialog.description, "Nothing loads.")
-    with qtbot.waitSignal(dialog.ticket_created, timeout=5000) as created:
+    with qtbot.waitSignal(dialog.ticket_created, timeout=10_000) as created:
         _click_ok(qtbot, dialog)
     assert context.tickets.get(created.args[0].id).priority is Priority.P1
 

@@ -30,6 +30,8 @@ from aiva_desk.gui.outbox_view import (
 )
 from aiva_desk.store.mail_models import OutboxMessage, OutboxState
 
+pytestmark = pytest.mark.time_sensitive  # run again at other instants and zones
+
 pytest_plugins = ("mail_fixtures", "queue_gui_fixtures")
 
 S = OutboxState

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
@@ -31,6 +32,8 @@ from aiva_desk.queue import QueueFilter
 from aiva_desk.store.database import open_database
 from aiva_desk.tickets import NewTicket, TicketService
 
+pytestmark = pytest.mark.time_sensitive  # run again at other instants and zones
+
 pytest_plugins = ("queue_gui_fixtures",)  # the window, settings and error fixtures
 
 
@@ -42,12 +45,12 @@ def test_search_is_debounced_and_narrows_the_view(qtbot, window, context) -> Non
     window.model.modelAboutToBeReset.connect(lambda: queries.append(window.model.queue_filter))
     qtbot.keyClicks(window.search_box, "Description 2")
     assert window.model.total == 3  # nothing yet: the search waits for a pause in typing
-    qtbot.waitUntil(lambda: window.model.total == 1, timeout=3000)
+    qtbot.waitUntil(lambda: window.model.total == 1, timeout=10_000)
     assert numbers(window.model) == ["#1003"]
     assert len(queries) == 1 and queries[0].text == "Description 2"  # one query, not 13
     assert "match the search" in window.findChild(object, "ticketCountLabel").text()
     window.search_box.clear()
-    qtbot.waitUntil(lambda: window.model.total == 3, timeout=3000)
+    qtbot.waitUntil(lambda: window.model.total == 3, timeout=10_000)
 
 
 def test_keyboard_j_k_enter_escape_and_ctrl_f(qtbot, window, context) -> None:
@@ -69,7 +72,7 @@ def test_keyboard_j_k_enter_escape_and_ctrl_f(qtbot, window, context) -> None:
     assert window.selected_ticket_ids() == [window.model.ticket_id(2)]
     qtbot.keyClick(view, Qt.Key.Key_Return)  # opens the ticket in a tab of its own
     wanted = window.model.ticket_id(2)
-    qtbot.waitUntil(lambda: window.ticket_tabs.current_ticket_id() == wanted, timeout=5000)
+    qtbot.waitUntil(lambda: window.ticket_tabs.current_ticket_id() == wanted, timeout=10_000)
     assert window.ticket_tabs.preview_editor() is None
 
     window.activateWindow()
@@ -77,12 +80,12 @@ def test_keyboard_j_k_enter_escape_and_ctrl_f(qtbot, window, context) -> None:
     qtbot.keyClick(view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert window.search_box.hasFocus()
     qtbot.keyClicks(window.search_box, "Description 1")
-    qtbot.waitUntil(lambda: window.model.total == 1, timeout=3000)
+    qtbot.waitUntil(lambda: window.model.total == 1, timeout=10_000)
     qtbot.keyClick(window.search_box, Qt.Key.Key_J)  # letters type in the search box
     assert window.search_box.text() == "Description 1j"
     qtbot.keyClick(window.search_box, Qt.Key.Key_Escape)
     assert window.search_box.text() == "" and view.hasFocus()
-    qtbot.waitUntil(lambda: window.model.total == len(refs), timeout=3000)
+    qtbot.waitUntil(lambda: window.model.total == len(refs), timeout=10_000)
     menu_texts = {
         a.text(): a.shortcut().toString()
         for a in window.findChildren(type(window.action("refreshAction")))
@@ -113,7 +116,7 @@ def test_changes_from_another_process_refresh_and_keep_the_selection(
     finally:
         other.dispose()
 
-    with qtbot.waitSignal(window.model.reloaded, timeout=5000):
+    with qtbot.waitSignal(window.model.reloaded, timeout=10_000):
         window.watch_timer.timeout.emit()  # what the 1.5 s timer does
     settle(qtbot, window)
     assert window.model.total == 61
@@ -181,7 +184,7 @@ def test_priority_chips_are_painted_in_colour(qtbot, window, context) -> None:
 def test_loading_shows_a_busy_indicator_only_when_slow(qtbot, window, context) -> None:
     window.queue_status.set_busy("queue", "Loading…")
     assert window.busy_indicator.isHidden()  # not yet: quick loads never flash it
-    qtbot.waitUntil(lambda: window.busy_indicator.isVisible(), timeout=2000)
+    qtbot.waitUntil(lambda: window.busy_indicator.isVisible(), timeout=10_000)
     window.queue_status.clear_busy("queue")
     assert window.busy_indicator.isHidden()
 
@@ -189,12 +192,12 @@ def test_loading_shows_a_busy_indicator_only_when_slow(qtbot, window, context) -
 def test_model_keeps_fetching_after_a_background_reload(qtbot, context) -> None:
     make_tickets(context, 9)
     model = TicketTableModel(context.db, window_size=4)
-    with qtbot.waitSignal(model.reloaded, timeout=5000):
+    with qtbot.waitSignal(model.reloaded, timeout=10_000):
         model.set_query(QueueFilter(statuses=frozenset({TicketStatus.NEW})))
     assert model.rowCount() == 4 and model.canFetchMore(QModelIndex())
     model.reload_in_background()
     assert not model.canFetchMore(QModelIndex())  # stale offsets until the rows arrive
-    qtbot.waitUntil(lambda: not model.loading, timeout=5000)
+    qtbot.waitUntil(lambda: not model.loading, timeout=10_000)
     while model.canFetchMore(QModelIndex()):
         model.fetchMore(QModelIndex())
     assert model.rowCount() == 9
@@ -212,10 +215,10 @@ def test_a_ticket_that_sorts_past_the_loaded_rows_stays_selected(qtbot, window, 
     target = window.selected_ticket_id()
     service = context.tickets
     service.update(target, service.get(target).version, {"subject": "Touched: now the newest"})
-    with qtbot.waitSignal(window.model.reloaded, timeout=5000):
+    with qtbot.waitSignal(window.model.reloaded, timeout=10_000):
         window.watch_timer.timeout.emit()
     assert window.model.row_of(target) is None  # beyond the rows loaded
-    qtbot.waitUntil(lambda: window.selected_ticket_ids() == [target], timeout=5000)
+    qtbot.waitUntil(lambda: window.selected_ticket_ids() == [target], timeout=10_000)
     assert window.model.row_of(target) == 229 == window.queue_view.currentIndex().row()
 
 
@@ -235,7 +238,7 @@ def test_colours_follow_a_switch_to_dark_while_running(qtbot, window, context, q
                 index.data(Qt.ItemDataRole.ForegroundRole)
                 == theme.sla_color(state, theme.dark_palette())
             ),
-            timeout=3000,
+            timeout=10_000,
         )
         assert index.data(Qt.ItemDataRole.ForegroundRole) != light
     finally:

@@ -33,7 +33,9 @@ from aiva_desk.reports.metrics import compute_metrics
 from aiva_desk.reports.periods import Period
 from aiva_desk.reports.weekly import weekly_review
 
-WAIT_MS = 10000
+pytestmark = pytest.mark.time_sensitive  # run again at other instants and zones
+
+WAIT_MS = 10_000
 FIRST, LAST = dt.date(2026, 11, 16), dt.date(2026, 11, 22)
 RANGE = Period.days(FIRST, LAST)  # WEEK, as days
 

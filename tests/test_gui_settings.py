@@ -21,7 +21,7 @@ from aiva_desk.store.models import Staff
 
 pytest_plugins = ("queue_gui_fixtures",)  # the window, settings and error fixtures
 
-WAIT_MS = 5000
+WAIT_MS = 10_000
 
 
 def open_settings(qtbot, window: MainWindow) -> tuple[SettingsDialog, GeneralSettingsPage]:

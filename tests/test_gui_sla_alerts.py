@@ -10,6 +10,8 @@ from aiva_desk.gui.sla_alerts import SlaAlertCenter
 from aiva_desk.gui.tray import TrayIcon, notices_for
 from aiva_desk.tickets import NewTicket
 
+pytestmark = pytest.mark.time_sensitive  # run again at other instants and zones
+
 T0 = dt.datetime(2026, 11, 26, 9, tzinfo=dt.UTC)
 MIN = dt.timedelta(minutes=1)
 
@@ -29,7 +31,7 @@ def _outage(context, subject="Platform down"):
 
 
 def _evaluate(qtbot, center):
-    with qtbot.waitSignal(center.summary_changed, timeout=5000):
+    with qtbot.waitSignal(center.summary_changed, timeout=10_000):
         center.evaluate()
     tasks.wait_for_idle()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 from queue_gui_helpers import NOW, choose_view, open_window, settle
@@ -11,6 +12,8 @@ from aiva_desk.demo import generate_demo
 from aiva_desk.domain import Priority, TicketStatus
 from aiva_desk.gui.queue_model import ASSIGNEE, PRIORITY, STATUS
 from aiva_desk.queue import QueueFilter, builtin_views
+
+pytestmark = pytest.mark.time_sensitive  # run again at other instants and zones
 
 pytest_plugins = ("queue_gui_fixtures",)  # the window, settings and error fixtures
 
@@ -27,7 +30,7 @@ def test_views_filter_the_queue_and_show_live_counts(qtbot, context, settings, s
     with context.db.read_session() as session:
         for view in builtin_views(clock.now, None):
             expected["builtin:" + view.key] = queue.count(session, view.filter, context.db.search)
-    qtbot.waitUntil(lambda: panel.count("builtin:all") == 300, timeout=5000)
+    qtbot.waitUntil(lambda: panel.count("builtin:all") == 300, timeout=10_000)
     for key, number in expected.items():
         assert panel.count(key) == number, key
         assert panel._items[key].text(1) == f"{number:,}"
@@ -51,7 +54,7 @@ def test_views_filter_the_queue_and_show_live_counts(qtbot, context, settings, s
     settle(qtbot, win)
     assert context.settings.me_staff_id == staff.id
     assert win.model.total > 0 and set(_column(win, ASSIGNEE)) == {staff.name}
-    qtbot.waitUntil(lambda: panel.count("builtin:my_open") == win.model.total, timeout=5000)
+    qtbot.waitUntil(lambda: panel.count("builtin:my_open") == win.model.total, timeout=10_000)
     assert f'"me_staff_id": {staff.id}' in (context.paths.root / "settings.json").read_text()
 
     # The same choice from the View menu.
@@ -106,7 +109,7 @@ def test_save_a_view_reselect_rename_and_delete_it(qtbot, window, context):
     window.refresh()
     settle(qtbot, window)
     qtbot.keyClicks(window.search_box, "shopify")
-    qtbot.waitUntil(lambda: window.model.queue_filter.text == "shopify", timeout=3000)
+    qtbot.waitUntil(lambda: window.model.queue_filter.text == "shopify", timeout=10_000)
     settle(qtbot, window)
     matches = window.model.total
     header = window.queue_view.horizontalHeader()
@@ -120,7 +123,7 @@ def test_save_a_view_reselect_rename_and_delete_it(qtbot, window, context):
     assert "name" in dialog.findChild(object, "nameProblem").text()  # a name is required
     qtbot.keyClicks(dialog.name_edit, "Shopify by priority")
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: (window.current_view_key() or "").startswith("saved:"), timeout=5000)
+    qtbot.waitUntil(lambda: (window.current_view_key() or "").startswith("saved:"), timeout=10_000)
     settle(qtbot, window)
     [saved] = views.list_views(context.db, context.actor)
     assert saved.name == "Shopify by priority" and saved.filter.text == "shopify"
@@ -139,7 +142,7 @@ def test_save_a_view_reselect_rename_and_delete_it(qtbot, window, context):
         Qt.SortOrder.AscendingOrder,
     )
     assert header.sortIndicatorSection() == PRIORITY
-    qtbot.waitUntil(lambda: window.view_panel.count(f"saved:{saved.id}") == matches, timeout=5000)
+    qtbot.waitUntil(lambda: window.view_panel.count(f"saved:{saved.id}") == matches, timeout=10_000)
 
     # A second view with the same name is refused in the dialog, which stays open.
     window.action("saveViewAction").trigger()
@@ -159,7 +162,7 @@ def test_save_a_view_reselect_rename_and_delete_it(qtbot, window, context):
             [v.name for v in views.list_views(context.db, context.actor)]
             == ["Shopify, most urgent first"]
         ),
-        timeout=5000,
+        timeout=10_000,
     )
     settle(qtbot, window)
     renamed = views.list_views(context.db, context.actor)[0]
@@ -169,7 +172,7 @@ def test_save_a_view_reselect_rename_and_delete_it(qtbot, window, context):
     panel.delete_action.trigger()
     box = panel.delete_box
     box.button(QMessageBox.StandardButton.Yes).click()
-    qtbot.waitUntil(lambda: views.list_views(context.db, context.actor) == [], timeout=5000)
+    qtbot.waitUntil(lambda: views.list_views(context.db, context.actor) == [], timeout=10_000)
     settle(qtbot, window)
     assert window.current_view_key() == "builtin:all"
     assert not any(key.startswith("saved:") for key in panel.view_keys())

@@ -19,6 +19,8 @@ from aiva_desk.mail.errors import AuthenticationFailed
 from aiva_desk.store.mail_models import OutboxMessage, OutboxState, Security
 from aiva_desk.workflow import Action
 
+pytestmark = pytest.mark.time_sensitive  # run again at other instants and zones
+
 pytest_plugins = ("mail_fixtures",)
 S = OutboxState
 

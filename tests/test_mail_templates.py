@@ -15,6 +15,8 @@ from aiva_desk.mail.tone import apply_suggestion, check_tone
 from aiva_desk.templating import TemplateProblem
 from aiva_desk.tickets import NewTicket
 
+pytestmark = pytest.mark.time_sensitive  # run again at other instants and zones
+
 SIGNER = Signer("Zoë Agent", "zoe@example.org", "support@example.org", "-- \nZoë")
 
 

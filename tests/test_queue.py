@@ -2,10 +2,14 @@
 
 import datetime as dt
 
+import pytest
+
 from aiva_desk import queue
 from aiva_desk.demo import generate_demo
 from aiva_desk.domain import Priority, TicketStatus
 from aiva_desk.queue import QueueFilter
+
+pytestmark = pytest.mark.time_sensitive  # run again at other instants and zones
 
 NOW = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.UTC)
 

@@ -16,6 +16,8 @@ from aiva_desk.reports.periods import Period
 from aiva_desk.store.models import Escalation, SlaSegment, Ticket
 from aiva_desk.tickets import NewTicket
 
+pytestmark = pytest.mark.time_sensitive  # run again at other instants and zones
+
 UTC = dt.UTC
 WEEK = Period.iso_week("2026-W47")  # Monday 16 to Sunday 22 November 2026
 

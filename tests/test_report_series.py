@@ -13,6 +13,8 @@ from aiva_desk.errors import ValidationError
 from aiva_desk.reports import series
 from aiva_desk.reports.periods import Period
 
+pytestmark = pytest.mark.time_sensitive  # run again at other instants and zones
+
 
 def _values(result: series.Series) -> dict[str, float | None]:
     return {p.key: p.value for p in result.points}

@@ -24,6 +24,8 @@ from aiva_desk.reports.weekly import ReviewNotes, save_notes, subject_key, weekl
 from aiva_desk.store.models import Ticket
 from aiva_desk.tickets import NewTicket
 
+pytestmark = pytest.mark.time_sensitive  # run again at other instants and zones
+
 SOP_SECTIONS = [
     "# Support Ticket #",
     "## Customer Information",

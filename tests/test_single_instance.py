@@ -71,9 +71,9 @@ def test_a_second_launch_hands_over_to_the_first(qtbot, instances, tmp_path: Pat
     second = instances(tmp_path / "data")
     assert not second.listen()  # the first one is alive
 
-    with qtbot.waitSignal(first.activate_requested, timeout=3000):
+    with qtbot.waitSignal(first.activate_requested, timeout=10_000):
         assert second.hand_over()
-    with qtbot.waitSignal(first.open_requested, timeout=3000) as opened:
+    with qtbot.waitSignal(first.open_requested, timeout=10_000) as opened:
         assert second.hand_over(open_request(1042))
     assert opened.args == [1042]
 
@@ -85,7 +85,7 @@ def test_different_data_folders_do_not_collide(qtbot, instances, tmp_path: Path)
     assert two.listen()
     with (
         qtbot.assertNotEmitted(one.activate_requested, wait=200),
-        qtbot.waitSignal(two.activate_requested, timeout=3000),
+        qtbot.waitSignal(two.activate_requested, timeout=10_000),
     ):
         assert instances(tmp_path / "two").hand_over()
 
@@ -120,7 +120,7 @@ def test_a_name_left_by_a_crash_is_cleared(qtbot, instances, tmp_path: Path) -> 
     survivor = instances(data)
     assert survivor.listen()
     assert survivor.stale_cleared
-    with qtbot.waitSignal(survivor.open_requested, timeout=3000):
+    with qtbot.waitSignal(survivor.open_requested, timeout=10_000):
         assert instances(data).hand_over(open_request(7))
 
 

@@ -14,6 +14,8 @@ from hypothesis import strategies as st
 
 from aiva_desk.sla import BusinessCalendar, CalendarError
 
+pytestmark = pytest.mark.time_sensitive  # run again at other instants and zones
+
 BERLIN = ZoneInfo("Europe/Berlin")
 H = dt.timedelta(hours=1)
 M = dt.timedelta(minutes=1)

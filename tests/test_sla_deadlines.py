@@ -2,6 +2,8 @@
 
 import datetime as dt
 
+import pytest
+
 from aiva_desk.domain import Priority
 from aiva_desk.sla import BusinessCalendar
 from aiva_desk.sla.deadlines import (
@@ -14,6 +16,8 @@ from aiva_desk.sla.deadlines import (
     next_open_deadline,
 )
 from aiva_desk.sla.policy import default_policies
+
+pytestmark = pytest.mark.time_sensitive  # run again at other instants and zones
 
 T0 = dt.datetime(2026, 11, 26, 9, 0, tzinfo=dt.UTC)
 MIN, H = dt.timedelta(minutes=1), dt.timedelta(hours=1)

@@ -3,6 +3,7 @@ injected clock (no sleeping), alerts raised once."""
 
 import datetime as dt
 
+import pytest
 from close_gates import satisfy_close_gates
 from sqlalchemy import select
 
@@ -12,6 +13,8 @@ from aiva_desk.sla.scheduler import due_alerts, next_wake
 from aiva_desk.store.models import SlaSegment, Ticket
 from aiva_desk.tickets import NewTicket
 from aiva_desk.workflow import Action
+
+pytestmark = pytest.mark.time_sensitive  # run again at other instants and zones
 
 MIN = dt.timedelta(minutes=1)
 

@@ -22,6 +22,8 @@ from aiva_desk.sla.store import (
 from aiva_desk.store.models import Ticket
 from aiva_desk.tickets import NewTicket
 
+pytestmark = pytest.mark.time_sensitive  # run again at other instants and zones
+
 T0 = dt.datetime(2026, 11, 26, 9, tzinfo=dt.UTC)
 
 

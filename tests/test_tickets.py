@@ -17,6 +17,8 @@ from aiva_desk.store.models import Ticket
 from aiva_desk.tickets import NewTicket
 from aiva_desk.workflow import Action
 
+pytestmark = pytest.mark.time_sensitive  # run again at other instants and zones
+
 
 @pytest.fixture
 def service(context):

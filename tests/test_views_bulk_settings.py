@@ -15,6 +15,8 @@ from aiva_desk.tickets import NewTicket, TicketService
 from aiva_desk.views import delete_view, list_views, save_view
 from aiva_desk.workflow import Action
 
+pytestmark = pytest.mark.time_sensitive  # run again at other instants and zones
+
 
 def _tickets(service, count):
     category = service.categories()[0]

@@ -9,6 +9,8 @@ from aiva_desk.domain import EscalationLevel, Priority, TicketStatus
 from aiva_desk.errors import TransitionRefused
 from aiva_desk.workflow import TRANSITIONS, Action, Workflow, escalation_refusal
 
+pytestmark = pytest.mark.time_sensitive  # run again at other instants and zones
+
 NOW = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.UTC)
 
 
