@@ -6,6 +6,7 @@ keyring backend all point into the test's temporary directory.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import time
@@ -19,7 +20,7 @@ os.environ["TZ"] = os.environ.get("AIVA_TEST_TZ") or "UTC"  # before Qt or a mig
 import keyring
 import pytest
 from keyring.backends.fail import Keyring as FailKeyring
-from pinned_clock import TestClock, pinned_start
+from pinned_clock import TestClock, office_zone, pinned_start
 from postgres_server import on_postgresql, postgres_server  # noqa: F401 (a fixture)
 
 from aiva_desk import clock as product_clock
@@ -121,15 +122,6 @@ def shared_dir() -> Path:
 
 
 @pytest.fixture
-def office_morning(context: AppContext):
+def office_morning(context: AppContext) -> dt.datetime:
     """Wednesday 2026-11-25 10:00 in the office calendar's zone: 7 business hours remain."""
-    import datetime as dt
-    from zoneinfo import ZoneInfo
-
-    from sqlalchemy import select
-
-    from aiva_desk.store.models import Calendar
-
-    with context.db.read_session() as session:
-        tz = session.scalar(select(Calendar.tz).where(Calendar.name == "Business hours"))
-    return dt.datetime(2026, 11, 25, 10, tzinfo=ZoneInfo(tz))
+    return dt.datetime(2026, 11, 25, 10, tzinfo=office_zone(context))

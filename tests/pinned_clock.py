@@ -14,6 +14,15 @@ from __future__ import annotations
 import datetime as dt
 import os
 import time
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from aiva_desk.store.models import Calendar
+
+if TYPE_CHECKING:
+    from aiva_desk.app_context import AppContext
 
 DEFAULT_NOW = "2026-12-07T11:10:00+00:00"  # a Monday, in business hours
 
@@ -66,3 +75,10 @@ class TestClock:
     def tick(self) -> None:
         """Let the clock run on from where it stands."""
         self._base, self._since, self._running = self.now, time.monotonic(), True
+
+
+def office_zone(context: AppContext) -> ZoneInfo:
+    """The zone of the "Business hours" calendar (the computer's zone when it was made)."""
+    with context.db.read_session() as session:
+        tz = session.scalar(select(Calendar.tz).where(Calendar.name == "Business hours"))
+    return ZoneInfo(tz)

@@ -4,6 +4,7 @@ and the escalation record (acknowledged, de-escalated, with history)."""
 import datetime as dt
 
 import pytest
+from pinned_clock import office_zone
 
 from aiva_desk import escalation as esc
 from aiva_desk.checklists import request_information_draft
@@ -13,8 +14,12 @@ from aiva_desk.tickets import NewTicket
 
 pytestmark = pytest.mark.time_sensitive  # run again at other instants and zones
 
-T0 = dt.datetime(2026, 11, 26, 9, tzinfo=dt.UTC)
 H = dt.timedelta(hours=1)
+
+
+def _t0(context):
+    """Thursday 09:00 at the office: the business-hours clocks start at once."""
+    return dt.datetime(2026, 11, 26, 9, tzinfo=office_zone(context))
 
 
 def _ticket(context, category):
@@ -27,7 +32,7 @@ def _ticket(context, category):
             "ann@example.com",
             category_id,
             "No replies",
-            reported_at=T0,
+            reported_at=_t0(context),
             actual_behavior="Typing dots, then nothing",
             reproduction_steps="1. Open Test Chat\n2. Say hi",
         )
@@ -41,12 +46,14 @@ def _ticket(context, category):
     return ref
 
 
-def _assess(context, ticket_id, now=T0):
+def _assess(context, ticket_id, now=None):
     ticket = context.tickets.get(ticket_id)
+    now = now or _t0(context)
     return ticket, esc.assess(ticket, ticket.category.name if ticket.category else None, now)
 
 
 def test_rules_are_judged_live_and_suggest_level_target_and_deadline(context):
+    T0 = _t0(context)
     outage = _ticket(context, "System Outage")
     _ticket_obj, assessment = _assess(context, outage.id)
     assert assessment.suggested is Priority.P1
@@ -67,6 +74,7 @@ def test_rules_are_judged_live_and_suggest_level_target_and_deadline(context):
 
 
 def test_forms_are_prefilled_and_render_the_sop_messages(context):
+    T0 = _t0(context)
     ref = _ticket(context, "Agent Issues")
     esc.set_flags(context.tickets, ref.id, {"customer_upset"})
     ticket, assessment = _assess(context, ref.id)
@@ -86,6 +94,7 @@ def test_forms_are_prefilled_and_render_the_sop_messages(context):
 
 
 def test_escalating_records_marks_drafts_and_can_be_acknowledged_and_undone(context):
+    T0 = _t0(context)
     service = context.tickets
     ref = _ticket(context, "Agent Issues")
     ticket, assessment = _assess(context, ref.id)
