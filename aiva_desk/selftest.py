@@ -8,7 +8,8 @@ Checks, in a temporary folder that is removed afterwards:
   every report template renders against a few demo tickets;
 * the password store (keyring): which backend, and whether it can be used. A missing
   one is a warning, not a failure: the app then keeps passwords for the session only;
-* with Qt (loaded only here, offscreen): every form and icon loads, a PDF is written.
+* with Qt, added by the entry layer (:mod:`aiva_desk.cli.commands`): every form and
+  icon loads, a PDF is written.
 
 Works the same from a source checkout, an installed wheel and the PyInstaller
 bundle, because every file is found through :mod:`aiva_desk.assets`.
@@ -18,12 +19,11 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import importlib
 import platform
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,7 +37,6 @@ if TYPE_CHECKING:
 
 EXIT_OK = 0
 EXIT_FAILED = 1
-GUI_MODULE = "aiva_desk.gui.selftest_gui"
 
 
 class Status(enum.Enum):
@@ -97,7 +96,7 @@ class SelfTestReport:
         return "\n".join(lines)
 
 
-def _first_line(exc: BaseException) -> str:
+def first_line(exc: BaseException) -> str:
     """``exc`` in one line: a user-facing message as is, anything else with its type."""
     text = " ".join(str(exc).split())
     if _is_user_error(exc) and text:
@@ -112,7 +111,7 @@ def _checking(report: SelfTestReport, name: str) -> Iterator[list[str]]:
     try:
         yield details
     except Exception as exc:
-        report.add(name, Status.FAILED, "\n".join([*details, _first_line(exc)]))
+        report.add(name, Status.FAILED, "\n".join([*details, first_line(exc)]))
     else:
         report.add(name, Status.OK, "\n".join(details))
 
@@ -155,7 +154,7 @@ def check_template_syntax(report: SelfTestReport) -> None:
         try:
             templating.environment().get_template(name)
         except Exception as exc:
-            broken.append(f"{name}: {_first_line(exc)}")
+            broken.append(f"{name}: {first_line(exc)}")
     if broken:
         report.add("Template syntax", Status.FAILED, "\n".join(broken))
     elif not names:
@@ -172,14 +171,14 @@ def check_message_templates(report: SelfTestReport, db: Database) -> None:
     try:
         context = sample_context(db, Signer(name="Self Test", email="self.test@example.com"))
     except Exception as exc:
-        report.add("Message templates", Status.FAILED, f"sample ticket: {_first_line(exc)}")
+        report.add("Message templates", Status.FAILED, f"sample ticket: {first_line(exc)}")
         return
     broken: list[str] = []
     for info in CATALOG:
         try:
             render_html(render_message(info.key, context))
         except Exception as exc:
-            broken.append(f"{info.name}: {_first_line(exc)}")
+            broken.append(f"{info.name}: {first_line(exc)}")
     if broken:
         report.add("Message templates", Status.FAILED, "\n".join(broken))
     else:
@@ -223,7 +222,7 @@ def check_report_templates(report: SelfTestReport, db: Database, workdir: Path) 
     try:
         renderers = _report_renderers(db, workdir)
     except Exception as exc:
-        report.add("Report templates", Status.FAILED, f"demo tickets: {_first_line(exc)}")
+        report.add("Report templates", Status.FAILED, f"demo tickets: {first_line(exc)}")
         return None
     broken: list[str] = []
     ticket_html = None
@@ -231,7 +230,7 @@ def check_report_templates(report: SelfTestReport, db: Database, workdir: Path) 
         try:
             text = render()
         except Exception as exc:
-            broken.append(f"{name}: {_first_line(exc)}")
+            broken.append(f"{name}: {first_line(exc)}")
             continue
         if name == "reports/ticket.html.j2":
             ticket_html = text
@@ -257,7 +256,7 @@ def check_keyring(report: SelfTestReport) -> None:
         backend = store.describe_backend()
         problem = store.backend_problem()
     except Exception as exc:
-        report.add("Password store", Status.WARNING, f"cannot be checked: {_first_line(exc)}")
+        report.add("Password store", Status.WARNING, f"cannot be checked: {first_line(exc)}")
         return
     if problem:
         report.add(
@@ -284,26 +283,22 @@ def check_postgresql_driver(report: SelfTestReport) -> None:
         )
         return
     except Exception as exc:
-        report.add("PostgreSQL driver", Status.FAILED, _first_line(exc))
+        report.add("PostgreSQL driver", Status.FAILED, first_line(exc))
         return
     report.add(
         "PostgreSQL driver", Status.OK, f"psycopg {psycopg.__version__} ({psycopg.pq.__impl__})"
     )
 
 
-def check_gui(report: SelfTestReport, workdir: Path, ticket_html: str | None) -> None:
-    """Forms, icons and PDF output with Qt (offscreen); the module is loaded only here."""
-    try:
-        gui = importlib.import_module(GUI_MODULE)
-    except Exception as exc:
-        report.add("Qt", Status.FAILED, f"cannot load the GUI: {_first_line(exc)}")
-        return
-    for check in gui.gui_checks(workdir, ticket_html):
-        report.checks.append(check)
+GuiChecks = Callable[[Path, str | None], Iterable[Check]]
 
 
-def run_self_test(*, gui: bool = True) -> SelfTestReport:
-    """Run every check in a temporary folder; the caller prints ``report.text()``."""
+def run_self_test(*, gui_checks: GuiChecks | None = None) -> SelfTestReport:
+    """Run every check in a temporary folder; the caller prints ``report.text()``.
+
+    ``gui_checks`` adds the Qt checks (forms, icons, PDF output), given the work folder
+    and the rendered ticket report; the entry layer passes them, the core knows no Qt.
+    """
     from aiva_desk.store.database import head_revision, open_database
 
     started = time.perf_counter()
@@ -331,16 +326,9 @@ def run_self_test(*, gui: bool = True) -> SelfTestReport:
                     db.dispose()
             check_keyring(report)
             check_postgresql_driver(report)
-            if gui:
-                check_gui(report, workdir, ticket_html)
+            if gui_checks is not None:
+                report.checks.extend(gui_checks(workdir, ticket_html))
     finally:
         templating.use_overrides(previous_overrides)
         report.seconds = time.perf_counter() - started
     return report
-
-
-def main(*, gui: bool = True) -> int:
-    """Print the report; 0 when nothing failed (warnings allowed), 1 otherwise."""
-    report = run_self_test(gui=gui)
-    print(report.text())
-    return report.exit_code

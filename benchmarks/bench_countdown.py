@@ -24,8 +24,8 @@ from PySide6.QtWidgets import QApplication
 from aiva_desk.app_context import open_context
 from aiva_desk.demo import generate_demo
 from aiva_desk.gui import tasks
-from aiva_desk.gui.main_window import MainWindow
-from aiva_desk.gui.queue_model import SLA
+from aiva_desk.gui.main.window import MainWindow
+from aiva_desk.gui.queue.model import SLA
 
 TARGET_MS_PER_SECOND = 2.0
 TICK_INTERVAL_S = 30.0

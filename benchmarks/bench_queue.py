@@ -135,7 +135,7 @@ class Bench:
 
         from aiva_desk.app_context import open_context
         from aiva_desk.gui.app import application, settle_heap
-        from aiva_desk.gui.main_window import MainWindow
+        from aiva_desk.gui.main.window import MainWindow
 
         self.db_path = db_path
         self.runs = runs
@@ -334,7 +334,7 @@ class Bench:
     def sorts(self) -> dict[str, Any]:
         from PySide6.QtCore import Qt
 
-        from aiva_desk.gui.queue_model import COLUMNS
+        from aiva_desk.gui.queue.model import COLUMNS
 
         header = self.window.queue_view.horizontalHeader()
         per_column: dict[str, Any] = {}
@@ -502,7 +502,7 @@ def cold_start_child(db_path: Path, data_dir: str) -> None:
 
     from aiva_desk.app_context import open_context
     from aiva_desk.gui.app import application
-    from aiva_desk.gui.main_window import MainWindow
+    from aiva_desk.gui.main.window import MainWindow
 
     app = application()
     context = open_context(data_dir, f"sqlite:///{db_path}")

@@ -11,7 +11,7 @@ from queue_gui_helpers import open_window
 
 from aiva_desk.gui import tasks
 from aiva_desk.gui.errors import NO_ERROR_DIALOGS_ENV, ShownError, capture_errors
-from aiva_desk.gui.main_window import MainWindow
+from aiva_desk.gui.main.window import MainWindow
 
 
 @pytest.fixture

@@ -9,9 +9,9 @@ from PySide6.QtWidgets import QHeaderView, QTableView
 
 from aiva_desk.app_context import AppContext
 from aiva_desk.gui import tasks
-from aiva_desk.gui.main_window import MainWindow
-from aiva_desk.gui.queue_model import NUMBER, SUBJECT, TicketTableModel
-from aiva_desk.gui.ticket_tabs import UnsavedChoice
+from aiva_desk.gui.editor.tabs import UnsavedChoice
+from aiva_desk.gui.main.window import MainWindow
+from aiva_desk.gui.queue.model import NUMBER, SUBJECT, TicketTableModel
 from aiva_desk.store.models import Staff
 from aiva_desk.tickets import NewTicket, TicketRef
 

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 from aiva_desk.cli import main
-from aiva_desk.desktop import desktop_paths, entry_text
+from aiva_desk.cli.desktop import desktop_paths, entry_text
 
 
 def _entry(path: Path) -> configparser.SectionProxy:

@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtGui import QGuiApplication
 
 from aiva_desk.diagnostics import bundled_licences, diagnostics_text, mask_url
-from aiva_desk.gui.about_dialog import AboutDialog, add_help_actions, copy_diagnostics
+from aiva_desk.gui.main.about import AboutDialog, add_help_actions, copy_diagnostics
 
 PLANTED = "Tr0ub4dor&3-planted"
 
@@ -85,7 +85,7 @@ def test_about_dialog_lists_libraries_and_copies_diagnostics(qtbot, context) -> 
 
 
 def test_help_menu_gets_copy_diagnostics_after_open_log_folder(qtbot, context) -> None:
-    from aiva_desk.gui.main_window import MainWindow
+    from aiva_desk.gui.main.window import MainWindow
 
     window = MainWindow(context)
     qtbot.addWidget(window)

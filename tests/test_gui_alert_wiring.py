@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QApplication
 from queue_gui_helpers import open_window
 
 from aiva_desk.gui import tasks
-from aiva_desk.gui.alert_wiring import AlertWiring
+from aiva_desk.gui.main.alert_wiring import AlertWiring
 from aiva_desk.tickets import NewTicket
 
 pytestmark = pytest.mark.time_sensitive  # run again at other instants and zones

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication
 
 from aiva_desk.gui import app as gui_app
 from aiva_desk.gui.errors import NO_ERROR_DIALOGS_ENV, Severity, ShownError, capture_errors
-from aiva_desk.gui.main_window import MainWindow
+from aiva_desk.gui.main.window import MainWindow
 
 
 @pytest.fixture(autouse=True)
@@ -67,7 +67,7 @@ def test_no_display_is_a_message_and_exit_2(monkeypatch: pytest.MonkeyPatch, cap
 def test_run_shows_the_main_window_until_it_closes(
     qapp, tmp_path: Path, shown_errors, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from aiva_desk.gui.first_run import FirstRunWizard
+    from aiva_desk.gui.main.first_run import FirstRunWizard
 
     monkeypatch.setattr(gui_app, "SETTLE_AFTER_MS", 0)  # settle the heap before closing
     seen: list[MainWindow] = []

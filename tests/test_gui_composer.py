@@ -18,10 +18,10 @@ from test_mail_templates import make_ticket
 
 from aiva_desk.checklists import request_information_draft
 from aiva_desk.domain import Direction
-from aiva_desk.gui.composer_dialog import ComposerDialog, UnsavedMessage
+from aiva_desk.gui.composer.dialog import ComposerDialog, UnsavedMessage
+from aiva_desk.gui.editor.logs import SEND_DRAFT_LINK
+from aiva_desk.gui.editor.new_ticket_dialog import NewTicketDialog
 from aiva_desk.gui.errors import ShownError, capture_errors
-from aiva_desk.gui.log_panels import SEND_DRAFT_LINK
-from aiva_desk.gui.new_ticket_dialog import NewTicketDialog
 from aiva_desk.mail.composer_start import message_from_draft
 from aiva_desk.mail.errors import MailError, PermanentRejection, ServerUnreachable
 from aiva_desk.store.mail_models import OutboxState

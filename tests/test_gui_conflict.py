@@ -10,11 +10,11 @@ from PySide6.QtWidgets import QLabel, QPlainTextEdit, QPushButton, QRadioButton
 from test_gui_editor_support import choose, idle, make_ticket, new_tabs, open_in
 
 from aiva_desk.domain import Priority
-from aiva_desk.gui.conflict_dialog import ConflictDialog
-from aiva_desk.gui.editor_merge import merge_edits
+from aiva_desk.gui.editor.conflict_dialog import ConflictDialog
+from aiva_desk.gui.editor.editor import TicketEditor
+from aiva_desk.gui.editor.merge import merge_edits
+from aiva_desk.gui.editor.tabs import TicketTabs
 from aiva_desk.gui.errors import ShownError, capture_errors
-from aiva_desk.gui.ticket_editor import TicketEditor
-from aiva_desk.gui.ticket_tabs import TicketTabs
 from aiva_desk.merge import FieldConflict
 
 

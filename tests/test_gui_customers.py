@@ -7,8 +7,8 @@ from queue_gui_helpers import settle
 
 from aiva_desk.customers import find_customers
 from aiva_desk.domain import CustomerRole
-from aiva_desk.gui.customer_directory import CustomerDirectoryDialog
-from aiva_desk.gui.new_ticket_dialog import NewTicketDialog
+from aiva_desk.gui.editor.new_ticket_dialog import NewTicketDialog
+from aiva_desk.gui.main.customers import CustomerDirectoryDialog
 from aiva_desk.tickets import NewTicket
 
 pytest_plugins = ("queue_gui_fixtures",)  # the window, settings and error fixtures

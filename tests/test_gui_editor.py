@@ -12,10 +12,10 @@ from test_gui_editor_support import choose, idle, make_ticket, new_tabs, open_in
 
 from aiva_desk.demo import generate_demo
 from aiva_desk.domain import Priority, TicketStatus
+from aiva_desk.gui.common.highlight import MATCH_BACKGROUND
+from aiva_desk.gui.editor.editor import TicketEditor
+from aiva_desk.gui.editor.tabs import TicketTabs
 from aiva_desk.gui.errors import ShownError, capture_errors
-from aiva_desk.gui.highlight import MATCH_BACKGROUND
-from aiva_desk.gui.ticket_editor import TicketEditor
-from aiva_desk.gui.ticket_tabs import TicketTabs
 from aiva_desk.store.models import Ticket
 from aiva_desk.workflow import Action
 

@@ -11,10 +11,10 @@ from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QImage
 from PySide6.QtWidgets import QApplication, QWidget
 from test_gui_editor_support import idle, make_ticket, new_tabs, open_in
 
-from aiva_desk.gui.attachments_panel import TEXT_PREVIEW_BYTES
+from aiva_desk.gui.editor.attachments import TEXT_PREVIEW_BYTES
+from aiva_desk.gui.editor.editor import TicketEditor
+from aiva_desk.gui.editor.tabs import TicketTabs
 from aiva_desk.gui.errors import ShownError, capture_errors
-from aiva_desk.gui.ticket_editor import TicketEditor
-from aiva_desk.gui.ticket_tabs import TicketTabs
 
 
 @pytest.fixture(autouse=True)

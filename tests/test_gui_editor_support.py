@@ -8,8 +8,8 @@ from PySide6.QtWidgets import QApplication, QComboBox
 
 from aiva_desk.app_context import AppContext
 from aiva_desk.gui import tasks
-from aiva_desk.gui.ticket_editor import TicketEditor
-from aiva_desk.gui.ticket_tabs import TicketTabs
+from aiva_desk.gui.editor.editor import TicketEditor
+from aiva_desk.gui.editor.tabs import TicketTabs
 from aiva_desk.tickets import NewTicket
 
 _last_choice = 0.0

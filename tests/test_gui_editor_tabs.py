@@ -7,9 +7,9 @@ from collections.abc import Iterator
 import pytest
 from test_gui_editor_support import idle, make_ticket, new_tabs, open_in
 
+from aiva_desk.gui.editor.editor import TicketEditor
+from aiva_desk.gui.editor.tabs import TicketTabs, UnsavedChoice
 from aiva_desk.gui.errors import ShownError, capture_errors
-from aiva_desk.gui.ticket_editor import TicketEditor
-from aiva_desk.gui.ticket_tabs import TicketTabs, UnsavedChoice
 
 
 @pytest.fixture(autouse=True)

@@ -14,9 +14,10 @@ from sqlalchemy import select
 
 from aiva_desk.domain import StaffRole
 from aiva_desk.errors import DataDirError, ValidationError
-from aiva_desk.gui import first_run, theme
+from aiva_desk.gui.common import theme
 from aiva_desk.gui.errors import capture_errors
-from aiva_desk.gui.first_run import (
+from aiva_desk.gui.main import first_run
+from aiva_desk.gui.main.first_run import (
     PAGE_DEMO,
     PAGE_HOURS,
     PAGE_MAIL,
@@ -24,7 +25,7 @@ from aiva_desk.gui.first_run import (
     FirstRunWizard,
     run_first_run,
 )
-from aiva_desk.gui.settings_mail_view import DEFAULT_PORTS
+from aiva_desk.gui.settings.mail_view import DEFAULT_PORTS
 from aiva_desk.gui.tasks import wait_for_idle
 from aiva_desk.mail.errors import ServerUnreachable
 from aiva_desk.profile import ProfileInput, needs_first_run, save_profile

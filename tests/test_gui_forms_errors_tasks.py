@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QPushButton, QWi
 from aiva_desk.errors import NotFoundError
 from aiva_desk.gui import errors as gui_errors
 from aiva_desk.gui import tasks
+from aiva_desk.gui.common.forms import FormError, ask, child, form_names, load_form, message_box
 from aiva_desk.gui.errors import (
     NO_ERROR_DIALOGS_ENV,
     UNEXPECTED_TITLE,
@@ -22,7 +23,6 @@ from aiva_desk.gui.errors import (
     describe_error,
     show_error,
 )
-from aiva_desk.gui.forms import FormError, ask, child, form_names, load_form, message_box
 from aiva_desk.gui.tasks import BackgroundTask
 
 

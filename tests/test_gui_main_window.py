@@ -17,8 +17,8 @@ from queue_gui_helpers import (
 
 from aiva_desk.durations import duration
 from aiva_desk.errors import NotFoundError
-from aiva_desk.gui.main_window import MainWindow
-from aiva_desk.gui.queue_model import (
+from aiva_desk.gui.main.window import MainWindow
+from aiva_desk.gui.queue.model import (
     CATEGORY,
     COLUMNS,
     CUSTOMER,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QApplication, QMenu
 from test_mail_templates import make_ticket
 
-from aiva_desk.gui.reports_window import ReportsWindow
+from aiva_desk.gui.reports.window import ReportsWindow
 
 pytest_plugins = ("queue_gui_fixtures", "mail_fixtures")
 
@@ -33,7 +33,7 @@ def test_help_copies_diagnostics_without_secrets(qtbot, window, context):
 
 
 def test_ticket_compose_opens_the_composer_for_the_current_ticket(qtbot, window, mail_context):
-    from aiva_desk.gui.composer_dialog import ComposerDialog
+    from aiva_desk.gui.composer.dialog import ComposerDialog
 
     ref = make_ticket(mail_context)
     window.ticket_tabs.open_ticket(ref.id, new_tab=True)
@@ -47,7 +47,7 @@ def test_ticket_compose_opens_the_composer_for_the_current_ticket(qtbot, window,
     qtbot.waitUntil(lambda: bool(window.findChildren(ComposerDialog)), timeout=10_000)
     composer = window.findChildren(ComposerDialog)[0]
     qtbot.waitUntil(lambda: composer.template() == "acknowledgment", timeout=10_000)
-    from aiva_desk.gui.composer_dialog import UnsavedMessage
+    from aiva_desk.gui.composer.dialog import UnsavedMessage
 
     composer.body.appendPlainText("A sentence the agent typed.")
     asked = []

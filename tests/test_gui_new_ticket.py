@@ -9,8 +9,8 @@ from PySide6.QtCore import Qt
 
 from aiva_desk.domain import CustomerRole, Priority
 from aiva_desk.gui import tasks
+from aiva_desk.gui.editor.new_ticket_dialog import CATEGORY_DEFAULT, NewTicketDialog
 from aiva_desk.gui.errors import NO_ERROR_DIALOGS_ENV, ShownError, capture_errors
-from aiva_desk.gui.new_ticket_dialog import CATEGORY_DEFAULT, NewTicketDialog
 from aiva_desk.store.models import Ticket
 
 

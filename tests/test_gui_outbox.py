@@ -17,9 +17,9 @@ from aiva_desk.errors import DatabaseLockedError
 from aiva_desk.gui import tasks
 from aiva_desk.gui.app import wire_alerts
 from aiva_desk.gui.errors import capture_errors
-from aiva_desk.gui.mail_notices import MailNotices
-from aiva_desk.gui.mail_sender import RETRY_AFTER_ERROR_MS, MailSender, outbox_summary
-from aiva_desk.gui.outbox_view import (
+from aiva_desk.gui.main.mail_notices import MailNotices
+from aiva_desk.gui.outbox.sender import RETRY_AFTER_ERROR_MS, MailSender, outbox_summary
+from aiva_desk.gui.outbox.window import (
     COLUMNS,
     LAST_ERROR,
     STATE,
@@ -343,7 +343,7 @@ def test_enter_opens_the_ticket_and_edit_opens_the_composer(
 
 
 def test_edit_takes_the_message_back_into_the_composer(qtbot, mail_context, smtp_server, window):
-    from aiva_desk.gui import composer_dialog as composer
+    from aiva_desk.gui.composer import dialog as composer
 
     context = mail_context
     window.mail_sender.stop()

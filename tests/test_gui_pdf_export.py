@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from aiva_desk.gui import pdf_export
+from aiva_desk.gui.reports import pdf as pdf_export
 
 
 def test_a_pdf_is_written_in_place(qapp, tmp_path) -> None:

@@ -18,8 +18,9 @@ from queue_gui_helpers import (
 
 from aiva_desk.demo import generate_demo
 from aiva_desk.domain import Priority, TicketStatus
-from aiva_desk.gui import theme
-from aiva_desk.gui.queue_model import (
+from aiva_desk.gui.common import theme
+from aiva_desk.gui.common.theme import SlaState
+from aiva_desk.gui.queue.model import (
     PRIORITY,
     SLA,
     SLA_STATE_ROLE,
@@ -27,7 +28,6 @@ from aiva_desk.gui.queue_model import (
     UPDATED,
     TicketTableModel,
 )
-from aiva_desk.gui.theme import SlaState
 from aiva_desk.queue import QueueFilter
 from aiva_desk.store.database import open_database
 from aiva_desk.tickets import NewTicket, TicketService

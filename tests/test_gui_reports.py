@@ -19,8 +19,8 @@ from PySide6.QtWidgets import QMessageBox, QPushButton
 from test_report_metrics import WEEK, week  # noqa: F401 - the fixture
 
 from aiva_desk.gui import tasks
-from aiva_desk.gui.reports_exports import ReportExporter
-from aiva_desk.gui.reports_window import (
+from aiva_desk.gui.reports.exports import ReportExporter
+from aiva_desk.gui.reports.window import (
     COLUMNS,
     LAST_WEEK,
     THIS_QUARTER,

@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QCheckBox
 from test_gui_editor_support import idle, make_ticket, new_tabs, open_in
 
 from aiva_desk.domain import SolutionClass
+from aiva_desk.gui.editor.sop.resolution import CONFIRM_QUESTION, IMPLEMENT_TITLE
 from aiva_desk.gui.errors import ShownError, capture_errors
-from aiva_desk.gui.resolution_panel import CONFIRM_QUESTION, IMPLEMENT_TITLE
 
 T0 = dt.datetime(2026, 11, 26, 9, 30, tzinfo=dt.UTC)
 

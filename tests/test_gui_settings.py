@@ -12,10 +12,10 @@ from queue_gui_helpers import add_staff, settle
 
 from aiva_desk.app_context import AppContext
 from aiva_desk.errors import ValidationError
-from aiva_desk.gui.main_window import MainWindow
-from aiva_desk.gui.settings_dialog import PAGES, SettingsDialog
-from aiva_desk.gui.settings_general_page import GeneralSettingsPage
-from aiva_desk.gui.view_list import BUILTIN_PREFIX
+from aiva_desk.gui.main.window import MainWindow
+from aiva_desk.gui.queue.view_list import BUILTIN_PREFIX
+from aiva_desk.gui.settings.dialog import PAGES, SettingsDialog
+from aiva_desk.gui.settings.general_page import GeneralSettingsPage
 from aiva_desk.settings import UserSettings
 from aiva_desk.store.models import Staff
 

@@ -13,7 +13,7 @@ from aiva_desk.checklist_templates import list_templates
 from aiva_desk.checklists import set_item, ticket_checklists
 from aiva_desk.errors import ValidationError
 from aiva_desk.gui.errors import ShownError, capture_errors
-from aiva_desk.gui.settings_checklists_page import ChecklistSettingsPage
+from aiva_desk.gui.settings.checklists_page import ChecklistSettingsPage
 from aiva_desk.tickets import NewTicket
 
 

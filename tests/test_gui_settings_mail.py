@@ -10,9 +10,9 @@ from queue_gui_helpers import make_tickets, settle
 
 from aiva_desk.errors import ValidationError
 from aiva_desk.gui import tasks
-from aiva_desk.gui.settings_checklists_page import ChecklistSettingsPage
-from aiva_desk.gui.settings_dialog import PAGES
-from aiva_desk.gui.settings_mail_page import MailSettingsPage
+from aiva_desk.gui.settings.checklists_page import ChecklistSettingsPage
+from aiva_desk.gui.settings.dialog import PAGES
+from aiva_desk.gui.settings.mail_page import MailSettingsPage
 from aiva_desk.mail.credentials import SERVICE, account_key
 from aiva_desk.settings import UserSettings
 from aiva_desk.store.mail_models import Security

@@ -10,8 +10,8 @@ from PySide6.QtCore import Qt
 from aiva_desk.domain import Priority
 from aiva_desk.durations import parse_minutes
 from aiva_desk.errors import ValidationError
-from aiva_desk.gui.calendar_editor import format_hours, parse_hours
-from aiva_desk.gui.settings_sla_page import (
+from aiva_desk.gui.settings.calendar_editor import format_hours, parse_hours
+from aiva_desk.gui.settings.sla_page import (
     CALENDAR_COLUMN,
     POLICY_FIELDS,
     SlaSettingsPage,

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from aiva_desk import templating
 from aiva_desk.gui.errors import ShownError, capture_errors
-from aiva_desk.gui.settings_templates_page import NO_TICKETS, TemplateSettingsPage
+from aiva_desk.gui.settings.templates_page import NO_TICKETS, TemplateSettingsPage
 from aiva_desk.mail.templates import CATALOG
 from aiva_desk.store.models import Counter, Customer, Ticket
 from aiva_desk.templating import TemplateProblem

@@ -6,8 +6,8 @@ import datetime as dt
 import pytest
 
 from aiva_desk.gui import tasks
-from aiva_desk.gui.sla_alerts import SlaAlertCenter
-from aiva_desk.gui.tray import TrayIcon, notices_for
+from aiva_desk.gui.main.sla_alerts import SlaAlertCenter
+from aiva_desk.gui.main.tray import TrayIcon, notices_for
 from aiva_desk.tickets import NewTicket
 
 pytestmark = pytest.mark.time_sensitive  # run again at other instants and zones

@@ -10,7 +10,7 @@ from queue_gui_helpers import NOW, choose_view, open_window, settle
 from aiva_desk import queue, views
 from aiva_desk.demo import generate_demo
 from aiva_desk.domain import Priority, TicketStatus
-from aiva_desk.gui.queue_model import ASSIGNEE, PRIORITY, STATUS
+from aiva_desk.gui.queue.model import ASSIGNEE, PRIORITY, STATUS
 from aiva_desk.queue import QueueFilter, builtin_views
 
 pytestmark = pytest.mark.time_sensitive  # run again at other instants and zones
@@ -181,7 +181,7 @@ def test_save_a_view_reselect_rename_and_delete_it(qtbot, window, context):
 def test_a_filter_on_the_next_sla_deadline_is_described():
     import datetime as dt
 
-    from aiva_desk.gui.filter_dialog import Names, describe_filter
+    from aiva_desk.gui.queue.filter_dialog import Names, describe_filter
     from aiva_desk.queue import QueueFilter
 
     moment = dt.datetime(2026, 11, 26, 17, 45, tzinfo=dt.UTC)

@@ -12,6 +12,7 @@ import pytest
 
 from aiva_desk import assets
 from aiva_desk.cli import main
+from aiva_desk.cli.commands import gui_self_checks
 from aiva_desk.selftest import EXIT_FAILED, EXIT_OK, Status, run_self_test
 
 REPO = Path(__file__).resolve().parents[1]
@@ -30,7 +31,7 @@ def _break_template(root: Path) -> None:
 
 
 def test_a_sound_installation_passes(qapp) -> None:
-    report = run_self_test()
+    report = run_self_test(gui_checks=gui_self_checks)
     assert report.ok, report.text()
     assert report.exit_code == EXIT_OK
     names = {check.name for check in report.checks}
@@ -59,7 +60,7 @@ def test_a_broken_template_fails_the_self_test(qapp, tmp_path, monkeypatch) -> N
     root = _copy_assets(tmp_path / "copy")
     _break_template(root)
     monkeypatch.setattr(assets, "_asset_roots", lambda: [root])
-    report = run_self_test()
+    report = run_self_test(gui_checks=gui_self_checks)
     assert not report.ok
     assert report.exit_code == EXIT_FAILED
     failed = "\n".join(f"{check.name}: {check.detail}" for check in report.failed)
@@ -71,7 +72,7 @@ def test_a_missing_form_folder_fails(qapp, tmp_path, monkeypatch) -> None:
     root = _copy_assets(tmp_path / "copy")
     shutil.rmtree(root / "ui")
     monkeypatch.setattr(assets, "_asset_roots", lambda: [root])
-    report = run_self_test()
+    report = run_self_test(gui_checks=gui_self_checks)
     assert {check.name for check in report.failed} >= {"Shipped files", "Forms"}
 
 

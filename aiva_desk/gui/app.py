@@ -22,22 +22,22 @@ from aiva_desk import APP_NAME
 from aiva_desk.app_context import AppContext, open_context
 from aiva_desk.errors import AivaError
 from aiva_desk.gui import tasks
+from aiva_desk.gui.common.icons import app_icon
+from aiva_desk.gui.common.theme import apply_theme
 from aiva_desk.gui.crash import CrashHandler, install_crash_handler
 from aiva_desk.gui.errors import install_exception_hook, show_error
-from aiva_desk.gui.first_run import run_first_run
 from aiva_desk.gui.gui_thread_gc import collect_on_gui_thread
-from aiva_desk.gui.icons import app_icon
 from aiva_desk.gui.launch import (
     listen_early,
     release_instance_lock,
     show_at_start,
     start_instance,
 )
-from aiva_desk.gui.theme import apply_theme
+from aiva_desk.gui.main.first_run import run_first_run
 
 if TYPE_CHECKING:
-    from aiva_desk.gui.alert_wiring import AlertWiring
-    from aiva_desk.gui.main_window import MainWindow
+    from aiva_desk.gui.main.alert_wiring import AlertWiring
+    from aiva_desk.gui.main.window import MainWindow
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +96,7 @@ def run(data_dir: str | None = None, db_url: str | None = None) -> int:
         except AivaError as exc:
             return report_startup_failure(exc)
         try:
-            from aiva_desk.gui.main_window import MainWindow
+            from aiva_desk.gui.main.window import MainWindow
 
             window = MainWindow(context)
         except AivaError as exc:
@@ -154,8 +154,8 @@ def wire_alerts(window: MainWindow, context: AppContext, **options: Any) -> Aler
     (and stops the mail sender with the window). Mail the agent must decide about is
     notified like an SLA alert; clicking the notice opens the Outbox.
     """
-    from aiva_desk.gui.alert_wiring import AlertWiring
-    from aiva_desk.gui.mail_notices import MailNotices
+    from aiva_desk.gui.main.alert_wiring import AlertWiring
+    from aiva_desk.gui.main.mail_notices import MailNotices
 
     alerts = AlertWiring(window, context, **options)
     notices = MailNotices(alerts)

@@ -46,7 +46,7 @@ REPEAT_SECONDS = 60
 
 
 class DraftWriter(Protocol):
-    """An open editor: :class:`~aiva_desk.gui.ticket_editor.TicketEditor` has this."""
+    """An open editor: :class:`~aiva_desk.gui.editor.editor.TicketEditor` has this."""
 
     def write_draft(self) -> None: ...
 

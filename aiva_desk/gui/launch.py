@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 
 
 class WindowShower(Protocol):
-    """What :class:`~aiva_desk.gui.alert_wiring.AlertWiring` offers: the window, to front."""
+    """What :class:`~aiva_desk.gui.main.alert_wiring.AlertWiring` offers: the window, to front."""
 
     def show_window(self) -> None: ...
 

@@ -1,0 +1,1 @@
+"""Widgets and helpers several screens share: forms, formatting, icons, theme, banners."""

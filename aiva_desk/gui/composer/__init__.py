@@ -1,0 +1,1 @@
+"""Writing an e-mail from a template: the composer dialog and its parts."""

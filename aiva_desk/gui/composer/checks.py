@@ -1,0 +1,133 @@
+"""Checking the composer's message as it is written: the ``[[ … ]]`` gaps highlighted,
+counted and selected one after another, and the SOP's Language Guidelines checked in
+the background — each phrase found listed with its suggested wording and a button
+that puts it in."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtGui import QTextCursor
+
+from aiva_desk.gui.composer.parts import (
+    CHECK_DELAY_MS,
+    GAP_PATTERN,
+    ComposerHighlighter,
+    ToneFindingRow,
+    utf16_offset,
+)
+from aiva_desk.gui.tasks import BackgroundTask
+from aiva_desk.mail.templates import gaps_in
+from aiva_desk.mail.tone import ToneFinding, apply_suggestion, check_tone
+
+if TYPE_CHECKING:
+    from aiva_desk.gui.composer.dialog import ComposerDialog
+
+
+class ComposerChecks(QObject):
+    """The gaps line and the tone panel of one composer, kept up with its text."""
+
+    def __init__(self, dialog: ComposerDialog) -> None:
+        super().__init__(dialog)
+        self._dialog = dialog
+        self.rows: list[ToneFindingRow] = []
+        self.highlighter = ComposerHighlighter(dialog.body.document())
+        self._token = 0
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(CHECK_DELAY_MS)
+        self._timer.timeout.connect(self._on_timer_timeout)
+        dialog.next_gap_button.hide()  # shown while there are gaps
+        dialog.tone_layout.addStretch()  # keeps the findings at the top
+
+    def schedule(self, *, now: bool = False) -> None:
+        """Check the message again, ``now`` or after a pause in typing."""
+        self._timer.start(0 if now else CHECK_DELAY_MS)
+
+    def findings(self) -> list[ToneFinding]:
+        """The findings the tone panel lists now."""
+        return [row.finding for row in self.rows]
+
+    def select_next_gap(self, *, from_start: bool = False) -> bool:
+        """Select the next ``[[ … ]]`` gap after the cursor (from the top at the end)."""
+        body = self._dialog.body
+        document = body.document()
+        found = document.find(GAP_PATTERN, 0 if from_start else body.textCursor())
+        if found.isNull():
+            found = document.find(GAP_PATTERN, 0)
+        if found.isNull():
+            return False
+        body.setTextCursor(found)
+        body.setFocus()
+        return True
+
+    def apply(self, finding: ToneFinding) -> None:
+        """Put the SOP's wording in place of a phrase found (undoable with Ctrl+Z)."""
+        body = self._dialog.body
+        text = body.toPlainText()
+        candidates = [f for f in check_tone(text) if f.phrase == finding.phrase]
+        if not candidates:
+            self.schedule(now=True)  # the text changed meanwhile: check again
+            return
+        match = min(candidates, key=lambda f: abs(f.start - finding.start))
+        new_text = apply_suggestion(text, match)
+        inserted = new_text[match.start : len(new_text) - (len(text) - match.end)]
+        cursor = QTextCursor(body.document())
+        cursor.setPosition(utf16_offset(text, match.start))
+        cursor.setPosition(utf16_offset(text, match.end), QTextCursor.MoveMode.KeepAnchor)
+        cursor.insertText(inserted)
+        body.setTextCursor(cursor)
+        self.schedule(now=True)
+
+    def _on_timer_timeout(self) -> None:
+        self._token += 1
+        token, dialog = self._token, self._dialog
+        subject, body = dialog.subject.text(), dialog.body.toPlainText()
+
+        def check() -> tuple[list[ToneFinding], list[str]]:
+            return check_tone(body), gaps_in(subject + "\n" + body)
+
+        BackgroundTask(check, parent=dialog, writes=False, label="check message").success(
+            lambda result: self._on_checked(token, body, *result)
+        ).run_in_background()
+
+    def _on_checked(
+        self, token: int, body: str, findings: list[ToneFinding], gaps: list[str]
+    ) -> None:
+        if token != self._token:
+            return  # the agent typed on: a newer check is coming
+        self._show_gaps(gaps)
+        self._show_tone(body, findings)
+
+    def _show_gaps(self, gaps: list[str]) -> None:
+        dialog = self._dialog
+        if gaps:
+            count = len(gaps)
+            listed = "; ".join(f"“{gap}”" for gap in gaps[:3]) + ("; …" if count > 3 else "")
+            noun = "gap" if count == 1 else "gaps"
+            dialog.gaps_label.setText(f"{count} {noun} to fill in before sending: {listed}")
+        dialog.gaps_label.setVisible(bool(gaps))
+        dialog.next_gap_button.setVisible(bool(gaps))
+
+    def _show_tone(self, body: str, findings: list[ToneFinding]) -> None:
+        layout = self._dialog.tone_layout
+        for index in reversed(range(layout.count())):  # the old rows and the stretch
+            item = layout.itemAt(index)
+            if item.spacerItem() is not None or isinstance(item.widget(), ToneFindingRow):
+                layout.takeAt(index)
+        for row in self.rows:
+            row.deleteLater()
+        self.rows = []
+        for finding in findings:
+            row = ToneFindingRow(finding, body[finding.start : finding.end], self._dialog)
+            row.apply_requested.connect(self.apply)
+            layout.addWidget(row)
+            self.rows.append(row)
+        layout.addStretch()  # keeps the rows at the top
+        count = len(findings)
+        self._dialog.tone_summary.setText(
+            f"{count} phrase{'s' if count > 1 else ''} the SOP suggests rewording:"
+            if findings
+            else "No phrases to avoid found."
+        )

@@ -1,0 +1,1 @@
+"""The SOP panels beside a ticket: checklists, resolution, escalation, close gates."""

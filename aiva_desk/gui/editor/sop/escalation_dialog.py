@@ -1,0 +1,274 @@
+"""The SOP's escalation forms (to senior support or to development) as one dialog.
+
+Every field of both forms is there, prefilled from the ticket
+(:func:`aiva_desk.escalation.prefill`); the SLA time remaining counts down while
+the dialog is open. The internal message and the customer's "Escalated" draft are
+previewed as they will be stored. OK refuses while a required field is empty and
+says which, inline; otherwise the dialog hands the form over (``submitted``) and
+closes once the escalation is recorded (:meth:`EscalationDialog.done_ok`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QRadioButton,
+    QSplitter,
+    QWidget,
+)
+
+from aiva_desk import clock
+from aiva_desk.domain import EscalationLevel, Priority
+from aiva_desk.escalation import (
+    COMPONENTS,
+    IMPACTS,
+    SENTIMENTS,
+    Assessment,
+    EscalationForm,
+    customer_message,
+    internal_message,
+    missing_fields,
+    remaining,
+)
+from aiva_desk.gui.common import theme
+from aiva_desk.gui.common.banners import clear_problem, mark_problem
+from aiva_desk.gui.common.formatting import local_time
+from aiva_desk.gui.common.forms import child, load_form
+from aiva_desk.gui.common.text_widgets import align_label_columns, guard_wheel
+from aiva_desk.sla.policy import default_policies
+
+# Form attribute -> widget name. Lists are edited one item per line.
+TEXTS = {
+    "current_status": "currentStatusEdit",
+    "why": "whyEdit",
+    "description": "descriptionEdit",
+    "reproduction_steps": "reproductionEdit",
+    "expected": "expectedEdit",
+    "actual": "actualEdit",
+    "error_message": "errorMessageEdit",
+    "log_excerpts": "logExcerptsEdit",
+    "database_state": "databaseStateEdit",
+    "workaround": "workaroundEdit",
+    "priority_justification": "priorityJustificationEdit",
+    "customer_impact": "customerImpactEdit",
+}
+LISTS = {
+    "what_we_know": "whatWeKnowEdit",
+    "what_we_tried": "whatWeTriedEdit",
+    "supporting": "supportingEdit",
+}
+CHOICES = {
+    "priority": ("priorityCombo", tuple(p.name for p in Priority)),
+    "business_impact": ("businessImpactCombo", IMPACTS),
+    "customer_sentiment": ("sentimentCombo", SENTIMENTS),
+    "issue_type": ("issueTypeCombo", ("Bug", "Feature Request", "Performance")),
+    "component": ("componentCombo", ("", *COMPONENTS)),
+}
+LABELS = {  # missing_fields() names -> form attribute
+    "Why escalating": "why",
+    "Current status": "current_status",
+    "Business impact": "business_impact",
+    "Customer sentiment": "customer_sentiment",
+    "Description": "description",
+    "Component": "component",
+    "Priority justification": "priority_justification",
+    "Customer impact": "customer_impact",
+}
+NO_CADENCE = dt.timedelta(hours=24)
+
+
+def next_update_time(priority: str, now: dt.datetime) -> str:
+    """When the customer hears from us next: the priority's update cadence (SOP)."""
+    policy = default_policies()[Priority[priority]]
+    return local_time(now + (policy.update_every or NO_CADENCE))
+
+
+class EscalationDialog(QDialog):
+    """Escalate one ticket: choose the target, check the prefilled form, preview, OK.
+
+    Signals:
+        submitted(object, object, str): target (EscalationLevel), the form
+            (EscalationForm) and the customer's draft, when OK found nothing missing.
+    """
+
+    submitted = Signal(object, object, str)
+
+    def __init__(
+        self,
+        form: EscalationForm,
+        assessment: Assessment,
+        *,
+        due: dt.datetime | None,
+        agent_name: str,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        load_form("escalation_dialog.ui", into=self)
+        self.setObjectName("escalationDialog")
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        error = theme.error_color(self.palette()).name()
+        self.setStyleSheet(
+            f'*[problem="true"] {{ border: 2px solid {error}; border-radius: 3px; }}'
+            f'QLabel[role="problem"] {{ color: {error}; font-weight: 600; }}'
+        )
+        self._base = form
+        self._due, self._agent = due, agent_name
+        self.texts = {name: child(self, QPlainTextEdit, w) for name, w in TEXTS.items()}
+        self.brief = child(self, QLineEdit, "briefEdit")
+        self.lists = {name: child(self, QPlainTextEdit, w) for name, w in LISTS.items()}
+        self.combos = {name: child(self, QComboBox, w) for name, (w, _o) in CHOICES.items()}
+        self.senior = child(self, QRadioButton, "seniorRadio")
+        self.development = child(self, QRadioButton, "developmentRadio")
+        self._targets = QButtonGroup(self)
+        self._targets.addButton(self.senior)
+        self._targets.addButton(self.development)
+        self.missing_label = child(self, QLabel, "missingLabel")
+        self.sla_value = child(self, QLabel, "slaRemainingValue")
+        self.internal_preview = child(self, QPlainTextEdit, "internalPreview")
+        self.customer_preview = child(self, QPlainTextEdit, "customerPreview")
+        buttons = child(self, QDialogButtonBox, "buttonBox")
+        self.ok_button: QPushButton = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText("Escalate")
+        self.ok_button.setObjectName("escalateOkButton")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        child(self, QSplitter, "dialogSplitter").setSizes([640, 500])
+        align_label_columns(child(self, QWidget, "formBody"))
+        self._fill(form, assessment)
+        self._preview_timer = QTimer(self, singleShot=True, interval=150)
+        self._preview_timer.timeout.connect(self.update_preview)
+        for edit in (*self.texts.values(), *self.lists.values()):
+            edit.setTabChangesFocus(True)
+            edit.setMaximumHeight(96)
+            edit.textChanged.connect(self._preview_timer.start)
+        self.brief.textChanged.connect(self._preview_timer.start)
+        for combo in self.combos.values():
+            guard_wheel(combo)
+            combo.currentIndexChanged.connect(self._preview_timer.start)
+        self._targets.buttonToggled.connect(lambda *_a: self._preview_timer.start())
+        self._tick = QTimer(self, interval=1000)
+        self._tick.timeout.connect(self.update_sla)
+        self._tick.start()
+        self.update_sla()
+        self.update_preview()
+
+    def _fill(self, form: EscalationForm, assessment: Assessment) -> None:
+        for name, (_widget, options) in CHOICES.items():
+            combo = self.combos[name]
+            for option in options:
+                combo.addItem(option or "Choose…", option)
+            index = combo.findData(getattr(form, name))
+            combo.setCurrentIndex(max(index, 0))
+        self.brief.setText(form.brief)
+        for name, edit in self.texts.items():
+            edit.setPlainText(getattr(form, name))
+        for name, edit in self.lists.items():
+            edit.setPlainText("\n".join(getattr(form, name)))
+        attachments = ", ".join(form.attachments)
+        child(self, QLabel, "attachmentsValue").setText(attachments or "None attached")
+        target = assessment.target
+        (self.development if target is EscalationLevel.DEVELOPMENT else self.senior).setChecked(
+            True
+        )
+        suggested = child(self, QLabel, "suggestedLabel")
+        if assessment.suggested is not None:
+            suggested.setText(
+                f"Suggested: {assessment.target.label}, {assessment.suggested.name} "
+                f"({'; '.join(r.rule.text for r in assessment.applying)})"
+            )
+        else:
+            suggested.setText("No “When to Escalate” rule applies yet.")
+        suggested.setWordWrap(True)
+        self.missing_label.hide()
+
+    # -- the form ------------------------------------------------------------------
+
+    def target(self) -> EscalationLevel:
+        if self.development.isChecked():
+            return EscalationLevel.DEVELOPMENT
+        return EscalationLevel.SENIOR_SUPPORT
+
+    def set_target(self, target: EscalationLevel) -> None:
+        (self.development if target is EscalationLevel.DEVELOPMENT else self.senior).setChecked(
+            True
+        )
+
+    def form(self) -> EscalationForm:
+        """The form as filled in now."""
+        values: dict[str, object] = {
+            name: edit.toPlainText().strip() for name, edit in self.texts.items()
+        }
+        values["brief"] = self.brief.text().strip()
+        for name, edit in self.lists.items():
+            values[name] = [
+                line.strip() for line in edit.toPlainText().splitlines() if line.strip()
+            ]
+        for name, combo in self.combos.items():
+            values[name] = combo.currentData() or ""
+        values["sla_remaining"] = remaining(self._due, clock.now())
+        return dataclasses.replace(self._base, **values)
+
+    def widget_for(self, name: str) -> QWidget:
+        return self.texts.get(name) or self.lists.get(name) or self.combos.get(name) or self.brief
+
+    def missing(self) -> list[str]:
+        return missing_fields(self.form(), self.target())
+
+    def customer_draft(self) -> str:
+        form = self.form()
+        return customer_message(
+            form,
+            self.target(),
+            agent_name=self._agent,
+            next_update=next_update_time(form.priority, clock.now()),
+        )
+
+    def update_preview(self) -> None:
+        form, target = self.form(), self.target()
+        self.internal_preview.setPlainText(internal_message(form, target))
+        self.customer_preview.setPlainText(self.customer_draft())
+        if not self.missing_label.isHidden():
+            self.show_missing(self.missing())
+
+    def update_sla(self) -> None:
+        self.sla_value.setText(remaining(self._due, clock.now()))
+
+    # -- OK ------------------------------------------------------------------------
+
+    def show_missing(self, missing: list[str]) -> None:
+        """Mark the empty required fields and list them above the form."""
+        for name in LABELS.values():
+            clear_problem(self.widget_for(name))
+        for label in missing:
+            mark_problem(self.widget_for(LABELS[label]), f"{label} is required.")
+        self.show_problems([f"{label} is required." for label in missing])
+
+    def show_problems(self, problems: list[str]) -> None:
+        self.missing_label.setText("Not escalated yet: " + " ".join(problems))
+        self.missing_label.setVisible(bool(problems))
+        self.ok_button.setEnabled(True)
+
+    def accept(self) -> None:
+        """Refuse while something required is empty; otherwise hand the form over."""
+        missing = self.missing()
+        if missing:
+            self.show_missing(missing)
+            return
+        self.show_missing([])
+        self.ok_button.setEnabled(False)
+        self.submitted.emit(self.target(), self.form(), self.customer_draft())
+
+    def done_ok(self) -> None:
+        self._tick.stop()
+        super().accept()

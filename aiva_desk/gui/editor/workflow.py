@@ -1,0 +1,235 @@
+"""The editor's workflow buttons: the next SOP step(s) for the ticket's state.
+
+Each button's tooltip names its SOP step and, when the step is not possible yet,
+why. A refused step is explained inline under the buttons, never as a crash.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QTextDocumentFragment
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+
+from aiva_desk.errors import ConflictError, NotFoundError, TransitionRefused
+from aiva_desk.gui.common.formatting import ticket_number
+from aiva_desk.gui.common.forms import child
+from aiva_desk.gui.editor.header import Overlay
+from aiva_desk.gui.errors import show_error
+from aiva_desk.gui.tasks import BackgroundTask
+from aiva_desk.store.models import Ticket
+from aiva_desk.workflow import Action, Transition
+
+if TYPE_CHECKING:
+    from aiva_desk.gui.editor.editor import TicketEditor
+
+
+class WorkflowBar(QObject):
+    """Buttons for the next steps and the inline message under them.
+
+    Signals:
+        step_clicked(Transition): the agent asked for this workflow step.
+    """
+
+    step_clicked = Signal(object)
+
+    def __init__(self, root: QWidget) -> None:
+        super().__init__(root)
+        self._bar = child(root, QWidget, "actionsBar")
+        self._layout = child(root, QHBoxLayout, "actionsLayout")
+        self._message = child(root, QLabel, "transitionMessage")
+        self._buttons: dict[Action, QPushButton] = {}
+        self.message_ticket: int | None = None
+
+    def button(self, action: Action) -> QPushButton | None:
+        return self._buttons.get(Action(action))
+
+    def set_steps(
+        self, transitions: list[Transition], reasons: Callable[[Transition], list[str]]
+    ) -> None:
+        """Show a button per transition; ``reasons`` says why one is not possible yet."""
+        current = [t.action for t in transitions]
+        if current != list(self._buttons):
+            for button in self._buttons.values():
+                self._layout.removeWidget(button)
+                button.deleteLater()
+            self._buttons.clear()
+            for transition in transitions:
+                button = QPushButton(transition.label, self._bar)
+                button.setObjectName(f"{transition.action.value}Button")
+                button.setAccessibleName(transition.label)
+                button.setAutoDefault(False)
+                button.clicked.connect(lambda _=False, t=transition: self.step_clicked.emit(t))
+                # After "Next step:" and before the spacer that pushes the rest right.
+                self._layout.insertWidget(len(self._buttons) + 1, button)
+                self._buttons[transition.action] = button
+        for transition in transitions:
+            tooltip = f"SOP step {transition.sop_step}"
+            refused = reasons(transition)
+            if refused:
+                tooltip += "\n\nNot possible yet:\n" + "\n".join(f"• {r}" for r in refused)
+            button = self._buttons[transition.action]
+            button.setToolTip(tooltip)
+            button.setAccessibleDescription(tooltip)
+        self._bar.setVisible(bool(transitions))
+
+    def set_enabled(self, enabled: bool) -> None:
+        for button in self._buttons.values():
+            button.setEnabled(enabled)
+
+    # -- inline message ------------------------------------------------------------
+
+    @property
+    def message(self) -> str:
+        """The inline message as plain text ("" when none is shown)."""
+        if self._message.isHidden():
+            return ""
+        return QTextDocumentFragment.fromHtml(self._message.text()).toPlainText()
+
+    def show_refusal(self, ticket_id: int, label: str, reasons: list[str]) -> None:
+        lines = "".join(f"<br>• {html.escape(reason)}" for reason in reasons)
+        self.show_message(ticket_id, f"<b>{html.escape(label)} is not possible yet.</b>{lines}")
+
+    def show_message(self, ticket_id: int, rich_text: str, *, kind: str = "error") -> None:
+        self.message_ticket = ticket_id
+        self._message.setProperty("kind", kind)
+        self._message.style().unpolish(self._message)
+        self._message.style().polish(self._message)
+        self._message.setText(rich_text)
+        self._message.show()
+
+    def hide_message(self) -> None:
+        self.message_ticket = None
+        self._message.clear()
+        self._message.hide()
+
+
+class WorkflowSteps(QObject):
+    """Runs the workflow step a button asks for, on the ticket the editor shows.
+
+    A step applies to what the agent sees: unsaved edits are saved first, and the
+    guards are checked against the edited values (triage takes the category,
+    priority and, when set by hand, the deadline from the form).
+    """
+
+    def __init__(self, editor: TicketEditor, bar: WorkflowBar) -> None:
+        super().__init__(editor)
+        self._editor = editor
+        self._bar = bar
+        bar.step_clicked.connect(self._on_bar_step_clicked)
+
+    def update(self) -> None:
+        editor = self._editor
+        ticket = editor.ticket
+        if ticket is None:
+            return
+        overlay, workflow = Overlay(ticket, editor.values()), editor.service.workflow
+        self._bar.set_steps(
+            workflow.next_steps(ticket), lambda t: workflow.refusal_reasons(overlay, t.action)
+        )
+
+    def _on_bar_step_clicked(self, transition: Transition) -> None:
+        editor = self._editor
+        ticket = editor.ticket
+        if ticket is None:
+            return
+        values = editor.values()
+        reasons = editor.service.workflow.refusal_reasons(
+            Overlay(ticket, values), transition.action
+        )
+        if transition.action is Action.CLOSE:
+            self._check_close_gates(ticket.id, transition, values)
+        elif reasons:
+            self._bar.show_refusal(ticket.id, transition.label, reasons)
+        else:
+            self._start(transition)
+
+    def _check_close_gates(self, ticket_id: int, transition: Transition, values: dict) -> None:
+        """The close gates read the checklists: judge them in the database, on the values
+        the agent sees, before saving anything."""
+        service = self._editor.service
+
+        def check() -> list[str]:
+            with service.db.read_session() as session:
+                stored = session.get(Ticket, ticket_id)
+                if stored is None:
+                    return []  # the step itself will say the ticket is gone
+                return service.workflow.refusal_reasons(Overlay(stored, values), Action.CLOSE)
+
+        self._bar.set_enabled(False)
+        BackgroundTask(check, parent=self._editor, writes=False, label="close gates").success(
+            lambda reasons: self._on_close_gates_checked(ticket_id, transition, reasons)
+        ).failure(lambda exc: self._on_step_failed(ticket_id, exc)).run_in_background()
+
+    def _on_close_gates_checked(
+        self, ticket_id: int, transition: Transition, reasons: list[str]
+    ) -> None:
+        self._bar.set_enabled(True)
+        if self._editor.ticket_id != ticket_id:
+            return
+        if reasons:
+            self._bar.show_refusal(ticket_id, transition.label, reasons)
+        else:
+            self._start(transition)
+
+    def _start(self, transition: Transition) -> None:
+        editor = self._editor
+        self._bar.set_enabled(False)
+        if editor.is_dirty():
+            editor.saver.save(
+                then=lambda: self._perform(transition),
+                failed=lambda: self._bar.set_enabled(True),
+            )
+        else:
+            self._perform(transition)
+
+    def _perform(self, transition: Transition) -> None:
+        editor = self._editor
+        service, ticket_id, base = editor.service, editor.ticket_id, editor.base_values
+        version = editor.base_version
+        due = base["sla_due_at"] if editor.due_edited else None
+        assert ticket_id is not None
+        if transition.action is Action.TRIAGE:
+
+            def step() -> int:
+                return service.triage(
+                    ticket_id,
+                    category_id=base["category_id"],
+                    priority=base["priority"],
+                    due=due,
+                    expected_version=version,
+                )
+        else:
+
+            def step() -> int:
+                return service.perform(ticket_id, transition.action, version)
+
+        BackgroundTask(step, parent=editor, label=f"{transition.action} {ticket_id}").success(
+            lambda _version: self._on_step_succeeded(ticket_id, transition)
+        ).failure(lambda exc: self._on_step_failed(ticket_id, exc)).run_in_background()
+
+    def _on_step_succeeded(self, ticket_id: int, transition: Transition) -> None:
+        editor = self._editor
+        number = ticket_number(editor.ticket.number) if editor.ticket else f"Ticket {ticket_id}"
+        target = html.escape(transition.target.label)
+        self._bar.show_message(
+            ticket_id, f"{html.escape(number)} is now <b>{target}</b>.", kind="info"
+        )
+        self._bar.set_enabled(True)
+        editor.ticket_changed.emit(ticket_id)
+        editor.refresh("step")
+
+    def _on_step_failed(self, ticket_id: int, exc: Exception) -> None:
+        editor = self._editor
+        self._bar.set_enabled(True)
+        if isinstance(exc, TransitionRefused):
+            self._bar.show_refusal(ticket_id, exc.action_label, exc.reasons)
+        elif isinstance(exc, ConflictError | NotFoundError):
+            self._bar.show_message(ticket_id, html.escape(exc.message))
+            editor.ticket_changed.emit(ticket_id)
+            editor.refresh("step")
+        else:
+            show_error(editor, exc)

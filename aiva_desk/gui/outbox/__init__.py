@@ -1,0 +1,1 @@
+"""Outgoing mail: the Outbox window and the background sender."""

@@ -1,0 +1,1 @@
+"""The ticket queue: its table model, columns, query, selection, views and bulk actions."""

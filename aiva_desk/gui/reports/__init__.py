@@ -1,0 +1,1 @@
+"""The Reports window: dashboard, charts, metrics table, weekly review, exports."""
