@@ -11,14 +11,14 @@ import logging
 from dataclasses import dataclass
 
 from aiva_desk import __version__, templating
-from aiva_desk.attachments import AttachmentStore
-from aiva_desk.drafts import DraftStore
-from aiva_desk.logs import setup_logging
 from aiva_desk.mail.service import MailService
-from aiva_desk.paths import DataPaths, resolve_data_dir, resolve_db_url
-from aiva_desk.settings import UserSettings
+from aiva_desk.runtime.logs import setup_logging
+from aiva_desk.runtime.paths import DataPaths, resolve_data_dir, resolve_db_url
+from aiva_desk.runtime.settings import UserSettings
 from aiva_desk.store.database import Database, open_database
-from aiva_desk.tickets import TicketService
+from aiva_desk.tickets.attachments import AttachmentStore
+from aiva_desk.tickets.drafts import DraftStore
+from aiva_desk.tickets.service import TicketService
 
 log = logging.getLogger(__name__)
 

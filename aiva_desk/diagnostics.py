@@ -154,7 +154,7 @@ def diagnostics_text(
     context: AppContext, *, qt_version: str | None = None, pyside_version: str | None = None
 ) -> str:
     """The text of Help > Copy diagnostics."""
-    from aiva_desk.logs import LOG_FILENAME
+    from aiva_desk.runtime.logs import LOG_FILENAME
 
     url = str(context.db.engine.url.render_as_string(hide_password=False))
     size = database_size(url)

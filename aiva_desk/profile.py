@@ -19,8 +19,8 @@ from sqlalchemy import func, select
 from aiva_desk import clock
 from aiva_desk.domain import StaffRole
 from aiva_desk.errors import DataDirError, ValidationError
-from aiva_desk.paths import DataPaths
-from aiva_desk.settings import UserSettings
+from aiva_desk.runtime.paths import DataPaths
+from aiva_desk.runtime.settings import UserSettings
 from aiva_desk.store.models import Staff, Ticket
 from aiva_desk.validation import email_problem, normalize_email
 
@@ -106,7 +106,7 @@ def create_demo_data_dir(target: Path, *, tickets: int = DEMO_TICKETS, seed: int
 
     The first agent of the demo staff becomes "me", so the demo opens without asking.
     """
-    from aiva_desk.demo import generate_demo
+    from aiva_desk.demo.generate import generate_demo
     from aiva_desk.store.database import open_database
 
     paths = DataPaths(target).ensure()

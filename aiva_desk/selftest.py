@@ -12,7 +12,7 @@ Checks, in a temporary folder that is removed afterwards:
   icon loads, a PDF is written.
 
 Works the same from a source checkout, an installed wheel and the PyInstaller
-bundle, because every file is found through :mod:`aiva_desk.assets`.
+bundle, because every file is found through :mod:`aiva_desk.runtime.assets`.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from aiva_desk import APP_NAME, __version__, clock, templating
-from aiva_desk.assets import ASSET_KINDS, asset_dir
+from aiva_desk.runtime.assets import ASSET_KINDS, asset_dir
 
 if TYPE_CHECKING:
     from aiva_desk.store.database import Database
@@ -186,14 +186,14 @@ def check_message_templates(report: SelfTestReport, db: Database) -> None:
 
 
 def _report_renderers(db: Database, workdir: Path) -> list[tuple[str, Callable[[], str]]]:
-    from aiva_desk.attachments import AttachmentStore
-    from aiva_desk.demo import generate_demo
+    from aiva_desk.demo.generate import generate_demo
     from aiva_desk.reports.exports import render_metrics, render_weekly
     from aiva_desk.reports.metrics import compute_metrics
     from aiva_desk.reports.periods import Period, iso_week_of
     from aiva_desk.reports.ticket_report import render_ticket_report
     from aiva_desk.reports.weekly import weekly_review
-    from aiva_desk.tickets import TicketService
+    from aiva_desk.tickets.attachments import AttachmentStore
+    from aiva_desk.tickets.service import TicketService
 
     now = clock.now()
     summary = generate_demo(db, tickets=4, seed=1, now=now)

@@ -25,8 +25,8 @@ from jinja2 import (
 )
 from jinja2.sandbox import SandboxedEnvironment
 
-from aiva_desk.assets import asset_dir
 from aiva_desk.errors import AivaError
+from aiva_desk.runtime.assets import asset_dir
 
 
 class TemplateProblem(AivaError):

@@ -22,7 +22,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
 from aiva_desk.app_context import open_context
-from aiva_desk.demo import generate_demo
+from aiva_desk.demo.generate import generate_demo
 from aiva_desk.gui import tasks
 from aiva_desk.gui.main.window import MainWindow
 from aiva_desk.gui.queue.model import SLA

@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from aiva_desk.demo import generate_demo
+from aiva_desk.demo.generate import generate_demo
 from aiva_desk.store.database import open_database
 
 TARGET_SECONDS = 60.0

@@ -105,7 +105,7 @@ def _peak_rss_mb() -> float:
 
 def ensure_database(path: Path, tickets: int) -> dict[str, Any]:
     """Build the demo database at ``path`` unless a finished one is already there."""
-    from aiva_desk.demo import generate_demo
+    from aiva_desk.demo.generate import generate_demo
     from aiva_desk.store.database import open_database
 
     marker = path.with_suffix(".done")

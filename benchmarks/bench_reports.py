@@ -17,7 +17,8 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from aiva_desk.demo import generate_demo
+from aiva_desk import clock
+from aiva_desk.demo.generate import generate_demo
 from aiva_desk.reports.metrics import GROUPINGS, compute_metrics
 from aiva_desk.reports.periods import Period, iso_week_of
 from aiva_desk.reports.weekly import weekly_review
@@ -48,7 +49,7 @@ def main() -> None:
         existing = session.scalar(select(func.count()).select_from(Ticket)) or 0
     if existing < args.tickets:
         generate_demo(db, tickets=args.tickets - existing, seed=1)
-    today = dt.datetime.now(dt.UTC).date()
+    today = clock.now().date()
     ranges = {
         "all_time": Period.days(today - dt.timedelta(days=3650), today),
         "last_30_days": Period.days(today - dt.timedelta(days=29), today),

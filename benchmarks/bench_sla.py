@@ -16,11 +16,12 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from aiva_desk.demo import generate_demo
+from aiva_desk import clock
+from aiva_desk.demo.generate import generate_demo
 from aiva_desk.domain import TicketStatus
 from aiva_desk.sla.scheduler import due_alerts, next_wake
 from aiva_desk.store.database import open_database
-from aiva_desk.store.models import Ticket, utcnow
+from aiva_desk.store.models import Ticket
 
 TARGET_MS = 5.0
 
@@ -50,7 +51,7 @@ def main() -> None:
 
     # First pass raises the backlog of historic alerts once (recorded, never repeated).
     with db.engine.begin() as conn:
-        while due_alerts(conn, utcnow()):
+        while due_alerts(conn, clock.now()):
             pass
 
     timings = []
@@ -58,7 +59,7 @@ def main() -> None:
         started = time.perf_counter()
         with db.engine.begin() as conn:
             next_wake(conn)
-            due_alerts(conn, utcnow())
+            due_alerts(conn, clock.now())
         timings.append((time.perf_counter() - started) * 1000)
     db.dispose()
     p95 = _percentile(timings, 0.95)

@@ -73,8 +73,8 @@ def raw_seconds(path: Path, statements: list[str]) -> float:
 def first_queue_floor(db_path: Path) -> float:
     from sqlalchemy.dialects import sqlite as sqlite_dialect
 
-    from aiva_desk import queue
-    from aiva_desk.queue import QueueFilter
+    from aiva_desk.queue import query as queue
+    from aiva_desk.queue.query import QueueFilter
     from aiva_desk.store.search import Fts5SearchIndex
 
     dialect = sqlite_dialect.dialect()

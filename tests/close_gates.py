@@ -1,6 +1,6 @@
 """Test helper: do what the SOP's close gates ask, the way an agent would."""
 
-from aiva_desk.checklists import PRE_RESOLUTION, set_item, ticket_checklists
+from aiva_desk.tickets.checklists import PRE_RESOLUTION, set_item, ticket_checklists
 
 
 def satisfy_close_gates(context, ticket_id: int) -> None:

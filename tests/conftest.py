@@ -25,7 +25,7 @@ from postgres_server import on_postgresql, postgres_server  # noqa: F401 (a fixt
 
 from aiva_desk import clock as product_clock
 from aiva_desk.app_context import AppContext, open_context
-from aiva_desk.paths import DATA_DIR_ENV, DATABASE_FILENAME, DB_URL_ENV
+from aiva_desk.runtime.paths import DATA_DIR_ENV, DATABASE_FILENAME, DB_URL_ENV
 from aiva_desk.store.database import open_database
 
 time.tzset()

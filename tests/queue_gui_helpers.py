@@ -13,7 +13,7 @@ from aiva_desk.gui.editor.tabs import UnsavedChoice
 from aiva_desk.gui.main.window import MainWindow
 from aiva_desk.gui.queue.model import NUMBER, SUBJECT, TicketTableModel
 from aiva_desk.store.models import Staff
-from aiva_desk.tickets import NewTicket, TicketRef
+from aiva_desk.tickets.service import NewTicket, TicketRef
 
 NOW = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.UTC)
 WAIT_MS = 10_000

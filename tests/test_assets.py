@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from aiva_desk import assets
-from aiva_desk.assets import ASSET_KINDS, asset_dir, asset_path
+from aiva_desk.runtime import assets
+from aiva_desk.runtime.assets import ASSET_KINDS, asset_dir, asset_path
 
 REPO = Path(__file__).resolve().parents[1]
 

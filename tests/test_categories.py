@@ -3,11 +3,11 @@
 import pytest
 from sqlalchemy import select
 
-from aiva_desk.categories import CategoryInput, save_category
 from aiva_desk.domain import Priority
 from aiva_desk.errors import ValidationError
 from aiva_desk.store.models import AuditEntry
-from aiva_desk.tickets import NewTicket
+from aiva_desk.tickets.categories import CategoryInput, save_category
+from aiva_desk.tickets.service import NewTicket
 
 
 def test_editing_an_sla_changes_new_tickets_only(context, office_morning):

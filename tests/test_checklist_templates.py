@@ -9,13 +9,13 @@ import pytest
 from close_gates import satisfy_close_gates
 from sqlalchemy import select
 
-from aiva_desk import checklist_templates as ct
-from aiva_desk.checklist_templates import ItemEdit, TemplateEdit
-from aiva_desk.checklists import set_item, ticket_checklists
 from aiva_desk.errors import NotFoundError, TransitionRefused, ValidationError
 from aiva_desk.store.models import AuditEntry, TicketChecklistItem
-from aiva_desk.tickets import NewTicket
-from aiva_desk.workflow import Action
+from aiva_desk.tickets import checklist_templates as ct
+from aiva_desk.tickets.checklist_templates import ItemEdit, TemplateEdit
+from aiva_desk.tickets.checklists import set_item, ticket_checklists
+from aiva_desk.tickets.service import NewTicket
+from aiva_desk.tickets.workflow import Action
 
 
 def _category(context, name):

@@ -4,13 +4,13 @@ close gates on every path that closes a ticket, with an audited senior override.
 import pytest
 from close_gates import satisfy_close_gates
 
-from aiva_desk import bulk
-from aiva_desk.checklists import set_item, ticket_checklists
 from aiva_desk.domain import Direction, StaffRole, TicketStatus
 from aiva_desk.errors import TransitionRefused, ValidationError
 from aiva_desk.store.models import Staff
-from aiva_desk.tickets import NewTicket
-from aiva_desk.workflow import Action
+from aiva_desk.tickets import bulk
+from aiva_desk.tickets.checklists import set_item, ticket_checklists
+from aiva_desk.tickets.service import NewTicket
+from aiva_desk.tickets.workflow import Action
 
 SOP_COUNTS = {
     "User Information": 5,

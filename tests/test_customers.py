@@ -2,16 +2,16 @@
 
 import pytest
 
-from aiva_desk.customers import (
+from aiva_desk.domain import CustomerRole
+from aiva_desk.errors import AivaError, ValidationError
+from aiva_desk.tickets.customers import (
     find_customers,
     find_organizations,
     merge_customers,
     suggest_customers,
     update_customer,
 )
-from aiva_desk.domain import CustomerRole
-from aiva_desk.errors import AivaError, ValidationError
-from aiva_desk.tickets import NewTicket
+from aiva_desk.tickets.service import NewTicket
 
 
 @pytest.fixture

@@ -5,8 +5,8 @@ from __future__ import annotations
 from postgres_server import on_postgresql
 from sqlalchemy import text
 
-from aiva_desk.demo import generate_demo
-from aiva_desk.tickets import NewTicket
+from aiva_desk.demo.generate import generate_demo
+from aiva_desk.tickets.service import NewTicket
 
 
 def test_the_tests_database_is_the_backend_the_run_asked_for(context) -> None:

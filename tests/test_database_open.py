@@ -13,9 +13,9 @@ from aiva_desk.errors import (
     ForeignDatabaseError,
     NewerDatabaseError,
 )
-from aiva_desk.paths import DataPaths
+from aiva_desk.runtime.paths import DataPaths
 from aiva_desk.store.database import head_revision, open_database
-from aiva_desk.tickets import NewTicket, TicketService
+from aiva_desk.tickets.service import NewTicket, TicketService
 
 
 def _url(path: Path) -> str:

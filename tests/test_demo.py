@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select, text
 
-from aiva_desk.demo import generate_demo
+from aiva_desk.demo.generate import generate_demo
 from aiva_desk.domain import TicketStatus
 from aiva_desk.store.models import (
     AuditEntry,
@@ -73,7 +73,7 @@ def test_demo_is_deterministic_for_a_seed(tmp_path):
 
 
 def test_demo_adds_to_an_existing_database_with_fresh_numbers(context):
-    from aiva_desk.tickets import NewTicket
+    from aiva_desk.tickets.service import NewTicket
 
     category = context.tickets.categories()[0]
     context.tickets.create(NewTicket("Mine", "Ann", "ann@example.com", category.id, "d"))

@@ -2,7 +2,7 @@
 
 import pytest
 
-from aiva_desk.doc_quality import documentation_hints
+from aiva_desk.tickets.doc_quality import documentation_hints
 
 
 @pytest.mark.parametrize(

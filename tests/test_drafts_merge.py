@@ -5,9 +5,9 @@ import datetime as dt
 import pytest
 
 from aiva_desk.domain import Priority
-from aiva_desk.drafts import DraftStore
-from aiva_desk.merge import resolve, three_way, ticket_values
-from aiva_desk.tickets import NewTicket
+from aiva_desk.tickets.drafts import DraftStore
+from aiva_desk.tickets.merge import resolve, three_way, ticket_values
+from aiva_desk.tickets.service import NewTicket
 
 pytestmark = pytest.mark.time_sensitive  # run again at other instants and zones
 
@@ -46,7 +46,7 @@ def test_draft_write_is_atomic(tmp_path, monkeypatch):
     def crash(*_args, **_kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr("aiva_desk.drafts.os.replace", crash)
+    monkeypatch.setattr("aiva_desk.tickets.drafts.os.replace", crash)
     with pytest.raises(OSError):
         store.save(1, 1, {"solution": "second"})
     assert store.load(1).fields == {"solution": "first"}

@@ -5,13 +5,13 @@ import sys
 import textwrap
 
 from aiva_desk.store.database import open_database
-from aiva_desk.tickets import TicketService
+from aiva_desk.tickets.service import TicketService
 
 CHILD = textwrap.dedent(
     """
     import os, signal, sys
     from aiva_desk.store.database import open_database
-    from aiva_desk.tickets import NewTicket, TicketService
+    from aiva_desk.tickets.service import NewTicket, TicketService
     db = open_database(sys.argv[1])
     service = TicketService(db, actor="agent")
     category = service.categories()[0]

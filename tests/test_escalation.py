@@ -6,11 +6,11 @@ import datetime as dt
 import pytest
 from pinned_clock import office_zone
 
-from aiva_desk import escalation as esc
-from aiva_desk.checklists import request_information_draft
 from aiva_desk.domain import EscalationLevel, Priority
 from aiva_desk.errors import TransitionRefused, ValidationError
-from aiva_desk.tickets import NewTicket
+from aiva_desk.tickets import escalation as esc
+from aiva_desk.tickets.checklists import request_information_draft
+from aiva_desk.tickets.service import NewTicket
 
 pytestmark = pytest.mark.time_sensitive  # run again at other instants and zones
 

@@ -10,7 +10,7 @@ from queue_gui_helpers import open_window
 
 from aiva_desk.gui import tasks
 from aiva_desk.gui.main.alert_wiring import AlertWiring
-from aiva_desk.tickets import NewTicket
+from aiva_desk.tickets.service import NewTicket
 
 pytestmark = pytest.mark.time_sensitive  # run again at other instants and zones
 

@@ -7,7 +7,7 @@ from queue_gui_helpers import add_staff, click_row, make_tickets, settle
 
 from aiva_desk.domain import Priority, TicketStatus
 from aiva_desk.gui.queue.model import ASSIGNEE, PRIORITY
-from aiva_desk.workflow import Action
+from aiva_desk.tickets.workflow import Action
 
 pytest_plugins = ("queue_gui_fixtures",)  # the window, settings and error fixtures
 

@@ -11,8 +11,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from test_gui_editor_support import idle, make_ticket, new_tabs, open_in
 
-from aiva_desk.checklists import ticket_checklists
 from aiva_desk.gui.errors import ShownError, capture_errors
+from aiva_desk.tickets.checklists import ticket_checklists
 
 T0 = dt.datetime(2026, 11, 26, 9, 30, tzinfo=dt.UTC)
 

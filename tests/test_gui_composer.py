@@ -16,7 +16,6 @@ from PySide6.QtWidgets import QDialog
 from test_gui_editor_support import idle, new_tabs, open_in
 from test_mail_templates import make_ticket
 
-from aiva_desk.checklists import request_information_draft
 from aiva_desk.domain import Direction
 from aiva_desk.gui.composer.dialog import ComposerDialog, UnsavedMessage
 from aiva_desk.gui.editor.logs import SEND_DRAFT_LINK
@@ -25,7 +24,8 @@ from aiva_desk.gui.errors import ShownError, capture_errors
 from aiva_desk.mail.composer_start import message_from_draft
 from aiva_desk.mail.errors import MailError, PermanentRejection, ServerUnreachable
 from aiva_desk.store.mail_models import OutboxState
-from aiva_desk.workflow import Action
+from aiva_desk.tickets.checklists import request_information_draft
+from aiva_desk.tickets.workflow import Action
 
 pytest_plugins = ("mail_fixtures",)
 S = OutboxState

@@ -15,7 +15,7 @@ from aiva_desk.gui.editor.editor import TicketEditor
 from aiva_desk.gui.editor.merge import merge_edits
 from aiva_desk.gui.editor.tabs import TicketTabs
 from aiva_desk.gui.errors import ShownError, capture_errors
-from aiva_desk.merge import FieldConflict
+from aiva_desk.tickets.merge import FieldConflict
 
 
 @pytest.fixture(autouse=True)

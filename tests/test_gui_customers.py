@@ -5,11 +5,11 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from queue_gui_helpers import settle
 
-from aiva_desk.customers import find_customers
 from aiva_desk.domain import CustomerRole
 from aiva_desk.gui.editor.new_ticket_dialog import NewTicketDialog
 from aiva_desk.gui.main.customers import CustomerDirectoryDialog
-from aiva_desk.tickets import NewTicket
+from aiva_desk.tickets.customers import find_customers
+from aiva_desk.tickets.service import NewTicket
 
 pytest_plugins = ("queue_gui_fixtures",)  # the window, settings and error fixtures
 

@@ -10,14 +10,14 @@ from PySide6.QtWidgets import QGroupBox, QPlainTextEdit, QWidget
 from sqlalchemy import select
 from test_gui_editor_support import choose, idle, make_ticket, new_tabs, open_in
 
-from aiva_desk.demo import generate_demo
+from aiva_desk.demo.generate import generate_demo
 from aiva_desk.domain import Priority, TicketStatus
 from aiva_desk.gui.common.highlight import MATCH_BACKGROUND
 from aiva_desk.gui.editor.editor import TicketEditor
 from aiva_desk.gui.editor.tabs import TicketTabs
 from aiva_desk.gui.errors import ShownError, capture_errors
 from aiva_desk.store.models import Ticket
-from aiva_desk.workflow import Action
+from aiva_desk.tickets.workflow import Action
 
 pytestmark = pytest.mark.time_sensitive  # run again at other instants and zones
 

@@ -10,7 +10,7 @@ from aiva_desk.app_context import AppContext
 from aiva_desk.gui import tasks
 from aiva_desk.gui.editor.editor import TicketEditor
 from aiva_desk.gui.editor.tabs import TicketTabs
-from aiva_desk.tickets import NewTicket
+from aiva_desk.tickets.service import NewTicket
 
 _last_choice = 0.0
 

@@ -11,9 +11,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QPushButton
 from test_gui_editor_support import choose, idle, make_ticket, new_tabs, open_in
 
-from aiva_desk import escalation as esc
 from aiva_desk.domain import EscalationLevel
 from aiva_desk.gui.errors import ShownError, capture_errors
+from aiva_desk.tickets import escalation as esc
 
 pytestmark = pytest.mark.time_sensitive  # run again at other instants and zones
 

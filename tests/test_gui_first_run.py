@@ -29,8 +29,8 @@ from aiva_desk.gui.settings.mail_view import DEFAULT_PORTS
 from aiva_desk.gui.tasks import wait_for_idle
 from aiva_desk.mail.errors import ServerUnreachable
 from aiva_desk.profile import ProfileInput, needs_first_run, save_profile
-from aiva_desk.settings import UserSettings
-from aiva_desk.sla.store import list_calendars
+from aiva_desk.runtime.settings import UserSettings
+from aiva_desk.sla.settings_store import list_calendars
 from aiva_desk.store.mail_models import Security
 from aiva_desk.store.models import Staff
 

@@ -28,7 +28,7 @@ from aiva_desk.gui.queue.model import (
     SUBJECT,
     TicketTableModel,
 )
-from aiva_desk.queue import QueueFilter
+from aiva_desk.queue.query import QueueFilter
 
 pytestmark = pytest.mark.time_sensitive  # run again at other instants and zones
 

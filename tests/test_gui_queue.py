@@ -16,7 +16,7 @@ from queue_gui_helpers import (
     settle,
 )
 
-from aiva_desk.demo import generate_demo
+from aiva_desk.demo.generate import generate_demo
 from aiva_desk.domain import Priority, TicketStatus
 from aiva_desk.gui.common import theme
 from aiva_desk.gui.common.theme import SlaState
@@ -28,9 +28,9 @@ from aiva_desk.gui.queue.model import (
     UPDATED,
     TicketTableModel,
 )
-from aiva_desk.queue import QueueFilter
+from aiva_desk.queue.query import QueueFilter
 from aiva_desk.store.database import open_database
-from aiva_desk.tickets import NewTicket, TicketService
+from aiva_desk.tickets.service import NewTicket, TicketService
 
 pytestmark = pytest.mark.time_sensitive  # run again at other instants and zones
 

@@ -13,7 +13,7 @@ from test_gui_editor_support import idle, make_ticket, new_tabs, open_in
 from aiva_desk.domain import StaffRole, TicketStatus
 from aiva_desk.gui.errors import ShownError, capture_errors
 from aiva_desk.store.models import Staff
-from aiva_desk.workflow import Action
+from aiva_desk.tickets.workflow import Action
 
 T0 = dt.datetime(2026, 11, 26, 9, 30, tzinfo=dt.UTC)
 

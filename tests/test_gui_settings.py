@@ -16,7 +16,7 @@ from aiva_desk.gui.main.window import MainWindow
 from aiva_desk.gui.queue.view_list import BUILTIN_PREFIX
 from aiva_desk.gui.settings.dialog import PAGES, SettingsDialog
 from aiva_desk.gui.settings.general_page import GeneralSettingsPage
-from aiva_desk.settings import UserSettings
+from aiva_desk.runtime.settings import UserSettings
 from aiva_desk.store.models import Staff
 
 pytest_plugins = ("queue_gui_fixtures",)  # the window, settings and error fixtures

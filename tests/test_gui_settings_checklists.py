@@ -9,12 +9,12 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QLineEdit
 
-from aiva_desk.checklist_templates import list_templates
-from aiva_desk.checklists import set_item, ticket_checklists
 from aiva_desk.errors import ValidationError
 from aiva_desk.gui.errors import ShownError, capture_errors
 from aiva_desk.gui.settings.checklists_page import ChecklistSettingsPage
-from aiva_desk.tickets import NewTicket
+from aiva_desk.tickets.checklist_templates import list_templates
+from aiva_desk.tickets.checklists import set_item, ticket_checklists
+from aiva_desk.tickets.service import NewTicket
 
 
 @pytest.fixture(autouse=True)

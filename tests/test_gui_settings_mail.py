@@ -14,7 +14,7 @@ from aiva_desk.gui.settings.checklists_page import ChecklistSettingsPage
 from aiva_desk.gui.settings.dialog import PAGES
 from aiva_desk.gui.settings.mail_page import MailSettingsPage
 from aiva_desk.mail.credentials import SERVICE, account_key
-from aiva_desk.settings import UserSettings
+from aiva_desk.runtime.settings import UserSettings
 from aiva_desk.store.mail_models import Security
 
 pytest_plugins = ("mail_fixtures", "queue_gui_fixtures")

@@ -17,7 +17,7 @@ from aiva_desk.gui.settings.sla_page import (
     SlaSettingsPage,
     parse_percentages,
 )
-from aiva_desk.sla.store import category_resolutions, list_calendars, load_policy_set
+from aiva_desk.sla.settings_store import category_resolutions, list_calendars, load_policy_set
 
 COLUMN = {f.key: index for index, f in enumerate(POLICY_FIELDS)}
 ROW = {priority: index for index, priority in enumerate(Priority)}
@@ -227,7 +227,7 @@ def test_a_calendar_in_use_cannot_be_deleted(qtbot, page, context):
 
 def test_open_tickets_clocks_follow_a_saved_policy_off_the_gui_thread(qtbot, page, context):
     from aiva_desk.gui import tasks
-    from aiva_desk.tickets import NewTicket
+    from aiva_desk.tickets.service import NewTicket
 
     billing = next(c.id for c in context.tickets.categories() if c.name == "Billing")  # P2
     ref = context.tickets.create(NewTicket("Invoice wrong", "Ann", "ann@example.com", billing, "x"))

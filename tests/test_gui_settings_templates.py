@@ -16,7 +16,7 @@ from aiva_desk.gui.settings.templates_page import NO_TICKETS, TemplateSettingsPa
 from aiva_desk.mail.templates import CATALOG
 from aiva_desk.store.models import Counter, Customer, Ticket
 from aiva_desk.templating import TemplateProblem
-from aiva_desk.tickets import TICKET_NUMBER_COUNTER, NewTicket, next_ticket_number
+from aiva_desk.tickets.service import TICKET_NUMBER_COUNTER, NewTicket, next_ticket_number
 
 
 @pytest.fixture(autouse=True)

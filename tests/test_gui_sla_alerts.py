@@ -8,7 +8,7 @@ import pytest
 from aiva_desk.gui import tasks
 from aiva_desk.gui.main.sla_alerts import SlaAlertCenter
 from aiva_desk.gui.main.tray import TrayIcon, notices_for
-from aiva_desk.tickets import NewTicket
+from aiva_desk.tickets.service import NewTicket
 
 pytestmark = pytest.mark.time_sensitive  # run again at other instants and zones
 

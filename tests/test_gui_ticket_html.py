@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiva_desk import clock
 from aiva_desk.domain import Direction
 from aiva_desk.gui.editor.ticket_html import render_ticket
-from aiva_desk.tickets import NewTicket
+from aiva_desk.tickets.service import NewTicket
 
 EVIL = '<script>alert("x")</script>&<img src=x>'
 SECTIONS = [

@@ -7,11 +7,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 from queue_gui_helpers import NOW, choose_view, open_window, settle
 
-from aiva_desk import queue, views
-from aiva_desk.demo import generate_demo
+from aiva_desk.demo.generate import generate_demo
 from aiva_desk.domain import Priority, TicketStatus
 from aiva_desk.gui.queue.model import ASSIGNEE, PRIORITY, STATUS
-from aiva_desk.queue import QueueFilter, builtin_views
+from aiva_desk.queue import query as queue
+from aiva_desk.queue import views
+from aiva_desk.queue.query import QueueFilter, builtin_views
 
 pytestmark = pytest.mark.time_sensitive  # run again at other instants and zones
 
@@ -182,7 +183,7 @@ def test_a_filter_on_the_next_sla_deadline_is_described():
     import datetime as dt
 
     from aiva_desk.gui.queue.filter_dialog import Names, describe_filter
-    from aiva_desk.queue import QueueFilter
+    from aiva_desk.queue.query import QueueFilter
 
     moment = dt.datetime(2026, 11, 26, 17, 45, tzinfo=dt.UTC)
     text = describe_filter(QueueFilter(next_due_before=moment), Names({}, {}, None))

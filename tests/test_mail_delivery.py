@@ -17,7 +17,7 @@ from aiva_desk.domain import Direction, TicketStatus
 from aiva_desk.errors import ValidationError
 from aiva_desk.mail.errors import AuthenticationFailed
 from aiva_desk.store.mail_models import OutboxMessage, OutboxState, Security
-from aiva_desk.workflow import Action
+from aiva_desk.tickets.workflow import Action
 
 pytestmark = pytest.mark.time_sensitive  # run again at other instants and zones
 

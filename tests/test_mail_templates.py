@@ -13,7 +13,7 @@ from aiva_desk.mail.subjects import original_subject, reply_subject
 from aiva_desk.mail.templates import CATALOG, TemplateLibrary, render_html, render_message
 from aiva_desk.mail.tone import apply_suggestion, check_tone
 from aiva_desk.templating import TemplateProblem
-from aiva_desk.tickets import NewTicket
+from aiva_desk.tickets.service import NewTicket
 
 pytestmark = pytest.mark.time_sensitive  # run again at other instants and zones
 

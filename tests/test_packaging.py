@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from aiva_desk.assets import ASSET_KINDS
+from aiva_desk.runtime.assets import ASSET_KINDS
 
 REPO = Path(__file__).resolve().parents[1]
 PYPROJECT = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
@@ -110,7 +110,7 @@ def test_wheel_declares_the_gui_entry_point(wheel: Path, wheel_names: set[str]) 
 
 def test_installed_copy_finds_its_own_assets(installed: Path, tmp_path: Path) -> None:
     probe = (
-        "import json, aiva_desk, aiva_desk.assets as a\n"
+        "import json, aiva_desk, aiva_desk.runtime.assets as a\n"
         "print(json.dumps({'package': aiva_desk.__file__,"
         " 'dirs': {k: str(a.asset_dir(k)) for k in a.ASSET_KINDS}}))\n"
     )

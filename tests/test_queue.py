@@ -4,10 +4,10 @@ import datetime as dt
 
 import pytest
 
-from aiva_desk import queue
-from aiva_desk.demo import generate_demo
+from aiva_desk.demo.generate import generate_demo
 from aiva_desk.domain import Priority, TicketStatus
-from aiva_desk.queue import QueueFilter
+from aiva_desk.queue import query as queue
+from aiva_desk.queue.query import QueueFilter
 
 pytestmark = pytest.mark.time_sensitive  # run again at other instants and zones
 

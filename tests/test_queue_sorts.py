@@ -7,10 +7,10 @@ import datetime as dt
 import pytest
 from sqlalchemy import select, update
 
-from aiva_desk import queue
-from aiva_desk.demo import generate_demo
+from aiva_desk.demo.generate import generate_demo
 from aiva_desk.domain import TicketStatus
-from aiva_desk.queue import OPEN_STATUSES, QueueFilter
+from aiva_desk.queue import query as queue
+from aiva_desk.queue.query import OPEN_STATUSES, QueueFilter
 from aiva_desk.store.models import Ticket
 
 NOW = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.UTC)

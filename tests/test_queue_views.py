@@ -4,12 +4,12 @@ import datetime as dt
 
 import pytest
 
-from aiva_desk import queue
-from aiva_desk.demo import generate_demo
+from aiva_desk.demo.generate import generate_demo
 from aiva_desk.domain import EscalationLevel, Priority, TicketStatus
-from aiva_desk.queue import OPEN_STATUSES, QueueFilter, builtin_views
+from aiva_desk.queue import query as queue
+from aiva_desk.queue.query import OPEN_STATUSES, QueueFilter, builtin_views
 from aiva_desk.sla.summary import sla_summary
-from aiva_desk.tickets import NewTicket
+from aiva_desk.tickets.service import NewTicket
 
 pytestmark = pytest.mark.time_sensitive  # run again at other instants and zones
 

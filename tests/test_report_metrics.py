@@ -14,7 +14,7 @@ from aiva_desk.errors import ValidationError
 from aiva_desk.reports.metrics import METRICS, compute_metrics
 from aiva_desk.reports.periods import Period
 from aiva_desk.store.models import Escalation, SlaSegment, Ticket
-from aiva_desk.tickets import NewTicket
+from aiva_desk.tickets.service import NewTicket
 
 pytestmark = pytest.mark.time_sensitive  # run again at other instants and zones
 

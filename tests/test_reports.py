@@ -22,7 +22,7 @@ from aiva_desk.reports.metrics import compute_metrics
 from aiva_desk.reports.ticket_report import render_ticket_report
 from aiva_desk.reports.weekly import ReviewNotes, save_notes, subject_key, weekly_review
 from aiva_desk.store.models import Ticket
-from aiva_desk.tickets import NewTicket
+from aiva_desk.tickets.service import NewTicket
 
 pytestmark = pytest.mark.time_sensitive  # run again at other instants and zones
 

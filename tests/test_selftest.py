@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from aiva_desk import assets
 from aiva_desk.cli import main
 from aiva_desk.cli.commands import gui_self_checks
+from aiva_desk.runtime import assets
 from aiva_desk.selftest import EXIT_FAILED, EXIT_OK, Status, run_self_test
 
 REPO = Path(__file__).resolve().parents[1]

@@ -167,7 +167,7 @@ class FakeShower:
 
 def test_aiva_desk_open_hands_the_number_to_the_running_window(qtbot, context) -> None:
     from aiva_desk.cli import main
-    from aiva_desk.demo import generate_demo
+    from aiva_desk.demo.generate import generate_demo
     from aiva_desk.gui.errors import capture_errors
     from aiva_desk.gui.launch import start_instance
 
@@ -195,7 +195,7 @@ def test_the_first_launch_opens_its_own_ticket(qtbot, context) -> None:
     set_launch_options(LaunchOptions(request=open_request(1001)))
     shower = FakeShower()
     try:
-        from aiva_desk.demo import generate_demo
+        from aiva_desk.demo.generate import generate_demo
 
         generate_demo(context.db, tickets=1, seed=1)
         start_instance(context, shower)
@@ -299,7 +299,7 @@ def test_a_leftover_lock_file_never_keeps_the_app_from_starting(tmp_path: Path) 
 def test_launches_during_start_up_are_kept_until_the_window_exists(qtbot, context) -> None:
     # The app listens from the start: a launch while the database opens or the
     # welcome is up is answered at once, and acted on once the window is there.
-    from aiva_desk.demo import generate_demo
+    from aiva_desk.demo.generate import generate_demo
     from aiva_desk.gui.launch import listen_early, start_instance
 
     generate_demo(context.db, tickets=2, seed=1)

@@ -11,8 +11,8 @@ from aiva_desk.domain import Direction, Priority
 from aiva_desk.sla.deadlines import DeadlineKind
 from aiva_desk.sla.scheduler import due_alerts, next_wake
 from aiva_desk.store.models import SlaSegment, Ticket
-from aiva_desk.tickets import NewTicket
-from aiva_desk.workflow import Action
+from aiva_desk.tickets.service import NewTicket
+from aiva_desk.tickets.workflow import Action
 
 pytestmark = pytest.mark.time_sensitive  # run again at other instants and zones
 

@@ -8,7 +8,7 @@ import pytest
 from aiva_desk.domain import Priority
 from aiva_desk.errors import ValidationError
 from aiva_desk.sla import CalendarError
-from aiva_desk.sla.store import (
+from aiva_desk.sla.settings_store import (
     CalendarInput,
     PolicyInput,
     category_resolutions,
@@ -20,7 +20,7 @@ from aiva_desk.sla.store import (
     save_sla_settings,
 )
 from aiva_desk.store.models import Ticket
-from aiva_desk.tickets import NewTicket
+from aiva_desk.tickets.service import NewTicket
 
 pytestmark = pytest.mark.time_sensitive  # run again at other instants and zones
 

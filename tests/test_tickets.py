@@ -14,8 +14,8 @@ from aiva_desk.errors import (
     ValidationError,
 )
 from aiva_desk.store.models import Ticket
-from aiva_desk.tickets import NewTicket
-from aiva_desk.workflow import Action
+from aiva_desk.tickets.service import NewTicket
+from aiva_desk.tickets.workflow import Action
 
 pytestmark = pytest.mark.time_sensitive  # run again at other instants and zones
 

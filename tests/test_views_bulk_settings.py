@@ -4,16 +4,16 @@ import sqlite3
 
 import pytest
 
-from aiva_desk import bulk
 from aiva_desk.domain import Priority, TicketStatus
 from aiva_desk.errors import ValidationError
-from aiva_desk.queue import QueueFilter
-from aiva_desk.settings import UserSettings
+from aiva_desk.queue.query import QueueFilter
+from aiva_desk.queue.views import delete_view, list_views, save_view
+from aiva_desk.runtime.settings import UserSettings
 from aiva_desk.store.changes import ChangeWatcher
 from aiva_desk.store.database import open_database
-from aiva_desk.tickets import NewTicket, TicketService
-from aiva_desk.views import delete_view, list_views, save_view
-from aiva_desk.workflow import Action
+from aiva_desk.tickets import bulk
+from aiva_desk.tickets.service import NewTicket, TicketService
+from aiva_desk.tickets.workflow import Action
 
 pytestmark = pytest.mark.time_sensitive  # run again at other instants and zones
 

@@ -7,7 +7,7 @@ import pytest
 
 from aiva_desk.domain import EscalationLevel, Priority, TicketStatus
 from aiva_desk.errors import TransitionRefused
-from aiva_desk.workflow import TRANSITIONS, Action, Workflow, escalation_refusal
+from aiva_desk.tickets.workflow import TRANSITIONS, Action, Workflow, escalation_refusal
 
 pytestmark = pytest.mark.time_sensitive  # run again at other instants and zones
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from aiva_desk import APP_NAME, __version__
 from aiva_desk.cli import reports as report_cli
 from aiva_desk.errors import AivaError
-from aiva_desk.paths import DATA_DIR_ENV, DB_URL_ENV
+from aiva_desk.runtime.paths import DATA_DIR_ENV, DB_URL_ENV
 from aiva_desk.selftest import Check, Status, first_line
 
 EXIT_USER_ERROR = 2
@@ -81,7 +81,7 @@ def _positive_int(text: str) -> int:
 
 def _run_demo(args: argparse.Namespace) -> int:
     from aiva_desk.app_context import open_context
-    from aiva_desk.demo import generate_demo
+    from aiva_desk.demo.generate import generate_demo
 
     context = open_context(args.data_dir, args.db_url)
     try:

@@ -20,7 +20,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from aiva_desk.assets import asset_dir, asset_path
+from aiva_desk.runtime.assets import asset_dir, asset_path
 
 APP_ID = "aiva-desk"
 DESKTOP_FILE = f"{APP_ID}.desktop"

@@ -24,7 +24,7 @@ from aiva_desk.gui.single_instance import (
     SingleInstance,
     activate_request,
 )
-from aiva_desk.paths import resolve_data_dir
+from aiva_desk.runtime.paths import resolve_data_dir
 
 if TYPE_CHECKING:
     from aiva_desk.app_context import AppContext

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from aiva_desk.assets import asset_dir
+from aiva_desk.runtime.assets import asset_dir
 from aiva_desk.selftest import Check, Status
 
 if TYPE_CHECKING:

@@ -17,7 +17,7 @@ from aiva_desk.mail.service import MailService
 from aiva_desk.mail.templates import CATALOG, info
 from aiva_desk.store.mail_models import OutboxState
 from aiva_desk.store.models import Ticket
-from aiva_desk.tickets import TicketService
+from aiva_desk.tickets.service import TicketService
 
 CUSTOMER_TEMPLATES = tuple(t for t in CATALOG if t.audience == "customer")
 

@@ -18,7 +18,7 @@ from aiva_desk import clock
 from aiva_desk.domain import EscalationLevel, Priority
 from aiva_desk.errors import NotFoundError
 from aiva_desk.mail.subjects import original_subject
-from aiva_desk.sla.store import load_policy_set
+from aiva_desk.sla.settings_store import load_policy_set
 from aiva_desk.store.database import Database
 from aiva_desk.store.models import Customer, Ticket
 
@@ -83,8 +83,8 @@ def ticket_context(
     session: Session, ticket: Ticket, signer: Signer, now: dt.datetime
 ) -> dict[str, Any]:
     """Every variable the shipped templates use (and more), for ``ticket`` at ``now``."""
-    from aiva_desk import escalation
-    from aiva_desk.checklists import states_for, unanswered_questions
+    from aiva_desk.tickets import escalation
+    from aiva_desk.tickets.checklists import states_for, unanswered_questions
 
     policies = load_policy_set(session.connection())
     priority = ticket.priority or Priority.P4

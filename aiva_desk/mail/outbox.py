@@ -23,7 +23,6 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from aiva_desk import clock
-from aiva_desk.attachments import AttachmentStore
 from aiva_desk.domain import Direction
 from aiva_desk.errors import NotFoundError, TransitionRefused, ValidationError
 from aiva_desk.mail import mime
@@ -33,8 +32,9 @@ from aiva_desk.mail.errors import MailError
 from aiva_desk.mail.templates import CATALOG, gaps_in
 from aiva_desk.store.mail_models import OutboxMessage, OutboxState
 from aiva_desk.store.models import Attachment, Communication, InternalNote, Ticket
-from aiva_desk.tickets import TicketService
-from aiva_desk.workflow import Action
+from aiva_desk.tickets.attachments import AttachmentStore
+from aiva_desk.tickets.service import TicketService
+from aiva_desk.tickets.workflow import Action
 
 log = logging.getLogger(__name__)
 

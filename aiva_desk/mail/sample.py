@@ -22,7 +22,7 @@ from aiva_desk.errors import NotFoundError
 from aiva_desk.mail.context import Signer, ticket_context
 from aiva_desk.store.database import Database, translate_db_error
 from aiva_desk.store.models import Category, Customer, Ticket
-from aiva_desk.tickets import due_date, next_ticket_number
+from aiva_desk.tickets.service import due_date, next_ticket_number
 
 SAMPLE_SUBJECT = "Sample ticket"
 SAMPLE_CUSTOMER = ("Sample Customer", "sample.customer@example.com")

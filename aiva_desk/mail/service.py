@@ -6,7 +6,6 @@ import dataclasses
 import ssl
 from pathlib import Path
 
-from aiva_desk.attachments import AttachmentStore
 from aiva_desk.errors import ValidationError
 from aiva_desk.mail import accounts as account_store
 from aiva_desk.mail.accounts import Account, AccountInput
@@ -18,9 +17,10 @@ from aiva_desk.mail.errors import MailError
 from aiva_desk.mail.outbox import Outbox, OutgoingMessage
 from aiva_desk.mail.smtp import ServerSettings, test_connection
 from aiva_desk.mail.templates import TemplateLibrary
-from aiva_desk.settings import UserSettings
+from aiva_desk.runtime.settings import UserSettings
 from aiva_desk.store.models import Staff, Ticket
-from aiva_desk.tickets import TicketService
+from aiva_desk.tickets.attachments import AttachmentStore
+from aiva_desk.tickets.service import TicketService
 
 
 class MailService:

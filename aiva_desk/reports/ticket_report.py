@@ -14,7 +14,7 @@ from aiva_desk.durations import duration
 from aiva_desk.errors import NotFoundError
 from aiva_desk.store.models import Ticket
 from aiva_desk.templating import render
-from aiva_desk.tickets import TicketService
+from aiva_desk.tickets.service import TicketService
 
 EMPTY = "—"
 FORMATS = ("md", "html")

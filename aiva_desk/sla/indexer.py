@@ -30,7 +30,7 @@ from aiva_desk.sla.deadlines import (
     next_alert_at,
     next_open_deadline,
 )
-from aiva_desk.sla.store import PolicySet, load_policy_set
+from aiva_desk.sla.settings_store import PolicySet, load_policy_set
 from aiva_desk.store.models import (
     Category,
     Communication,

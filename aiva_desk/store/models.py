@@ -195,13 +195,13 @@ class Ticket(Base):
         Index("ix_tickets_priority", "priority"),
         Index("ix_tickets_escalation_level", "escalation_level"),
         # The side list's views: an open status with a due-date range, escalation, or
-        # a recent closing date (see migration 0005 and aiva_desk.queue.builtin_views).
+        # a recent closing date (see migration 0005 and aiva_desk.queue.query.builtin_views).
         Index("ix_tickets_status_sla_due_at", "status", "sla_due_at"),
         Index("ix_tickets_status_escalation_level", "status", "escalation_level"),
         Index("ix_tickets_status_closed_at", "status", "closed_at"),
         # The queue's default order within views (open, newest change first), and
         # reading a status's or an agent's tickets in id order (see migration 0007 and
-        # aiva_desk.queue.GROUPED_SORTS).
+        # aiva_desk.queue.query.GROUPED_SORTS).
         Index("ix_tickets_status_updated_at", "status", "updated_at"),
         Index("ix_tickets_status", "status"),
         Index("ix_tickets_assignee_id", "assignee_id"),
@@ -320,7 +320,8 @@ class Ticket(Base):
     next_alert_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     sla_paused: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
-    # Close gates (aiva_desk.checklists): the customer's confirmation, and an override's reason
+    # Close gates (aiva_desk.tickets.checklists): the customer's confirmation and an
+    # override's reason
     customer_confirmed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     customer_confirmed_by: Mapped[str | None] = mapped_column(String(200))
     close_override_reason: Mapped[str | None] = mapped_column(Text)

@@ -31,9 +31,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from aiva_desk.assets import asset_dir, asset_path
 from aiva_desk.gui.common import theme
 from aiva_desk.gui.errors import NO_ERROR_DIALOGS_ENV
+from aiva_desk.runtime.assets import asset_dir, asset_path
 
 W = TypeVar("W", bound=QObject)
 

@@ -14,8 +14,8 @@ from PySide6.QtCore import QByteArray, QRect, QSize, Qt
 from PySide6.QtGui import QIcon, QIconEngine, QPainter, QPalette, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 
-from aiva_desk.assets import asset_path
 from aiva_desk.gui.common import theme
+from aiva_desk.runtime.assets import asset_path
 
 APP_ICON = "aiva-desk.svg"
 INK = "#3b4a5f"

@@ -30,7 +30,7 @@ from aiva_desk.gui.common.forms import child
 from aiva_desk.gui.errors import show_error
 from aiva_desk.gui.tasks import BackgroundTask
 from aiva_desk.store.models import Attachment, Ticket
-from aiva_desk.tickets import TicketService
+from aiva_desk.tickets.service import TicketService
 
 TEXT_PREVIEW_BYTES = 64 * 1024
 IMAGE_PREVIEW_SIZE = QSize(560, 280)

@@ -2,7 +2,7 @@
 
 Only fields changed on both sides to different values are listed; everything
 else was merged already. The dialog collects a choice per field ("mine" or
-"theirs", the keys :func:`aiva_desk.merge.resolve` takes); the editor saves.
+"theirs", the keys :func:`aiva_desk.tickets.merge.resolve` takes); the editor saves.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from aiva_desk.gui.common.forms import child, load_form
 from aiva_desk.gui.common.text_widgets import FitToText
 from aiva_desk.gui.editor.fields import FIELD_LABELS, TEXT_FIELDS
-from aiva_desk.merge import FieldConflict
+from aiva_desk.tickets.merge import FieldConflict
 
 MINE, THEIRS = "mine", "theirs"
 

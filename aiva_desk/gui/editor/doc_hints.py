@@ -1,7 +1,8 @@
 """The SOP's Documentation Standards as hints under what the agent writes, never blocking.
 
-:func:`show_hints` fills a label with the hints :func:`aiva_desk.doc_quality.documentation_hints`
-gives for one or more texts, with the SOP's good example, and hides it when there are none.
+:func:`show_hints` fills a label with the hints
+:func:`aiva_desk.tickets.doc_quality.documentation_hints` gives for one or more texts, with
+the SOP's good example, and hides it when there are none.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import html
 
 from PySide6.QtWidgets import QLabel
 
-from aiva_desk.doc_quality import documentation_hints
+from aiva_desk.tickets.doc_quality import documentation_hints
 
 # A rule at the left in the palette's highlight colour: readable on light and dark.
 HINT_STYLE = (

@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer
 
-from aiva_desk.drafts import Draft
 from aiva_desk.gui.common.formatting import local_time
 from aiva_desk.gui.editor.fields import FIELD_LABELS
 from aiva_desk.gui.editor.logs import NEW_ENTRY, NEW_NOTE
 from aiva_desk.store.models import Ticket
+from aiva_desk.tickets.drafts import Draft
 
 if TYPE_CHECKING:
     from aiva_desk.gui.editor.editor import TicketEditor

@@ -20,7 +20,6 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QPlainTextEdit, QScrollArea, QVBoxLayout, QWidget
 
 from aiva_desk.app_context import AppContext
-from aiva_desk.drafts import Draft
 from aiva_desk.errors import NotFoundError
 from aiva_desk.gui.common.banners import BannerArea, clear_problem, mark_problem
 from aiva_desk.gui.common.formatting import ticket_number
@@ -50,6 +49,7 @@ from aiva_desk.gui.editor.workflow import WorkflowBar, WorkflowSteps
 from aiva_desk.gui.errors import show_error
 from aiva_desk.gui.tasks import BackgroundTask
 from aiva_desk.store.models import AuditEntry, Ticket
+from aiva_desk.tickets.drafts import Draft
 
 log = logging.getLogger(__name__)
 

@@ -30,7 +30,7 @@ from aiva_desk.domain import ClosureReason, Consistency, Priority, Satisfaction,
 from aiva_desk.gui.common.formatting import local_time, priority_text
 from aiva_desk.gui.common.forms import child
 from aiva_desk.gui.common.text_widgets import guard_wheel
-from aiva_desk.tickets import clean_tags
+from aiva_desk.tickets.service import clean_tags
 
 TAGS = "tags"  # not a column: TicketService.update saves it with the fields
 

@@ -41,7 +41,7 @@ from aiva_desk.gui.editor.ticket_html import (
 from aiva_desk.gui.errors import show_error
 from aiva_desk.gui.tasks import BackgroundTask
 from aiva_desk.store.models import AuditEntry, Communication, Ticket
-from aiva_desk.tickets import TicketService
+from aiva_desk.tickets.service import TicketService
 
 ENTRY_PARTS = ("title", "checked", "found", "action")
 NEW_ENTRY = "new_troubleshooting_entry"  # draft keys of the add forms

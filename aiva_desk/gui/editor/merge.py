@@ -1,7 +1,7 @@
 """What the editor edits and how an edit merges with a version saved elsewhere.
 
 The editor edits the ticket's editable fields plus its tags; tags are saved by
-their own service call, so the three-way merge of :mod:`aiva_desk.merge` is
+their own service call, so the three-way merge of :mod:`aiva_desk.tickets.merge` is
 extended here to treat the tag list as one more field.
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from aiva_desk.gui.editor.fields import TAGS
-from aiva_desk.merge import FieldConflict, MergeResult, three_way, ticket_values
 from aiva_desk.store.models import Ticket
+from aiva_desk.tickets.merge import FieldConflict, MergeResult, three_way, ticket_values
 
 
 def editor_values(ticket: Ticket) -> dict[str, Any]:
@@ -22,7 +22,7 @@ def editor_values(ticket: Ticket) -> dict[str, Any]:
 
 
 def merge_edits(base: dict[str, Any], mine: dict[str, Any], theirs: dict[str, Any]) -> MergeResult:
-    """:func:`aiva_desk.merge.three_way`, with the tag list merged like any other field."""
+    """:func:`aiva_desk.tickets.merge.three_way`, with the tag list merged like any other field."""
     result = three_way(base, mine, theirs)
     if TAGS not in mine:
         return result

@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from aiva_desk.customers import CustomerSummary, suggest_customers
 from aiva_desk.domain import CustomerRole, Priority
 from aiva_desk.errors import AivaError, ValidationError
 from aiva_desk.gui.common.formatting import priority_text, ticket_number
@@ -39,7 +38,8 @@ from aiva_desk.gui.common.forms import child, load_form
 from aiva_desk.gui.errors import show_error
 from aiva_desk.gui.tasks import BackgroundTask
 from aiva_desk.mail.service import MailService
-from aiva_desk.tickets import NewTicket, TicketRef, TicketService
+from aiva_desk.tickets.customers import CustomerSummary, suggest_customers
+from aiva_desk.tickets.service import NewTicket, TicketRef, TicketService
 
 # NewTicket.problems() keys -> (field, label under it), in the form's tab order.
 PROBLEM_FIELDS: dict[str, tuple[str, str]] = {

@@ -23,8 +23,8 @@ from aiva_desk.gui.editor.fields import FIELD_LABELS, describe_value
 from aiva_desk.gui.editor.merge import editor_values, merge_edits
 from aiva_desk.gui.errors import show_error
 from aiva_desk.gui.tasks import BackgroundTask
-from aiva_desk.merge import MergeResult, resolve
 from aiva_desk.store.models import Ticket
+from aiva_desk.tickets.merge import MergeResult, resolve
 
 if TYPE_CHECKING:
     from aiva_desk.gui.editor.editor import TicketEditor

@@ -21,7 +21,7 @@ from aiva_desk.gui.editor.header import Overlay
 from aiva_desk.gui.errors import show_error
 from aiva_desk.gui.tasks import BackgroundTask
 from aiva_desk.store.models import Ticket
-from aiva_desk.workflow import Action, Transition
+from aiva_desk.tickets.workflow import Action, Transition
 
 if TYPE_CHECKING:
     from aiva_desk.gui.editor.editor import TicketEditor

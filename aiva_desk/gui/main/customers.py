@@ -30,9 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from aiva_desk import customers
 from aiva_desk.app_context import AppContext
-from aiva_desk.customers import CustomerSummary, OrganizationSummary
 from aiva_desk.domain import CustomerRole
 from aiva_desk.errors import ValidationError
 from aiva_desk.gui.common import theme
@@ -51,7 +49,9 @@ from aiva_desk.gui.queue.model import (
     TicketTableModel,
 )
 from aiva_desk.gui.tasks import BackgroundTask
-from aiva_desk.queue import OPEN_STATUSES, QueueFilter
+from aiva_desk.queue.query import OPEN_STATUSES, QueueFilter
+from aiva_desk.tickets import customers
+from aiva_desk.tickets.customers import CustomerSummary, OrganizationSummary
 
 log = logging.getLogger(__name__)
 

@@ -374,7 +374,7 @@ class HoursPage(QWizardPage):
         self._load()
 
     def _load(self) -> None:
-        from aiva_desk.sla.store import list_calendars
+        from aiva_desk.sla.settings_store import list_calendars
 
         with self._context.db.engine.connect() as conn:
             calendars = {calendar.name: calendar for calendar in list_calendars(conn)}
@@ -541,7 +541,7 @@ def _save_business_hours(
     context: AppContext, tz: str, hours: dict[int, list[tuple[dt.time, dt.time]]]
 ) -> None:
     """Change the zone and weekday hours of "Business hours", keeping its holidays."""
-    from aiva_desk.sla.store import list_calendars, save_calendar
+    from aiva_desk.sla.settings_store import list_calendars, save_calendar
 
     with context.db.engine.connect() as conn:
         current = {c.name: c for c in list_calendars(conn)}.get(BUSINESS_HOURS)

@@ -46,7 +46,6 @@ from PySide6.QtWidgets import (
 
 from aiva_desk import APP_NAME
 from aiva_desk.app_context import AppContext
-from aiva_desk.bulk import BulkResult
 from aiva_desk.gui import tasks
 from aiva_desk.gui.common.formatting import ticket_number
 from aiva_desk.gui.common.forms import child, load_form
@@ -69,9 +68,10 @@ from aiva_desk.gui.queue.selection import RESELECT_LIMIT, QueueSelection
 from aiva_desk.gui.queue.status import QueueStatus
 from aiva_desk.gui.queue.view_list import BUILTIN_PREFIX, ViewChoice, ViewListPanel
 from aiva_desk.gui.settings.checklists_page import ChecklistSettingsPage
-from aiva_desk.queue import QueueFilter
+from aiva_desk.queue.query import QueueFilter
 from aiva_desk.store.changes import ChangeWatcher
-from aiva_desk.tickets import TicketRef
+from aiva_desk.tickets.bulk import BulkResult
+from aiva_desk.tickets.service import TicketRef
 
 if TYPE_CHECKING:  # loaded when first opened: keeps the start fast
     from aiva_desk.gui.reports.window import ReportsWindow

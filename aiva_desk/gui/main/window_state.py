@@ -1,7 +1,7 @@
 """The main window's remembered layout: geometry, splitters, ticket pane side, last view.
 
 Purely visual state, so it lives in QSettings (what the core needs lives in
-:mod:`aiva_desk.settings`). On the first run the window takes a comfortable size,
+:mod:`aiva_desk.runtime.settings`). On the first run the window takes a comfortable size,
 never more than 92% of the screen.
 """
 

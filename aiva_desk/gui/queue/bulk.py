@@ -1,6 +1,6 @@
 """Bulk actions on the tickets selected in the queue: assign, priority, category, tag, steps.
 
-Each runs as one background write (:mod:`aiva_desk.bulk`); tickets a step does not
+Each runs as one background write (:mod:`aiva_desk.tickets.bulk`); tickets a step does not
 apply to are skipped, and the agent gets one message saying what changed and what
 was refused, and why.
 """
@@ -15,15 +15,15 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox, QWidget
 
-from aiva_desk import bulk
 from aiva_desk.app_context import AppContext
-from aiva_desk.bulk import BulkResult
 from aiva_desk.domain import Priority
 from aiva_desk.gui.common.formatting import priority_text
 from aiva_desk.gui.common.icons import icon
 from aiva_desk.gui.errors import show_error
 from aiva_desk.gui.tasks import BackgroundTask
-from aiva_desk.workflow import TRANSITIONS, Action
+from aiva_desk.tickets import bulk
+from aiva_desk.tickets.bulk import BulkResult
+from aiva_desk.tickets.workflow import TRANSITIONS, Action
 
 log = logging.getLogger(__name__)
 

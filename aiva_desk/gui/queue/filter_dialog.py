@@ -30,8 +30,8 @@ from aiva_desk.domain import Priority, TicketStatus
 from aiva_desk.errors import ValidationError
 from aiva_desk.gui.common import theme
 from aiva_desk.gui.common.forms import child, load_form
-from aiva_desk.queue import QueueFilter
-from aiva_desk.tickets import clean_tags
+from aiva_desk.queue.query import QueueFilter
+from aiva_desk.tickets.service import clean_tags
 
 UNASSIGNED = -1  # item data of the "Unassigned" entry in the assignee list
 

@@ -2,7 +2,7 @@
 
 Only the count and the rows the view has scrolled to are loaded
 (``canFetchMore``/``fetchMore``); sorting and filtering happen in SQL through
-:mod:`aiva_desk.queue`, so the model stays small for any size of queue.
+:mod:`aiva_desk.queue.query`, so the model stays small for any size of queue.
 
 A new filter or sort order, and a refresh after a change, are read on a worker
 thread (:meth:`TicketTableModel.reload_in_background`); the rows shown stay until
@@ -27,7 +27,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QFont
 
-from aiva_desk import clock, queue
+from aiva_desk import clock
 from aiva_desk.domain import Priority
 from aiva_desk.errors import AivaError
 from aiva_desk.gui.common import theme
@@ -40,7 +40,8 @@ from aiva_desk.gui.common.formatting import (
 )
 from aiva_desk.gui.common.theme import SlaState
 from aiva_desk.gui.tasks import BackgroundTask
-from aiva_desk.queue import DEFAULT_BREACHING_WINDOW, QueueFilter, QueueRow
+from aiva_desk.queue import query as queue
+from aiva_desk.queue.query import DEFAULT_BREACHING_WINDOW, QueueFilter, QueueRow
 from aiva_desk.sla.deadlines import DeadlineKind
 from aiva_desk.store.database import Database
 
@@ -85,7 +86,7 @@ MAX_CACHED_ROWS = 1000  # rows whose painted cells are kept (a few screens' wort
 class Column:
     key: str
     title: str
-    sort_key: str  # a key of aiva_desk.queue.SORT_COLUMNS
+    sort_key: str  # a key of aiva_desk.queue.query.SORT_COLUMNS
     width: int
     tooltip: str
 

@@ -17,7 +17,6 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFrame, QLabel, QLineEdit, QMainWindow, QTableView
 
-from aiva_desk import views
 from aiva_desk.app_context import AppContext
 from aiva_desk.errors import ValidationError
 from aiva_desk.gui import tasks
@@ -26,7 +25,8 @@ from aiva_desk.gui.errors import show_error
 from aiva_desk.gui.queue.filter_dialog import FilterDialog, Names, describe_filter
 from aiva_desk.gui.queue.model import TicketTableModel
 from aiva_desk.gui.queue.view_list import BUILTIN_PREFIX, SAVED_PREFIX, ViewChoice, ViewListPanel
-from aiva_desk.queue import QueueFilter
+from aiva_desk.queue import views
+from aiva_desk.queue.query import QueueFilter
 
 SEARCH_DELAY_MS = 250
 

@@ -25,9 +25,9 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import QAbstractItemView, QTableView
 
-from aiva_desk import queue
 from aiva_desk.gui import tasks
 from aiva_desk.gui.queue.model import TICKET_ID_ROLE, TicketTableModel
+from aiva_desk.queue import query as queue
 from aiva_desk.store.database import Database
 
 RESELECT_LIMIT = 1000  # rows loaded at most to find the selected ticket again after a reload

@@ -27,12 +27,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from aiva_desk import clock, queue, views
+from aiva_desk import clock
 from aiva_desk.app_context import AppContext
 from aiva_desk.gui.common import theme
 from aiva_desk.gui.common.icons import icon
 from aiva_desk.gui.tasks import BackgroundTask
-from aiva_desk.queue import QueueFilter, builtin_views
+from aiva_desk.queue import query as queue
+from aiva_desk.queue import views
+from aiva_desk.queue.query import QueueFilter, builtin_views
 
 log = logging.getLogger(__name__)
 

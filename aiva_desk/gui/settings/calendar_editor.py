@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from aiva_desk import clock
-from aiva_desk.sla.store import CalendarInput
+from aiva_desk.sla.settings_store import CalendarInput
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 WHOLE_DAY = (dt.time(0), dt.time(0))

@@ -1,6 +1,6 @@
 """Settings > General: who the agent works as, "Breaching soon", and the tray.
 
-The values live in :class:`~aiva_desk.settings.UserSettings` (``settings.json`` in
+The values live in :class:`~aiva_desk.runtime.settings.UserSettings` (``settings.json`` in
 the data folder): ``me_staff_id``, ``breaching_soon_minutes`` and ``close_to_tray``.
 
 Signals:

@@ -40,7 +40,7 @@ from aiva_desk.gui.common.formatting import priority_text
 from aiva_desk.gui.errors import show_error
 from aiva_desk.gui.settings.calendar_editor import CalendarEditor
 from aiva_desk.gui.tasks import BackgroundTask
-from aiva_desk.sla.store import (
+from aiva_desk.sla.settings_store import (
     POLICY_FIELD_LABELS,
     CalendarInput,
     CategoryResolution,

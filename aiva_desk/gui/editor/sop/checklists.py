@@ -26,8 +26,6 @@ from PySide6.QtWidgets import (
 )
 
 from aiva_desk.app_context import AppContext
-from aiva_desk.checklists import ChecklistState, ItemState, request_information_draft, set_item
-from aiva_desk.checklists import ticket_checklists as load_checklists
 from aiva_desk.domain import Direction
 from aiva_desk.gui.common.formatting import local_time
 from aiva_desk.gui.editor.fields import FIELD_LABELS
@@ -39,6 +37,13 @@ from aiva_desk.gui.editor.sop.checklist_widgets import (
 )
 from aiva_desk.gui.errors import show_error
 from aiva_desk.gui.tasks import BackgroundTask
+from aiva_desk.tickets.checklists import (
+    ChecklistState,
+    ItemState,
+    request_information_draft,
+    set_item,
+)
+from aiva_desk.tickets.checklists import ticket_checklists as load_checklists
 
 EXPANDED_KINDS = {"information", "questions", "pre_resolution"}
 SOURCES = {

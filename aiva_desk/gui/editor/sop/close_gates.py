@@ -33,7 +33,7 @@ from aiva_desk.gui.common.forms import child
 from aiva_desk.gui.errors import show_error
 from aiva_desk.gui.tasks import BackgroundTask
 from aiva_desk.store.models import Staff, Ticket
-from aiva_desk.workflow import Action
+from aiva_desk.tickets.workflow import Action
 
 if TYPE_CHECKING:
     from aiva_desk.gui.editor.editor import TicketEditor

@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
 )
 
 from aiva_desk import clock
-from aiva_desk import escalation as esc
 from aiva_desk.domain import EscalationLevel, Priority, TicketStatus
 from aiva_desk.errors import TransitionRefused, ValidationError
 from aiva_desk.gui.common import theme
@@ -38,6 +37,7 @@ from aiva_desk.gui.editor.sop.escalation_dialog import EscalationDialog
 from aiva_desk.gui.errors import show_error
 from aiva_desk.gui.tasks import BackgroundTask
 from aiva_desk.store.models import Escalation, Staff, Ticket
+from aiva_desk.tickets import escalation as esc
 
 if TYPE_CHECKING:
     from aiva_desk.gui.editor.editor import TicketEditor

@@ -1,7 +1,7 @@
 """The SOP's escalation forms (to senior support or to development) as one dialog.
 
 Every field of both forms is there, prefilled from the ticket
-(:func:`aiva_desk.escalation.prefill`); the SLA time remaining counts down while
+(:func:`aiva_desk.tickets.escalation.prefill`); the SLA time remaining counts down while
 the dialog is open. The internal message and the customer's "Escalated" draft are
 previewed as they will be stored. OK refuses while a required field is empty and
 says which, inline; otherwise the dialog hands the form over (``submitted``) and
@@ -30,7 +30,13 @@ from PySide6.QtWidgets import (
 
 from aiva_desk import clock
 from aiva_desk.domain import EscalationLevel, Priority
-from aiva_desk.escalation import (
+from aiva_desk.gui.common import theme
+from aiva_desk.gui.common.banners import clear_problem, mark_problem
+from aiva_desk.gui.common.formatting import local_time
+from aiva_desk.gui.common.forms import child, load_form
+from aiva_desk.gui.common.text_widgets import align_label_columns, guard_wheel
+from aiva_desk.sla.policy import default_policies
+from aiva_desk.tickets.escalation import (
     COMPONENTS,
     IMPACTS,
     SENTIMENTS,
@@ -41,12 +47,6 @@ from aiva_desk.escalation import (
     missing_fields,
     remaining,
 )
-from aiva_desk.gui.common import theme
-from aiva_desk.gui.common.banners import clear_problem, mark_problem
-from aiva_desk.gui.common.formatting import local_time
-from aiva_desk.gui.common.forms import child, load_form
-from aiva_desk.gui.common.text_widgets import align_label_columns, guard_wheel
-from aiva_desk.sla.policy import default_policies
 
 # Form attribute -> widget name. Lists are edited one item per line.
 TEXTS = {

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, func, insert, select, text, update
 
 from aiva_desk import clock
-from aiva_desk.demo_text import (
+from aiva_desk.demo.stories import (
     BROWSERS,
     CATEGORY_STORIES,
     FIRST_NAMES,
@@ -38,7 +38,7 @@ from aiva_desk.domain import (
     SolutionClass,
     TicketStatus,
 )
-from aiva_desk.sla.store import load_policy_set
+from aiva_desk.sla.settings_store import load_policy_set
 from aiva_desk.store.database import Database
 from aiva_desk.store.models import (
     AuditEntry,
@@ -56,7 +56,7 @@ from aiva_desk.store.models import (
     TroubleshootingEntry,
     ticket_tags,
 )
-from aiva_desk.tickets import TICKET_NUMBER_COUNTER
+from aiva_desk.tickets.service import TICKET_NUMBER_COUNTER
 
 S = TicketStatus
 BATCH = 5000

@@ -19,8 +19,6 @@ from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from aiva_desk import clock
-from aiva_desk.attachments import AttachmentStore
-from aiva_desk.checklists import standard_workflow
 from aiva_desk.domain import (
     ClosureReason,
     Consistency,
@@ -40,7 +38,7 @@ from aiva_desk.errors import (
     TransitionRefused,
     ValidationError,
 )
-from aiva_desk.sla.store import load_policy_set
+from aiva_desk.sla.settings_store import load_policy_set
 from aiva_desk.store.database import Database
 from aiva_desk.store.models import (
     Attachment,
@@ -57,8 +55,10 @@ from aiva_desk.store.models import (
     Ticket,
     TroubleshootingEntry,
 )
+from aiva_desk.tickets.attachments import AttachmentStore
+from aiva_desk.tickets.checklists import standard_workflow
+from aiva_desk.tickets.workflow import Action, Workflow, escalation_refusal
 from aiva_desk.validation import email_problem, normalize_email, raise_if_problems, require
-from aiva_desk.workflow import Action, Workflow, escalation_refusal
 
 TICKET_NUMBER_COUNTER = "ticket_number"
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from aiva_desk.errors import NotFoundError, ValidationError
-from aiva_desk.queue import SORT_COLUMNS, QueueFilter
+from aiva_desk.queue.query import SORT_COLUMNS, QueueFilter
 from aiva_desk.store.database import Database
 from aiva_desk.store.models import SavedView
 

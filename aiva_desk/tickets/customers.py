@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from aiva_desk import clock
 from aiva_desk.domain import CustomerRole
 from aiva_desk.errors import AivaError, NotFoundError, ValidationError
-from aiva_desk.queue import OPEN_STATUSES
+from aiva_desk.queue.query import OPEN_STATUSES
 from aiva_desk.store.database import Database
 from aiva_desk.store.models import AuditEntry, Customer, Organization, Ticket
 from aiva_desk.validation import email_problem, normalize_email, require

@@ -29,7 +29,7 @@ from aiva_desk.store.models import (
     TroubleshootingEntry,
     category_checklists,
 )
-from aiva_desk.workflow import Action, Workflow
+from aiva_desk.tickets.workflow import Action, Workflow
 
 if TYPE_CHECKING:
     from aiva_desk.mail.context import Signer

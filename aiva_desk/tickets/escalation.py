@@ -19,8 +19,8 @@ from aiva_desk.errors import NotFoundError, TransitionRefused, ValidationError
 from aiva_desk.mail.subjects import original_subject
 from aiva_desk.mail.templates import render_message, split_message
 from aiva_desk.store.models import Communication, Escalation, InternalNote, Ticket
-from aiva_desk.tickets import TicketService
-from aiva_desk.workflow import escalation_refusal
+from aiva_desk.tickets.service import TicketService
+from aiva_desk.tickets.workflow import escalation_refusal
 
 H = dt.timedelta(hours=1)
 

@@ -9,7 +9,7 @@ gate keeps working:
 * An item that a ticket has already checked or answered cannot be removed (its answers
   would go with it): reword it instead. Items nobody has touched can be removed.
 * Only issue-type question sets (kind ``questions``) are attached to categories; the
-  other kinds show on every ticket (:data:`aiva_desk.checklists.ALWAYS_SHOWN`).
+  other kinds show on every ticket (:data:`aiva_desk.tickets.checklists.ALWAYS_SHOWN`).
 * The Pre-Resolution Checklist is the close gate: it keeps its name (the gate's message
   and the checklist panel name it), cannot be switched off, and its items bound to a
   ticket field (verification, the customer's confirmation, root cause, prevention)
@@ -32,7 +32,6 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from aiva_desk import clock
-from aiva_desk.checklists import ALWAYS_SHOWN, PRE_RESOLUTION
 from aiva_desk.errors import NotFoundError, ValidationError
 from aiva_desk.store.database import Database
 from aiva_desk.store.models import (
@@ -42,6 +41,7 @@ from aiva_desk.store.models import (
     ChecklistTemplateItem,
     TicketChecklistItem,
 )
+from aiva_desk.tickets.checklists import ALWAYS_SHOWN, PRE_RESOLUTION
 
 QUESTIONS = "questions"
 KIND_LABELS = {

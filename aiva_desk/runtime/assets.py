@@ -12,7 +12,7 @@ from pathlib import Path
 
 ASSET_KINDS = ("ui", "resources", "templates")
 
-_PACKAGE_DIR = Path(__file__).resolve().parent
+_PACKAGE_DIR = Path(__file__).resolve().parents[1]  # aiva_desk/
 
 
 def _asset_roots() -> list[Path]:

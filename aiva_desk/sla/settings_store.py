@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from aiva_desk.store.database import Database
 
 _MIN = dt.timedelta(minutes=1)
-MAX_SLA_HOURS = 24 * 365  # as for categories (aiva_desk.categories)
+MAX_SLA_HOURS = 24 * 365  # as for categories (aiva_desk.tickets.categories)
 
 
 def _time(text: str) -> dt.time:

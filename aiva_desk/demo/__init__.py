@@ -1,0 +1,1 @@
+"""Realistic demo data: the generator and the stories its tickets tell."""

@@ -1,0 +1,1 @@
+"""Where AIVA Desk runs: its data folder, shipped files, log, user settings and self-test."""
