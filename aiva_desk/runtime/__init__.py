@@ -1,1 +1,1 @@
-"""Where AIVA Desk runs: its data folder, shipped files, log, user settings and self-test."""
+"""Where AIVA Desk runs: its data folder and paths, shipped files, log and user settings."""
