@@ -9,13 +9,15 @@ from __future__ import annotations
 import getpass
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 
 from aiva_desk import __version__, templating
 from aiva_desk.mail.service import MailService
 from aiva_desk.runtime.logs import setup_logging
 from aiva_desk.runtime.paths import DataPaths, resolve_data_dir, resolve_db_url
 from aiva_desk.runtime.settings import UserSettings
-from aiva_desk.store.database import Database, open_database
+from aiva_desk.sla.indexer import sla_session_hooks
+from aiva_desk.store.database import BUSY_TIMEOUT_MS, Database, open_database
 from aiva_desk.tickets.attachments import AttachmentStore
 from aiva_desk.tickets.drafts import DraftStore
 from aiva_desk.tickets.service import TicketService
@@ -47,13 +49,22 @@ def current_actor() -> str:
         return "agent"
 
 
+def open_desk_database(
+    url: str, *, backups_dir: Path | None = None, busy_timeout_ms: int = BUSY_TIMEOUT_MS
+) -> Database:
+    """Open (and migrate) ``url`` with every feature's session hooks: the SLA clocks."""
+    return open_database(
+        url, backups_dir=backups_dir, busy_timeout_ms=busy_timeout_ms, hooks=sla_session_hooks()
+    )
+
+
 def open_context(data_dir: str | None = None, db_url: str | None = None) -> AppContext:
     """Prepare the data dir, start the log and open (and migrate) the database."""
     paths = resolve_data_dir(data_dir).ensure()
     setup_logging(paths.logs)
     url = resolve_db_url(paths, db_url)
     log.info("AIVA Desk %s starting; data dir %s", __version__, paths.root)
-    db = open_database(url, backups_dir=paths.backups)
+    db = open_desk_database(url, backups_dir=paths.backups)
     actor = current_actor()
     attachments = AttachmentStore(paths.attachments)
     service = TicketService(db, actor=actor, attachments=attachments)

@@ -106,11 +106,11 @@ def create_demo_data_dir(target: Path, *, tickets: int = DEMO_TICKETS, seed: int
 
     The first agent of the demo staff becomes "me", so the demo opens without asking.
     """
+    from aiva_desk.app_context import open_desk_database
     from aiva_desk.demo.generate import generate_demo
-    from aiva_desk.store.database import open_database
 
     paths = DataPaths(target).ensure()
-    db = open_database(paths.default_db_url(), backups_dir=paths.backups)
+    db = open_desk_database(paths.default_db_url(), backups_dir=paths.backups)
     try:
         with db.read_session() as session:
             has_tickets = session.scalar(select(func.count()).select_from(Ticket)) or 0

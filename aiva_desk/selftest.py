@@ -299,7 +299,8 @@ def run_self_test(*, gui_checks: GuiChecks | None = None) -> SelfTestReport:
     ``gui_checks`` adds the Qt checks (forms, icons, PDF output), given the work folder
     and the rendered ticket report; the entry layer passes them, the core knows no Qt.
     """
-    from aiva_desk.store.database import head_revision, open_database
+    from aiva_desk.app_context import open_desk_database
+    from aiva_desk.store.database import head_revision
 
     started = time.perf_counter()
     report = SelfTestReport()
@@ -313,7 +314,7 @@ def run_self_test(*, gui_checks: GuiChecks | None = None) -> SelfTestReport:
             workdir = Path(tmp)
             db = None
             with _checking(report, "Database") as details:
-                db = open_database(
+                db = open_desk_database(
                     f"sqlite:///{workdir / 'self-test.sqlite3'}", backups_dir=workdir / "backups"
                 )
                 details.append(f"new SQLite database migrated to revision {head_revision()}")

@@ -16,8 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from aiva_desk.app_context import open_desk_database
 from aiva_desk.demo.generate import generate_demo
-from aiva_desk.store.database import open_database
 
 TARGET_SECONDS = 60.0
 
@@ -25,7 +25,7 @@ TARGET_SECONDS = 60.0
 def run_once(tickets: int, seed: int) -> dict[str, float]:
     with tempfile.TemporaryDirectory(prefix="aiva-bench-") as tmp:
         path = Path(tmp) / "bench.sqlite3"
-        db = open_database(f"sqlite:///{path}", backups_dir=Path(tmp) / "backups")
+        db = open_desk_database(f"sqlite:///{path}", backups_dir=Path(tmp) / "backups")
         started = time.perf_counter()
         generate_demo(db, tickets=tickets, seed=seed)
         elapsed = time.perf_counter() - started

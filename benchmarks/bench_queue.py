@@ -105,19 +105,19 @@ def _peak_rss_mb() -> float:
 
 def ensure_database(path: Path, tickets: int) -> dict[str, Any]:
     """Build the demo database at ``path`` unless a finished one is already there."""
+    from aiva_desk.app_context import open_desk_database
     from aiva_desk.demo.generate import generate_demo
-    from aiva_desk.store.database import open_database
 
     marker = path.with_suffix(".done")
     if path.exists() and marker.exists():
-        db = open_database(f"sqlite:///{path}")  # migrates one an older version built
+        db = open_desk_database(f"sqlite:///{path}")  # migrates one an older version built
         db.dispose()
         return {"built": False, "seconds": 0.0}
     path.parent.mkdir(parents=True, exist_ok=True)
     for stale in (path, marker, Path(f"{path}-wal"), Path(f"{path}-shm")):
         stale.unlink(missing_ok=True)
     started = time.perf_counter()
-    db = open_database(f"sqlite:///{path}")
+    db = open_desk_database(f"sqlite:///{path}")
     generate_demo(db, tickets=tickets, seed=1)
     with db.engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -18,11 +18,11 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from aiva_desk import clock
+from aiva_desk.app_context import open_desk_database
 from aiva_desk.demo.generate import generate_demo
 from aiva_desk.reports.metrics import GROUPINGS, compute_metrics
 from aiva_desk.reports.periods import Period, iso_week_of
 from aiva_desk.reports.weekly import weekly_review
-from aiva_desk.store.database import open_database
 from aiva_desk.store.models import Ticket
 
 TARGET_S = 1.0
@@ -44,7 +44,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     path = args.db or Path(tempfile.mkdtemp(prefix="aiva-bench-")) / "bench.sqlite3"
-    db = open_database(f"sqlite:///{path}", backups_dir=path.parent / "backups")
+    db = open_desk_database(f"sqlite:///{path}", backups_dir=path.parent / "backups")
     with db.read_session() as session:
         existing = session.scalar(select(func.count()).select_from(Ticket)) or 0
     if existing < args.tickets:

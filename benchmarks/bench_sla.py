@@ -17,10 +17,10 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from aiva_desk import clock
+from aiva_desk.app_context import open_desk_database
 from aiva_desk.demo.generate import generate_demo
 from aiva_desk.domain import TicketStatus
 from aiva_desk.sla.scheduler import due_alerts, next_wake
-from aiva_desk.store.database import open_database
 from aiva_desk.store.models import Ticket
 
 TARGET_MS = 5.0
@@ -38,7 +38,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=50)
     args = parser.parse_args()
     path = args.db or Path(tempfile.mkdtemp(prefix="aiva-bench-")) / "bench.sqlite3"
-    db = open_database(f"sqlite:///{path}")
+    db = open_desk_database(f"sqlite:///{path}")
     with db.read_session() as session:
         existing = session.scalar(select(func.count()).select_from(Ticket)) or 0
     if existing < args.tickets:

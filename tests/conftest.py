@@ -24,9 +24,8 @@ from pinned_clock import TestClock, office_zone, pinned_start
 from postgres_server import on_postgresql, postgres_server  # noqa: F401 (a fixture)
 
 from aiva_desk import clock as product_clock
-from aiva_desk.app_context import AppContext, open_context
+from aiva_desk.app_context import AppContext, open_context, open_desk_database
 from aiva_desk.runtime.paths import DATA_DIR_ENV, DATABASE_FILENAME, DB_URL_ENV
-from aiva_desk.store.database import open_database
 
 time.tzset()
 
@@ -96,7 +95,7 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A SQLite database migrated once for the run: each test's context starts from a copy
     (migrating anew took ~0.25 s a test). The migrations themselves have their own tests."""
     folder = tmp_path_factory.mktemp("template")
-    database = open_database(f"sqlite:///{folder / DATABASE_FILENAME}", backups_dir=folder)
+    database = open_desk_database(f"sqlite:///{folder / DATABASE_FILENAME}", backups_dir=folder)
     database.dispose()  # the last connection checkpoints the WAL into the file
     return folder / DATABASE_FILENAME
 

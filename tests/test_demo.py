@@ -54,10 +54,10 @@ def test_demo_covers_every_category_status_and_record_kind(context):
 
 
 def test_demo_is_deterministic_for_a_seed(tmp_path):
-    from aiva_desk.store.database import open_database
+    from aiva_desk.app_context import open_desk_database
 
     def snapshot(name, seed):
-        db = open_database(f"sqlite:///{tmp_path / name}")
+        db = open_desk_database(f"sqlite:///{tmp_path / name}")
         generate_demo(db, tickets=120, seed=seed, now=NOW)
         with db.read_session() as session:
             rows = session.execute(

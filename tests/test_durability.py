@@ -4,15 +4,15 @@ import subprocess
 import sys
 import textwrap
 
-from aiva_desk.store.database import open_database
+from aiva_desk.app_context import open_desk_database
 from aiva_desk.tickets.service import TicketService
 
 CHILD = textwrap.dedent(
     """
     import os, signal, sys
-    from aiva_desk.store.database import open_database
+    from aiva_desk.app_context import open_desk_database
     from aiva_desk.tickets.service import NewTicket, TicketService
-    db = open_database(sys.argv[1])
+    db = open_desk_database(sys.argv[1])
     service = TicketService(db, actor="agent")
     category = service.categories()[0]
     ref = service.create(NewTicket("Outage", "Ann", "ann@example.com", category.id, "down"))
@@ -30,7 +30,7 @@ def test_saved_work_survives_a_kill(tmp_path):
     )
     assert result.returncode == -9, result.stderr
     ticket_id = int(result.stdout.strip())
-    db = open_database(url)
+    db = open_desk_database(url)
     ticket = TicketService(db, actor="agent").get(ticket_id)
     assert ticket.subject == "Outage"
     assert [n.body for n in ticket.notes] == ["typed just before the crash"]

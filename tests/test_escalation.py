@@ -8,8 +8,9 @@ from pinned_clock import office_zone
 
 from aiva_desk.domain import EscalationLevel, Priority
 from aiva_desk.errors import TransitionRefused, ValidationError
+from aiva_desk.mail import sop_messages
+from aiva_desk.mail.sop_messages import request_information_draft
 from aiva_desk.tickets import escalation as esc
-from aiva_desk.tickets.checklists import request_information_draft
 from aiva_desk.tickets.service import NewTicket
 
 pytestmark = pytest.mark.time_sensitive  # run again at other instants and zones
@@ -83,12 +84,12 @@ def test_forms_are_prefilled_and_render_the_sop_messages(context):
     assert form.what_we_tried == ["Asked billing to add credits → Balance $0.00"]
     assert form.customer_sentiment == "Angry" and form.business_impact == "Medium"
     assert form.sla_remaining == "3 h left"
-    internal = esc.internal_message(form, EscalationLevel.SENIOR_SUPPORT)
+    internal = sop_messages.internal_message(form, EscalationLevel.SENIOR_SUPPORT)
     assert internal.startswith("Subject: ESCALATION - Ticket #1001 - Agent silent")
     assert "- Customer sentiment: Angry" in internal and "- Balance $0.00" in internal
     assert esc.missing_fields(form, EscalationLevel.DEVELOPMENT) == ["Component"]
     form.component = "API"
-    dev = esc.internal_message(form, EscalationLevel.DEVELOPMENT)
+    dev = sop_messages.internal_message(form, EscalationLevel.DEVELOPMENT)
     assert "- Component: API" in dev and "1. Open Test Chat" in dev
     assert "Subject: DEV ESCALATION - Agent silent - Ticket #1001" in dev
 
@@ -101,7 +102,7 @@ def test_escalating_records_marks_drafts_and_can_be_acknowledged_and_undone(cont
     form = esc.prefill(ticket, assessment, T0)
     form.why = ""
     with pytest.raises(ValidationError):
-        esc.escalate(
+        sop_messages.escalate(
             service,
             ref.id,
             target=EscalationLevel.SENIOR_SUPPORT,
@@ -109,11 +110,11 @@ def test_escalating_records_marks_drafts_and_can_be_acknowledged_and_undone(cont
             customer_draft="Subject: x\n\nbody",
         )
     form.why = "Unable to resolve with standard procedures"
-    draft = esc.customer_message(
+    draft = sop_messages.customer_message(
         form, EscalationLevel.SENIOR_SUPPORT, agent_name="Sara", next_update="today 17:00"
     )
     assert "escalated it to our senior team" in draft and "Best regards,\nSara" in draft
-    esc.escalate(
+    sop_messages.escalate(
         service, ref.id, target=EscalationLevel.SENIOR_SUPPORT, form=form, customer_draft=draft
     )
     ticket = service.get(ref.id)

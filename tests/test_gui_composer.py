@@ -23,8 +23,8 @@ from aiva_desk.gui.editor.new_ticket_dialog import NewTicketDialog
 from aiva_desk.gui.errors import ShownError, capture_errors
 from aiva_desk.mail.composer_start import message_from_draft
 from aiva_desk.mail.errors import MailError, PermanentRejection, ServerUnreachable
+from aiva_desk.mail.sop_messages import request_information_draft
 from aiva_desk.store.mail_models import OutboxState
-from aiva_desk.tickets.checklists import request_information_draft
 from aiva_desk.tickets.workflow import Action
 
 pytest_plugins = ("mail_fixtures",)

@@ -13,6 +13,7 @@ from test_gui_editor_support import choose, idle, make_ticket, new_tabs, open_in
 
 from aiva_desk.domain import EscalationLevel
 from aiva_desk.gui.errors import ShownError, capture_errors
+from aiva_desk.mail import sop_messages
 from aiva_desk.tickets import escalation as esc
 
 pytestmark = pytest.mark.time_sensitive  # run again at other instants and zones
@@ -129,7 +130,7 @@ def test_an_escalation_is_acknowledged_and_handed_back_with_history(qtbot, conte
     ticket = context.tickets.get(ticket_id)
     form = esc.prefill(ticket, esc.assess(ticket, "Knowledge Base", T0), T0)
     form.why = "Beyond my knowledge of the embedding pipeline"
-    esc.escalate(
+    sop_messages.escalate(
         context.tickets,
         ticket_id,
         target=EscalationLevel.SENIOR_SUPPORT,

@@ -16,6 +16,7 @@ from queue_gui_helpers import (
     settle,
 )
 
+from aiva_desk.app_context import open_desk_database
 from aiva_desk.demo.generate import generate_demo
 from aiva_desk.domain import Priority, TicketStatus
 from aiva_desk.gui.common import theme
@@ -29,7 +30,6 @@ from aiva_desk.gui.queue.model import (
     TicketTableModel,
 )
 from aiva_desk.queue.query import QueueFilter
-from aiva_desk.store.database import open_database
 from aiva_desk.tickets.service import NewTicket, TicketService
 
 pytestmark = pytest.mark.time_sensitive  # run again at other instants and zones
@@ -107,7 +107,7 @@ def test_changes_from_another_process_refresh_and_keep_the_selection(
     assert scroll > 0
 
     # A second connection, as another AIVA Desk process on the same file would have.
-    other = open_database(context.db.engine.url.render_as_string(hide_password=False))
+    other = open_desk_database(context.db.engine.url.render_as_string(hide_password=False))
     try:
         service = TicketService(other, actor="someone-else")
         category = service.categories()[0]

@@ -92,3 +92,53 @@ def test_importing_every_core_module_loads_no_pyside6() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     assert result.stdout.strip() == "", f"the core or the entry layer imported Qt: {result.stdout}"
+
+
+def _core_unit(module: str) -> str | None:
+    """The core package (``store``, ``sla``...) or root module a core module belongs to."""
+    parts = module.split(".")
+    if parts[0] != "aiva_desk" or len(parts) < 2 or _layer(module) != "core":
+        return None
+    return parts[1]
+
+
+def _core_graph() -> dict[str, set[str]]:
+    """Which core packages and root modules each one imports (inside functions too)."""
+    graph: dict[str, set[str]] = {}
+    for path in _sources():
+        unit = _core_unit(_module_name(path))
+        if unit is None:
+            continue
+        edges = graph.setdefault(unit, set())
+        for _line, imported in _imports(path):
+            target = _core_unit(imported)
+            if target is not None and target != unit and (PACKAGE_DIR / target).exists():
+                edges.add(target)  # a package; root modules are vocabulary or wiring
+    return graph
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    found: list[list[str]] = []
+
+    def visit(node: str, path: list[str]) -> None:
+        for nxt in sorted(graph.get(node, ())):
+            if nxt == path[0]:
+                found.append([*path, nxt])
+            elif nxt not in path and nxt > path[0]:  # each cycle once, from its smallest
+                visit(nxt, [*path, nxt])
+
+    for start in sorted(graph):
+        visit(start, [start])
+    return found
+
+
+def test_the_cycle_finder_finds_cycles() -> None:
+    assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == [["a", "b", "c", "a"]]
+    assert _cycles({"a": {"b"}, "b": set()}) == []
+
+
+def test_core_packages_depend_one_way() -> None:
+    graph = {unit: edges for unit, edges in _core_graph().items() if (PACKAGE_DIR / unit).is_dir()}
+    assert {"store", "sla", "tickets", "mail", "reports"} <= set(graph)
+    cycles = [" -> ".join(cycle) for cycle in _cycles(graph)]
+    assert cycles == [], "import cycles between core packages:\n" + "\n".join(cycles)

@@ -8,12 +8,13 @@ from alembic.command import upgrade
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, select
 
-from aiva_desk.store.database import _alembic_config, head_revision, open_database
+from aiva_desk.app_context import open_desk_database
+from aiva_desk.store.database import _alembic_config, head_revision
 from aiva_desk.store.models import Base, Category, Ticket
 
 
 def test_empty_database_upgrades_to_a_schema_matching_the_models(tmp_path):
-    db = open_database(f"sqlite:///{tmp_path / 'a.sqlite3'}")
+    db = open_desk_database(f"sqlite:///{tmp_path / 'a.sqlite3'}")
     with db.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     # The FTS table is ours but not a model; everything else must match exactly.
@@ -59,7 +60,7 @@ def test_populated_first_schema_database_upgrades_with_backup(tmp_path):
     backups = tmp_path / "backups"
     _database_at_first_schema(path)
 
-    db = open_database(f"sqlite:///{path}", backups_dir=backups)
+    db = open_desk_database(f"sqlite:///{path}", backups_dir=backups)
     with db.read_session() as session:
         ticket = session.scalars(select(Ticket)).one()
         assert (ticket.number, ticket.subject, ticket.version) == (1001, "Widget gone", 3)
@@ -83,6 +84,6 @@ def test_populated_first_schema_database_upgrades_with_backup(tmp_path):
 def test_reopening_a_current_database_changes_nothing(tmp_path):
     path = tmp_path / "a.sqlite3"
     backups = tmp_path / "backups"
-    open_database(f"sqlite:///{path}", backups_dir=backups).dispose()
-    open_database(f"sqlite:///{path}", backups_dir=backups).dispose()
+    open_desk_database(f"sqlite:///{path}", backups_dir=backups).dispose()
+    open_desk_database(f"sqlite:///{path}", backups_dir=backups).dispose()
     assert not backups.exists() or not list(backups.iterdir())

@@ -8,6 +8,12 @@ import pytest
 from aiva_desk.domain import Priority
 from aiva_desk.errors import ValidationError
 from aiva_desk.sla import CalendarError
+from aiva_desk.sla.settings_edits import (
+    SlaSettingsChange,
+    save_calendar,
+    save_policy,
+    save_sla_settings,
+)
 from aiva_desk.sla.settings_store import (
     CalendarInput,
     PolicyInput,
@@ -15,9 +21,6 @@ from aiva_desk.sla.settings_store import (
     list_calendars,
     load_policy_set,
     policy_inputs,
-    save_calendar,
-    save_policy,
-    save_sla_settings,
 )
 from aiva_desk.store.models import Ticket
 from aiva_desk.tickets.service import NewTicket
@@ -132,9 +135,11 @@ def test_saving_the_page_is_one_transaction(context, clock):
     p4 = dataclasses.replace(policies[Priority.P4], calendar_name="Office")
     save_sla_settings(
         context.db,
-        policies={Priority.P1: p1, Priority.P2: p2, Priority.P3: p3, Priority.P4: p4},
-        calendars=[night, renamed],
-        resolutions={billing.category_id: 180},
+        SlaSettingsChange(
+            policies={Priority.P1: p1, Priority.P2: p2, Priority.P3: p3, Priority.P4: p4},
+            calendars=[night, renamed],
+            resolutions={billing.category_id: 180},
+        ),
         actor="lead",
     )
     with context.db.engine.connect() as conn:
@@ -165,9 +170,13 @@ def test_a_bad_page_saves_nothing_and_names_each_field(context):
     with pytest.raises(ValidationError) as caught:
         save_sla_settings(
             context.db,
-            policies={Priority.P1: good_p1, Priority.P2: bad_p2},
-            calendars=[CalendarInput("Moon base", "Moon/Crater", {0: [(dt.time(9), dt.time(17))]})],
-            resolutions={billing.category_id: 0},
+            SlaSettingsChange(
+                policies={Priority.P1: good_p1, Priority.P2: bad_p2},
+                calendars=[
+                    CalendarInput("Moon base", "Moon/Crater", {0: [(dt.time(9), dt.time(17))]})
+                ],
+                resolutions={billing.category_id: 0},
+            ),
             actor="lead",
         )
     problems = caught.value.problems
@@ -186,23 +195,33 @@ def test_calendars_in_use_cannot_be_deleted_but_spare_ones_can(context):
         policies = policy_inputs(conn)
     with pytest.raises(ValidationError) as caught:
         save_sla_settings(
-            context.db, policies={}, delete_calendars=["Business hours"], actor="lead"
+            context.db,
+            SlaSettingsChange(policies={}, delete_calendars=["Business hours"]),
+            actor="lead",
         )
     assert "used by P2, P3, P4;" in caught.value.problems["calendar:Business hours"]
     with pytest.raises(ValidationError) as caught:
         save_sla_settings(
             context.db,
-            policies={Priority.P1: policies[Priority.P1]},
-            calendars=[dataclasses.replace(_office(context), name="24x7")],
+            SlaSettingsChange(
+                policies={Priority.P1: policies[Priority.P1]},
+                calendars=[dataclasses.replace(_office(context), name="24x7")],
+            ),
             actor="lead",
         )
     assert "two calendars called “24x7”" in caught.value.problems["calendar:Business hours.name"]
     moved = {p: dataclasses.replace(data, calendar_name="24x7") for p, data in policies.items()}
-    save_sla_settings(context.db, policies=moved, delete_calendars=["Business hours"], actor="lead")
+    save_sla_settings(
+        context.db,
+        SlaSettingsChange(policies=moved, delete_calendars=["Business hours"]),
+        actor="lead",
+    )
     with context.db.engine.connect() as conn:
         assert [c.name for c in list_calendars(conn)] == ["24x7"]
     with pytest.raises(ValidationError) as caught:
-        save_sla_settings(context.db, policies={}, delete_calendars=["24x7"], actor="lead")
+        save_sla_settings(
+            context.db, SlaSettingsChange(policies={}, delete_calendars=["24x7"]), actor="lead"
+        )
     assert "calendars" in caught.value.problems
 
 
@@ -211,11 +230,13 @@ def test_two_calendars_can_swap_names(context):
         first, second = list_calendars(conn)
     save_sla_settings(
         context.db,
-        policies={},
-        calendars=[
-            dataclasses.replace(first, name=second.name),
-            dataclasses.replace(second, name=first.name),
-        ],
+        SlaSettingsChange(
+            policies={},
+            calendars=[
+                dataclasses.replace(first, name=second.name),
+                dataclasses.replace(second, name=first.name),
+            ],
+        ),
         actor="lead",
     )
     with context.db.engine.connect() as conn:

@@ -4,13 +4,13 @@ import sqlite3
 
 import pytest
 
+from aiva_desk.app_context import open_desk_database
 from aiva_desk.domain import Priority, TicketStatus
 from aiva_desk.errors import ValidationError
 from aiva_desk.queue.query import QueueFilter
 from aiva_desk.queue.views import delete_view, list_views, save_view
 from aiva_desk.runtime.settings import UserSettings
 from aiva_desk.store.changes import ChangeWatcher
-from aiva_desk.store.database import open_database
 from aiva_desk.tickets import bulk
 from aiva_desk.tickets.service import NewTicket, TicketService
 from aiva_desk.tickets.workflow import Action
@@ -87,10 +87,10 @@ def test_user_settings_defaults_round_trip_and_bad_files(tmp_path):
 
 def test_change_watcher_sees_commits_from_another_process(tmp_path):
     path = tmp_path / "shared.sqlite3"
-    db = open_database(f"sqlite:///{path}")
+    db = open_desk_database(f"sqlite:///{path}")
     watcher = ChangeWatcher(db.engine)
     assert watcher.changed() is False
-    other = open_database(f"sqlite:///{path}")  # another window or agent
+    other = open_desk_database(f"sqlite:///{path}")  # another window or agent
     _tickets(TicketService(other, actor="omar"), 1)
     assert watcher.changed() is True
     assert watcher.changed() is False

@@ -38,6 +38,7 @@ from aiva_desk.domain import (
     SolutionClass,
     TicketStatus,
 )
+from aiva_desk.sla.indexer import SlaIndexer
 from aiva_desk.sla.settings_store import load_policy_set
 from aiva_desk.store.database import Database
 from aiva_desk.store.models import (
@@ -427,6 +428,6 @@ def _generate(
         flush()
     flush(force=True)
     db.search.reindex(conn, new_ticket_ids)
-    db.sla.reindex(conn, open_ticket_ids)
+    SlaIndexer().reindex(conn, open_ticket_ids)
     ids.advance_sequences(conn)
     return DemoSummary(count, first_number, first_number + count - 1)

@@ -21,6 +21,8 @@ from aiva_desk.mail.subjects import original_subject
 from aiva_desk.sla.settings_store import load_policy_set
 from aiva_desk.store.database import Database
 from aiva_desk.store.models import Customer, Ticket
+from aiva_desk.tickets import escalation
+from aiva_desk.tickets.checklists import states_for, unanswered_questions
 
 TEXT_FIELDS = (
     "description",
@@ -83,9 +85,6 @@ def ticket_context(
     session: Session, ticket: Ticket, signer: Signer, now: dt.datetime
 ) -> dict[str, Any]:
     """Every variable the shipped templates use (and more), for ``ticket`` at ``now``."""
-    from aiva_desk.tickets import escalation
-    from aiva_desk.tickets.checklists import states_for, unanswered_questions
-
     policies = load_policy_set(session.connection())
     priority = ticket.priority or Priority.P4
     policy, calendar = policies.for_priority(priority)

@@ -31,6 +31,7 @@ from aiva_desk.sla.deadlines import (
     next_open_deadline,
 )
 from aiva_desk.sla.settings_store import PolicySet, load_policy_set
+from aiva_desk.store.hooks import SessionHooks
 from aiva_desk.store.models import (
     Category,
     Communication,
@@ -243,3 +244,26 @@ class SlaIndexer:
         ids = sorted(set(ticket_ids))
         if ids:
             store_clocks(conn, evaluate_clocks(conn, ids, clock.now()))
+
+
+def reindex_open_clocks(conn: Connection) -> None:
+    """Recompute every open ticket's SLA clocks (after an upgrade or a policy edit)."""
+    open_ids = conn.scalars(select(Ticket.id).where(Ticket.status != TicketStatus.CLOSED))
+    SlaIndexer().reindex(conn, open_ids.all())
+
+
+SLA_CLOCKS_REVISION = "0004"  # databases older than this get their clocks computed once
+
+
+def _start_clocks_after_upgrade(conn: Connection, previous_revision: str | None) -> None:
+    if previous_revision is not None and previous_revision < SLA_CLOCKS_REVISION:
+        reindex_open_clocks(conn)
+
+
+def sla_session_hooks() -> SessionHooks:
+    """What keeps the SLA clocks in step with every write, for :func:`open_database`."""
+    return SessionHooks(
+        before_flush=(record_segments,),
+        reindexers=(SlaIndexer(),),
+        after_upgrade=(_start_clocks_after_upgrade,),
+    )

@@ -1,5 +1,5 @@
-"""The audit trail, SLA segments and derived indexes, written by session hooks in the
-same transaction.
+"""The audit trail and derived indexes, written by session hooks in the same transaction
+(with whatever hooks the opener adds, such as the SLA clocks).
 
 Hooking the session (rather than each service call) means no code path can
 change a ticket without leaving a history entry and a fresh search index row.
@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
 from aiva_desk import clock
-from aiva_desk.sla.indexer import record_segments
+from aiva_desk.store.hooks import Reindexer, SessionHooks
 from aiva_desk.store.models import (
     Attachment,
     AuditEntry,
@@ -30,15 +30,7 @@ from aiva_desk.store.models import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
-
-    from sqlalchemy import Connection
-
-
-class Reindexer(Protocol):
-    """Derived data kept in step with tickets (search index, SLA clocks)."""
-
-    def reindex(self, conn: Connection, ticket_ids: Iterable[int]) -> None: ...
+    pass
 
 
 # Columns that change on every save and carry no meaning of their own.
@@ -152,7 +144,8 @@ def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
     actor = session.info.get("actor", "system")
     now = clock.now()
     with session.no_autoflush:
-        record_segments(session, now)
+        for hook in session.info.get("before_flush", ()):
+            hook(session, now)
         for obj in list(session.new):
             if isinstance(obj, Ticket):
                 session.add(
@@ -209,11 +202,16 @@ def _after_flush(session: Session, _context: Any) -> None:
             reindexer.reindex(session.connection(), touched)
 
 
-def install(factory: sessionmaker[Session], reindexers: list[Reindexer]) -> None:
-    """Attach the audit hook, and the reindexers' after-flush hook, to ``factory``'s sessions."""
+def install(
+    factory: sessionmaker[Session], reindexers: list[Reindexer], hooks: SessionHooks
+) -> None:
+    """Attach the audit hook, the opener's hooks and the reindexers' after-flush hook to
+    ``factory``'s sessions."""
     event.listen(factory, "before_flush", _before_flush)
     event.listen(factory, "after_flush", _after_flush)
+    everyone = [*reindexers, *hooks.reindexers]
 
     @event.listens_for(factory, "after_begin")
-    def _remember_reindexers(session: Session, _tx: Any, _conn: Any) -> None:
-        session.info.setdefault("reindexers", reindexers)
+    def _remember_hooks(session: Session, _tx: Any, _conn: Any) -> None:
+        session.info.setdefault("reindexers", everyone)
+        session.info.setdefault("before_flush", hooks.before_flush)

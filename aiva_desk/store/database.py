@@ -19,13 +19,12 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, create_engine, event, inspect, select
+from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from aiva_desk import clock
-from aiva_desk.domain import TicketStatus
 from aiva_desk.errors import (
     AivaError,
     CorruptDatabaseError,
@@ -34,9 +33,8 @@ from aiva_desk.errors import (
     ForeignDatabaseError,
     NewerDatabaseError,
 )
-from aiva_desk.sla.indexer import SlaIndexer
 from aiva_desk.store import audit
-from aiva_desk.store.models import Ticket
+from aiva_desk.store.hooks import NO_HOOKS, SessionHooks
 from aiva_desk.store.search import SearchIndex, search_index_for
 
 log = logging.getLogger(__name__)
@@ -44,7 +42,6 @@ log = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
-SLA_CLOCKS_REVISION = "0004"  # databases older than this get their clocks computed once
 
 
 def _alembic_config() -> Config:
@@ -89,7 +86,7 @@ def translate_db_error(exc: sa_exc.DBAPIError, where: str) -> AivaError:
 class Database:
     """An open, migrated database: the engine, a session factory and the search index."""
 
-    def __init__(self, engine: Engine, search: SearchIndex) -> None:
+    def __init__(self, engine: Engine, search: SearchIndex, hooks: SessionHooks = NO_HOOKS) -> None:
         self.engine = engine
         self.search = search
         self.display_name = engine.url.render_as_string(hide_password=True)
@@ -98,9 +95,8 @@ class Database:
         writer = engine.execution_options(sqlite_begin="IMMEDIATE")
         self._write_sessions = sessionmaker(writer, expire_on_commit=False)
         self._read_sessions = sessionmaker(engine, expire_on_commit=False)
-        self.sla = SlaIndexer()
         for factory in (self._write_sessions, self._read_sessions):
-            audit.install(factory, [search, self.sla])
+            audit.install(factory, [search], hooks)
 
     @contextmanager
     def session(self, actor: str = "system") -> Iterator[Session]:
@@ -123,16 +119,6 @@ class Database:
             yield
         except sa_exc.DBAPIError as exc:
             raise translate_db_error(exc, self.display_name) from exc
-
-    def start_sla_clocks(self) -> None:
-        """Compute the clock state of every open ticket (after an upgrade that added it)."""
-        with self.engine.execution_options(sqlite_begin="IMMEDIATE").begin() as conn:
-            self.reindex_open_clocks(conn)
-
-    def reindex_open_clocks(self, conn: Connection) -> None:
-        """Recompute every open ticket's SLA clocks (after an upgrade or a policy edit)."""
-        open_ids = conn.scalars(select(Ticket.id).where(Ticket.status != TicketStatus.CLOSED))
-        self.sla.reindex(conn, open_ids.all())
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -190,9 +176,16 @@ def backup_sqlite(path: Path, backups_dir: Path, label: str) -> Path:
 
 
 def open_database(
-    url: str, *, backups_dir: Path | None = None, busy_timeout_ms: int = BUSY_TIMEOUT_MS
+    url: str,
+    *,
+    backups_dir: Path | None = None,
+    busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+    hooks: SessionHooks = NO_HOOKS,
 ) -> Database:
     """Open ``url``, refusing foreign, damaged or newer databases, and migrate it to head.
+
+    ``hooks`` are what the opener keeps in step with every write (the app's wiring,
+    :func:`aiva_desk.app_context.open_desk_database`, passes the SLA clocks').
 
     A writer waits up to ``busy_timeout_ms`` for another writer before giving up with
     :class:`~aiva_desk.errors.DatabaseLockedError`.
@@ -215,10 +208,11 @@ def open_database(
     where = str(sqlite_path) if sqlite_path else sa_url.render_as_string(hide_password=True)
     try:
         previous = _migrate(engine, where, sqlite_path if had_data else None, backups_dir)
-        db = Database(engine, search_index_for(engine))
-        if previous is not None and previous < SLA_CLOCKS_REVISION:
-            db.start_sla_clocks()
-        return db
+        if previous != head_revision() and hooks.after_upgrade:
+            with engine.execution_options(sqlite_begin="IMMEDIATE").begin() as conn:
+                for after_upgrade in hooks.after_upgrade:
+                    after_upgrade(conn, previous)
+        return Database(engine, search_index_for(engine), hooks)
     except sa_exc.DBAPIError as exc:
         engine.dispose()
         raise translate_db_error(exc, where) from exc

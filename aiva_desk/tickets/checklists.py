@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, object_session, selectinload
@@ -30,9 +30,6 @@ from aiva_desk.store.models import (
     category_checklists,
 )
 from aiva_desk.tickets.workflow import Action, Workflow
-
-if TYPE_CHECKING:
-    from aiva_desk.mail.context import Signer
 
 ALWAYS_SHOWN = ("information", "pre_resolution", "post_review", "documentation")
 PRE_RESOLUTION = "pre_resolution"
@@ -281,14 +278,3 @@ def unanswered_questions(states: list[ChecklistState], limit: int = MAX_QUESTION
         item.text for state in ordered for item in state.open_items if item.text.endswith("?")
     ]
     return list(dict.fromkeys(questions))[:limit]
-
-
-def request_information_draft(
-    db: Database, ticket_id: int, signer: Signer | None = None
-) -> tuple[str, str]:
-    """(subject, body) of the SOP's Request for Information message for this ticket."""
-    from aiva_desk.mail.context import Signer, context_for
-    from aiva_desk.mail.templates import render_message
-
-    message = render_message("request_information", context_for(db, ticket_id, signer or Signer()))
-    return message.subject, message.body

@@ -1,5 +1,6 @@
 """The SOP's escalation procedures: when to escalate (rules evaluated live), the two
-escalation forms prefilled from the ticket, and the messages they produce.
+escalation forms prefilled from the ticket, and recording an escalation (the messages
+it produces are rendered by :mod:`aiva_desk.mail.sop_messages`).
 """
 
 from __future__ import annotations
@@ -8,7 +9,6 @@ import dataclasses
 import datetime as dt
 import json
 from dataclasses import dataclass, field
-from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -16,8 +16,6 @@ from aiva_desk import clock
 from aiva_desk.domain import Direction, EscalationLevel, Priority
 from aiva_desk.durations import duration
 from aiva_desk.errors import NotFoundError, TransitionRefused, ValidationError
-from aiva_desk.mail.subjects import original_subject
-from aiva_desk.mail.templates import render_message, split_message
 from aiva_desk.store.models import Communication, Escalation, InternalNote, Ticket
 from aiva_desk.tickets.service import TicketService
 from aiva_desk.tickets.workflow import escalation_refusal
@@ -219,50 +217,6 @@ def missing_fields(form: EscalationForm, target: EscalationLevel) -> list[str]:
     return [labels[name] for name in required if not str(getattr(form, name)).strip()]
 
 
-def internal_message(
-    form: EscalationForm, target: EscalationLevel, context: dict[str, Any] | None = None
-) -> str:
-    """The SOP's internal or development escalation form as a message (``Subject:`` first).
-
-    ``context`` is the ticket's template context (:mod:`aiva_desk.mail.context`), so an
-    agent's edited template may use any variable the template editor offers.
-    """
-    key = (
-        "escalation_development" if target is EscalationLevel.DEVELOPMENT else "escalation_internal"
-    )
-    return render_message(key, {**(context or {}), "f": form}).as_text()
-
-
-def customer_message(
-    form: EscalationForm,
-    target: EscalationLevel,
-    *,
-    agent_name: str,
-    next_update: str,
-    context: dict[str, Any] | None = None,
-) -> str:
-    """The "Escalated" message to the customer, from the form as the agent filled it."""
-    team = "development team" if target is EscalationLevel.DEVELOPMENT else "senior team"
-    found = form.what_we_know[-1] if form.what_we_know else "We are still narrowing it down."
-    values = {
-        **(context or {}),
-        "subject": original_subject(form.subject, form.number),
-        "number": form.number,
-        "customer_name": form.customer_name,
-        "agent_name": agent_name,
-        "next_update": next_update,
-        "signature": (context or {}).get("signature", ""),
-        "escalation": {
-            "team": team,
-            "found": found,
-            "next_steps": f"Our {team} is investigating and will work on a fix.",
-            "timeline": f"We expect an update by {next_update}.",
-            "workaround": form.workaround,
-        },
-    }
-    return render_message("escalated", values).as_text()
-
-
 # -- recording -------------------------------------------------------------------------
 
 
@@ -281,15 +235,16 @@ def escalate(
     *,
     target: EscalationLevel,
     form: EscalationForm,
-    customer_draft: str,
+    internal_note: str,
+    customer_draft: tuple[str, str],
 ) -> int:
     """Record the escalation (level, who, when, why, the form), mark the ticket, keep the
-    internal message as a note and the customer's "Escalated" message as a draft."""
+    internal message as a note and the customer's "Escalated" message (subject, body) as a
+    draft. :func:`aiva_desk.mail.sop_messages.escalate` renders both."""
     missing = missing_fields(form, target)
     if missing:
         raise ValidationError({name: f"{name} is required." for name in missing})
-    message = internal_message(form, target)
-    draft = split_message(customer_draft, "the Escalated message")
+    draft_subject, draft_body = customer_draft
 
     def change(_session: Session, ticket: Ticket) -> None:
         if refusal := escalation_refusal(ticket, target, form.why):
@@ -305,15 +260,15 @@ def escalate(
                 form_json=json.dumps(form.to_dict()),
             )
         )
-        ticket.notes.append(InternalNote(body=message, at=now))
+        ticket.notes.append(InternalNote(body=internal_note, at=now))
         ticket.communications.append(
             Communication(
                 direction=Direction.OUTBOUND,
                 kind="Escalated",
                 draft=True,
                 at=now,
-                subject=draft.subject,
-                body=draft.body,
+                subject=draft_subject,
+                body=draft_body,
                 recipients=ticket.customer.email,
             )
         )

@@ -541,7 +541,8 @@ def _save_business_hours(
     context: AppContext, tz: str, hours: dict[int, list[tuple[dt.time, dt.time]]]
 ) -> None:
     """Change the zone and weekday hours of "Business hours", keeping its holidays."""
-    from aiva_desk.sla.settings_store import list_calendars, save_calendar
+    from aiva_desk.sla.settings_edits import save_calendar
+    from aiva_desk.sla.settings_store import list_calendars
 
     with context.db.engine.connect() as conn:
         current = {c.name: c for c in list_calendars(conn)}.get(BUSINESS_HOURS)

@@ -40,16 +40,19 @@ from aiva_desk.gui.common.formatting import priority_text
 from aiva_desk.gui.errors import show_error
 from aiva_desk.gui.settings.calendar_editor import CalendarEditor
 from aiva_desk.gui.tasks import BackgroundTask
-from aiva_desk.sla.settings_store import (
+from aiva_desk.sla.settings_edits import (
     POLICY_FIELD_LABELS,
+    SlaSettingsChange,
+    recompute_open_clocks,
+    save_sla_settings,
+)
+from aiva_desk.sla.settings_store import (
     CalendarInput,
     CategoryResolution,
     PolicyInput,
     category_resolutions,
     list_calendars,
     policy_inputs,
-    recompute_open_clocks,
-    save_sla_settings,
 )
 
 
@@ -271,10 +274,12 @@ class SlaSettingsPage(QWidget):
             raise ValidationError(problems)
         save_sla_settings(
             self._context.db,
-            policies=policies,
-            calendars=calendars,
-            resolutions=resolutions,
-            delete_calendars=self._deleted,
+            SlaSettingsChange(
+                policies=policies,
+                calendars=calendars,
+                resolutions=resolutions,
+                delete_calendars=self._deleted,
+            ),
             actor=self._context.actor,
             recompute=False,
         )

@@ -37,10 +37,10 @@ from aiva_desk.gui.editor.sop.checklist_widgets import (
 )
 from aiva_desk.gui.errors import show_error
 from aiva_desk.gui.tasks import BackgroundTask
+from aiva_desk.mail.sop_messages import request_information_draft
 from aiva_desk.tickets.checklists import (
     ChecklistState,
     ItemState,
-    request_information_draft,
     set_item,
 )
 from aiva_desk.tickets.checklists import ticket_checklists as load_checklists

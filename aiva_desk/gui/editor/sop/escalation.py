@@ -36,6 +36,7 @@ from aiva_desk.gui.editor.sop.checklist_widgets import FollowingCheckBox
 from aiva_desk.gui.editor.sop.escalation_dialog import EscalationDialog
 from aiva_desk.gui.errors import show_error
 from aiva_desk.gui.tasks import BackgroundTask
+from aiva_desk.mail import sop_messages
 from aiva_desk.store.models import Escalation, Staff, Ticket
 from aiva_desk.tickets import escalation as esc
 
@@ -294,7 +295,7 @@ class EscalationPanel(QWidget):
                 show_error(dialog, exc)
 
         self._run(
-            lambda: esc.escalate(
+            lambda: sop_messages.escalate(
                 service, ticket_id, target=target, form=form, customer_draft=draft
             ),
             then=dialog.done_ok,

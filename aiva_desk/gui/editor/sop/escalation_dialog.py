@@ -35,6 +35,7 @@ from aiva_desk.gui.common.banners import clear_problem, mark_problem
 from aiva_desk.gui.common.formatting import local_time
 from aiva_desk.gui.common.forms import child, load_form
 from aiva_desk.gui.common.text_widgets import align_label_columns, guard_wheel
+from aiva_desk.mail.sop_messages import customer_message, internal_message
 from aiva_desk.sla.policy import default_policies
 from aiva_desk.tickets.escalation import (
     COMPONENTS,
@@ -42,8 +43,6 @@ from aiva_desk.tickets.escalation import (
     SENTIMENTS,
     Assessment,
     EscalationForm,
-    customer_message,
-    internal_message,
     missing_fields,
     remaining,
 )
