@@ -6,7 +6,7 @@ from close_gates import satisfy_close_gates
 
 from aiva_desk.domain import Direction, StaffRole, TicketStatus
 from aiva_desk.errors import TransitionRefused, ValidationError
-from aiva_desk.store.models import Staff
+from aiva_desk.store.models import Staff, Ticket
 from aiva_desk.tickets import bulk
 from aiva_desk.tickets.checklists import set_item, ticket_checklists
 from aiva_desk.tickets.service import NewTicket
@@ -150,3 +150,19 @@ def test_a_draft_message_is_logged_but_is_no_response(context):
     )
     ticket = service.get(ref.id)
     assert ticket.communications[0].draft and ticket.first_response_at is None
+
+
+def test_the_service_answers_what_keeps_a_ticket_from_closing(context):
+    ref = _ticket(context)
+    blockers = context.tickets.close_blockers(ref.id)
+    assert blockers and blockers[0].startswith("The ticket is New")
+    with context.db.session() as session:
+        session.get(Ticket, ref.id).status = TicketStatus.AWAITING_CONFIRMATION
+    blockers = context.tickets.close_blockers(ref.id)
+    assert any("root cause and solution" in b for b in blockers)
+    assert any("Pre-Resolution" in b for b in blockers)
+    unsaved = {"root_cause": "Cache", "solution": "Cleared it", "verification": "Export ran"}
+    with_unsaved = context.tickets.close_blockers(ref.id, unsaved)
+    assert not any("root cause" in b or "verified" in b for b in with_unsaved)
+    satisfy_close_gates(context, ref.id)
+    assert context.tickets.close_blockers(ref.id) == []

@@ -72,7 +72,7 @@ def test_a_refused_close_lists_the_gates_inline(qtbot, context) -> None:
 def test_the_customer_confirmation_is_recorded_and_shown(qtbot, context) -> None:
     ticket_id = awaiting_confirmation(context)
     editor = open_ticket(qtbot, context, ticket_id)
-    gates = editor.support.close_gates
+    gates = editor.support.closing_buttons
     assert gates.confirm_button.isVisibleTo(editor)
     assert gates.confirmed_value.text() == "—"
     qtbot.mouseClick(gates.confirm_button, Qt.MouseButton.LeftButton)
@@ -96,7 +96,7 @@ def test_close_anyway_is_only_for_senior_support_and_is_on_the_record(qtbot, con
     ticket_id = awaiting_confirmation(context)
     context.settings.me_staff_id = staff(context, "Omar", StaffRole.AGENT)
     editor = open_ticket(qtbot, context, ticket_id)
-    gates = editor.support.close_gates
+    gates = editor.support.closing_buttons
     assert gates.me is not None and gates.me.name == "Omar"
     assert not gates.override_button.isVisibleTo(editor)
 

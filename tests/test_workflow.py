@@ -7,6 +7,7 @@ import pytest
 
 from aiva_desk.domain import EscalationLevel, Priority, TicketStatus
 from aiva_desk.errors import TransitionRefused
+from aiva_desk.tickets.close_gates import documented_resolution
 from aiva_desk.tickets.workflow import TRANSITIONS, Action, Workflow, escalation_refusal
 
 pytestmark = pytest.mark.time_sensitive  # run again at other instants and zones
@@ -51,6 +52,7 @@ def test_triage_needs_category_priority_and_due_date():
 
 def test_close_records_sla_met_and_refuses_undocumented_resolutions():
     workflow = Workflow()
+    workflow.add_guard(Action.CLOSE, documented_resolution)
     ticket = FakeTicket(
         status=TicketStatus.AWAITING_CONFIRMATION,
         sla_due_at=NOW,

@@ -1,4 +1,4 @@
-"""The SOP's checklists on a ticket: which apply, which are done, and the close gates.
+"""The SOP's checklists on a ticket: which apply and which are done.
 
 Templates are data (seeded from the SOP, editable). Items bound to a ticket field
 check themselves while the field is filled and uncheck when it is cleared; the
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session, object_session, selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from aiva_desk import clock
 from aiva_desk.domain import Consistency
@@ -29,7 +29,6 @@ from aiva_desk.store.models import (
     TroubleshootingEntry,
     category_checklists,
 )
-from aiva_desk.tickets.workflow import Action, Workflow
 
 ALWAYS_SHOWN = ("information", "pre_resolution", "post_review", "documentation")
 PRE_RESOLUTION = "pre_resolution"
@@ -225,43 +224,6 @@ def set_item(
                 )
             )
             row.answer = answer.strip()
-
-
-# -- close gates -------------------------------------------------------------------------
-
-
-def _gate_verified(ticket: Any) -> str | None:
-    if not (ticket.verification or "").strip():
-        return "Document how the fix was verified (SOP: Verification)."
-    return None
-
-
-def _gate_confirmed(ticket: Any) -> str | None:
-    if ticket.customer_confirmed_at is None:
-        return "Record the customer's confirmation that it works."
-    return None
-
-
-def _gate_pre_resolution(ticket: Any) -> str | None:
-    session = object_session(ticket)
-    if session is None:
-        return None
-    for state in states_for(session, ticket):
-        if state.kind == PRE_RESOLUTION and not state.complete:
-            missing = "; ".join(item.text for item in state.open_items)
-            return f"Complete the Pre-Resolution checklist (open: {missing})."
-    return None
-
-
-CLOSE_GATES = (_gate_pre_resolution, _gate_verified, _gate_confirmed)
-
-
-def standard_workflow() -> Workflow:
-    """The SOP workflow with the close gates: what every path that closes a ticket uses."""
-    workflow = Workflow()
-    for gate in CLOSE_GATES:
-        workflow.add_guard(Action.CLOSE, gate)
-    return workflow
 
 
 # -- request for information -----------------------------------------------------------

@@ -56,8 +56,8 @@ from aiva_desk.store.models import (
     TroubleshootingEntry,
 )
 from aiva_desk.tickets.attachments import AttachmentStore
-from aiva_desk.tickets.checklists import standard_workflow
-from aiva_desk.tickets.workflow import Action, Workflow, escalation_refusal
+from aiva_desk.tickets.close_gates import standard_workflow
+from aiva_desk.tickets.workflow import Action, Overlay, Workflow, escalation_refusal
 from aiva_desk.validation import email_problem, normalize_email, raise_if_problems, require
 
 TICKET_NUMBER_COUNTER = "ticket_number"
@@ -267,6 +267,16 @@ class TicketService:
             )
             session.expunge_all()
             return result
+
+    def close_blockers(self, ticket_id: int, unsaved: dict[str, Any] | None = None) -> list[str]:
+        """What keeps the ticket from closing now (:mod:`aiva_desk.tickets.close_gates`),
+        judged on the stored ticket with ``unsaved`` values on top; [] when nothing does."""
+        with self.db.read_session() as session:
+            ticket = session.get(Ticket, ticket_id)
+            if ticket is None:
+                raise NotFoundError(f"Ticket id {ticket_id} no longer exists.")
+            seen = Overlay(ticket, unsaved) if unsaved else ticket
+            return self.workflow.refusal_reasons(seen, Action.CLOSE)
 
     # -- creating ------------------------------------------------------------------
 

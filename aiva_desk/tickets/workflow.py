@@ -155,15 +155,16 @@ def _needs_solution(ticket: TicketLike) -> str | None:
     return None
 
 
-def _needs_documented_resolution(ticket: TicketLike) -> str | None:
-    missing = [
-        label
-        for label, value in (("root cause", ticket.root_cause), ("solution", ticket.solution))
-        if not (value or "").strip()
-    ]
-    if missing:
-        return f"Document the {' and '.join(missing)} before closing (SOP: Documentation)."
-    return None
+class Overlay:
+    """A ticket seen with unsaved values on top, so guards judge what the agent sees."""
+
+    def __init__(self, ticket: TicketLike, values: dict[str, Any]) -> None:
+        self.__dict__["_ticket"] = ticket
+        self.__dict__["_values"] = values
+
+    def __getattr__(self, name: str) -> Any:
+        values = self.__dict__["_values"]
+        return values[name] if name in values else getattr(self.__dict__["_ticket"], name)
 
 
 class Workflow:
@@ -173,7 +174,6 @@ class Workflow:
         self._guards: dict[Action, list[Guard]] = {action: [] for action in Action}
         self.add_guard(Action.TRIAGE, _needs_triage_fields)
         self.add_guard(Action.SEND_SOLUTION, _needs_solution)
-        self.add_guard(Action.CLOSE, _needs_documented_resolution)
 
     def add_guard(self, action: Action, guard: Guard) -> None:
         self._guards[Action(action)].append(guard)

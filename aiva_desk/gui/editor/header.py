@@ -7,7 +7,6 @@ a dark palette; everything else takes its colours from the palette.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from PySide6.QtWidgets import QLabel, QPushButton, QToolButton, QWidget
 
@@ -36,18 +35,6 @@ STATUS_CHIP = {
 }
 WORKING_CHIP = ("#e4e7ec", "#1f2937")
 NO_PRIORITY_CHIP = ("#e4e7ec", "#1f2937")
-
-
-class Overlay:
-    """A ticket seen with the editor's unsaved values on top (for workflow guards)."""
-
-    def __init__(self, ticket: Ticket, values: dict[str, Any]) -> None:
-        self.__dict__["_ticket"] = ticket
-        self.__dict__["_values"] = values
-
-    def __getattr__(self, name: str) -> Any:
-        values = self.__dict__["_values"]
-        return values[name] if name in values else getattr(self.__dict__["_ticket"], name)
 
 
 def _chip(label: QLabel, text: str, colors: tuple[str, str]) -> None:

@@ -17,11 +17,9 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 from aiva_desk.errors import ConflictError, NotFoundError, TransitionRefused
 from aiva_desk.gui.common.formatting import ticket_number
 from aiva_desk.gui.common.forms import child
-from aiva_desk.gui.editor.header import Overlay
 from aiva_desk.gui.errors import show_error
 from aiva_desk.gui.tasks import BackgroundTask
-from aiva_desk.store.models import Ticket
-from aiva_desk.tickets.workflow import Action, Transition
+from aiva_desk.tickets.workflow import Action, Overlay, Transition
 
 if TYPE_CHECKING:
     from aiva_desk.gui.editor.editor import TicketEditor
@@ -151,16 +149,14 @@ class WorkflowSteps(QObject):
         """The close gates read the checklists: judge them in the database, on the values
         the agent sees, before saving anything."""
         service = self._editor.service
-
-        def check() -> list[str]:
-            with service.db.read_session() as session:
-                stored = session.get(Ticket, ticket_id)
-                if stored is None:
-                    return []  # the step itself will say the ticket is gone
-                return service.workflow.refusal_reasons(Overlay(stored, values), Action.CLOSE)
-
         self._bar.set_enabled(False)
-        BackgroundTask(check, parent=self._editor, writes=False, label="close gates").success(
+        check = BackgroundTask(
+            lambda: service.close_blockers(ticket_id, values),
+            parent=self._editor,
+            writes=False,
+            label="close gates",
+        )
+        check.success(
             lambda reasons: self._on_close_gates_checked(ticket_id, transition, reasons)
         ).failure(lambda exc: self._on_step_failed(ticket_id, exc)).run_in_background()
 

@@ -31,7 +31,6 @@ from aiva_desk.errors import TransitionRefused, ValidationError
 from aiva_desk.gui.common import theme
 from aiva_desk.gui.common.formatting import duration, local_time
 from aiva_desk.gui.common.forms import child, load_form
-from aiva_desk.gui.editor.header import Overlay
 from aiva_desk.gui.editor.sop.checklist_widgets import FollowingCheckBox
 from aiva_desk.gui.editor.sop.escalation_dialog import EscalationDialog
 from aiva_desk.gui.errors import show_error
@@ -39,6 +38,7 @@ from aiva_desk.gui.tasks import BackgroundTask
 from aiva_desk.mail import sop_messages
 from aiva_desk.store.models import Escalation, Staff, Ticket
 from aiva_desk.tickets import escalation as esc
+from aiva_desk.tickets.workflow import Overlay
 
 if TYPE_CHECKING:
     from aiva_desk.gui.editor.editor import TicketEditor

@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QScrollArea, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from aiva_desk.gui.editor.sop.checklists import ChecklistPanel
-from aiva_desk.gui.editor.sop.close_gates import CloseGates
+from aiva_desk.gui.editor.sop.closing_buttons import ClosingButtons
 from aiva_desk.gui.editor.sop.escalation import EscalationPanel
 from aiva_desk.gui.editor.sop.resolution import ResolutionPanel
 from aiva_desk.gui.tasks import BackgroundTask
@@ -47,8 +47,8 @@ class SupportPanels(QTabWidget):
         # The other two are made when first shown: most tickets are only looked at.
         self.addTab(QWidget(self), "Resolution")
         self.addTab(QWidget(self), "Escalation")
-        self.close_gates = CloseGates(editor)
-        for panel in (self.checklists, self.close_gates):
+        self.closing_buttons = ClosingButtons(editor)
+        for panel in (self.checklists, self.closing_buttons):
             panel.changed.connect(editor.announce_change)
         editor.loaded.connect(self._on_editor_loaded)
         self.currentChanged.connect(self._on_current_changed)
@@ -121,7 +121,7 @@ class SupportPanels(QTabWidget):
         self._show_current()
         ticket = self._editor.ticket
         if ticket is not None:
-            self.close_gates.show_ticket(ticket, self.me)
+            self.closing_buttons.show_ticket(ticket, self.me)
         me_id = self._editor.context.settings.me_staff_id
         if me_id != self._me_id:  # who "me" is: read once, and again when it changes
             self._me_id = me_id
@@ -140,7 +140,7 @@ class SupportPanels(QTabWidget):
         if self._escalation is not None:
             self._escalation.me = me
         if self._editor.ticket is not None:
-            self.close_gates.show_ticket(self._editor.ticket, me)
+            self.closing_buttons.show_ticket(self._editor.ticket, me)
 
     def _on_current_changed(self, index: int) -> None:
         if index == 1:

@@ -1,4 +1,5 @@
-"""The close gates in the editor: the customer's confirmation and senior support's override.
+"""The closing buttons in the editor: the customer's confirmation and senior support's
+override. They hold no rule: the close gates are :mod:`aiva_desk.tickets.close_gates`.
 
 Close is refused until the Pre-Resolution checklist is complete, the resolution
 is documented and the customer confirmed; the editor shows why inline. Beside
@@ -33,7 +34,6 @@ from aiva_desk.gui.common.forms import child
 from aiva_desk.gui.errors import show_error
 from aiva_desk.gui.tasks import BackgroundTask
 from aiva_desk.store.models import Staff, Ticket
-from aiva_desk.tickets.workflow import Action
 
 if TYPE_CHECKING:
     from aiva_desk.gui.editor.editor import TicketEditor
@@ -117,7 +117,7 @@ class _TextDialog(QDialog):
         self._update_ok()
 
 
-class CloseGates(QObject):
+class ClosingButtons(QObject):
     """The two buttons beside the workflow steps and the closure rows that show the result.
 
     Signals:
@@ -228,19 +228,15 @@ class CloseGates(QObject):
         dialog.submitted.connect(lambda reason: self._close_anyway(dialog, reason))
         service, ticket_id = self._editor.service, self._editor.ticket_id
 
-        def gates() -> list[str]:  # what Close would say now, checklists included
-            with service.db.read_session() as session:
-                stored = session.get(Ticket, ticket_id)
-                return service.workflow.refusal_reasons(stored, Action.CLOSE) if stored else []
-
         def show(reasons: list[str]) -> None:
             items = "".join(f"<li>{html.escape(reason, quote=False)}</li>" for reason in reasons)
             dialog.intro.setText(intro + (f"<br>Not met now:<ul>{items}</ul>" if items else ""))
             dialog.adjustSize()
 
-        BackgroundTask(gates, parent=dialog, writes=False, label="gates").success(
-            show
-        ).run_in_background()
+        gates = BackgroundTask(
+            lambda: service.close_blockers(ticket_id), parent=dialog, writes=False, label="gates"
+        )
+        gates.success(show).run_in_background()
         return self._open(dialog)
 
     def _open(self, dialog: _TextDialog) -> _TextDialog:
