@@ -157,6 +157,26 @@ def test_metrics_and_tickets_export_and_parse_back(context, week, tmp_path):  # 
     assert progress[-1] == (7, 7)
 
 
+def test_one_writer_per_report_serves_every_format(context, week, tmp_path):  # noqa: F811
+    report = compute_metrics(context.db, WEEK, None)
+    drawn = []
+    for fmt in ("csv", "xlsx", "json", "md", "html", "pdf"):
+        exports.write_metrics(
+            report,
+            fmt,
+            tmp_path / f"m.{fmt}",
+            write_pdf=lambda html, path, footer: drawn.append((html[:15], path.name, footer)),
+        )
+    assert (tmp_path / "m.md").read_text(encoding="utf-8").lstrip().startswith("#")
+    assert "<html" in (tmp_path / "m.html").read_text(encoding="utf-8").lower()
+    assert drawn == [("<!DOCTYPE html>", "m.pdf", f"Quality metrics {WEEK.label}")]
+    with pytest.raises(exports.ExportError, match="PDF output needs"):
+        exports.write_metrics(report, "pdf", tmp_path / "no.pdf")
+    review = weekly_review(context.db, "2026-W47")
+    exports.write_weekly(review, "json", tmp_path / "w.json")
+    assert json.loads((tmp_path / "w.json").read_text(encoding="utf-8"))["week"] == review.week
+
+
 def test_the_cli_writes_every_report(context, week, tmp_path, capsys):  # noqa: F811
     number = week[1]
     data_dir = str(context.paths.root)

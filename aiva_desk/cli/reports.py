@@ -52,11 +52,6 @@ def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[
     tickets.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
 
 
-def _write_text(text: str, path: Path) -> None:
-    with exports.atomic_output(path) as handle:
-        handle.write(text)
-
-
 def _write_pdf(html: str, path: Path, footer: str) -> None:
     from aiva_desk.gui.reports.pdf import html_to_pdf
 
@@ -79,32 +74,13 @@ def run(context: AppContext, args: argparse.Namespace) -> str:
     if args.report == "ticket":
         fmt = "html" if args.format == "pdf" else args.format
         text = render_ticket_report(context.tickets, args.number, fmt)
-        if args.format == "pdf":
-            _write_pdf(text, out, f"Support Ticket #{args.number}")
-        else:
-            _write_text(text, out)
+        exports.write_rendered(text, args.format, out, f"Support Ticket #{args.number}", _write_pdf)
         return f"Wrote ticket #{args.number} to {out}."
     if args.report == "metrics":
         period = Period.days(parse_date(args.start, "from"), parse_date(args.end, "to"))
         report = compute_metrics(context.db, period, args.group_by)
-        if args.format == "csv":
-            exports.write_csv(exports.metrics_rows(report), out, for_excel=args.bom)
-        elif args.format == "xlsx":
-            exports.write_xlsx(exports.metrics_rows(report), out)
-        elif args.format == "json":
-            exports.write_json(exports.metrics_json(report), out)
-        elif args.format == "pdf":
-            _write_pdf(
-                exports.render_metrics(report, "html"), out, f"Quality metrics {period.label}"
-            )
-        else:
-            _write_text(exports.render_metrics(report, args.format), out)
+        exports.write_metrics(report, args.format, out, for_excel=args.bom, write_pdf=_write_pdf)
         return f"Wrote the quality metrics for {period.label} to {out}."
     review = weekly_review(context.db, args.week)
-    if args.format == "json":
-        exports.write_json(exports.report_dataclass(review), out)
-    elif args.format == "pdf":
-        _write_pdf(exports.render_weekly(review, "html"), out, f"Weekly review {review.week}")
-    else:
-        _write_text(exports.render_weekly(review, args.format), out)
+    exports.write_weekly(review, args.format, out, write_pdf=_write_pdf)
     return f"Wrote the weekly review of {review.week} to {out}."

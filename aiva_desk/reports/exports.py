@@ -247,6 +247,60 @@ def render_weekly(report: WeeklyReport, fmt: str) -> str:
     )
 
 
+# -- one way to write each report, for the CLI and the Reports window ----------------
+
+PdfWriter = Callable[[str, Path, str], None]  # (html, path, footer); drawn by the GUI's Qt
+
+
+def write_text(text: str, path: Path) -> None:
+    with atomic_output(path) as handle:
+        handle.write(text)
+
+
+def write_rendered(
+    text: str, fmt: str, path: Path, footer: str, write_pdf: PdfWriter | None = None
+) -> None:
+    """Rendered Markdown or HTML as it is, or HTML as a PDF with ``footer`` on each page."""
+    if fmt != "pdf":
+        write_text(text, path)
+    elif write_pdf is None:
+        raise ExportError("PDF output needs the desktop libraries; choose HTML instead.")
+    else:
+        write_pdf(text, path, footer)
+
+
+def write_metrics(
+    report: MetricsReport,
+    fmt: str,
+    path: Path,
+    *,
+    for_excel: bool = False,
+    charts: dict[str, str] | None = None,
+    write_pdf: PdfWriter | None = None,
+) -> None:
+    """The quality metrics as csv, xlsx, json, md, html or pdf (``charts`` in HTML/PDF)."""
+    if fmt == "csv":
+        write_csv(metrics_rows(report), path, for_excel=for_excel)
+    elif fmt == "xlsx":
+        write_xlsx(metrics_rows(report), path)
+    elif fmt == "json":
+        write_json(metrics_json(report), path)
+    else:
+        text = render_metrics(report, "md" if fmt == "md" else "html", charts)
+        write_rendered(text, fmt, path, f"Quality metrics {report.period.label}", write_pdf)
+
+
+def write_weekly(
+    report: WeeklyReport, fmt: str, path: Path, *, write_pdf: PdfWriter | None = None
+) -> None:
+    """The weekly review as json, md, html or pdf."""
+    if fmt == "json":
+        write_json(report_dataclass(report), path)
+    else:
+        text = render_weekly(report, "md" if fmt == "md" else "html")
+        write_rendered(text, fmt, path, f"Weekly review {report.week}", write_pdf)
+
+
 # -- every ticket, every field -----------------------------------------------------------
 
 

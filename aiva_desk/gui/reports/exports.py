@@ -24,6 +24,7 @@ from aiva_desk.gui.errors import show_error
 from aiva_desk.gui.reports.charts import chart_png, png_data_uri
 from aiva_desk.gui.reports.dashboard import DashboardData
 from aiva_desk.gui.reports.dashboard_view import CHART_TABS
+from aiva_desk.gui.reports.pdf import html_to_pdf
 from aiva_desk.gui.tasks import BackgroundTask
 from aiva_desk.reports import exports
 
@@ -105,27 +106,17 @@ class ReportExporter(QObject):
         if path is None:
             return
         report = data.report
-        if fmt == "csv":
-            rows = exports.metrics_rows(report)
-            self._run_export(lambda: exports.write_csv(rows, path, for_excel=for_excel), path)
-        elif fmt == "xlsx":
-            rows = exports.metrics_rows(report)
-            self._run_export(lambda: exports.write_xlsx(rows, path), path)
-        elif fmt == "json":
-            content = exports.metrics_json(report)
-            self._run_export(lambda: exports.write_json(content, path), path)
-        else:
-            html = exports.render_metrics(report, "html", charts=chart_images(data))
-            self.export_rendered(html, fmt, path, f"Quality metrics {data.period.label}")
+        charts = chart_images(data) if fmt in ("html", "pdf") else None  # Qt: GUI thread
+        self._run_export(
+            lambda: exports.write_metrics(
+                report, fmt, path, for_excel=for_excel, charts=charts, write_pdf=html_to_pdf
+            ),
+            path,
+        )
 
     def export_rendered(self, text: str, fmt: str, path: Path, footer: str) -> None:
         """Write rendered Markdown or HTML as it is, or HTML as a PDF."""
-        if fmt == "pdf":
-            from aiva_desk.gui.reports.pdf import html_to_pdf
-
-            self._run_export(lambda: html_to_pdf(text, path, footer), path)
-        else:
-            self._run_export(lambda: _write_text(text, path), path)
+        self._run_export(lambda: exports.write_rendered(text, fmt, path, footer, html_to_pdf), path)
 
     def _run_export(self, job: Callable[[], object], path: Path) -> None:
         self._window.statusBar().showMessage(f"Writing {path.name}…")
@@ -214,8 +205,3 @@ class ReportExporter(QObject):
             self._window.statusBar().showMessage(exc.message, 10000)
         else:
             show_error(self._window, exc)
-
-
-def _write_text(text: str, path: Path) -> None:
-    with exports.atomic_output(path) as handle:
-        handle.write(text)
