@@ -6,6 +6,19 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+from checklist_edits import (
+    add_item,
+    attach_category,
+    create_template,
+    detach_category,
+    edit_item,
+    move_item,
+    remove_item,
+    rename_template,
+    reorder_items,
+    save_template,
+    set_template_active,
+)
 from close_gates import satisfy_close_gates
 from sqlalchemy import select
 
@@ -64,8 +77,8 @@ def test_rewording_keeps_the_field_and_open_tickets_see_new_items(context):
     ref = _ticket(context)
     technical = _template(context, "Technical Information")
     browser = technical.items[2]
-    ct.edit_item(context.db, browser.id, "  Browser   and version (exact) ", actor="lead")
-    new_id = ct.add_item(context.db, technical.id, "Screen size", actor="lead", position=0)
+    edit_item(context.db, browser.id, "  Browser   and version (exact) ", actor="lead")
+    new_id = add_item(context.db, technical.id, "Screen size", actor="lead", position=0)
     items = _state(context, ref.id, "Technical Information").items
     assert [i.text for i in items[:4]] == [
         "Screen size",
@@ -78,13 +91,13 @@ def test_rewording_keeps_the_field_and_open_tickets_see_new_items(context):
     context.tickets.update(ref.id, context.tickets.get(ref.id).version, {"browser": "Firefox"})
     assert _state(context, ref.id, "Technical Information").items[3].checked  # still follows it
 
-    ct.move_item(context.db, new_id, 99, actor="lead")
+    move_item(context.db, new_id, 99, actor="lead")
     assert _state(context, ref.id, "Technical Information").items[-1].text == "Screen size"
     order = [i.id for i in _template(context, "Technical Information").items]
-    ct.reorder_items(context.db, technical.id, list(reversed(order)), actor="lead")
+    reorder_items(context.db, technical.id, list(reversed(order)), actor="lead")
     assert _template(context, "Technical Information").items[0].text == "Screen size"
     with pytest.raises(ValidationError, match="exactly once"):
-        ct.reorder_items(context.db, technical.id, order[:2], actor="lead")
+        reorder_items(context.db, technical.id, order[:2], actor="lead")
     actions = [a for a, field, _old, _new in _audit(context) if field == "Technical Information"]
     assert actions == [
         "checklist item edited",
@@ -107,14 +120,14 @@ def test_an_item_a_ticket_checked_or_answered_cannot_be_removed(context):
     assert _template(context, "Agent Not Responding").items[2].recorded == 1
     for item in (status, credit):
         with pytest.raises(ValidationError) as refused:
-            ct.remove_item(context.db, item.id, actor="lead")
+            remove_item(context.db, item.id, actor="lead")
         assert "checked or answered on 1 ticket" in refused.value.problems["items"]
         assert "Reword it instead" in str(refused.value)
     assert len(_state(context, ref.id, "Agent Not Responding").items) == 6
     status_state = _state(context, ref.id, "Agent Not Responding").items[2]
     assert status_state.answer == "Active"
 
-    ct.remove_item(context.db, test_chat.id, actor="lead")  # unticked again: nothing to lose
+    remove_item(context.db, test_chat.id, actor="lead")  # unticked again: nothing to lose
     assert len(_state(context, ref.id, "Agent Not Responding").items) == 5
     with context.db.read_session() as session:
         left = session.scalars(
@@ -132,17 +145,17 @@ def test_the_close_gate_stays_intact_and_works_after_edits(context):
     assert verified.field == "verification"
     for key, change in (("name", {"name": "Before closing"}), ("active", {"active": False})):
         with pytest.raises(ValidationError) as refused:
-            ct.save_template(context.db, replace(ct.edit_of(gate), **change), actor="lead")
+            save_template(context.db, replace(ct.edit_of(gate), **change), actor="lead")
         assert "close gate" in refused.value.problems[key]
     with pytest.raises(ValidationError, match="part of the close gate"):
-        ct.remove_item(context.db, verified.id, actor="lead")
+        remove_item(context.db, verified.id, actor="lead")
     with pytest.raises(ValidationError, match="one of"):
-        ct.create_template(context.db, "Second gate", "pre_resolution", actor="lead", items=["x"])
+        create_template(context.db, "Second gate", "pre_resolution", actor="lead", items=["x"])
 
-    ct.edit_item(context.db, verified.id, "Fix tested and verified", actor="lead")
-    extra = ct.add_item(context.db, gate.id, "Billing adjusted if needed", actor="lead")
+    edit_item(context.db, verified.id, "Fix tested and verified", actor="lead")
+    extra = add_item(context.db, gate.id, "Billing adjusted if needed", actor="lead")
     similar = gate.items[6]
-    ct.remove_item(context.db, similar.id, actor="lead")  # a manual item nobody ticked yet
+    remove_item(context.db, similar.id, actor="lead")  # a manual item nobody ticked yet
 
     service = context.tickets
     ref = _ticket(context)
@@ -189,19 +202,19 @@ def test_bad_input_is_refused_naming_the_problem(context):
     ]
     for edit, key, message in cases:
         with pytest.raises(ValidationError) as refused:
-            ct.save_template(context.db, edit, actor="lead")
+            save_template(context.db, edit, actor="lead")
         assert message in refused.value.problems[key], (key, message)
     with pytest.raises(NotFoundError):
-        ct.rename_template(context.db, 9999, "Gone", actor="lead")
+        rename_template(context.db, 9999, "Gone", actor="lead")
     with pytest.raises(NotFoundError):
-        ct.edit_item(context.db, 9999, "Gone", actor="lead")
+        edit_item(context.db, 9999, "Gone", actor="lead")
     assert _template(context, "Agent Not Responding") == agent
     assert _audit(context) == []
 
 
 def test_a_question_set_attached_to_another_category_shows_on_its_tickets(context):
     billing = _category(context, "Billing")
-    set_id = ct.create_template(
+    set_id = create_template(
         context.db,
         "Billing questions",
         "questions",
@@ -217,15 +230,15 @@ def test_a_question_set_attached_to_another_category_shows_on_its_tickets(contex
 
     kb = _template(context, "Knowledge Base Issues")
     agent_ticket = _ticket(context, "Agent Issues")
-    ct.attach_category(context.db, kb.id, _category(context, "Agent Issues"), actor="lead")
+    attach_category(context.db, kb.id, _category(context, "Agent Issues"), actor="lead")
     shown = [s.name for s in ticket_checklists(context.db, agent_ticket.id)]
     assert "Knowledge Base Issues" in shown and "Agent Not Responding" in shown
     question = _state(context, agent_ticket.id, "Knowledge Base Issues").items[1]
     set_item(context.db, agent_ticket.id, question.item_id, actor="sara", answer="guide.pdf")
 
-    ct.detach_category(context.db, kb.id, _category(context, "Agent Issues"), actor="lead")
+    detach_category(context.db, kb.id, _category(context, "Agent Issues"), actor="lead")
     assert _state(context, agent_ticket.id, "Knowledge Base Issues") is None
-    ct.attach_category(context.db, kb.id, _category(context, "Agent Issues"), actor="lead")
+    attach_category(context.db, kb.id, _category(context, "Agent Issues"), actor="lead")
     kept = _state(context, agent_ticket.id, "Knowledge Base Issues").items[1]
     assert kept.answer == "guide.pdf"  # hidden while detached, never lost
     assert ("checklist attached", "Knowledge Base Issues", None, "Agent Issues") in _audit(context)
@@ -236,12 +249,12 @@ def test_a_template_switched_off_hides_and_keeps_its_answers(context):
     ref = _ticket(context)
     post = _template(context, "Post-Resolution Review")
     set_item(context.db, ref.id, post.items[1].id, actor="sara", answer="No")
-    ct.set_template_active(context.db, post.id, False, actor="lead")
+    set_template_active(context.db, post.id, False, actor="lead")
     assert _state(context, ref.id, "Post-Resolution Review") is None
     assert not _template(context, "Post-Resolution Review").active
-    ct.set_template_active(context.db, post.id, True, actor="lead")
+    set_template_active(context.db, post.id, True, actor="lead")
     assert _state(context, ref.id, "Post-Resolution Review").items[1].answer == "No"
-    ct.rename_template(context.db, post.id, "After-closing review", actor="lead")
+    rename_template(context.db, post.id, "After-closing review", actor="lead")
     assert _state(context, ref.id, "After-closing review") is not None
     assert [a for a, *_ in _audit(context)] == [
         "checklist switched off",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from aiva_desk.domain import Priority
 
@@ -50,13 +50,3 @@ def default_policies() -> dict[Priority, SlaPolicy]:
         ),
         Priority.P4: SlaPolicy(Priority.P4, first_response=24 * hour, update_every=24 * hour),
     }
-
-
-@dataclass(frozen=True)
-class PolicyBook:
-    """All policies plus the calendars they name; what the deadline code needs."""
-
-    policies: dict[Priority, SlaPolicy] = field(default_factory=default_policies)
-
-    def for_priority(self, priority: Priority | None) -> SlaPolicy:
-        return self.policies[Priority(priority or Priority.P4)]

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from aiva_desk.gui.common.forms import child
 from aiva_desk.gui.common.highlight import TermHighlighter
-from aiva_desk.gui.editor.ticket_html import document_style, render_placeholder
+from aiva_desk.gui.common.rich_text import document_style, render_placeholder
 
 
 def _frame_extra(widget: QFrame) -> int:

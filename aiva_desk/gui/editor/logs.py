@@ -29,11 +29,11 @@ from PySide6.QtWidgets import (
 
 from aiva_desk.errors import ValidationError
 from aiva_desk.gui.common.forms import child
+from aiva_desk.gui.common.rich_text import esc
 from aiva_desk.gui.common.text_widgets import FitToText, ReadOnlyList
 from aiva_desk.gui.editor.doc_hints import show_hints
-from aiva_desk.gui.editor.ticket_html import (
+from aiva_desk.gui.editor.logs_html import (
     communications_html,
-    esc,
     history_html,
     notes_html,
     troubleshooting_html,

@@ -25,10 +25,10 @@ from PySide6.QtWidgets import (
 
 from aiva_desk.gui.common.formatting import OVERDUE_COLOR, local_time
 from aiva_desk.gui.common.forms import child
+from aiva_desk.gui.common.rich_text import esc, muted
 from aiva_desk.gui.common.text_widgets import ReadOnlyList
 from aiva_desk.gui.composer.dialog import ComposerDialog, open_composer
 from aiva_desk.gui.editor.logs import SEND_DRAFT_LINK
-from aiva_desk.gui.editor.ticket_html import esc, muted
 from aiva_desk.gui.tasks import BackgroundTask
 from aiva_desk.mail.outbox import OutboxItem
 from aiva_desk.store.mail_models import OutboxState

@@ -46,7 +46,9 @@ from aiva_desk.gui.common import theme
 from aiva_desk.gui.common.forms import add_heading, ask, message_box, set_text_color
 from aiva_desk.gui.errors import show_error
 from aiva_desk.gui.settings.jinja_highlighter import JinjaHighlighter
-from aiva_desk.gui.settings.templates_ticket import (
+from aiva_desk.gui.settings.templates_view import VAR_NAME, VAR_VALUE, TemplateSettingsView
+from aiva_desk.gui.tasks import BackgroundTask
+from aiva_desk.mail.template_preview import (
     NO_TICKETS,
     ChosenTicket,
     load_ticket,
@@ -54,8 +56,6 @@ from aiva_desk.gui.settings.templates_ticket import (
     snippet,
     variables,
 )
-from aiva_desk.gui.settings.templates_view import VAR_NAME, VAR_VALUE, TemplateSettingsView
-from aiva_desk.gui.tasks import BackgroundTask
 from aiva_desk.mail.templates import CATALOG, RenderedMessage, TemplateInfo
 from aiva_desk.templating import TemplateProblem
 
@@ -206,9 +206,9 @@ class TemplateSettingsPage(TemplateSettingsView):
             return self._chosen.values
         number = self._chosen.number if self._chosen else None
         try:
-            chosen = load_ticket(self.context, number)
+            chosen = load_ticket(self.context.mail, number)
         except AivaError:  # the number typed does not exist: the latest ticket then
-            chosen = load_ticket(self.context, None)
+            chosen = load_ticket(self.context.mail, None)
         return chosen.values
 
     # -- the template list ----------------------------------------------------------------
@@ -351,9 +351,9 @@ class TemplateSettingsPage(TemplateSettingsView):
         self._generation += 1
         generation = self._loading = self._generation
         self.ticket_label.setText("Loading…")
-        context = self.context
+        mail = self.context.mail
         BackgroundTask(
-            lambda: load_ticket(context, number),
+            lambda: load_ticket(mail, number),
             parent=self,
             writes=False,
             label="template preview ticket",

@@ -1,6 +1,7 @@
-"""The ticket a template preview renders against, and the variables it offers.
+"""The ticket a template preview renders against, and the variables the template editor
+offers (Settings → Templates shows them).
 
-Plain data and functions, no widgets: :func:`load_ticket` runs on a worker thread
+:func:`load_ticket` reads the database (the GUI runs it on a worker thread)
 and builds a ticket's variables once (:func:`aiva_desk.mail.context.context_for`),
 or a sample ticket's when there is none (:mod:`aiva_desk.mail.sample`);
 :func:`variables` and :func:`snippet` say what the page lists and inserts.
@@ -14,10 +15,10 @@ from typing import Any
 
 from sqlalchemy import select
 
-from aiva_desk.app_context import AppContext
 from aiva_desk.errors import AivaError
 from aiva_desk.mail.context import context_for
 from aiva_desk.mail.sample import sample_context
+from aiva_desk.mail.service import MailService
 from aiva_desk.store.models import Customer, Ticket
 
 NO_TICKETS = (
@@ -65,11 +66,10 @@ def shown_value(value: Any) -> str:
     return text or "(empty)"
 
 
-def load_ticket(context: AppContext, number: int | None) -> ChosenTicket:
-    """Runs on a worker thread: the ticket ``number`` (None: the latest) and its variables."""
-    mail = context.mail
+def load_ticket(mail: MailService, number: int | None) -> ChosenTicket:
+    """The ticket ``number`` (None: the latest) and its variables; reads the database."""
     signer = mail.signer(mail.default_account())
-    with context.db.read_session() as session:
+    with mail.db.read_session() as session:
         query = select(Ticket.id, Ticket.number, Ticket.subject, Customer.name).join(
             Customer, Customer.id == Ticket.customer_id
         )
@@ -81,8 +81,6 @@ def load_ticket(context: AppContext, number: int | None) -> ChosenTicket:
     if row is None:
         if number is not None:
             raise AivaError(f"There is no ticket #{number}.")
-        return ChosenTicket(None, NO_TICKETS, sample_context(context.db, signer))
+        return ChosenTicket(None, NO_TICKETS, sample_context(mail.db, signer))
     ticket_id, found, subject, customer = row
-    return ChosenTicket(
-        found, f"{customer} — {subject}", context_for(context.db, ticket_id, signer)
-    )
+    return ChosenTicket(found, f"{customer} — {subject}", context_for(mail.db, ticket_id, signer))
