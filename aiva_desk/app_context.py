@@ -11,7 +11,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from aiva_desk import __version__, templating
+from aiva_desk import __version__, template_engine
 from aiva_desk.mail.service import MailService
 from aiva_desk.runtime.logs import setup_logging
 from aiva_desk.runtime.paths import DataPaths, resolve_data_dir, resolve_db_url
@@ -68,7 +68,7 @@ def open_context(data_dir: str | None = None, db_url: str | None = None) -> AppC
     actor = current_actor()
     attachments = AttachmentStore(paths.attachments)
     service = TicketService(db, actor=actor, attachments=attachments)
-    templating.use_overrides(paths.templates)
+    template_engine.use_overrides(paths.templates)
     settings = UserSettings.load(paths.root)
     mail = MailService(service, attachments, paths.templates, settings)
     mail.outbox.recover()

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from aiva_desk import APP_NAME, __version__, clock, templating
+from aiva_desk import APP_NAME, __version__, clock, template_engine
 from aiva_desk.runtime.assets import ASSET_KINDS, asset_dir
 
 if TYPE_CHECKING:
@@ -152,7 +152,7 @@ def check_template_syntax(report: SelfTestReport) -> None:
     broken: list[str] = []
     for name in names:
         try:
-            templating.environment().get_template(name)
+            template_engine.environment().get_template(name)
         except Exception as exc:
             broken.append(f"{name}: {first_line(exc)}")
     if broken:
@@ -165,8 +165,8 @@ def check_template_syntax(report: SelfTestReport) -> None:
 
 def check_message_templates(report: SelfTestReport, db: Database) -> None:
     from aiva_desk.mail.context import Signer
+    from aiva_desk.mail.message_templates import CATALOG, render_html, render_message
     from aiva_desk.mail.sample import sample_context
-    from aiva_desk.mail.templates import CATALOG, render_html, render_message
 
     try:
         context = sample_context(db, Signer(name="Self Test", email="self.test@example.com"))
@@ -304,8 +304,8 @@ def run_self_test(*, gui_checks: GuiChecks | None = None) -> SelfTestReport:
 
     started = time.perf_counter()
     report = SelfTestReport()
-    previous_overrides = templating._overrides
-    templating.use_overrides(None)  # the shipped templates, not the agent's edits
+    previous_overrides = template_engine._overrides
+    template_engine.use_overrides(None)  # the shipped templates, not the agent's edits
     try:
         check_environment(report)
         check_assets(report)
@@ -330,6 +330,6 @@ def run_self_test(*, gui_checks: GuiChecks | None = None) -> SelfTestReport:
             if gui_checks is not None:
                 report.checks.extend(gui_checks(workdir, ticket_html))
     finally:
-        templating.use_overrides(previous_overrides)
+        template_engine.use_overrides(previous_overrides)
         report.seconds = time.perf_counter() - started
     return report

@@ -1,5 +1,5 @@
 """Test helper: one checklist change at a time, through the one way the product stores
-them (:func:`aiva_desk.tickets.checklist_templates.save_templates`)."""
+them (:func:`aiva_desk.tickets.checklist_definitions.save_templates`)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from dataclasses import replace
 from aiva_desk.errors import NotFoundError, ValidationError
 from aiva_desk.store.database import Database
 from aiva_desk.store.models import ChecklistTemplate, ChecklistTemplateItem
-from aiva_desk.tickets.checklist_templates import (
+from aiva_desk.tickets.checklist_definitions import (
     ItemEdit,
     Template,
     TemplateEdit,

@@ -24,8 +24,8 @@ from sqlalchemy import select
 
 from aiva_desk.errors import NotFoundError, TransitionRefused, ValidationError
 from aiva_desk.store.models import AuditEntry, TicketChecklistItem
-from aiva_desk.tickets import checklist_templates as ct
-from aiva_desk.tickets.checklist_templates import ItemEdit, TemplateEdit
+from aiva_desk.tickets import checklist_definitions as ct
+from aiva_desk.tickets.checklist_definitions import ItemEdit, TemplateEdit
 from aiva_desk.tickets.checklists import set_item, ticket_checklists
 from aiva_desk.tickets.service import NewTicket
 from aiva_desk.tickets.workflow import Action

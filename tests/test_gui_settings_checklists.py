@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QAbstractItemView, QApplication, QLineEdit
 from aiva_desk.errors import ValidationError
 from aiva_desk.gui.errors import ShownError, capture_errors
 from aiva_desk.gui.settings.checklists_page import ChecklistSettingsPage
-from aiva_desk.tickets.checklist_templates import list_templates
+from aiva_desk.tickets.checklist_definitions import list_templates
 from aiva_desk.tickets.checklists import set_item, ticket_checklists
 from aiva_desk.tickets.service import NewTicket
 

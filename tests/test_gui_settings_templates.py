@@ -10,12 +10,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 from sqlalchemy import func, select
 
-from aiva_desk import templating
+from aiva_desk import template_engine
 from aiva_desk.gui.errors import ShownError, capture_errors
 from aiva_desk.gui.settings.templates_page import NO_TICKETS, TemplateSettingsPage
-from aiva_desk.mail.templates import CATALOG
+from aiva_desk.mail.message_templates import CATALOG
 from aiva_desk.store.models import Counter, Customer, Ticket
-from aiva_desk.templating import TemplateProblem
+from aiva_desk.template_engine import TemplateProblem
 from aiva_desk.tickets.service import TICKET_NUMBER_COUNTER, NewTicket, next_ticket_number
 
 
@@ -52,7 +52,7 @@ def page(qtbot, context) -> TemplateSettingsPage:
 
 
 def _shipped(key: str) -> str:
-    return (templating.shipped_dir() / f"email/{key}.txt.j2").read_text(encoding="utf-8")
+    return (template_engine.shipped_dir() / f"email/{key}.txt.j2").read_text(encoding="utf-8")
 
 
 def _type(qtbot, widget, text: str) -> None:

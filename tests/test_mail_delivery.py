@@ -274,7 +274,7 @@ def test_the_password_is_in_the_keyring_and_nowhere_else(mail_context, smtp_serv
 
 
 def test_every_shipped_template_arrives_intact(mail_context, smtp_server):
-    from aiva_desk.mail.templates import CATALOG
+    from aiva_desk.mail.message_templates import CATALOG
 
     context = mail_context
     ref = make_ticket(context, subject="Résumé upload “stuck” — 日本語", name="Zoë Ünal")

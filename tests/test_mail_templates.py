@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from aiva_desk import templating
+from aiva_desk import template_engine
 from aiva_desk.errors import AivaError
 from aiva_desk.mail.addresses import parse_list
 from aiva_desk.mail.context import Signer, context_for
+from aiva_desk.mail.message_templates import CATALOG, TemplateLibrary, render_html, render_message
 from aiva_desk.mail.subjects import original_subject, reply_subject
-from aiva_desk.mail.templates import CATALOG, TemplateLibrary, render_html, render_message
 from aiva_desk.mail.tone import apply_suggestion, check_tone
-from aiva_desk.templating import TemplateProblem
+from aiva_desk.template_engine import TemplateProblem
 from aiva_desk.tickets.service import NewTicket
 
 pytestmark = pytest.mark.time_sensitive  # run again at other instants and zones
@@ -93,7 +93,7 @@ def test_edits_are_kept_in_the_data_dir_and_restore_brings_back_the_shipped_text
     library = TemplateLibrary(context.paths.templates)
     ref = make_ticket(context)
     values = context_for(context.db, ref.id, SIGNER)
-    shipped_file = templating.shipped_dir() / "email" / "acknowledgment.txt.j2"
+    shipped_file = template_engine.shipped_dir() / "email" / "acknowledgment.txt.j2"
     shipped = shipped_file.read_text(encoding="utf-8")
     edited = shipped.replace("Thank you for contacting", "Thanks a lot for contacting")
     with pytest.raises(TemplateProblem):

@@ -6,8 +6,8 @@ from __future__ import annotations
 from aiva_desk.domain import EscalationLevel, Priority, TicketStatus
 from aiva_desk.mail.addresses import mailbox
 from aiva_desk.mail.context import Signer, context_for
+from aiva_desk.mail.message_templates import info, render_message
 from aiva_desk.mail.outbox import OutgoingMessage
-from aiva_desk.mail.templates import info, render_message
 from aiva_desk.store.database import Database
 from aiva_desk.store.models import Ticket
 

@@ -12,9 +12,9 @@ from aiva_desk.errors import NotFoundError
 from aiva_desk.mail.accounts import Account
 from aiva_desk.mail.addresses import mailbox
 from aiva_desk.mail.composer import compose
+from aiva_desk.mail.message_templates import CATALOG, info
 from aiva_desk.mail.outbox import OutgoingMessage
 from aiva_desk.mail.service import MailService
-from aiva_desk.mail.templates import CATALOG, info
 from aiva_desk.store.mail_models import OutboxState
 from aiva_desk.store.models import Ticket
 from aiva_desk.tickets.service import TicketService

@@ -16,7 +16,7 @@ from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
 from aiva_desk.mail.addresses import format_list, refuse_line_breaks
-from aiva_desk.mail.templates import RenderedMessage, render_html
+from aiva_desk.mail.message_templates import RenderedMessage, render_html
 
 # Python folds long non-ASCII headers at a space between two encoded-words, and
 # readers drop the whitespace between encoded-words (RFC 2047): "— 日本語" would

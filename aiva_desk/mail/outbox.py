@@ -29,7 +29,7 @@ from aiva_desk.mail import mime
 from aiva_desk.mail.accounts import Account, get_account
 from aiva_desk.mail.addresses import parse_list, refuse_line_breaks
 from aiva_desk.mail.errors import MailError
-from aiva_desk.mail.templates import CATALOG, gaps_in
+from aiva_desk.mail.message_templates import CATALOG, gaps_in
 from aiva_desk.store.mail_models import OutboxMessage, OutboxState
 from aiva_desk.store.models import Attachment, Communication, InternalNote, Ticket
 from aiva_desk.tickets.attachments import AttachmentStore

@@ -14,9 +14,9 @@ from aiva_desk.mail.context import Signer
 from aiva_desk.mail.credentials import CredentialStore, account_key
 from aiva_desk.mail.delivery import PassReport, deliver_due
 from aiva_desk.mail.errors import MailError
+from aiva_desk.mail.message_templates import TemplateLibrary
 from aiva_desk.mail.outbox import Outbox, OutgoingMessage
 from aiva_desk.mail.smtp import ServerSettings, test_connection
-from aiva_desk.mail.templates import TemplateLibrary
 from aiva_desk.runtime.settings import UserSettings
 from aiva_desk.store.models import Staff, Ticket
 from aiva_desk.tickets.attachments import AttachmentStore

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 from aiva_desk.domain import EscalationLevel
 from aiva_desk.mail.context import Signer, context_for
+from aiva_desk.mail.message_templates import render_message, split_message
 from aiva_desk.mail.subjects import original_subject
-from aiva_desk.mail.templates import render_message, split_message
 from aiva_desk.tickets import escalation
 from aiva_desk.tickets.escalation import EscalationForm
 

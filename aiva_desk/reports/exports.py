@@ -27,7 +27,7 @@ from aiva_desk.reports.metrics import METRICS, GroupMetrics, MetricsReport
 from aiva_desk.reports.weekly import WeeklyReport
 from aiva_desk.store.database import Database
 from aiva_desk.store.models import Customer, Ticket
-from aiva_desk.templating import render
+from aiva_desk.template_engine import render
 
 Progress = Callable[[int, int], None]
 BATCH = 1000

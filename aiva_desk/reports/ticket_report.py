@@ -13,7 +13,7 @@ from aiva_desk.domain import Satisfaction
 from aiva_desk.durations import duration
 from aiva_desk.errors import NotFoundError
 from aiva_desk.store.models import Ticket
-from aiva_desk.templating import render
+from aiva_desk.template_engine import render
 from aiva_desk.tickets.service import TicketService
 
 EMPTY = "—"

@@ -18,7 +18,7 @@ from aiva_desk.gui.composer.parts import (
     utf16_offset,
 )
 from aiva_desk.gui.tasks import BackgroundTask
-from aiva_desk.mail.templates import gaps_in
+from aiva_desk.mail.message_templates import gaps_in
 from aiva_desk.mail.tone import ToneFinding, apply_suggestion, check_tone
 
 if TYPE_CHECKING:

@@ -55,7 +55,7 @@ from aiva_desk.gui.composer.parts import (
 )
 from aiva_desk.gui.composer.problems import ComposerProblems
 from aiva_desk.gui.composer.sending import ComposerSending
-from aiva_desk.gui.composer.templates import ComposerTemplates
+from aiva_desk.gui.composer.template_choice import ComposerTemplates
 from aiva_desk.gui.errors import show_error
 from aiva_desk.gui.tasks import BackgroundTask
 from aiva_desk.mail.accounts import Account

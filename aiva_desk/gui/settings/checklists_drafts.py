@@ -1,9 +1,9 @@
 """A checklist template as edited on Settings → Checklists, before it is stored.
 
 Plain data, no widgets: a :class:`ChecklistDraft` is a copy of a stored
-:class:`~aiva_desk.tickets.checklist_templates.Template` (or a new one) that the page edits
+:class:`~aiva_desk.tickets.checklist_definitions.Template` (or a new one) that the page edits
 in place; :meth:`ChecklistDraft.edit` is what
-:func:`~aiva_desk.tickets.checklist_templates.save_templates` stores, and
+:func:`~aiva_desk.tickets.checklist_definitions.save_templates` stores, and
 :meth:`ChecklistDraft.removal_refused` says why an item must stay.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from aiva_desk.tickets.checklist_templates import (
+from aiva_desk.tickets.checklist_definitions import (
     ItemEdit,
     Template,
     TemplateEdit,

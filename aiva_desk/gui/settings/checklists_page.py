@@ -4,7 +4,7 @@ On the left the templates grouped by kind; on the right the selected one's name,
 items (edited in place: F2 or a double click; Del removes, Alt+Up/Alt+Down move,
 Insert adds) and, for an issue-type question set, the categories it is attached to.
 Nothing is stored until :meth:`ChecklistSettingsPage.apply`, which saves every edited
-template in one transaction through :mod:`aiva_desk.tickets.checklist_templates` (or none).
+template in one transaction through :mod:`aiva_desk.tickets.checklist_definitions` (or none).
 
 An item that tickets have already checked or answered cannot be removed (the page says
 so at once and keeps it); the close gate keeps its name and its self-checking items.
@@ -38,7 +38,12 @@ from aiva_desk.gui.settings.checklists_view import (
     ITEM_TEXT,
     ChecklistSettingsView,
 )
-from aiva_desk.tickets.checklist_templates import KIND_LABELS, KINDS, list_templates, save_templates
+from aiva_desk.tickets.checklist_definitions import (
+    KIND_LABELS,
+    KINDS,
+    list_templates,
+    save_templates,
+)
 
 ROLE = Qt.ItemDataRole.UserRole
 KIND_NOTES = {

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from aiva_desk.gui.common.forms import fill_with_panes, heading_tree
-from aiva_desk.tickets.checklist_templates import CREATABLE_KINDS, KIND_LABELS
+from aiva_desk.tickets.checklist_definitions import CREATABLE_KINDS, KIND_LABELS
 
 ITEM_TEXT, ITEM_SOURCE, ITEM_RECORDED = range(3)
 

@@ -48,6 +48,7 @@ from aiva_desk.gui.errors import show_error
 from aiva_desk.gui.settings.jinja_highlighter import JinjaHighlighter
 from aiva_desk.gui.settings.templates_view import VAR_NAME, VAR_VALUE, TemplateSettingsView
 from aiva_desk.gui.tasks import BackgroundTask
+from aiva_desk.mail.message_templates import CATALOG, RenderedMessage, TemplateInfo
 from aiva_desk.mail.template_preview import (
     NO_TICKETS,
     ChosenTicket,
@@ -56,8 +57,7 @@ from aiva_desk.mail.template_preview import (
     snippet,
     variables,
 )
-from aiva_desk.mail.templates import CATALOG, RenderedMessage, TemplateInfo
-from aiva_desk.templating import TemplateProblem
+from aiva_desk.template_engine import TemplateProblem
 
 ROLE = Qt.ItemDataRole.UserRole
 PREVIEW_DELAY_MS = 300

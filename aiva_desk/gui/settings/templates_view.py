@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from aiva_desk.gui.common.forms import fill_with_panes, heading_tree
 from aiva_desk.gui.settings.code_editor import CodeEditor
 from aiva_desk.gui.settings.jinja_highlighter import JinjaHighlighter
-from aiva_desk.mail.templates import CATALOG
+from aiva_desk.mail.message_templates import CATALOG
 
 VAR_NAME, VAR_VALUE = range(2)
 

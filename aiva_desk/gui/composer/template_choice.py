@@ -13,8 +13,8 @@ from PySide6.QtGui import QTextCursor
 from aiva_desk.gui.errors import show_error
 from aiva_desk.gui.tasks import BackgroundTask
 from aiva_desk.mail.composer_start import CUSTOMER_TEMPLATES, render_for
+from aiva_desk.mail.message_templates import CATALOG, info
 from aiva_desk.mail.outbox import OutgoingMessage
-from aiva_desk.mail.templates import CATALOG, info
 
 if TYPE_CHECKING:
     from aiva_desk.gui.composer.dialog import ComposerDialog

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from aiva_desk import templating
-from aiva_desk.templating import TemplateProblem
+from aiva_desk import template_engine
+from aiva_desk.template_engine import TemplateProblem
 
 FOLDER = "email"
 HTML_LAYOUT = f"{FOLDER}/_layout.html.j2"
@@ -145,12 +145,12 @@ def split_message(text: str, name: str) -> RenderedMessage:
 def render_message(key: str, context: dict[str, Any]) -> RenderedMessage:
     """Render a template (the agent's edit if any) or raise naming what is missing."""
     template = info(key)
-    return split_message(templating.render(template.name, **context), template.name)
+    return split_message(template_engine.render(template.name, **context), template.name)
 
 
 def render_html(message: RenderedMessage) -> str:
     """The HTML alternative: the plain text, escaped, so a customer's words stay text."""
-    return templating.render(HTML_LAYOUT, subject=message.subject, body=message.body)
+    return template_engine.render(HTML_LAYOUT, subject=message.subject, body=message.body)
 
 
 class TemplateLibrary:
@@ -163,7 +163,7 @@ class TemplateLibrary:
         return self.folder / info(key).name
 
     def shipped_source(self, key: str) -> str:
-        return (templating.shipped_dir() / info(key).name).read_text(encoding="utf-8")
+        return (template_engine.shipped_dir() / info(key).name).read_text(encoding="utf-8")
 
     def source(self, key: str) -> str:
         edited = self._edited(key)
@@ -175,7 +175,7 @@ class TemplateLibrary:
     def preview(self, key: str, source: str, context: dict[str, Any]) -> RenderedMessage:
         """Render unsaved text: the editor's live preview and the check before saving."""
         name = info(key).name
-        return split_message(templating.render_source(source, name, **context), name)
+        return split_message(template_engine.render_source(source, name, **context), name)
 
     def save(self, key: str, source: str, context: dict[str, Any]) -> None:
         """Keep the agent's edit, after it rendered against ``context`` without errors."""
@@ -189,9 +189,9 @@ class TemplateLibrary:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(handle.name, target)
-        templating.environment().cache.clear()  # type: ignore[union-attr]
+        template_engine.environment().cache.clear()  # type: ignore[union-attr]
 
     def restore(self, key: str) -> None:
         """Back to the shipped text: the edit is removed, the shipped file is untouched."""
         self._edited(key).unlink(missing_ok=True)
-        templating.environment().cache.clear()  # type: ignore[union-attr]
+        template_engine.environment().cache.clear()  # type: ignore[union-attr]
