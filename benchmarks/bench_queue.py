@@ -8,10 +8,10 @@ frame (16 ms), whichever is larger. Opening a ticket is held to its absolute ≤
 
 How each figure is taken:
 
-- **cold start**: a new Python process per run, timed from just before it is spawned
-  to the first paint of ``queueView`` showing rows (it runs what ``aiva-desk`` runs:
-  the application, the data, the main window). The OS file cache is warm after the
-  first run, as it is for an agent who starts the app every day.
+- **cold start** (``queue_cold_start.py``): a new Python process per run, timed from
+  just before it is spawned to the first paint of ``queueView`` showing rows (it runs
+  what ``aiva-desk`` runs: the application, the data, the main window). The OS file
+  cache is warm after the first run, as it is for an agent who starts the app every day.
 - **sort / filter / search / open**: from the user's action (a click on a header, on
   a view in the side list, the search firing after its pause — the 250 ms pause is not
   counted — or a click on a row) until the queue or the ticket editor has been painted
@@ -49,10 +49,7 @@ import faulthandler
 import json
 import os
 import platform
-import resource
 import sqlite3
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -60,7 +57,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sql_floor import SqlCapture, first_queue_floor, raw_seconds
+from queue_cold_start import cold_starts
+from sql_floor import SqlCapture, raw_seconds
+from timing import ms, peak_rss_mb, stats
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("AIVA_DESK_NO_ERROR_DIALOGS", "1")
@@ -81,23 +80,6 @@ DEFAULT_DB = Path(tempfile.gettempdir()) / "aiva-bench-queue" / "{tickets}.sqlit
 
 # seconds: the action, its SQL floor, the redraw, a bare QTableView's repaint of the rows
 Sample = tuple[float, float, float, float]
-
-
-def _ms(seconds: float) -> float:
-    return round(seconds * 1000, 2)
-
-
-def _p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(0.95 * len(ordered)) - 1))]
-
-
-def _stats(values: list[float]) -> dict[str, float]:
-    return {"median_ms": _ms(statistics.median(values)), "p95_ms": _ms(_p95(values))}
-
-
-def _peak_rss_mb() -> float:
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
 # -- the database ----------------------------------------------------------------------
@@ -300,10 +282,10 @@ class Bench:
         ``first``: the first time the action ran, kept apart: it reads its pages from
         the disk rather than the cache, which happens once after the app starts.
         """
-        result = _stats([t for t, _, _, _ in samples])
-        floor = _stats([f for _, f, _, _ in samples])
-        redraw = _stats([r for _, _, r, _ in samples])
-        bare = _stats([b for _, _, _, b in samples])
+        result = stats([t for t, _, _, _ in samples])
+        floor = stats([f for _, f, _, _ in samples])
+        redraw = stats([r for _, _, r, _ in samples])
+        bare = stats([b for _, _, _, b in samples])
         result["floor_median_ms"] = floor["median_ms"]
         result["floor_p95_ms"] = floor["p95_ms"]
         result["redraw_median_ms"] = redraw["median_ms"]
@@ -322,7 +304,7 @@ class Bench:
             )
             result["within_budget"] = result["p95_ms"] <= result["budget_p95_ms"]
         if first is not None:
-            result["first_visit_ms"] = _ms(first[0])
+            result["first_visit_ms"] = ms(first[0])
         if parts:
             visits = [part["first_visit_ms"] for part in parts.values() if "first_visit_ms" in part]
             if visits:
@@ -473,12 +455,12 @@ class Bench:
             self.capture.recording = False
             floors.append(raw_seconds(self.db_path, self.capture.take()))
         total = time.perf_counter() - started
-        per_window = _stats(windows)
-        floor = _stats(floors)
+        per_window = stats(windows)
+        floor = stats(floors)
         return {
             "rows": model.rowCount(),
             "windows": len(windows),
-            "total_ms": _ms(total),
+            "total_ms": ms(total),
             "per_window_median_ms": per_window["median_ms"],
             "per_window_p95_ms": per_window["p95_ms"],
             "floor_per_window_median_ms": floor["median_ms"],
@@ -491,76 +473,6 @@ class Bench:
         self.idle()
         self.context.close()
         self._tmp.cleanup()
-
-
-# -- cold start ------------------------------------------------------------------------
-
-
-def cold_start_child(db_path: Path, data_dir: str) -> None:
-    """What ``aiva-desk`` does at launch, plus a report of the first painted queue."""
-    from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
-
-    from aiva_desk.app_context import open_context
-    from aiva_desk.gui.app import application
-    from aiva_desk.gui.main.window import MainWindow
-
-    app = application()
-    context = open_context(data_dir, f"sqlite:///{db_path}")
-    settings = QSettings(str(Path(data_dir) / "gui.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(context, settings)
-
-    class FirstPaint(QObject):
-        def eventFilter(self, _obj, event) -> bool:
-            if event.type() == QEvent.Type.Paint and window.model.rowCount():
-                QTimer.singleShot(0, report)  # after this paint has been done
-                window.queue_view.viewport().removeEventFilter(self)
-            return False
-
-    def report() -> None:
-        print(json.dumps({"painted_at": time.time(), "peak_rss_mb": _peak_rss_mb()}), flush=True)
-        window.close()
-        app.quit()
-
-    spy = FirstPaint()
-    window.queue_view.viewport().installEventFilter(spy)
-    window.show()
-    app.exec()
-    context.close()
-
-
-def cold_starts(db_path: Path, runs: int) -> dict[str, Any]:
-    times, rss = [], []
-    floors = []
-    for _ in range(runs):
-        with tempfile.TemporaryDirectory(prefix="aiva-bench-cold-") as data_dir:
-            env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-            spawned = time.time()
-            command = [sys.executable, __file__, "--cold-start-child", "--db", str(db_path)]
-            out = subprocess.run(
-                [*command, "--data-dir", data_dir],
-                capture_output=True,
-                text=True,
-                env=env,
-                check=True,
-                timeout=120,
-            )
-            line = next(ln for ln in out.stdout.splitlines() if ln.startswith("{"))
-            report = json.loads(line)
-            times.append(report["painted_at"] - spawned)
-            rss.append(report["peak_rss_mb"])
-        floors.append(first_queue_floor(db_path))
-    result = _stats(times)
-    floor = _stats(floors)
-    result.update(
-        runs=runs,
-        floor_median_ms=floor["median_ms"],
-        target_ms=TARGETS_MS["cold_start"],
-        meets_target=result["p95_ms"] <= TARGETS_MS["cold_start"],
-        peak_rss_mb=max(rss),
-        note="floor: opening the file and the first window's count and rows with sqlite3; "
-        "process start (Python, Qt) dominates the launch and has no SQL floor",
-    )
-    return result
 
 
 # -- main ------------------------------------------------------------------------------
@@ -576,18 +488,12 @@ def main() -> None:
     parser.add_argument("--tickets", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=15, help="repetitions per measurement")
     parser.add_argument("--cold-runs", type=int, default=5, help="cold starts to time")
-    parser.add_argument("--cold-start-child", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--data-dir", help=argparse.SUPPRESS)
     args = parser.parse_args()
     faulthandler.dump_traceback_later(600, exit=True)  # a hang prints where it is, then ends
     db_path = (args.db or Path(str(DEFAULT_DB).format(tickets=args.tickets))).resolve()
-    if args.cold_start_child:
-        cold_start_child(db_path, args.data_dir)
-        return
-
     database = ensure_database(db_path, args.tickets)
     _progress("cold starts")
-    cold = cold_starts(db_path, args.cold_runs)
+    cold = cold_starts(db_path, args.cold_runs, TARGETS_MS["cold_start"])
     _progress("opening the window")
     bench = Bench(db_path, args.runs)
     results: dict[str, Any] = {}
@@ -603,7 +509,7 @@ def main() -> None:
             results[name] = scenario()
     finally:
         bench.close()
-    peak = _peak_rss_mb()
+    peak = peak_rss_mb()
     summary = {
         "cold_start_p95_ms": cold["p95_ms"],
         "sort_p95_ms": results["sort"]["all_columns"]["p95_ms"],

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from aiva_desk.store.models import Calendar
+from aiva_desk.store.sla_models import Calendar
 
 if TYPE_CHECKING:
     from aiva_desk.app_context import AppContext

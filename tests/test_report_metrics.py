@@ -13,7 +13,8 @@ from aiva_desk.domain import ClosureReason, EscalationLevel, Priority
 from aiva_desk.errors import ValidationError
 from aiva_desk.reports.metrics import METRICS, compute_metrics
 from aiva_desk.reports.periods import Period
-from aiva_desk.store.models import Escalation, SlaSegment, Ticket
+from aiva_desk.store.models import Escalation, Ticket
+from aiva_desk.store.sla_models import SlaSegment
 from aiva_desk.tickets.service import NewTicket
 
 pytestmark = pytest.mark.time_sensitive  # run again at other instants and zones

@@ -10,7 +10,8 @@ from sqlalchemy import select
 from aiva_desk.domain import Direction, Priority
 from aiva_desk.sla.deadlines import DeadlineKind
 from aiva_desk.sla.scheduler import due_alerts, next_wake
-from aiva_desk.store.models import SlaSegment, Ticket
+from aiva_desk.store.models import Ticket
+from aiva_desk.store.sla_models import SlaSegment
 from aiva_desk.tickets.service import NewTicket
 from aiva_desk.tickets.workflow import Action
 

@@ -50,13 +50,13 @@ from aiva_desk.store.models import (
     Escalation,
     InternalNote,
     Organization,
-    SlaSegment,
     Staff,
     Tag,
     Ticket,
     TroubleshootingEntry,
     ticket_tags,
 )
+from aiva_desk.store.sla_models import SlaSegment
 from aiva_desk.tickets.service import TICKET_NUMBER_COUNTER
 
 S = TicketStatus

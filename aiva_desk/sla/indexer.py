@@ -32,14 +32,8 @@ from aiva_desk.sla.deadlines import (
 )
 from aiva_desk.sla.settings_store import PolicySet, load_policy_set
 from aiva_desk.store.hooks import SessionHooks
-from aiva_desk.store.models import (
-    Category,
-    Communication,
-    Escalation,
-    SlaAlert,
-    SlaSegment,
-    Ticket,
-)
+from aiva_desk.store.models import Category, Communication, Escalation, Ticket
+from aiva_desk.store.sla_models import SlaAlert, SlaSegment
 
 WAITING = TicketStatus.WAITING_ON_CUSTOMER
 CHUNK = 500

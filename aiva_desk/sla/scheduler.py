@@ -17,7 +17,8 @@ from aiva_desk.domain import Priority
 from aiva_desk.durations import duration
 from aiva_desk.sla.deadlines import DeadlineKind, alert_moments
 from aiva_desk.sla.indexer import evaluate_clocks, store_clocks
-from aiva_desk.store.models import SlaAlert, Ticket
+from aiva_desk.store.models import Ticket
+from aiva_desk.store.sla_models import SlaAlert
 
 MAX_TICKETS_PER_PASS = 500
 

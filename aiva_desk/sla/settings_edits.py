@@ -17,7 +17,8 @@ from aiva_desk.errors import NotFoundError, ValidationError
 from aiva_desk.sla.calendar import BusinessCalendar, CalendarError
 from aiva_desk.sla.indexer import reindex_open_clocks
 from aiva_desk.sla.settings_store import MAX_SLA_HOURS, CalendarInput, PolicyInput
-from aiva_desk.store.models import AuditEntry, Calendar, Category, SlaPolicyRow
+from aiva_desk.store.models import AuditEntry, Category
+from aiva_desk.store.sla_models import Calendar, SlaPolicyRow
 
 if TYPE_CHECKING:
     from aiva_desk.store.database import Database

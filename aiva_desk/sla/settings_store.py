@@ -14,7 +14,8 @@ from sqlalchemy import Connection, select
 from aiva_desk.domain import Priority
 from aiva_desk.sla.calendar import BusinessCalendar
 from aiva_desk.sla.policy import SlaPolicy
-from aiva_desk.store.models import Calendar, Category, SlaPolicyRow
+from aiva_desk.store.models import Category
+from aiva_desk.store.sla_models import Calendar, SlaPolicyRow
 
 if TYPE_CHECKING:
     pass
