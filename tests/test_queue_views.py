@@ -8,7 +8,7 @@ from aiva_desk.demo.generate import generate_demo
 from aiva_desk.domain import EscalationLevel, Priority, TicketStatus
 from aiva_desk.queue import query as queue
 from aiva_desk.queue.query import OPEN_STATUSES, QueueFilter, builtin_views
-from aiva_desk.sla.summary import sla_summary
+from aiva_desk.sla.tray_urgency import tray_urgency
 from aiva_desk.tickets.service import NewTicket
 
 pytestmark = pytest.mark.time_sensitive  # run again at other instants and zones
@@ -56,7 +56,7 @@ def test_builtin_views_count_what_they_promise(context):
         assert all(r.escalation_level > EscalationLevel.NONE for r in rows("escalated"))
         assert {r.status for r in rows("waiting")} == {TicketStatus.WAITING_ON_CUSTOMER}
     with db.engine.connect() as conn:
-        tray = sla_summary(conn, NOW, soon=dt.timedelta(hours=1))
+        tray = tray_urgency(conn, NOW, soon=dt.timedelta(hours=1))
     assert (numbers["breached"], numbers["breaching_soon"]) == (
         tray.breached,
         tray.about_to_breach,

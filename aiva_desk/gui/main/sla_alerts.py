@@ -8,7 +8,7 @@ them when the snooze ends.
 
 Signals:
     alerts_raised(list): SlaAlertEvent objects to notify about now.
-    summary_changed(object): a fresh SlaSummary for the tray and the banner.
+    summary_changed(object): a fresh TrayUrgency for the tray and the banner.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from aiva_desk import clock
 from aiva_desk.gui.tasks import BackgroundTask
 from aiva_desk.sla.scheduler import SlaAlertEvent, due_alerts, next_wake
-from aiva_desk.sla.summary import SlaSummary, sla_summary
+from aiva_desk.sla.tray_urgency import TrayUrgency, tray_urgency
 from aiva_desk.store.database import Database
 
 log = logging.getLogger(__name__)
@@ -42,7 +42,7 @@ class SlaAlertCenter(QObject):
         self._snoozed_until: dt.datetime | None = None
         self._held: list[SlaAlertEvent] = []
         self._busy = False
-        self.summary: SlaSummary | None = None
+        self.summary: TrayUrgency | None = None
         self._wake = QTimer(self)
         self._wake.setSingleShot(True)
         self._wake.timeout.connect(self.evaluate)
@@ -98,10 +98,10 @@ class SlaAlertCenter(QObject):
         self._busy = True
         now = clock.now()
 
-        def work() -> tuple[list[SlaAlertEvent], dt.datetime | None, SlaSummary]:
+        def work() -> tuple[list[SlaAlertEvent], dt.datetime | None, TrayUrgency]:
             with self._db.engine.execution_options(sqlite_begin="IMMEDIATE").begin() as conn:
                 events = due_alerts(conn, now)
-                return events, next_wake(conn), sla_summary(conn, now)
+                return events, next_wake(conn), tray_urgency(conn, now)
 
         BackgroundTask(work, parent=None, label="sla-alerts").success(self._on_evaluated).failure(
             self._on_failed
@@ -113,7 +113,7 @@ class SlaAlertCenter(QObject):
         self._wake.start(MAX_SLEEP_MS)
 
     def _on_evaluated(
-        self, result: tuple[list[SlaAlertEvent], dt.datetime | None, SlaSummary]
+        self, result: tuple[list[SlaAlertEvent], dt.datetime | None, TrayUrgency]
     ) -> None:
         self._busy = False
         events, wake_at, summary = result

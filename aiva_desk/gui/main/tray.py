@@ -26,7 +26,7 @@ from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 from aiva_desk import APP_NAME, clock
 from aiva_desk.gui.common.icons import app_icon
 from aiva_desk.sla.scheduler import SlaAlertEvent
-from aiva_desk.sla.summary import SlaSummary
+from aiva_desk.sla.tray_urgency import TrayUrgency
 
 SNOOZE_CHOICES = (15, 30, 60)
 MAX_SEPARATE_NOTIFICATIONS = 3
@@ -103,7 +103,7 @@ class TrayIcon(QObject):
     ) -> None:
         super().__init__(parent)
         self._available = available
-        self._summary = SlaSummary(0, 0, [])
+        self._summary = TrayUrgency(0, 0, [])
         self._last_ticket: int | None = None
         self.shown: list[Notice] = []  # every notice, as shown (for the log and tests)
         self.icon = QSystemTrayIcon(app_icon(), self)
@@ -130,7 +130,7 @@ class TrayIcon(QObject):
 
     # -- state ---------------------------------------------------------------------
 
-    def update_summary(self, summary: SlaSummary) -> None:
+    def update_summary(self, summary: TrayUrgency) -> None:
         self._summary = summary
         self.icon.setIcon(badge_icon(app_icon(), summary.needs_attention))
         parts = [APP_NAME]

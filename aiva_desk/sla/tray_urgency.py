@@ -1,5 +1,6 @@
-"""What the tray shows: how many open tickets are breached or about to breach, and the
-most urgent ones. Indexed queries over ``tickets.next_deadline_at``."""
+"""The tray's urgency: how many open tickets are breached or about to breach, and the most
+urgent ones (``gui/main/tray.py`` only draws them). Indexed queries over
+``tickets.next_deadline_at``."""
 
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ class UrgentTicket:
 
 
 @dataclass(frozen=True)
-class SlaSummary:
+class TrayUrgency:
     breached: int
     about_to_breach: int
     urgent: list[UrgentTicket]
@@ -40,9 +41,9 @@ class SlaSummary:
         return self.breached + self.about_to_breach
 
 
-def sla_summary(
+def tray_urgency(
     conn: Connection, now: dt.datetime, *, soon: dt.timedelta = ABOUT_TO_BREACH, top: int = 5
-) -> SlaSummary:
+) -> TrayUrgency:
     due = Ticket.next_deadline_at
     breached = conn.scalar(select(func.count()).where(due < now)) or 0
     about = conn.scalar(select(func.count()).where(due >= now, due < now + soon)) or 0
@@ -63,4 +64,4 @@ def sla_summary(
         UrgentTicket(tid, number, subject, priority, DeadlineKind(kind), at)
         for tid, number, subject, priority, kind, at in rows
     ]
-    return SlaSummary(breached, about, urgent)
+    return TrayUrgency(breached, about, urgent)
