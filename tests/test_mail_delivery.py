@@ -165,13 +165,21 @@ def test_wrong_password_is_named_and_not_retried(mail_context, smtp_server, memo
     assert smtp_server.recorder.messages == []
 
 
-def test_partly_refused_recipients_are_reported_and_not_sent_again(mail_context, smtp_server):
+@pytest.mark.parametrize(
+    "reply", ["550 5.1.1 No such user", "450 4.2.1 Mailbox busy, try again later"]
+)
+def test_partly_refused_recipients_are_reported_and_not_sent_again(
+    mail_context, smtp_server, reply
+):
+    """A refusal of one recipient among several, permanent (5xx) or temporary (4xx), is
+    reported; the message is not sent again for that recipient alone (nor for the others)."""
     context = mail_context
-    smtp_server.recorder.behaviour.refuse = {"gone@example.com": "550 5.1.1 No such user"}
+    smtp_server.recorder.behaviour.refuse = {"gone@example.com": reply}
     outbox_id = _queue(context, make_ticket(context), cc="gone@example.com")
     report = context.mail.deliver_due()
-    assert report.sent == [outbox_id]
-    assert "gone@example.com: 550 5.1.1 No such user" in report.partial[outbox_id]
+    assert report.sent == [outbox_id] and report.retrying == {}
+    assert f"gone@example.com: {reply}" in report.partial[outbox_id]
+    assert context.mail.deliver_due().sent == []  # nothing left to retry
     item = _state(context, outbox_id)
     assert item.state is S.SENT and "Not delivered to gone@example.com" in item.last_error
     assert smtp_server.recorder.envelopes[0][1] == ["ann@example.com"]
