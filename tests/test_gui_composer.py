@@ -7,12 +7,14 @@ test server (aiosmtpd), so each test checks what really arrives.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtWidgets import QDialog
+from sqlalchemy import event
 from test_gui_editor_support import idle, new_tabs, open_in
 from test_mail_templates import make_ticket
 
@@ -262,6 +264,40 @@ def test_sending_a_draft_of_the_log_replaces_it(qtbot, mail_context, smtp_server
     assert smtp_server.recorder.messages[0]["Subject"] == subject
     (logged,) = context.tickets.get(ref.id).communications
     assert logged.kind == "Request for information" and not logged.draft
+
+
+@pytest.mark.parametrize("start", ["template", "outbox message", "log draft"])
+def test_opening_the_composer_reads_the_ticket_once(qtbot, mail_context, start: str) -> None:
+    """The start reads the ticket once and passes it down: the suggested template, the
+    log draft, the rendered message, the title and the files offered all come from it."""
+    context = mail_context
+    ref = make_ticket(context)
+    options: dict[str, int] = {}
+    if start == "outbox message":
+        options["outbox_id"] = context.mail.outbox.queue(context.mail.draft(ref.id))
+    elif start == "log draft":
+        context.tickets.add_communication(
+            ref.id,
+            direction=Direction.OUTBOUND,
+            subject="Re: Agent silent",
+            body="Hello Ann Lee,",
+            kind="Request for Information",
+            draft=True,
+        )
+        options["draft_communication_id"] = context.tickets.get(ref.id).communications[-1].id
+    reads: list[str] = []
+
+    def on_execute(_conn, _cursor, statement: str, *_args) -> None:
+        if re.search(r"\bFROM tickets\b", statement):  # the ticket's own row, not its logs
+            reads.append(statement)
+
+    event.listen(context.db.engine, "before_cursor_execute", on_execute)
+    try:
+        dialog = open_composer(qtbot, context, ref.id, **options)
+    finally:
+        event.remove(context.db.engine, "before_cursor_execute", on_execute)
+    assert dialog.ready and dialog.windowTitle().endswith("Agent silent")
+    assert len(reads) == 1, "\n".join(reads)
 
 
 def test_attachments_are_chosen_added_and_arrive_as_mime_parts(

@@ -3,9 +3,12 @@ for the ticket and addressed to its customer."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from aiva_desk import clock
 from aiva_desk.domain import EscalationLevel, Priority, TicketStatus
 from aiva_desk.mail.addresses import mailbox
-from aiva_desk.mail.context import Signer, context_for
+from aiva_desk.mail.context import Signer, context_for, ticket_context
 from aiva_desk.mail.message_templates import info, render_message
 from aiva_desk.mail.outbox import OutgoingMessage
 from aiva_desk.store.database import Database
@@ -42,7 +45,28 @@ def compose(
     account_id: int,
 ) -> OutgoingMessage:
     """A ready-to-edit message: ``template`` rendered for the ticket, to its customer."""
-    context = context_for(db, ticket_id, signer)
+    return _addressed(template, context_for(db, ticket_id, signer), ticket_id, account_id)
+
+
+def compose_loaded(
+    db: Database,
+    ticket: Ticket,
+    *,
+    template: str,
+    signer: Signer,
+    account_id: int,
+) -> OutgoingMessage:
+    """:func:`compose` for a ticket already loaded (detached, with its customer, tags,
+    log and attachments, as ``TicketService.get`` gives it): rendered from that snapshot
+    instead of reading the ticket again."""
+    with db.read_session() as session:
+        context = ticket_context(session, ticket, signer, clock.now())
+    return _addressed(template, context, ticket.id, account_id)
+
+
+def _addressed(
+    template: str, context: dict[str, Any], ticket_id: int, account_id: int
+) -> OutgoingMessage:
     message = render_message(template, context)
     customer = mailbox(context["customer_name"], context["customer_email"])
     return OutgoingMessage(

@@ -1,7 +1,9 @@
 """Where the composer starts: a template rendered for a ticket, a message taken back
 from the outbox, or a draft of the communication log turned into a message.
 
-Qt-free, and blocking on the database: the GUI calls it on a worker thread.
+Qt-free, and blocking on the database: the GUI calls it on a worker thread. The ticket
+is read once; the suggested template, a log draft and the rendered message all come
+from that snapshot, which the composer then keeps (its title, the files it offers).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from dataclasses import dataclass, replace
 from aiva_desk.errors import NotFoundError
 from aiva_desk.mail.accounts import Account
 from aiva_desk.mail.addresses import mailbox
-from aiva_desk.mail.composer import compose
+from aiva_desk.mail.composer import compose, compose_loaded, suggested_template
 from aiva_desk.mail.message_templates import CATALOG, info
 from aiva_desk.mail.outbox import OutgoingMessage
 from aiva_desk.mail.service import MailService
@@ -87,15 +89,15 @@ def start_message(
     outbox_id: int | None,
     draft_communication_id: int | None,
 ) -> ComposerStart:
-    """Everything the composer needs (blocks on the database).
+    """Everything the composer needs (blocks on the database; reads the ticket once).
 
     Taking back an outbox message makes it a draft while it is edited; a queued one is
     remembered so that cancelling queues it again.
     """
     account = mail.require_account()  # first: without an account nothing is changed
-    ticket = tickets.get(ticket_id)
+    ticket = tickets.get(ticket_id)  # the one read of the ticket: passed down from here
     accounts = mail.accounts()
-    suggested = mail.suggested_template(ticket_id)
+    suggested = suggested_template(ticket)
     requeue = None
     if outbox_id is not None:
         before = [
@@ -111,5 +113,11 @@ def start_message(
     elif draft_communication_id is not None:
         message = message_from_draft(ticket, draft_communication_id, account)
     else:
-        message = render_for(mail, ticket_id, template or suggested, account)
+        message = compose_loaded(
+            mail.db,
+            ticket,
+            template=template or suggested,
+            signer=mail.signer(account),
+            account_id=account.id,
+        )
     return ComposerStart(ticket, accounts, suggested, message, requeue)

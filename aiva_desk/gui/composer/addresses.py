@@ -6,13 +6,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QFileDialog, QLineEdit, QListWidgetItem
+from PySide6.QtWidgets import QFileDialog, QLabel, QLineEdit, QListWidgetItem, QPushButton, QWidget
 
 from aiva_desk.gui.common.banners import clear_problem
+from aiva_desk.gui.common.forms import child
 from aiva_desk.gui.composer.parts import CHECK_DELAY_MS
+from aiva_desk.gui.composer.problems import ComposerProblems
+from aiva_desk.gui.composer.state import ATTACHMENT_ID_ROLE, ComposerState
 from aiva_desk.gui.editor.attachments import human_size
 from aiva_desk.gui.errors import show_error
 from aiva_desk.gui.tasks import BackgroundTask
@@ -20,11 +22,6 @@ from aiva_desk.mail.accounts import Account
 from aiva_desk.mail.addresses import parse_list
 from aiva_desk.mail.errors import MailError
 from aiva_desk.store.models import Attachment, Ticket
-
-if TYPE_CHECKING:
-    from aiva_desk.gui.composer.dialog import ComposerDialog
-
-ATTACHMENT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 class ComposerAddresses(QObject):
@@ -36,47 +33,50 @@ class ComposerAddresses(QObject):
 
     sender_changed = Signal()
 
-    def __init__(self, dialog: ComposerDialog) -> None:
-        super().__init__(dialog)
-        self._dialog = dialog
-        self._accounts: list[Account] = []
-        self._offered: Sequence[Attachment] = ()  # the ticket's files the list shows
+    def __init__(self, state: ComposerState, problems: ComposerProblems, root: QWidget) -> None:
+        """``root``: the composer form (its From label and "Add file…" button)."""
+        super().__init__(root)
+        self._state = state
+        self._problems = problems
+        self._root = root
+        self._fields = fields = state.fields
+        self._from_value = child(root, QLabel, "fromValue")
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(CHECK_DELAY_MS)
         self._timer.timeout.connect(self.check)
-        for edit in (dialog.to, dialog.cc):
+        for edit in (fields.to, fields.cc):
             edit.textEdited.connect(lambda _text, e=edit: self._on_address_edited(e))
             edit.editingFinished.connect(self.check)
-        dialog.from_combo.currentIndexChanged.connect(self._on_from_combo_changed)
-        dialog.add_file_button.clicked.connect(self._on_add_file_button_clicked)
+        fields.from_combo.currentIndexChanged.connect(self._on_from_combo_changed)
+        add_file_button = child(root, QPushButton, "addFileButton")
+        add_file_button.clicked.connect(self._on_add_file_button_clicked)
 
     # -- From ----------------------------------------------------------------------
 
     def fill_accounts(self, accounts: list[Account], account_id: int) -> None:
         """Offer ``accounts`` to send from (a choice only when there are several)."""
-        self._accounts = accounts
-        combo = self._dialog.from_combo
+        self._state.accounts = accounts
+        combo = self._fields.from_combo
         combo.clear()
         for account in accounts:
             combo.addItem(f"{account.sender}  ({account.name})", account.id)
         combo.setCurrentIndex(max(combo.findData(account_id), 0))
         several = len(accounts) > 1
         combo.setVisible(several)
-        self._dialog.from_value.setVisible(not several)
+        self._from_value.setVisible(not several)
         self._show_sender()
-        self._dialog.from_value.setToolTip("Set up mail accounts in Settings → Mail.")
+        self._from_value.setToolTip("Set up mail accounts in Settings → Mail.")
 
     def account(self) -> Account | None:
-        account_id = self._dialog.from_combo.currentData()
-        return next((a for a in self._accounts if a.id == account_id), None)
+        return self._state.account()
 
     def _show_sender(self) -> None:
         account = self.account()
-        self._dialog.from_value.setText(f"{account.sender}  ({account.name})" if account else "")
+        self._from_value.setText(f"{account.sender}  ({account.name})" if account else "")
 
     def _on_from_combo_changed(self, _index: int) -> None:
-        if not self._dialog.ready:
+        if not self._state.ready:
             return
         self._show_sender()
         self.sender_changed.emit()
@@ -87,13 +87,13 @@ class ComposerAddresses(QObject):
         """Check To and Cc now; show and return the problems (field -> message)."""
         self._timer.stop()
         problems: dict[str, str] = {}
-        dialog = self._dialog
-        for key, label, edit in (("to", "To", dialog.to), ("cc", "Cc", dialog.cc)):
+        fields = self._fields
+        for key, label, edit in (("to", "To", fields.to), ("cc", "Cc", fields.cc)):
             try:
                 parse_list(label, edit.text())
             except MailError as exc:
                 problems[key] = exc.message
-            dialog.problems.show(key, problems.get(key, ""))
+            self._problems.show(key, problems.get(key, ""))
         return problems
 
     def _on_address_edited(self, edit: QLineEdit) -> None:
@@ -104,8 +104,7 @@ class ComposerAddresses(QObject):
 
     def fill_attachments(self, attachments: Sequence[Attachment], checked: set[int]) -> None:
         """Offer the ticket's ``attachments``, those in ``checked`` included."""
-        self._offered = attachments
-        files = self._dialog.attachments
+        files = self._fields.attachments
         files.clear()
         for attachment in attachments:
             item = QListWidgetItem(
@@ -122,16 +121,10 @@ class ComposerAddresses(QObject):
             )
 
     def checked_attachment_ids(self) -> tuple[int, ...]:
-        files = self._dialog.attachments
-        return tuple(
-            files.item(row).data(ATTACHMENT_ID_ROLE)
-            for row in range(files.count())
-            if files.item(row).checkState() == Qt.CheckState.Checked
-            and files.item(row).data(ATTACHMENT_ID_ROLE) is not None
-        )
+        return self._fields.checked_attachment_ids()
 
     def set_attachment_checked(self, attachment_id: int, checked: bool = True) -> None:
-        files = self._dialog.attachments
+        files = self._fields.attachments
         for row in range(files.count()):
             item = files.item(row)
             if item.data(ATTACHMENT_ID_ROLE) == attachment_id:
@@ -142,36 +135,38 @@ class ComposerAddresses(QObject):
 
     def add_files(self, paths: Sequence[Path]) -> None:
         """Attach files to the ticket, then include them in this message."""
-        dialog = self._dialog
-        if not paths or dialog.busy:
+        state = self._state
+        if not paths or state.busy:
             return
-        service, ticket_id = dialog.context.tickets, dialog.ticket_id
-        known = {a.id for a in self._offered}
+        service, ticket_id = state.context.tickets, state.ticket_id
+        known = {a.id for a in state.attachments}
 
         def attach() -> Ticket:
             for path in paths:
                 service.attach(ticket_id, Path(path))
             return service.get(ticket_id)
 
-        dialog.set_busy(True, "Attaching…")
-        BackgroundTask(attach, parent=dialog, label="attach to e-mail").success(
+        state.set_busy(True, "Attaching…")
+        BackgroundTask(attach, parent=self._root, label="attach to e-mail").success(
             lambda ticket: self._on_files_attached(ticket, known)
         ).failure(self._on_attach_failed).run_in_background()
 
     def _on_add_file_button_clicked(self) -> None:
         names, _filter = QFileDialog.getOpenFileNames(
-            self._dialog, "Attach files to the ticket and this message"
+            self._root, "Attach files to the ticket and this message"
         )
         self.add_files([Path(name) for name in names])
 
     def _on_files_attached(self, ticket: Ticket, known: set[int]) -> None:
-        self._dialog.set_busy(False)
+        state = self._state
+        state.set_busy(False)
+        state.ticket = ticket  # the ticket with its new files: what the composer offers now
         checked = set(self.checked_attachment_ids()) | {
             a.id for a in ticket.attachments if a.id not in known
         }
         self.fill_attachments(ticket.attachments, checked)
-        self._dialog.ticket_changed.emit(self._dialog.ticket_id)
+        state.ticket_changed.emit(state.ticket_id)
 
     def _on_attach_failed(self, exc: Exception) -> None:
-        self._dialog.set_busy(False)
-        show_error(self._dialog, exc)
+        self._state.set_busy(False)
+        show_error(self._root, exc)

@@ -5,11 +5,11 @@ that puts it in."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QTextCursor
+from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
+from aiva_desk.gui.common.forms import child
 from aiva_desk.gui.composer.parts import (
     CHECK_DELAY_MS,
     GAP_PATTERN,
@@ -17,29 +17,34 @@ from aiva_desk.gui.composer.parts import (
     ToneFindingRow,
     utf16_offset,
 )
+from aiva_desk.gui.composer.state import MessageFields
 from aiva_desk.gui.tasks import BackgroundTask
 from aiva_desk.mail.message_templates import gaps_in
 from aiva_desk.mail.tone import ToneFinding, apply_suggestion, check_tone
-
-if TYPE_CHECKING:
-    from aiva_desk.gui.composer.dialog import ComposerDialog
 
 
 class ComposerChecks(QObject):
     """The gaps line and the tone panel of one composer, kept up with its text."""
 
-    def __init__(self, dialog: ComposerDialog) -> None:
-        super().__init__(dialog)
-        self._dialog = dialog
+    def __init__(self, fields: MessageFields, root: QWidget) -> None:
+        """``fields``: the message checked; ``root``: the form with the gaps line and
+        the tone panel."""
+        super().__init__(root)
+        self._root = root
+        self._subject, self._body = fields.subject, fields.body
+        self._gaps_label = child(root, QLabel, "gapsLabel")
+        self._next_gap_button = child(root, QPushButton, "nextGapButton")
+        self._tone_summary = child(root, QLabel, "toneSummary")
+        self._tone_layout = child(root, QVBoxLayout, "toneFindingsLayout")
         self.rows: list[ToneFindingRow] = []
-        self.highlighter = ComposerHighlighter(dialog.body.document())
+        self.highlighter = ComposerHighlighter(self._body.document())
         self._token = 0
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(CHECK_DELAY_MS)
         self._timer.timeout.connect(self._on_timer_timeout)
-        dialog.next_gap_button.hide()  # shown while there are gaps
-        dialog.tone_layout.addStretch()  # keeps the findings at the top
+        self._next_gap_button.hide()  # shown while there are gaps
+        self._tone_layout.addStretch()  # keeps the findings at the top
 
     def schedule(self, *, now: bool = False) -> None:
         """Check the message again, ``now`` or after a pause in typing."""
@@ -51,7 +56,7 @@ class ComposerChecks(QObject):
 
     def select_next_gap(self, *, from_start: bool = False) -> bool:
         """Select the next ``[[ … ]]`` gap after the cursor (from the top at the end)."""
-        body = self._dialog.body
+        body = self._body
         document = body.document()
         found = document.find(GAP_PATTERN, 0 if from_start else body.textCursor())
         if found.isNull():
@@ -64,7 +69,7 @@ class ComposerChecks(QObject):
 
     def apply(self, finding: ToneFinding) -> None:
         """Put the SOP's wording in place of a phrase found (undoable with Ctrl+Z)."""
-        body = self._dialog.body
+        body = self._body
         text = body.toPlainText()
         candidates = [f for f in check_tone(text) if f.phrase == finding.phrase]
         if not candidates:
@@ -82,13 +87,13 @@ class ComposerChecks(QObject):
 
     def _on_timer_timeout(self) -> None:
         self._token += 1
-        token, dialog = self._token, self._dialog
-        subject, body = dialog.subject.text(), dialog.body.toPlainText()
+        token = self._token
+        subject, body = self._subject.text(), self._body.toPlainText()
 
         def check() -> tuple[list[ToneFinding], list[str]]:
             return check_tone(body), gaps_in(subject + "\n" + body)
 
-        BackgroundTask(check, parent=dialog, writes=False, label="check message").success(
+        BackgroundTask(check, parent=self._root, writes=False, label="check message").success(
             lambda result: self._on_checked(token, body, *result)
         ).run_in_background()
 
@@ -101,17 +106,16 @@ class ComposerChecks(QObject):
         self._show_tone(body, findings)
 
     def _show_gaps(self, gaps: list[str]) -> None:
-        dialog = self._dialog
         if gaps:
             count = len(gaps)
             listed = "; ".join(f"“{gap}”" for gap in gaps[:3]) + ("; …" if count > 3 else "")
             noun = "gap" if count == 1 else "gaps"
-            dialog.gaps_label.setText(f"{count} {noun} to fill in before sending: {listed}")
-        dialog.gaps_label.setVisible(bool(gaps))
-        dialog.next_gap_button.setVisible(bool(gaps))
+            self._gaps_label.setText(f"{count} {noun} to fill in before sending: {listed}")
+        self._gaps_label.setVisible(bool(gaps))
+        self._next_gap_button.setVisible(bool(gaps))
 
     def _show_tone(self, body: str, findings: list[ToneFinding]) -> None:
-        layout = self._dialog.tone_layout
+        layout = self._tone_layout
         for index in reversed(range(layout.count())):  # the old rows and the stretch
             item = layout.itemAt(index)
             if item.spacerItem() is not None or isinstance(item.widget(), ToneFindingRow):
@@ -120,13 +124,13 @@ class ComposerChecks(QObject):
             row.deleteLater()
         self.rows = []
         for finding in findings:
-            row = ToneFindingRow(finding, body[finding.start : finding.end], self._dialog)
+            row = ToneFindingRow(finding, body[finding.start : finding.end], self._root)
             row.apply_requested.connect(self.apply)
             layout.addWidget(row)
             self.rows.append(row)
         layout.addStretch()  # keeps the rows at the top
         count = len(findings)
-        self._dialog.tone_summary.setText(
+        self._tone_summary.setText(
             f"{count} phrase{'s' if count > 1 else ''} the SOP suggests rewording:"
             if findings
             else "No phrases to avoid found."

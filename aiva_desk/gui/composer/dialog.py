@@ -15,9 +15,10 @@ message in the outbox unsent. The composer can also take back an outbox message
 (``outbox_id``) or a draft from the communication log (``draft_communication_id``),
 which the queued message then replaces.
 
-This module builds the dialog and loads it; its parts live beside it:
-``addresses`` (From, To, Cc, files), ``templates`` (the template choice),
-``checks`` (gaps and tone), ``sending`` (the outbox writes and closing) and
+This module builds the dialog and loads it; its parts live beside it and work on
+its ``state`` (the message, the ticket as the start loaded it, the template followed,
+what was taken back): ``addresses`` (From, To, Cc, files), ``templates`` (the template
+choice), ``checks`` (gaps and tone), ``sending`` (the outbox writes and closing) and
 ``problems`` (what the outbox refused).
 """
 
@@ -55,6 +56,7 @@ from aiva_desk.gui.composer.parts import (
 )
 from aiva_desk.gui.composer.problems import ComposerProblems
 from aiva_desk.gui.composer.sending import ComposerSending
+from aiva_desk.gui.composer.state import ComposerState, MessageFields
 from aiva_desk.gui.composer.template_choice import ComposerTemplates
 from aiva_desk.gui.errors import show_error
 from aiva_desk.gui.tasks import BackgroundTask
@@ -101,7 +103,6 @@ class ComposerDialog(QDialog):
         self.context = context
         self.mail = context.mail
         self.ticket_id = ticket_id
-        self.outbox_id = outbox_id
         self.prompt_unsaved: Callable[[QWidget], UnsavedMessage] = ask_unsaved
         self.prompt_replace: Callable[[QWidget, str], bool] = ask_replace_text
 
@@ -130,16 +131,22 @@ class ComposerDialog(QDialog):
         splitter.setSizes([590, 290])
         self.from_combo.hide()
 
-        self._message: OutgoingMessage | None = None  # what the fields were filled from
-        self._ready = False
-        self._busy = False
+        self.state = ComposerState(context, ticket_id, outbox_id, MessageFields.of(self), self)
         self._filling = False
         self.problems = ComposerProblems(self)
-        self.addresses = ComposerAddresses(self)
-        self.templates = ComposerTemplates(self)
-        self.checks = ComposerChecks(self)
-        self.sending = ComposerSending(self)
+        self.addresses = ComposerAddresses(self.state, self.problems, self)
+        self.checks = ComposerChecks(self.state.fields, self)
+        self.templates = ComposerTemplates(
+            self.state, self.checks, self, lambda title: self.prompt_replace(self, title)
+        )
+        self.sending = ComposerSending(self.state, self)
         self.addresses.sender_changed.connect(self.templates.on_sender_changed)
+        self.state.busy_changed.connect(self._on_busy_changed)
+        self.state.ticket_changed.connect(self.ticket_changed)
+        self.sending.queued.connect(self.message_queued)
+        self.sending.draft_saved.connect(self.draft_saved)
+        self.sending.refused.connect(self.show_problems)
+        self.sending.close_requested.connect(self.done)
 
         for name in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(name), self, self.send)
@@ -175,12 +182,17 @@ class ComposerDialog(QDialog):
     @property
     def ready(self) -> bool:
         """The fields are filled in and the message can be sent."""
-        return self._ready
+        return self.state.ready
 
     @property
     def busy(self) -> bool:
         """A write (queuing, saving, attaching) is running; the next waits for it."""
-        return self._busy
+        return self.state.busy
+
+    @property
+    def outbox_id(self) -> int | None:
+        """The outbox message this one is (taken back, or once stored)."""
+        return self.state.outbox_id
 
     def template(self) -> str:
         """The key of the template chosen ("" when the message follows none)."""
@@ -191,35 +203,21 @@ class ComposerDialog(QDialog):
         self.templates.choose(key)
 
     def account(self) -> Account | None:
-        return self.addresses.account()
+        return self.state.account()
 
     def checked_attachment_ids(self) -> tuple[int, ...]:
-        return self.addresses.checked_attachment_ids()
+        return self.state.fields.checked_attachment_ids()
 
     def set_attachment_checked(self, attachment_id: int, checked: bool = True) -> None:
         self.addresses.set_attachment_checked(attachment_id, checked)
 
     def message(self) -> OutgoingMessage:
         """The message as the fields hold it now."""
-        account = self.account()
-        base = self._message
-        assert base is not None and account is not None, "the composer has not loaded yet"
-        return OutgoingMessage(
-            ticket_id=self.ticket_id,
-            account_id=account.id,
-            to=self.to.text(),
-            cc=self.cc.text(),
-            subject=self.subject.text(),
-            body=self.body.toPlainText(),
-            template=self.templates.key,
-            kind=self.templates.kind,
-            attachment_ids=self.checked_attachment_ids(),
-            replaces_draft_id=self.sending.replaces_draft_id,
-        )
+        return self.state.message()
 
     def is_dirty(self) -> bool:
         """Edits not stored anywhere yet."""
-        return self.sending.is_dirty()
+        return self.state.is_dirty()
 
     @property
     def tone_rows(self) -> list[ToneFindingRow]:
@@ -276,15 +274,17 @@ class ComposerDialog(QDialog):
 
     def reject(self) -> None:
         """Esc, Cancel or the window's close button: ask first when there are edits."""
-        if self.sending.request_close():
+        if self.sending.request_close(lambda: self.prompt_unsaved(self)):
             super().reject()
 
     def set_busy(self, busy: bool, status: str = "") -> None:
         """A write starts (with ``status`` shown) or ends; no second one meanwhile."""
-        self._busy = busy
+        self.state.set_busy(busy, status)
+
+    def _on_busy_changed(self, busy: bool, status: str) -> None:
         self.status_label.setText(status if busy else "")
         for widget in (self.send_button, self.save_draft_button, self.add_file_button):
-            widget.setEnabled(self._ready and not busy)
+            widget.setEnabled(self.state.ready and not busy)
         self.cancel_button.setEnabled(not busy)
 
     # -- loading -------------------------------------------------------------------
@@ -292,9 +292,7 @@ class ComposerDialog(QDialog):
     def _on_load_succeeded(self, start: ComposerStart) -> None:
         self.status_label.clear()
         message = start.message
-        self._message = message
-        self.sending.take(start)
-        self.templates.follow(message)
+        self.state.take(start)  # the ticket as the start loaded it: not read again
         ticket = start.ticket
         self.setWindowTitle(f"E-mail for {ticket_number(ticket.number)} {ticket.subject}")
         self._filling = True
@@ -308,7 +306,7 @@ class ComposerDialog(QDialog):
             self.body.setPlainText(message.body)
         finally:
             self._filling = False
-        self.sending.mark_clean()
+        self.state.mark_clean()
         self._set_ready(True)
         self.check_addresses()
         self.checks.schedule(now=True)
@@ -342,11 +340,11 @@ class ComposerDialog(QDialog):
         self.checks.schedule()
 
     def _clear_field_problem(self, key: str) -> None:
-        if self._ready and not self._filling and self.problem_text(key):
+        if self.state.ready and not self._filling and self.problem_text(key):
             self.problems.show(key, "")
 
     def _set_ready(self, ready: bool) -> None:
-        self._ready = ready
+        self.state.ready = ready
         for widget in (
             self.template_combo,
             self.from_combo,
@@ -360,7 +358,7 @@ class ComposerDialog(QDialog):
             self.save_draft_button,
             self.next_gap_button,
         ):
-            widget.setEnabled(ready and not self._busy)
+            widget.setEnabled(ready and not self.state.busy)
 
 
 def open_composer(

@@ -6,142 +6,124 @@ it when the agent cancels."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, SignalInstance
-from PySide6.QtWidgets import QDialog
+from PySide6.QtCore import QObject, Signal, SignalInstance
+from PySide6.QtWidgets import QDialog, QWidget
 
 from aiva_desk.errors import ValidationError
 from aiva_desk.gui.composer.parts import UnsavedMessage
+from aiva_desk.gui.composer.state import ComposerState
 from aiva_desk.gui.errors import show_error
 from aiva_desk.gui.tasks import BackgroundTask
-from aiva_desk.mail.composer_start import ComposerStart
 from aiva_desk.mail.outbox import OutgoingMessage
-
-if TYPE_CHECKING:
-    from aiva_desk.gui.composer.dialog import ComposerDialog
 
 Write = Callable[[OutgoingMessage, int | None], int]  # Outbox.queue or Outbox.save_draft
 
 
 class ComposerSending(QObject):
-    """The outbox writes of one composer, and what it took back to edit."""
+    """The outbox writes of one composer, on its state (the message, what was taken back).
 
-    def __init__(self, dialog: ComposerDialog) -> None:
-        super().__init__(dialog)
-        self._dialog = dialog
-        self.requeue: OutgoingMessage | None = None  # taken back from the queue: queued again
-        self.replaces_draft_id: int | None = None  # the log's draft the message replaces
-        self._clean: tuple[object, ...] | None = None  # the fields when last stored/loaded
+    Signals:
+        queued(int): the message was queued with this outbox id.
+        draft_saved(int): the message was kept as the outbox draft with this id.
+        refused(dict): the outbox refused the message: field -> problem.
+        close_requested(int): the write is done; close the dialog with this result code.
+    """
 
-    def take(self, start: ComposerStart) -> None:
-        """The composer opened on ``start``; its fields are not edited yet."""
-        self.requeue = start.requeue
-        self.replaces_draft_id = start.message.replaces_draft_id
+    queued = Signal(int)
+    draft_saved = Signal(int)
+    refused = Signal(dict)
+    close_requested = Signal(int)
 
-    def mark_clean(self) -> None:
-        """The fields as they are now count as stored."""
-        self._clean = self._snapshot()
-
-    def is_dirty(self) -> bool:
-        """Edits not stored anywhere yet."""
-        return self._dialog.ready and self._clean is not None and self._snapshot() != self._clean
+    def __init__(self, state: ComposerState, root: QWidget) -> None:
+        """``root``: the dialog, over which errors are shown."""
+        super().__init__(root)
+        self._state = state
+        self._root = root
 
     def send(self) -> None:
         """Queue the message for sending; the dialog closes once it is queued."""
-        outbox = self._dialog.mail.outbox
+        outbox = self._state.mail.outbox
         self._store(outbox.queue, "Queuing…", "queue e-mail", self._on_queued)
 
     def save_draft(self) -> None:
         """Keep the message in the outbox as a draft (unsent) and close."""
-        outbox = self._dialog.mail.outbox
+        outbox = self._state.mail.outbox
         self._store(
             outbox.save_draft, "Saving the draft…", "save e-mail draft", self._on_draft_saved
         )
 
-    def request_close(self) -> bool:
+    def request_close(self, ask: Callable[[], UnsavedMessage]) -> bool:
         """Whether the dialog may close at once (Esc, Cancel, the window's close button).
 
-        With edits the agent is asked first; saving a draft or putting a taken-back
-        message back in the queue closes the dialog once the write is done.
+        With edits the agent is asked first (``ask``); saving a draft or putting a
+        taken-back message back in the queue closes the dialog once the write is done.
         """
-        dialog = self._dialog
-        if dialog.busy:
+        state = self._state
+        if state.busy:
             return False  # a write is running: let it finish first
-        if self.is_dirty():
-            choice = dialog.prompt_unsaved(dialog)
+        if state.is_dirty():
+            choice = ask()
             if choice is UnsavedMessage.KEEP_EDITING:
                 return False
             if choice is UnsavedMessage.SAVE_DRAFT:
                 self.save_draft()
                 return False
-        if self.requeue is not None and dialog.outbox_id is not None:
-            self._queue_again(self.requeue, dialog.outbox_id)
+        if state.requeue is not None and state.outbox_id is not None:
+            self._queue_again(state.requeue, state.outbox_id)
             return False
         return True
 
     def _store(self, write: Write, status: str, label: str, stored: Callable[[int], None]) -> None:
-        dialog = self._dialog
-        if dialog.busy or not dialog.ready:
+        state = self._state
+        if state.busy or not state.ready:
             return
-        message, outbox_id = dialog.message(), dialog.outbox_id
-        dialog.set_busy(True, status)
-        BackgroundTask(lambda: write(message, outbox_id), parent=dialog, label=label).success(
+        message, outbox_id = state.message(), state.outbox_id
+        state.set_busy(True, status)
+        BackgroundTask(lambda: write(message, outbox_id), parent=self._root, label=label).success(
             stored
         ).failure(self._on_store_failed).run_in_background()
 
     def _on_queued(self, outbox_id: int) -> None:
-        self._stored(outbox_id, self._dialog.message_queued)
+        self._stored(outbox_id, self.queued)
 
     def _on_draft_saved(self, outbox_id: int) -> None:
-        self.replaces_draft_id = None  # the log's draft became this outbox draft
-        self._stored(outbox_id, self._dialog.draft_saved)
+        self._state.replaces_draft_id = None  # the log's draft became this outbox draft
+        self._stored(outbox_id, self.draft_saved)
 
     def _stored(self, outbox_id: int, signal: SignalInstance) -> None:
-        dialog = self._dialog
-        dialog.set_busy(False)
-        dialog.outbox_id = outbox_id
-        self.mark_clean()
-        self.requeue = None
+        state = self._state
+        state.set_busy(False)
+        state.outbox_id = outbox_id
+        state.mark_clean()
+        state.requeue = None
         signal.emit(outbox_id)
-        dialog.ticket_changed.emit(dialog.ticket_id)
-        dialog.done(QDialog.DialogCode.Accepted)
+        state.ticket_changed.emit(state.ticket_id)
+        self.close_requested.emit(QDialog.DialogCode.Accepted.value)
 
     def _on_store_failed(self, exc: Exception) -> None:
-        self._dialog.set_busy(False)
+        self._state.set_busy(False)
         if isinstance(exc, ValidationError):
-            self._dialog.show_problems(exc.problems)
+            self.refused.emit(exc.problems)
         else:
-            show_error(self._dialog, exc)
+            show_error(self._root, exc)
 
     def _queue_again(self, message: OutgoingMessage, outbox_id: int) -> None:
         """Cancelled after taking back a queued message: it goes back in the queue as it was."""
-        dialog, outbox = self._dialog, self._dialog.mail.outbox
-        dialog.set_busy(True, "Putting the message back in the queue…")
+        state, outbox = self._state, self._state.mail.outbox
+        state.set_busy(True, "Putting the message back in the queue…")
 
         def done(_outbox_id: int) -> None:
-            dialog.set_busy(False)
-            self.requeue = None
-            dialog.ticket_changed.emit(dialog.ticket_id)
-            QDialog.reject(dialog)
+            state.set_busy(False)
+            state.requeue = None
+            state.ticket_changed.emit(state.ticket_id)
+            self.close_requested.emit(QDialog.DialogCode.Rejected.value)
 
         def failed(exc: Exception) -> None:
-            dialog.set_busy(False)
-            self.requeue = None  # it stays a draft: say so, then let the agent close
-            show_error(dialog, exc)
+            state.set_busy(False)
+            state.requeue = None  # it stays a draft: say so, then let the agent close
+            show_error(self._root, exc)
 
         BackgroundTask(
-            lambda: outbox.queue(message, outbox_id), parent=dialog, label="queue e-mail again"
+            lambda: outbox.queue(message, outbox_id), parent=self._root, label="queue e-mail again"
         ).success(done).failure(failed).run_in_background()
-
-    def _snapshot(self) -> tuple[object, ...]:
-        dialog = self._dialog
-        return (
-            dialog.from_combo.currentData(),
-            dialog.to.text(),
-            dialog.cc.text(),
-            dialog.subject.text(),
-            dialog.body.toPlainText(),
-            dialog.checked_attachment_ids(),
-            dialog.templates.key,
-        )

@@ -5,37 +5,51 @@ first before it replaces a subject or body the agent edited."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QTextCursor
+from PySide6.QtWidgets import QComboBox, QLabel, QWidget
 
+from aiva_desk.gui.common.forms import child
+from aiva_desk.gui.composer.checks import ComposerChecks
+from aiva_desk.gui.composer.state import ComposerState
 from aiva_desk.gui.errors import show_error
 from aiva_desk.gui.tasks import BackgroundTask
 from aiva_desk.mail.composer_start import CUSTOMER_TEMPLATES, render_for
 from aiva_desk.mail.message_templates import CATALOG, info
 from aiva_desk.mail.outbox import OutgoingMessage
 
-if TYPE_CHECKING:
-    from aiva_desk.gui.composer.dialog import ComposerDialog
-
 
 class ComposerTemplates(QObject):
-    """Which template one composer's message follows, and rendering it into the fields."""
+    """Which template one composer's message follows, and rendering it into the fields.
 
-    def __init__(self, dialog: ComposerDialog) -> None:
-        super().__init__(dialog)
-        self._dialog = dialog
-        self.key = ""  # the template the message follows ("" when none)
-        self.kind = "Update"
-        self._rendered = ("", "")  # subject and body as the template last gave them
+    The template followed is the state's (``template_key``); this part keeps the list
+    and asks ``ask_replace`` (with the template's title) before replacing edited text.
+    """
+
+    def __init__(
+        self,
+        state: ComposerState,
+        checks: ComposerChecks,
+        root: QWidget,
+        ask_replace: Callable[[str], bool],
+    ) -> None:
+        super().__init__(root)
+        self._state = state
+        self._checks = checks
+        self._root = root
+        self._ask_replace = ask_replace
+        self._combo = child(root, QComboBox, "templateCombo")
+        self._purpose = child(root, QLabel, "templatePurpose")
+        self._status = child(root, QLabel, "statusLabel")
         self._token = 0
         self._reverting = False
-        dialog.template_combo.currentIndexChanged.connect(self._on_template_combo_changed)
+        self._combo.currentIndexChanged.connect(self._on_template_combo_changed)
 
     def fill(self, suggested: str, current: str) -> None:
         """Offer the customer templates, ``suggested`` marked, ``current`` chosen."""
-        combo = self._dialog.template_combo
+        combo = self._combo
         combo.clear()
         if current and current not in {t.key for t in CUSTOMER_TEMPLATES}:
             combo.addItem(f"{info(current).title} (as written)", current)
@@ -48,50 +62,40 @@ class ComposerTemplates(QObject):
         combo.setCurrentIndex(max(combo.findData(current), 0))
         self._show_purpose()
 
-    def follow(self, message: OutgoingMessage) -> None:
-        """The fields hold ``message`` as its template gave it."""
-        self.key, self.kind = message.template, message.kind
-        self._rendered = (message.subject, message.body)
-
     def chosen(self) -> str:
         """The key of the template chosen in the list ("" for none)."""
-        return self._dialog.template_combo.currentData() or ""
+        return self._combo.currentData() or ""
 
     def choose(self, key: str) -> None:
         """Choose the template ``key`` as the agent would (asks over edited text)."""
-        combo = self._dialog.template_combo
-        index = combo.findData(key)
+        index = self._combo.findData(key)
         if index < 0:
             raise KeyError(f"no customer template {key!r}")
-        combo.setCurrentIndex(index)
+        self._combo.setCurrentIndex(index)
 
     def on_sender_changed(self) -> None:
         """Render again for the new sender (the signature follows it) unless edited."""
-        if not self._edited() and self.chosen():
+        if not self._state.text_edited() and self.chosen():
             self._render(self.chosen())
-
-    def _edited(self) -> bool:
-        dialog = self._dialog
-        return (dialog.subject.text(), dialog.body.toPlainText()) != self._rendered
 
     def _show_purpose(self) -> None:
         key = self.chosen()
         known = {t.key: t for t in CATALOG}
-        self._dialog.template_purpose.setText(known[key].purpose if key in known else "")
+        self._purpose.setText(known[key].purpose if key in known else "")
 
     def _on_template_combo_changed(self, _index: int) -> None:
-        dialog = self._dialog
-        if self._reverting or not dialog.ready:
+        state = self._state
+        if self._reverting or not state.ready:
             return
         key = self.chosen()
         self._show_purpose()
         if not key:
             return
-        if self._edited() and not dialog.prompt_replace(dialog, info(key).title):
+        if state.text_edited() and not self._ask_replace(info(key).title):
             self._reverting = True
             try:
-                combo = dialog.template_combo
-                combo.setCurrentIndex(max(combo.findData(self.key), 0))
+                combo = self._combo
+                combo.setCurrentIndex(max(combo.findData(state.template_key), 0))
             finally:
                 self._reverting = False
             self._show_purpose()
@@ -99,16 +103,16 @@ class ComposerTemplates(QObject):
         self._render(key)
 
     def _render(self, key: str) -> None:
-        dialog = self._dialog
-        account = dialog.account()
+        state = self._state
+        account = state.account()
         if account is None:
             return
         self._token += 1
-        token, mail, ticket_id = self._token, dialog.mail, dialog.ticket_id
-        dialog.status_label.setText("Filling in the template…")
+        token, mail, ticket_id = self._token, state.mail, state.ticket_id
+        self._status.setText("Filling in the template…")
         BackgroundTask(
             lambda: render_for(mail, ticket_id, key, account),
-            parent=dialog,
+            parent=self._root,
             writes=False,
             label=f"render {key}",
         ).success(lambda message: self._on_rendered(token, message)).failure(
@@ -118,17 +122,17 @@ class ComposerTemplates(QObject):
     def _on_rendered(self, token: int, message: OutgoingMessage) -> None:
         if token != self._token:
             return
-        dialog = self._dialog
-        dialog.status_label.clear()
-        dialog.subject.setText(message.subject)
-        cursor = QTextCursor(dialog.body.document())  # one undoable edit: Ctrl+Z brings it back
+        fields = self._state.fields
+        self._status.clear()
+        fields.subject.setText(message.subject)
+        cursor = QTextCursor(fields.body.document())  # one undoable edit: Ctrl+Z brings it back
         cursor.select(QTextCursor.SelectionType.Document)
         cursor.insertText(message.body)
-        self.follow(message)
-        dialog.select_next_gap(from_start=True)
-        dialog.checks.schedule(now=True)
+        self._state.follow(message)
+        self._checks.select_next_gap(from_start=True)
+        self._checks.schedule(now=True)
 
     def _on_render_failed(self, token: int, exc: Exception) -> None:
         if token == self._token:
-            self._dialog.status_label.clear()
-            show_error(self._dialog, exc)
+            self._status.clear()
+            show_error(self._root, exc)

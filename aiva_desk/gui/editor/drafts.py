@@ -8,18 +8,17 @@ write, cheap enough for the GUI thread. Opening the ticket again restores it.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, QTimer, Signal
 
+from aiva_desk.gui.common.banners import BannerArea
 from aiva_desk.gui.common.formatting import local_time
 from aiva_desk.gui.editor.fields import FIELD_LABELS
 from aiva_desk.gui.editor.logs import NEW_ENTRY, NEW_NOTE
+from aiva_desk.gui.editor.state import EditorState
 from aiva_desk.store.models import Ticket
 from aiva_desk.tickets.drafts import Draft
-
-if TYPE_CHECKING:
-    from aiva_desk.gui.editor.editor import TicketEditor
 
 log = logging.getLogger(__name__)
 
@@ -27,11 +26,24 @@ AUTOSAVE_MS = 3000
 
 
 class DraftKeeper(QObject):
-    """Writes, restores and discards the draft of the ticket an editor shows."""
+    """Writes, restores and discards the draft of the ticket an editor shows.
 
-    def __init__(self, editor: TicketEditor, interval_ms: int = AUTOSAVE_MS) -> None:
-        super().__init__(editor)
-        self._editor = editor
+    Signals:
+        discard_clicked(): the agent chose "Discard" on the restored-draft banner.
+    """
+
+    discard_clicked = Signal()
+
+    def __init__(
+        self,
+        state: EditorState,
+        banners: BannerArea,
+        interval_ms: int = AUTOSAVE_MS,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._state = state
+        self._banners = banners
         self.on_disk = False  # a draft of this ticket may exist and must be kept current
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -40,7 +52,7 @@ class DraftKeeper(QObject):
 
     def schedule(self) -> None:
         """Write within the interval if there is work to keep (or a draft to remove)."""
-        if (self.on_disk or self._editor.is_dirty()) and not self._timer.isActive():
+        if (self.on_disk or self._state.is_dirty()) and not self._timer.isActive():
             self._timer.start()
 
     def reset(self) -> None:
@@ -49,64 +61,64 @@ class DraftKeeper(QObject):
         self.on_disk = False
 
     def payload(self) -> dict[str, Any]:
-        editor = self._editor
-        fields: dict[str, Any] = editor.changes()
-        if entry := editor.pending_entry():
+        state = self._state
+        fields: dict[str, Any] = state.changes()
+        if entry := state.pending_entry():
             fields[NEW_ENTRY] = entry
-        if note := editor.pending_note():
+        if note := state.pending_note():
             fields[NEW_NOTE] = note
         return fields
 
     def write(self) -> None:
         """Write the unsaved work now (or remove the draft when nothing is unsaved)."""
-        editor = self._editor
-        ticket = editor.ticket
+        state = self._state
+        ticket = state.ticket
         if ticket is None:
             return
         fields = self.payload()
         if not fields and not self.on_disk:
             return
         try:
-            editor.context.drafts.save(ticket.id, editor.base_version, fields)
+            state.context.drafts.save(ticket.id, state.base_version, fields)
         except OSError as exc:
             log.warning("Cannot write the draft of ticket %s: %s", ticket.id, exc)
             message = f"Your edits cannot be kept in a draft: {exc}"
-            editor.banners.show("draftError", "warning", message)
+            self._banners.show("draftError", "warning", message)
             return
         self.on_disk = bool(fields)
-        editor.banners.remove("draftError")
+        self._banners.remove("draftError")
 
     def discard(self) -> None:
-        ticket_id = self._editor.ticket_id
+        ticket_id = self._state.ticket_id
         if ticket_id is not None:
-            self._editor.context.drafts.discard(ticket_id)
+            self._state.context.drafts.discard(ticket_id)
         self.on_disk = False
 
     def restore(self, draft: Draft, ticket: Ticket) -> None:
         """Put the draft's values into the editor and say so in a banner."""
-        editor = self._editor
-        restored = [name for name in draft.fields if name in editor.fields]
+        state = self._state
+        restored = [name for name in draft.fields if name in state.fields]
         for name in restored:
             try:
-                editor.fields[name].set(draft.fields[name])
+                state.fields[name].set(draft.fields[name])
             except (TypeError, ValueError) as exc:
                 log.warning("Draft value for %s not restored: %s", name, exc)
         if isinstance(entry := draft.fields.get(NEW_ENTRY), dict):
-            editor.troubleshooting.set_pending(entry)
+            state.entry_form.set_pending(entry)
         if isinstance(note := draft.fields.get(NEW_NOTE), str):
-            editor.notes.set_pending(note)
+            state.note_form.set_pending(note)
         self.on_disk = True
-        if not editor.is_dirty():
+        if not state.is_dirty():
             self.discard()  # the draft holds what is saved already
             return
         text = f"Restored unsaved changes from {local_time(draft.saved_at)}."
         if draft.base_version != ticket.version:
-            edited = editor.changes()
+            edited = state.changes()
             differing = [FIELD_LABELS[name] for name in restored if name in edited]
             if differing:
                 text += (
                     " The ticket was saved elsewhere after that; check "
                     f"{', '.join(differing)} before saving."
                 )
-        banner = editor.banners.show("draft", "info", text)
-        banner.add_button("Discard", editor.discard_changes, name="discardDraftButton")
+        banner = self._banners.show("draft", "info", text)
+        banner.add_button("Discard", self.discard_clicked.emit, name="discardDraftButton")

@@ -5,9 +5,12 @@ The static layout is ``ui/ticket_editor.ui``; the fields are bound by
 are small panels, and saving (with the merge of a version saved elsewhere) is
 :class:`~aiva_desk.gui.editor.saving.EditorSaver`.
 
-The editor remembers the values it loaded and their version. ``changes()`` is
-what the agent edited since; a draft of it is written every few seconds while
-there are unsaved edits, and restored when the ticket is opened again.
+What the editor loaded and what the agent edited since is its
+:class:`~aiva_desk.gui.editor.state.EditorState`: the parts work on that, not on
+this widget, and signal through it what the editor should do (reload, re-mark the
+unsaved work). ``changes()`` is what the agent edited; a draft of it is written
+every few seconds while there are unsaved edits, and restored when the ticket is
+opened again.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from PySide6.QtWidgets import QPlainTextEdit, QScrollArea, QVBoxLayout, QWidget
 
 from aiva_desk.app_context import AppContext
 from aiva_desk.errors import NotFoundError
-from aiva_desk.gui.common.banners import BannerArea, clear_problem, mark_problem
+from aiva_desk.gui.common.banners import BannerArea, clear_problem
 from aiva_desk.gui.common.formatting import ticket_number
 from aiva_desk.gui.common.forms import child, load_form
 from aiva_desk.gui.common.highlight import TermHighlighter
@@ -43,8 +46,11 @@ from aiva_desk.gui.editor.logs import (
 )
 from aiva_desk.gui.editor.mail import MailPanel
 from aiva_desk.gui.editor.merge import editor_values
+from aiva_desk.gui.editor.problems import EditorProblems
 from aiva_desk.gui.editor.saving import EditorSaver
+from aiva_desk.gui.editor.sop.closing_buttons import ClosingButtons
 from aiva_desk.gui.editor.sop.panels import SupportPanels
+from aiva_desk.gui.editor.state import EditorState
 from aiva_desk.gui.editor.workflow import WorkflowBar, WorkflowSteps
 from aiva_desk.gui.errors import show_error
 from aiva_desk.gui.tasks import BackgroundTask
@@ -54,8 +60,6 @@ from aiva_desk.tickets.drafts import Draft
 log = logging.getLogger(__name__)
 
 WORKFLOW_FIELDS = {"category_id", "priority", "sla_due_at", "solution", "root_cause"}
-# Problem keys from the service that are not ticket fields -> the widget they concern.
-PROBLEM_WIDGETS = {"checked": "entryCheckedEdit", "body": "noteEdit"}
 
 
 class TicketEditor(QWidget):
@@ -90,30 +94,36 @@ class TicketEditor(QWidget):
         )
         self.header = EditorHeader(self)
         self.workflow = WorkflowBar(self)
-        self.steps = WorkflowSteps(self, self.workflow)
         self.troubleshooting = TroubleshootingPanel(self, self.service)
         self.notes = NotesPanel(self, self.service)
+        self.state = EditorState(context, self.fields, self.troubleshooting, self.notes, self)
+        self.problems = EditorProblems(self, self.fields, self.banners)
         self.logs = ReadOnlyLogs(self)
-        self.mail_panel = MailPanel(self)  # compose, log drafts to send, unsent messages
+        # Compose, log drafts to send, unsent messages.
+        self.mail_panel = MailPanel(self.state, self, self.logs.communications)
         self.attachments = AttachmentsPanel(self, self.service)
-        self.saver = EditorSaver(self)
-        self.drafts = DraftKeeper(self, autosave_ms)
+        self.drafts = DraftKeeper(self.state, self.banners, autosave_ms, parent=self)
+        self.saver = EditorSaver(
+            self.state,
+            header=self.header,
+            banners=self.banners,
+            problems=self.problems,
+            drafts=self.drafts,
+            parent=self,
+        )
+        self.steps = WorkflowSteps(self.state, self.workflow, self.saver, self)
         self.scroll = child(self, QScrollArea, "editorScroll")
         fit_all(self, TEXT_FIELDS)
         align_label_columns(child(self, QWidget, "editorBody"))
         self._highlighters: list[TermHighlighter] = []
         self._search = ""
-        self._ticket_id: int | None = None
-        self._ticket: Ticket | None = None
-        self._base: dict[str, Any] = {}  # the values the edits are based on
-        self._base_version = 0
-        self._baseline: dict[str, Any] = {}  # the same values as the widgets give them back
-        self._dirty: set[str] = set()
         self._was_dirty = False
-        self._stale = False  # saved elsewhere since the base was loaded
-        self._populating = False
         self._load_token = 0
-        self.due_edited = False  # the agent set the SLA deadline by hand (triage keeps it)
+        self.state.edits_changed.connect(self._update_dirty)
+        self.state.reload_requested.connect(self.refresh)
+        self.state.ticket_changed.connect(self.ticket_changed)
+        self.saver.saved.connect(self.saved)
+        self.drafts.discard_clicked.connect(self.discard_changes)
         for name, binding in self.fields.items():
             binding.changed.connect(lambda *_args, n=name: self._on_field_changed(n))
         for panel in (self.troubleshooting, self.notes):
@@ -126,7 +136,7 @@ class TicketEditor(QWidget):
         accept_file_drops(self, self.attach_files)  # on the editor and on its text boxes
         self.scroll.setEnabled(False)
         # Checklists | Resolution | Escalation beside the form, and the close gates.
-        self.support = SupportPanels(self)
+        self.support = SupportPanels(self.state, self.saver, ClosingButtons(self), self)
         self.support.install(child(self, QVBoxLayout, "editorLayout"), self.scroll)
 
     # -- public --------------------------------------------------------------------
@@ -134,59 +144,52 @@ class TicketEditor(QWidget):
     @property
     def ticket_id(self) -> int | None:
         """The ticket shown (or being loaded)."""
-        return self._ticket_id
+        return self.state.ticket_id
 
     @property
     def ticket(self) -> Ticket | None:
         """The ticket as last loaded (detached), or ``None``."""
-        return self._ticket
-
-    @property
-    def base_values(self) -> dict[str, Any]:
-        return dict(self._base)
-
-    @property
-    def base_version(self) -> int:
-        return self._base_version
+        return self.state.ticket
 
     def title(self) -> str:
-        if self._ticket is None:
-            return "Loading…" if self._ticket_id is not None else "No ticket"
-        return f"{ticket_number(self._ticket.number)} {self._ticket.subject}"
+        ticket = self.state.ticket
+        if ticket is None:
+            return "Loading…" if self.state.ticket_id is not None else "No ticket"
+        return f"{ticket_number(ticket.number)} {ticket.subject}"
 
     def values(self) -> dict[str, Any]:
-        return {name: binding.get() for name, binding in self.fields.items()}
+        return self.state.values()
 
     def changes(self) -> dict[str, Any]:
         """The fields edited since the ticket was loaded (tags under ``"tags"``)."""
-        return {name: self.fields[name].get() for name in self.fields if name in self._dirty}
+        return self.state.changes()
 
     def pending_entry(self) -> dict[str, str]:
-        return self.troubleshooting.pending()
+        return self.state.pending_entry()
 
     def pending_note(self) -> str:
-        return self.notes.pending()
+        return self.state.pending_note()
 
     def is_dirty(self) -> bool:
         """Unsaved work: edited fields, or text in the add-entry or add-note forms."""
-        return bool(self._dirty or self.pending_entry() or self.pending_note())
+        return self.state.is_dirty()
 
     def is_busy(self) -> bool:
         return self.saver.is_saving()
 
     def load(self, ticket_id: int) -> None:
         """Show the ticket ``ticket_id`` (loaded in the background)."""
-        if ticket_id == self._ticket_id:
+        if ticket_id == self.state.ticket_id:
             self.refresh()
             return
-        self._ticket_id = ticket_id
-        if self._ticket is None:
+        self.state.ticket_id = ticket_id
+        if self.state.ticket is None:
             self.header.show_loading()
         self._start_load("open")
 
     def refresh(self, reason: str = "refresh") -> None:
         """Load the ticket again; edits are kept, and merged when saved."""
-        if self._ticket_id is not None:
+        if self.state.ticket_id is not None:
             self._start_load(reason)
 
     def save(self) -> None:
@@ -208,16 +211,8 @@ class TicketEditor(QWidget):
 
     def discard_changes(self) -> None:
         """Forget the unsaved edits and the draft; show the ticket as saved."""
-        self._populating = True
-        try:
-            for name in list(self._dirty):
-                self.fields[name].set(self._base[name])
-            self.troubleshooting.clear_form()
-            self.notes.clear_form()
-        finally:
-            self._populating = False
-        self._dirty.clear()
-        self._clear_problems()
+        self.state.discard_edits()
+        self.problems.clear()
         self.banners.remove("draft")
         self.drafts.discard()
         self._update_dirty()
@@ -235,7 +230,7 @@ class TicketEditor(QWidget):
 
     def _start_load(self, reason: str) -> None:
         self._load_token += 1
-        token, ticket_id, service = self._load_token, self._ticket_id, self.service
+        token, ticket_id, service = self._load_token, self.state.ticket_id, self.service
         drafts = self.context.drafts
         assert ticket_id is not None
 
@@ -255,14 +250,12 @@ class TicketEditor(QWidget):
         if token != self._load_token:
             return  # a newer load won
         ticket, history, (categories, staff), draft = result
-        self._populating = True
-        try:
+        state = self.state
+        with state.filling():
             set_choices(self.fields["category_id"], [("No category", None), *categories])
             set_choices(self.fields["assignee_id"], [("Unassigned", None), *staff])
-        finally:
-            self._populating = False
-        if self._ticket is None or self._ticket.id != ticket.id:
-            if self._ticket is not None and self.is_dirty():
+        if state.ticket is None or state.ticket.id != ticket.id:
+            if state.ticket is not None and self.is_dirty():
                 self.write_draft()  # typed into the old ticket while the new one loaded
             self._reset_for_new_ticket()
             self._show(ticket, history, keep_scroll=False)
@@ -271,18 +264,19 @@ class TicketEditor(QWidget):
         elif not self.is_dirty():
             self._show(ticket, history, keep_scroll=True)
         else:
-            self._ticket = ticket
+            state.ticket = ticket
             self._show_context(ticket, history)
-            if editor_values(ticket) == self._base:
-                self._base_version = ticket.version  # only logs or the workflow changed
+            if editor_values(ticket) == state.base:
+                state.base_version = ticket.version  # only logs or the workflow changed
             elif reason != "conflict":
-                self._stale = True
+                state.stale = True
                 self.banners.show(
                     "changedElsewhere",
                     "warning",
                     "Changed elsewhere — your edits will be merged on save.",
                 )
         self.scroll.setEnabled(True)
+        state.loaded.emit(ticket.id)  # first the editor's own parts (the SOP panels)
         self.loaded.emit(ticket.id)
 
     def _on_load_failed(self, token: int, exc: Exception) -> None:
@@ -297,35 +291,22 @@ class TicketEditor(QWidget):
     def _reset_for_new_ticket(self) -> None:
         self.banners.clear()
         self.workflow.hide_message()
-        self.due_edited = False
+        self.state.due_edited = False
         self.drafts.reset()
-        self._clear_problems()
-        self._populating = True
-        try:
+        self.problems.clear()
+        with self.state.filling():
             self.troubleshooting.clear_form()
             self.notes.clear_form()
-        finally:
-            self._populating = False
 
     def _show(self, ticket: Ticket, history: list[AuditEntry], *, keep_scroll: bool) -> None:
         """Show ``ticket`` as saved: every field, and it becomes the base of new edits."""
         scroll = self.scroll.verticalScrollBar().value() if keep_scroll else 0
-        self._populating = True
-        try:
-            values = editor_values(ticket)
+        with self.state.filling():
             if ticket.category is not None:  # an inactive category is not in the list
                 ensure_choice(self.fields["category_id"], ticket.category_id, ticket.category.name)
             if ticket.assignee is not None:
                 ensure_choice(self.fields["assignee_id"], ticket.assignee_id, ticket.assignee.name)
-            for name, binding in self.fields.items():
-                binding.set(values[name])
-        finally:
-            self._populating = False
-        self._ticket = ticket
-        self._base, self._base_version = values, ticket.version
-        self._baseline = {name: binding.get() for name, binding in self.fields.items()}
-        self._dirty.clear()
-        self._stale = False
+        self.state.take_base(ticket)
         self.banners.remove("changedElsewhere")
         self._show_context(ticket, history)
         self._update_dirty()
@@ -335,7 +316,7 @@ class TicketEditor(QWidget):
 
     def _show_context(self, ticket: Ticket, history: list[AuditEntry]) -> None:
         """Everything but the editable fields: header, customer, logs, closure, history."""
-        self._ticket = ticket
+        self.state.ticket = ticket
         self.header.show_ticket(ticket)
         self.troubleshooting.show_ticket(ticket)
         self.notes.show_ticket(ticket)
@@ -347,55 +328,19 @@ class TicketEditor(QWidget):
         self._update_steps()
         self.title_changed.emit(self.title())
 
-    def rebase(self, ticket: Ticket, keep: set[str]) -> None:
-        """Make ``ticket`` the new base; fields in ``keep`` keep the agent's value."""
-        values = editor_values(ticket)
-        self._populating = True
-        try:
-            for name, binding in self.fields.items():
-                if name not in keep:
-                    binding.set(values[name])
-        finally:
-            self._populating = False
-        self._ticket, self._base, self._base_version = ticket, values, ticket.version
-        self._baseline = {
-            name: binding.normalize(values[name]) if name in keep else binding.get()
-            for name, binding in self.fields.items()
-        }
-        self._dirty = {name for name in keep if self.fields[name].get() != self._baseline[name]}
-        self._stale = False
-        self.banners.remove("changedElsewhere")
-        self.header.show_ticket(ticket)
-        self._update_dirty()
-
-    def accept_saved(self, sent: dict[str, Any], version: int) -> None:
-        """``sent`` was stored as ``version``: it becomes part of the base."""
-        for name, value in sent.items():
-            self._base[name] = value
-            self._baseline[name] = value
-            if self.fields[name].get() == value:
-                self._dirty.discard(name)
-        self.due_edited = self.due_edited or "sla_due_at" in sent
-        self._base_version = version
-        self._clear_problems()
-        self._update_dirty()
-
     # -- editing -------------------------------------------------------------------
 
     def _on_field_changed(self, name: str) -> None:
-        if self._populating:
+        if self.state.populating:
             return
-        if self.fields[name].get() != self._baseline.get(name):
-            self._dirty.add(name)
-        else:
-            self._dirty.discard(name)
+        self.state.field_edited(name)
         clear_problem(self.fields[name].widget)
         if name in WORKFLOW_FIELDS:
             self._update_steps()
         self._update_dirty()
 
     def _on_pending_edited(self) -> None:
-        if not self._populating:
+        if not self.state.populating:
             self._update_dirty()
 
     def _update_dirty(self) -> None:
@@ -405,24 +350,12 @@ class TicketEditor(QWidget):
         if dirty != self._was_dirty:
             self._was_dirty = dirty
             self.dirty_changed.emit(dirty)
-            if not dirty and self._stale and not self.saver.is_saving():
+            if not dirty and self.state.stale and not self.saver.is_saving():
                 self.refresh()  # nothing left to merge: show what is saved now
 
     def show_problems(self, problems: dict[str, str]) -> None:
         """Mark the fields a save was refused for, and list the problems in a banner."""
-        self._clear_problems()
-        for key, text in problems.items():
-            name = self.fields[key].widget.objectName() if key in self.fields else None
-            name = name or PROBLEM_WIDGETS.get(key)
-            if name:
-                mark_problem(child(self, QWidget, name), text)
-        lines = "\n".join(f"• {text}" for text in problems.values())
-        self.banners.show("problems", "error", f"Not saved:\n{lines}")
-
-    def _clear_problems(self) -> None:
-        for widget in self.findChildren(QWidget):
-            clear_problem(widget)
-        self.banners.remove("problems")
+        self.problems.show(problems)
 
     # -- workflow, logs, attachments ----------------------------------------------
 
@@ -439,17 +372,15 @@ class TicketEditor(QWidget):
 
     def _on_log_added(self, ticket_id: int) -> None:
         """A log entry, note or attachment was added: announce it and show it."""
-        self._clear_problems()
+        self.problems.clear()
         self.announce_change(ticket_id)
 
     def announce_change(self, ticket_id: int) -> None:
         """Something beside the fields changed the ticket (a log entry, a checklist item,
         an escalation): tell the window and show the ticket as stored now."""
-        self.ticket_changed.emit(ticket_id)
-        if ticket_id == self._ticket_id:
-            self.refresh("log")
+        self.state.announce_change(ticket_id)
 
     def attach_files(self, paths: list[Path]) -> None:
         """Attach files to the ticket (the file picker, a drop, or a test)."""
-        if self._ticket is not None:
+        if self.state.ticket is not None:
             self.attachments.attach_files(paths)

@@ -11,7 +11,6 @@ taken back into the composer ("Edit…").
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QUrl, Signal
 from PySide6.QtWidgets import (
@@ -29,13 +28,11 @@ from aiva_desk.gui.common.rich_text import esc, muted
 from aiva_desk.gui.common.text_widgets import ReadOnlyList
 from aiva_desk.gui.composer.dialog import ComposerDialog, open_composer
 from aiva_desk.gui.editor.logs import SEND_DRAFT_LINK
+from aiva_desk.gui.editor.state import EditorState
 from aiva_desk.gui.tasks import BackgroundTask
 from aiva_desk.mail.outbox import OutboxItem
 from aiva_desk.store.mail_models import OutboxState
 from aiva_desk.store.models import Ticket
-
-if TYPE_CHECKING:
-    from aiva_desk.gui.editor.editor import TicketEditor
 
 log = logging.getLogger(__name__)
 
@@ -85,13 +82,16 @@ class MailPanel(QObject):
     unsent_shown = Signal(int)
     composer_opened = Signal(object)
 
-    def __init__(self, editor: TicketEditor) -> None:
-        super().__init__(editor)
-        self._editor = editor
+    def __init__(self, state: EditorState, root: QWidget, communications: ReadOnlyList) -> None:
+        """``root``: the editor form; ``communications``: its communication log, whose
+        draft links open the composer."""
+        super().__init__(root)
+        self._state = state
+        self._root = root
         self._token = 0
         self.items: list[OutboxItem] = []
-        layout = child(editor, QVBoxLayout, "communicationLayout")
-        group = child(editor, QWidget, "communicationGroup")
+        layout = child(root, QVBoxLayout, "communicationLayout")
+        group = child(root, QWidget, "communicationGroup")
 
         self.compose_button = QPushButton("Compose e-mail…", group)
         self.compose_button.setObjectName("composeButton")
@@ -120,7 +120,7 @@ class MailPanel(QObject):
         self.unsent_label.hide()
         browser.hide()
         browser.anchorClicked.connect(self._on_link_clicked)
-        editor.logs.communications.browser.anchorClicked.connect(self._on_link_clicked)
+        communications.browser.anchorClicked.connect(self._on_link_clicked)
 
     # -- public --------------------------------------------------------------------
 
@@ -128,10 +128,10 @@ class MailPanel(QObject):
         """Read the ticket's unsent messages in the background and list them."""
         self.compose_button.setEnabled(True)
         self._token += 1
-        token, outbox, ticket_id = self._token, self._editor.context.mail.outbox, ticket.id
+        token, outbox, ticket_id = self._token, self._state.context.mail.outbox, ticket.id
         BackgroundTask(
             lambda: outbox.items(UNSENT_STATES, ticket_id=ticket_id),
-            parent=self._editor,
+            parent=self._root,
             writes=False,
             label="unsent messages",
         ).success(lambda items: self._on_items_loaded(token, items)).run_in_background()
@@ -144,18 +144,18 @@ class MailPanel(QObject):
         draft_communication_id: int | None = None,
     ) -> ComposerDialog | None:
         """Open the composer for the editor's ticket; ``None`` while no ticket is shown."""
-        editor = self._editor
-        if editor.ticket is None:
+        state = self._state
+        if state.ticket is None:
             return None
         dialog = open_composer(
-            editor.context,
-            editor.ticket.id,
-            editor.window(),  # not the editor: closing its tab must not lose the message
+            state.context,
+            state.ticket.id,
+            self._root.window(),  # not the editor: closing its tab must not lose the message
             template=template,
             outbox_id=outbox_id,
             draft_communication_id=draft_communication_id,
         )
-        dialog.ticket_changed.connect(editor.announce_change)
+        dialog.ticket_changed.connect(state.announce_change)
         self.composer_opened.emit(dialog)
         return dialog
 

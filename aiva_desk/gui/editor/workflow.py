@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QTextDocumentFragment
@@ -17,12 +16,11 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 from aiva_desk.errors import ConflictError, NotFoundError, TransitionRefused
 from aiva_desk.gui.common.formatting import ticket_number
 from aiva_desk.gui.common.forms import child
+from aiva_desk.gui.editor.saving import EditorSaver
+from aiva_desk.gui.editor.state import EditorState
 from aiva_desk.gui.errors import show_error
 from aiva_desk.gui.tasks import BackgroundTask
 from aiva_desk.tickets.workflow import Action, Overlay, Transition
-
-if TYPE_CHECKING:
-    from aiva_desk.gui.editor.editor import TicketEditor
 
 
 class WorkflowBar(QObject):
@@ -110,34 +108,38 @@ class WorkflowSteps(QObject):
 
     A step applies to what the agent sees: unsaved edits are saved first, and the
     guards are checked against the edited values (triage takes the category,
-    priority and, when set by hand, the deadline from the form).
+    priority and, when set by hand, the deadline from the form). Works on the editor's
+    state; a step taken is announced through it.
     """
 
-    def __init__(self, editor: TicketEditor, bar: WorkflowBar) -> None:
-        super().__init__(editor)
-        self._editor = editor
+    def __init__(
+        self, state: EditorState, bar: WorkflowBar, saver: EditorSaver, parent: QWidget
+    ) -> None:
+        super().__init__(parent)
+        self._state = state
         self._bar = bar
+        self._saver = saver
+        self._widget = parent  # errors are shown over it
         bar.step_clicked.connect(self._on_bar_step_clicked)
 
     def update(self) -> None:
-        editor = self._editor
-        ticket = editor.ticket
+        """Show the next steps for the ticket as edited (the guards see unsaved values)."""
+        state = self._state
+        ticket = state.ticket
         if ticket is None:
             return
-        overlay, workflow = Overlay(ticket, editor.values()), editor.service.workflow
+        overlay, workflow = Overlay(ticket, state.values()), state.service.workflow
         self._bar.set_steps(
             workflow.next_steps(ticket), lambda t: workflow.refusal_reasons(overlay, t.action)
         )
 
     def _on_bar_step_clicked(self, transition: Transition) -> None:
-        editor = self._editor
-        ticket = editor.ticket
+        state = self._state
+        ticket = state.ticket
         if ticket is None:
             return
-        values = editor.values()
-        reasons = editor.service.workflow.refusal_reasons(
-            Overlay(ticket, values), transition.action
-        )
+        values = state.values()
+        reasons = state.service.workflow.refusal_reasons(Overlay(ticket, values), transition.action)
         if transition.action is Action.CLOSE:
             self._check_close_gates(ticket.id, transition, values)
         elif reasons:
@@ -148,11 +150,11 @@ class WorkflowSteps(QObject):
     def _check_close_gates(self, ticket_id: int, transition: Transition, values: dict) -> None:
         """The close gates read the checklists: judge them in the database, on the values
         the agent sees, before saving anything."""
-        service = self._editor.service
+        service = self._state.service
         self._bar.set_enabled(False)
         check = BackgroundTask(
             lambda: service.close_blockers(ticket_id, values),
-            parent=self._editor,
+            parent=self._widget,
             writes=False,
             label="close gates",
         )
@@ -164,7 +166,7 @@ class WorkflowSteps(QObject):
         self, ticket_id: int, transition: Transition, reasons: list[str]
     ) -> None:
         self._bar.set_enabled(True)
-        if self._editor.ticket_id != ticket_id:
+        if self._state.ticket_id != ticket_id:
             return
         if reasons:
             self._bar.show_refusal(ticket_id, transition.label, reasons)
@@ -172,10 +174,9 @@ class WorkflowSteps(QObject):
             self._start(transition)
 
     def _start(self, transition: Transition) -> None:
-        editor = self._editor
         self._bar.set_enabled(False)
-        if editor.is_dirty():
-            editor.saver.save(
+        if self._state.is_dirty():
+            self._saver.save(
                 then=lambda: self._perform(transition),
                 failed=lambda: self._bar.set_enabled(True),
             )
@@ -183,10 +184,10 @@ class WorkflowSteps(QObject):
             self._perform(transition)
 
     def _perform(self, transition: Transition) -> None:
-        editor = self._editor
-        service, ticket_id, base = editor.service, editor.ticket_id, editor.base_values
-        version = editor.base_version
-        due = base["sla_due_at"] if editor.due_edited else None
+        state = self._state
+        service, ticket_id, base = state.service, state.ticket_id, dict(state.base)
+        version = state.base_version
+        due = base["sla_due_at"] if state.due_edited else None
         assert ticket_id is not None
         if transition.action is Action.TRIAGE:
 
@@ -203,29 +204,29 @@ class WorkflowSteps(QObject):
             def step() -> int:
                 return service.perform(ticket_id, transition.action, version)
 
-        BackgroundTask(step, parent=editor, label=f"{transition.action} {ticket_id}").success(
+        BackgroundTask(step, parent=self._widget, label=f"{transition.action} {ticket_id}").success(
             lambda _version: self._on_step_succeeded(ticket_id, transition)
         ).failure(lambda exc: self._on_step_failed(ticket_id, exc)).run_in_background()
 
     def _on_step_succeeded(self, ticket_id: int, transition: Transition) -> None:
-        editor = self._editor
-        number = ticket_number(editor.ticket.number) if editor.ticket else f"Ticket {ticket_id}"
+        state = self._state
+        number = ticket_number(state.ticket.number) if state.ticket else f"Ticket {ticket_id}"
         target = html.escape(transition.target.label)
         self._bar.show_message(
             ticket_id, f"{html.escape(number)} is now <b>{target}</b>.", kind="info"
         )
         self._bar.set_enabled(True)
-        editor.ticket_changed.emit(ticket_id)
-        editor.refresh("step")
+        state.ticket_changed.emit(ticket_id)
+        state.reload_requested.emit("step")
 
     def _on_step_failed(self, ticket_id: int, exc: Exception) -> None:
-        editor = self._editor
+        state = self._state
         self._bar.set_enabled(True)
         if isinstance(exc, TransitionRefused):
             self._bar.show_refusal(ticket_id, exc.action_label, exc.reasons)
         elif isinstance(exc, ConflictError | NotFoundError):
             self._bar.show_message(ticket_id, html.escape(exc.message))
-            editor.ticket_changed.emit(ticket_id)
-            editor.refresh("step")
+            state.ticket_changed.emit(ticket_id)
+            state.reload_requested.emit("step")
         else:
-            show_error(editor, exc)
+            show_error(self._widget, exc)

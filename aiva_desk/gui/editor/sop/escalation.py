@@ -10,7 +10,6 @@ each escalation with Acknowledge, and the ticket can be handed back (de-escalate
 from __future__ import annotations
 
 import html
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QPalette
@@ -33,15 +32,13 @@ from aiva_desk.gui.common.formatting import duration, local_time
 from aiva_desk.gui.common.forms import child, load_form
 from aiva_desk.gui.editor.sop.checklist_widgets import FollowingCheckBox
 from aiva_desk.gui.editor.sop.escalation_dialog import EscalationDialog
+from aiva_desk.gui.editor.state import EditorState
 from aiva_desk.gui.errors import show_error
 from aiva_desk.gui.tasks import BackgroundTask
 from aiva_desk.mail import sop_messages
 from aiva_desk.store.models import Escalation, Staff, Ticket
 from aiva_desk.tickets import escalation as esc
 from aiva_desk.tickets.workflow import Overlay
-
-if TYPE_CHECKING:
-    from aiva_desk.gui.editor.editor import TicketEditor
 
 LEVELS = {
     Priority.P1: "P1 · Escalate immediately",
@@ -60,11 +57,11 @@ class EscalationPanel(QWidget):
 
     changed = Signal(int)
 
-    def __init__(self, editor: TicketEditor, parent: QWidget | None = None) -> None:
+    def __init__(self, state: EditorState, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         load_form("escalation_panel.ui", into=self)
         self.setObjectName("escalationPanel")
-        self._editor = editor
+        self._state = state
         self.me: Staff | None = None
         self.dialog: EscalationDialog | None = None
         self._ticket: Ticket | None = None
@@ -254,7 +251,7 @@ class EscalationPanel(QWidget):
         flags &= {rule.key for rule in esc.RULES if not rule.automatic}
         self._pending = flags
         self._assess()  # the rules update at once; stored in the background
-        service, ticket_id = self._editor.service, self._editor.ticket_id
+        service, ticket_id = self._state.service, self._state.ticket_id
         self._run(lambda: esc.set_flags(service, ticket_id, flags), then=self._flags_stored)
 
     def _flags_stored(self) -> None:
@@ -262,10 +259,10 @@ class EscalationPanel(QWidget):
 
     def open_escalation_dialog(self) -> EscalationDialog | None:
         """Open the SOP's escalation form, prefilled from the ticket as edited."""
-        editor, ticket = self._editor, self._ticket
+        state, ticket = self._state, self._ticket
         if ticket is None or self.assessment is None:
             return None
-        values = {k: v for k, v in editor.values().items() if k != "tags"}
+        values = {k: v for k, v in state.values().items() if k != "tags"}
         now = self.now()
         form = esc.prefill(Overlay(ticket, values), self.assessment, now)  # type: ignore[arg-type]
         if self.dialog is not None:
@@ -274,7 +271,7 @@ class EscalationPanel(QWidget):
             form,
             self.assessment,
             due=values.get("sla_due_at", ticket.sla_due_at),
-            agent_name=self.me.name if self.me else editor.context.actor,
+            agent_name=self.me.name if self.me else state.context.actor,
             parent=self,
         )
         dialog.submitted.connect(lambda target, f, draft: self._escalate(dialog, target, f, draft))
@@ -283,7 +280,7 @@ class EscalationPanel(QWidget):
         return dialog
 
     def _escalate(self, dialog: EscalationDialog, target, form, draft: str) -> None:
-        service, ticket_id = self._editor.service, self._editor.ticket_id
+        service, ticket_id = self._state.service, self._state.ticket_id
 
         def failed(exc: Exception) -> None:
             if isinstance(exc, ValidationError):
@@ -303,18 +300,18 @@ class EscalationPanel(QWidget):
         )
 
     def acknowledge(self, escalation_id: int) -> None:
-        service, ticket_id = self._editor.service, self._editor.ticket_id
+        service, ticket_id = self._state.service, self._state.ticket_id
         self._run(lambda: esc.acknowledge(service, ticket_id, escalation_id))
 
     def de_escalate(self) -> None:
         reason = self.reason_edit.text().strip()
         if not reason:
             return
-        service, ticket_id = self._editor.service, self._editor.ticket_id
+        service, ticket_id = self._state.service, self._state.ticket_id
         self._run(lambda: esc.de_escalate(service, ticket_id, reason), then=self.reason_edit.clear)
 
     def _run(self, work, *, then=None, failed=None) -> None:
-        ticket_id = self._editor.ticket_id
+        ticket_id = self._state.ticket_id
         if ticket_id is None:
             return
 

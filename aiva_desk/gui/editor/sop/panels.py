@@ -3,25 +3,22 @@
 The panels sit in a tab widget to the right of the editor's form (a splitter, so
 the agent can make them wider or fold them away). Whenever the editor has loaded
 its ticket — opened, saved, a step taken — every panel shows it again; whatever a
-panel writes is announced through the editor, which reloads the ticket.
+panel writes is announced through the editor's state, which has the ticket reloaded.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QScrollArea, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
+from aiva_desk.gui.editor.saving import EditorSaver
 from aiva_desk.gui.editor.sop.checklists import ChecklistPanel
 from aiva_desk.gui.editor.sop.closing_buttons import ClosingButtons
 from aiva_desk.gui.editor.sop.escalation import EscalationPanel
 from aiva_desk.gui.editor.sop.resolution import ResolutionPanel
+from aiva_desk.gui.editor.state import EditorState
 from aiva_desk.gui.tasks import BackgroundTask
 from aiva_desk.store.models import Staff
-
-if TYPE_CHECKING:
-    from aiva_desk.gui.editor.editor import TicketEditor
 
 SIDE_WIDTH = 430
 MIN_SIDE_WIDTH = 340
@@ -32,25 +29,35 @@ class SupportPanels(QTabWidget):
 
     side_width = SIDE_WIDTH  # shared by every editor: a new tab opens as wide as the last
 
-    def __init__(self, editor: TicketEditor) -> None:
-        super().__init__(editor)
+    def __init__(
+        self,
+        state: EditorState,
+        saver: EditorSaver,
+        closing_buttons: ClosingButtons,
+        parent: QWidget,
+    ) -> None:
+        """``parent``: the editor form, beside which :meth:`install` puts the panels."""
+        super().__init__(parent)
         self.setObjectName("supportPanels")
         self.setAccessibleName("Checklists, resolution process and escalation")
         self.setDocumentMode(True)
         self.setMinimumWidth(MIN_SIDE_WIDTH)
-        self._editor = editor
+        self._state = state
+        self._saver = saver
+        self._root = parent
+        self._form: QScrollArea | None = None  # the editor's scrolling form (install)
         self.me: Staff | None = None
-        self.checklists = ChecklistPanel(editor.context, self)
+        self.checklists = ChecklistPanel(state.context, self)
         self._resolution: ResolutionPanel | None = None
         self._escalation: EscalationPanel | None = None
         self.addTab(self.checklists, "Checklists")
         # The other two are made when first shown: most tickets are only looked at.
         self.addTab(QWidget(self), "Resolution")
         self.addTab(QWidget(self), "Escalation")
-        self.closing_buttons = ClosingButtons(editor)
+        self.closing_buttons = closing_buttons
         for panel in (self.checklists, self.closing_buttons):
-            panel.changed.connect(editor.announce_change)
-        editor.loaded.connect(self._on_editor_loaded)
+            panel.changed.connect(state.announce_change)
+        state.loaded.connect(self._on_editor_loaded)
         self.currentChanged.connect(self._on_current_changed)
         self.splitter: QSplitter | None = None
         self._stale: set[QWidget] = set()
@@ -59,8 +66,8 @@ class SupportPanels(QTabWidget):
     @property
     def resolution(self) -> ResolutionPanel:
         if self._resolution is None:
-            panel = self._resolution = ResolutionPanel(self._editor, self)
-            panel.changed.connect(self._editor.announce_change)
+            panel = self._resolution = ResolutionPanel(self._state, self._saver, self._form, self)
+            panel.changed.connect(self._state.announce_change)
             panel.request_details_clicked.connect(self._on_resolution_request_details)
             panel.escalation_chosen.connect(lambda: self.setCurrentWidget(self.escalation))
             self._replace_tab(1, panel)
@@ -69,9 +76,9 @@ class SupportPanels(QTabWidget):
     @property
     def escalation(self) -> EscalationPanel:
         if self._escalation is None:
-            panel = self._escalation = EscalationPanel(self._editor, self)
+            panel = self._escalation = EscalationPanel(self._state, self)
             panel.me = self.me
-            panel.changed.connect(self._editor.announce_change)
+            panel.changed.connect(self._state.announce_change)
             self._replace_tab(2, panel)
         return self._escalation
 
@@ -86,15 +93,16 @@ class SupportPanels(QTabWidget):
         finally:
             self.blockSignals(blocked)
         placeholder.deleteLater()
-        if self._editor.ticket is not None:
+        if self._state.ticket is not None:
             self._stale.add(panel)
         self._show_current()
 
     def install(self, layout: QVBoxLayout, form: QScrollArea) -> QSplitter:
         """Put the panels beside ``form`` (the editor's scrolling form) in a splitter."""
+        self._form = form
         index = layout.indexOf(form)
         layout.removeWidget(form)
-        splitter = QSplitter(Qt.Orientation.Horizontal, self._editor)
+        splitter = QSplitter(Qt.Orientation.Horizontal, self._root)
         splitter.setObjectName("editorSplitter")
         splitter.setChildrenCollapsible(True)
         splitter.addWidget(form)
@@ -102,7 +110,7 @@ class SupportPanels(QTabWidget):
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 0)
         splitter.setCollapsible(0, False)
-        splitter.setSizes([max(self._editor.width() - self.side_width, 400), self.side_width])
+        splitter.setSizes([max(self._root.width() - self.side_width, 400), self.side_width])
         splitter.splitterMoved.connect(self._on_splitter_moved)
         layout.insertWidget(index, splitter, 1)
         self.splitter = splitter
@@ -119,13 +127,13 @@ class SupportPanels(QTabWidget):
     def _on_editor_loaded(self, ticket_id: int) -> None:
         self._stale = {self.checklists, self._resolution, self._escalation} - {None}
         self._show_current()
-        ticket = self._editor.ticket
+        ticket = self._state.ticket
         if ticket is not None:
             self.closing_buttons.show_ticket(ticket, self.me)
-        me_id = self._editor.context.settings.me_staff_id
+        me_id = self._state.context.settings.me_staff_id
         if me_id != self._me_id:  # who "me" is: read once, and again when it changes
             self._me_id = me_id
-            service = self._editor.service
+            service = self._state.service
             BackgroundTask(
                 lambda: next((s for s in service.staff() if s.id == me_id), None),
                 parent=self,
@@ -139,8 +147,8 @@ class SupportPanels(QTabWidget):
         self.me = me
         if self._escalation is not None:
             self._escalation.me = me
-        if self._editor.ticket is not None:
-            self.closing_buttons.show_ticket(self._editor.ticket, me)
+        if self._state.ticket is not None:
+            self.closing_buttons.show_ticket(self._state.ticket, me)
 
     def _on_current_changed(self, index: int) -> None:
         if index == 1:
@@ -151,7 +159,7 @@ class SupportPanels(QTabWidget):
 
     def _show_current(self) -> None:
         """Show the ticket in the panel in view; the others catch up when they are shown."""
-        panel, ticket = self.currentWidget(), self._editor.ticket
+        panel, ticket = self.currentWidget(), self._state.ticket
         if ticket is None or panel not in self._stale:
             return
         self._stale.discard(panel)

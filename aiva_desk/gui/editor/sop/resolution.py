@@ -10,7 +10,7 @@ Vague troubleshooting and resolution texts get the SOP's documentation hints.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
@@ -24,17 +24,17 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
+    QScrollArea,
     QWidget,
 )
 
 from aiva_desk.domain import SolutionClass
 from aiva_desk.gui.common.forms import child, load_form
 from aiva_desk.gui.editor.doc_hints import show_hints
+from aiva_desk.gui.editor.saving import EditorSaver
+from aiva_desk.gui.editor.state import EditorState
 from aiva_desk.gui.tasks import BackgroundTask
 from aiva_desk.store.models import Ticket
-
-if TYPE_CHECKING:
-    from aiva_desk.gui.editor.editor import TicketEditor
 
 # Step 2: the SOP's Troubleshooting Guide checks (text, short name).
 CHECKS = (
@@ -84,11 +84,20 @@ class ResolutionPanel(QWidget):
     request_details_clicked = Signal()
     escalation_chosen = Signal()
 
-    def __init__(self, editor: TicketEditor, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        state: EditorState,
+        saver: EditorSaver,
+        form: QScrollArea | None,
+        parent: QWidget | None = None,
+    ) -> None:
+        """``form``: the editor's scrolling form, scrolled to a field the panel points at."""
         super().__init__(parent)
         load_form("resolution_panel.ui", into=self)
         self.setObjectName("resolutionPanel")
-        self._editor = editor
+        self._state = state
+        self._saver = saver
+        self._form = form
         self._ticket_id: int | None = None
         self.reproduce = self._group({"reproduceYesRadio": True, "reproduceNoRadio": False})
         self.solution_class = self._group(SOLUTION_RADIOS)
@@ -130,7 +139,7 @@ class ResolutionPanel(QWidget):
         self._hints_timer = QTimer(self, singleShot=True, interval=250)
         self._hints_timer.timeout.connect(self.update_documentation)
         for name in ("can_reproduce", "solution_class", *DOCUMENTED_FIELDS):
-            editor.fields[name].changed.connect(lambda *_a: self._on_editor_field_changed())
+            state.fields[name].changed.connect(lambda *_a: self._on_editor_field_changed())
         self._update_diagnose()
         self._update_implement()
         self._update_points()
@@ -184,7 +193,7 @@ class ResolutionPanel(QWidget):
         self.setEnabled(True)
 
     def _on_editor_field_changed(self) -> None:
-        fields = self._editor.fields
+        fields = self._state.fields
         can_reproduce = fields["can_reproduce"].get()
         self._select(self.reproduce, can_reproduce)
         self.no_prompt.setVisible(can_reproduce is False)
@@ -193,9 +202,9 @@ class ResolutionPanel(QWidget):
 
     def update_documentation(self) -> None:
         """Hints for vague resolution fields (as typed) and recent log entries."""
-        fields = self._editor.fields
+        fields = self._state.fields
         texts = {label: fields[name].get() for name, label in DOCUMENTED_FIELDS.items()}
-        ticket = self._editor.ticket
+        ticket = self._state.ticket
         entries = list(ticket.troubleshooting)[-RECENT_ENTRIES:] if ticket else []
         for entry in entries:
             name = f"Log entry “{(entry.title or entry.checked)[:40]}”"
@@ -207,13 +216,13 @@ class ResolutionPanel(QWidget):
     # -- step 1 and 3: fields of the editor ----------------------------------------
 
     def _set_field(self, name: str, value: Any, then: Callable[[], object] | None = None) -> None:
-        binding = self._editor.fields[name]
+        binding = self._state.fields[name]
         if binding.get() != value:
             binding.set(value)
-        if self._editor.saver.is_saving():  # a save would not take ``then``: try once it is done
+        if self._saver.is_saving():  # a save would not take ``then``: try once it is done
             QTimer.singleShot(100, self, lambda: self._set_field(name, value, then))
             return
-        self._editor.saver.save(then=then)
+        self._saver.save(then=then)
 
     def _on_reproduce_clicked(self, value: bool) -> None:
         self._set_field("can_reproduce", value)
@@ -231,8 +240,9 @@ class ResolutionPanel(QWidget):
         next(b for b, v in self._buttons(self.solution_class) if v == value).click()
 
     def _go_to_field(self, name: str) -> None:
-        widget = self._editor.fields[name].widget
-        self._editor.scroll.ensureWidgetVisible(widget, 0, 80)
+        widget = self._state.fields[name].widget
+        if self._form is not None:
+            self._form.ensureWidgetVisible(widget, 0, 80)
         widget.setFocus()
 
     # -- step 2: checks into the troubleshooting log -------------------------------
@@ -255,7 +265,7 @@ class ResolutionPanel(QWidget):
         self._add_entry(entry, clear=[self.found, self.action])
 
     def _add_entry(self, entry: dict[str, str], clear: list[QLineEdit]) -> None:
-        ticket_id, service = self._ticket_id, self._editor.service
+        ticket_id, service = self._ticket_id, self._state.service
         if ticket_id is None:
             return
 
@@ -303,7 +313,7 @@ class ResolutionPanel(QWidget):
         """Log the implementation checklist; the steps also go into Steps taken."""
         entry = self.implementation_entry()
         steps = entry["action"]
-        if steps and steps != self._editor.fields["steps_taken"].get().strip():
+        if steps and steps != self._state.fields["steps_taken"].get().strip():
             self._set_field("steps_taken", steps, then=lambda: self._add_entry(entry, []))
         else:
             self._add_entry(entry, [])
