@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Set up the checkout if needed (scripts/bootstrap.sh), then lint and test:
 # ruff check, ruff format --check, and pytest with Qt offscreen.
-# Arguments go to pytest, e.g. scripts/run-tests.sh -x tests/test_assets.py
+# Arguments go to pytest, e.g. scripts/run-tests.sh -x tests/core/runtime/test_assets.py
 # Every step runs even when an earlier one fails; the exit status is non-zero
 # if any failed. A pytest run that collects no tests (exit 5) is a failure.
 # Without pytest arguments, the suite runs a second time with every test's
@@ -56,7 +56,7 @@ if [[ $# -eq 0 && "${AIVA_POSTGRESQL:-1}" != 0 ]]; then
 fi
 
 # When the tests run: every test's clock starts at AIVA_TEST_NOW in the zone AIVA_TEST_TZ
-# (tests/pinned_clock.py; the main passes use its default, a Monday 11:10 in business
+# (tests/helpers/pinned_clock.py; the main passes use its default, a Monday 11:10 in business
 # hours, UTC). Each line: instant, zone, what it proves.
 TIME_MATRIX=(
     "2026-12-09T19:30:00-08:00 America/Los_Angeles a weekday evening, after business hours"

@@ -20,19 +20,17 @@ os.environ["TZ"] = os.environ.get("AIVA_TEST_TZ") or "UTC"  # before Qt or a mig
 import keyring
 import pytest
 from keyring.backends.fail import Keyring as FailKeyring
-from pinned_clock import TestClock, office_zone, pinned_start
-from postgres_server import on_postgresql, postgres_server  # noqa: F401 (a fixture)
 
 from aiva_desk import clock as product_clock
 from aiva_desk.app_context import AppContext, open_context, open_desk_database
 from aiva_desk.runtime.paths import DATA_DIR_ENV, DATABASE_FILENAME, DB_URL_ENV
+from tests.helpers.paths import REPO
+from tests.helpers.pinned_clock import TestClock, office_zone, pinned_start
+from tests.helpers.postgres_server import on_postgresql, postgres_server  # noqa: F401 (a fixture)
 
 time.tzset()
 
-SHARED_DIR = Path(__file__).resolve().parents[2] / "shared"
-
-# Fixture modules loaded with ``pytest_plugins`` and also imported for their helpers.
-pytest.register_assert_rewrite("mail_fixtures", "queue_gui_fixtures")
+SHARED_DIR = REPO.parent / "shared"
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
@@ -52,7 +50,7 @@ def qapp(qapp):
 
 @pytest.fixture(autouse=True)
 def clock() -> Iterator[TestClock]:
-    """The product's clock for this test: pinned at the run's instant (pinned_clock.py)."""
+    """The product's clock for this test: pinned at the run's instant (helpers/pinned_clock.py)."""
     pinned = TestClock(pinned_start())
     previous = product_clock.set_source(pinned)
     yield pinned
@@ -69,7 +67,7 @@ def isolated_environment(
     """Point every per-user location at the test's own temporary directory.
 
     The database is a SQLite file in the data dir; with ``AIVA_TEST_DB=postgresql``, a
-    fresh database on the run's PostgreSQL server (see ``postgres_server.py``).
+    fresh database on the run's PostgreSQL server (see ``helpers/postgres_server.py``).
     """
     data_dir = tmp_path / "data"
     monkeypatch.setenv(DATA_DIR_ENV, str(data_dir))
