@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QTextCursor
@@ -362,23 +363,11 @@ class ComposerDialog(QDialog):
 
 
 def open_composer(
-    context: AppContext,
-    ticket_id: int,
-    parent: QWidget | None = None,
-    *,
-    template: str | None = None,
-    outbox_id: int | None = None,
-    draft_communication_id: int | None = None,
+    context: AppContext, ticket_id: int, parent: QWidget | None = None, **options: Any
 ) -> ComposerDialog:
-    """Open a composer for the ticket as a window of its own (freed when closed)."""
-    dialog = ComposerDialog(
-        context,
-        ticket_id,
-        parent,
-        template=template,
-        outbox_id=outbox_id,
-        draft_communication_id=draft_communication_id,
-    )
+    """Open a composer for the ticket as a window of its own (freed when closed);
+    ``options`` are :class:`ComposerDialog`'s (template, outbox_id, draft_communication_id)."""
+    dialog = ComposerDialog(context, ticket_id, parent, **options)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.show()
     dialog.raise_()

@@ -10,7 +10,7 @@ from aiva_desk.tickets import bulk
 from aiva_desk.tickets.checklists import set_item, ticket_checklists
 from aiva_desk.tickets.service import NewTicket
 from aiva_desk.tickets.workflow import Action
-from tests.helpers.close_gates import satisfy_close_gates
+from tests.helpers.close_gates import satisfy_close_gates, send_solution
 
 SOP_COUNTS = {
     "User Information": 5,
@@ -90,16 +90,8 @@ def test_manual_items_record_who_when_and_the_answer(context):
 
 
 def _ready_to_close(context):
-    service = context.tickets
     ref = _ticket(context)
-    for action in (Action.ACKNOWLEDGE,):
-        service.perform(ref.id, action)
-    service.triage(ref.id, category_id=service.get(ref.id).category_id, priority=2)
-    for action in (Action.START_INVESTIGATION, Action.START_RESOLUTION):
-        service.perform(ref.id, action)
-    ticket = service.get(ref.id)
-    service.update(ref.id, ticket.version, {"solution": "Added credits", "root_cause": "$0"})
-    service.perform(ref.id, Action.SEND_SOLUTION)
+    send_solution(context.tickets, ref.id)
     return ref
 
 
