@@ -176,3 +176,43 @@ class BackgroundTask(QObject, Generic[T]):
                 show_error(self._parent if isinstance(self._parent, QWidget) else None, payload)
         finally:
             self.finished.emit()
+
+
+class LatestRead:
+    """Background reads where only the newest request's answer counts: a later search,
+    period or ticket makes an earlier answer stale, so it is dropped when it arrives.
+
+    Each :meth:`run` supersedes the reads before it; :meth:`supersede` drops the pending
+    ones without starting another. A failure of the newest read goes to ``on_failure``
+    (or is shown like any other error).
+    """
+
+    def __init__(self, parent: QObject, label: str) -> None:
+        self._parent = parent
+        self._label = label
+        self._generation = 0
+
+    def supersede(self) -> None:
+        self._generation += 1
+
+    def run(
+        self,
+        fn: Callable[[], T],
+        on_success: Callable[[T], object],
+        on_failure: Callable[[Exception], object] | None = None,
+    ) -> None:
+        self._generation += 1
+        generation = self._generation
+        parent = self._parent
+
+        def failed(exc: Exception) -> None:
+            if on_failure is not None:
+                on_failure(exc)
+            else:
+                show_error(parent if isinstance(parent, QWidget) else None, exc)
+
+        BackgroundTask(fn, parent=parent, writes=False, label=self._label).success(
+            lambda result: on_success(result) if generation == self._generation else None
+        ).failure(
+            lambda exc: failed(exc) if generation == self._generation else None
+        ).run_in_background()

@@ -113,30 +113,15 @@ def _audit_ticket_changes(session: Session, ticket: Ticket, actor: str, now: dt.
             )
         )
     tag_history = state.attrs["tags"].history
-    for tag in tag_history.added:
-        session.add(
-            AuditEntry(
-                ticket=ticket,
-                at=now,
-                actor=actor,
-                action="tag added",
-                field="tags",
-                new_value=tag.name,
-            )
-        )
-        changed = True
-    for tag in tag_history.deleted:
-        session.add(
-            AuditEntry(
-                ticket=ticket,
-                at=now,
-                actor=actor,
-                action="tag removed",
-                field="tags",
-                old_value=tag.name,
-            )
-        )
-        changed = True
+    for action, tags, value in (
+        ("tag added", tag_history.added, "new_value"),
+        ("tag removed", tag_history.deleted, "old_value"),
+    ):
+        for tag in tags:
+            entry = AuditEntry(ticket=ticket, at=now, actor=actor, action=action, field="tags")
+            setattr(entry, value, tag.name)
+            session.add(entry)
+            changed = True
     return changed
 
 

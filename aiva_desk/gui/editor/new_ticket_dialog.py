@@ -36,7 +36,7 @@ from aiva_desk.errors import AivaError, ValidationError
 from aiva_desk.gui.common.formatting import priority_text, ticket_number
 from aiva_desk.gui.common.forms import child, load_form
 from aiva_desk.gui.errors import show_error
-from aiva_desk.gui.tasks import BackgroundTask
+from aiva_desk.gui.tasks import BackgroundTask, LatestRead
 from aiva_desk.mail.service import MailService
 from aiva_desk.tickets.customers import CustomerSummary, suggest_customers
 from aiva_desk.tickets.service import NewTicket, TicketRef, TicketService
@@ -143,7 +143,7 @@ class NewTicketDialog(QDialog):
 
     def _setup_customer_completion(self) -> None:
         self._suggestions: dict[int, CustomerSummary] = {}
-        self._suggest_generation = 0
+        self._suggestion_reads = LatestRead(self, "suggest customers")
         self._suggest_for: QLineEdit | None = None
         self.suggestion_model = QStandardItemModel(self)
         self.completers: dict[str, QCompleter] = {}
@@ -182,23 +182,17 @@ class NewTicketDialog(QDialog):
         if edit is None:
             return
         prefix = edit.text().strip()
-        self._suggest_generation += 1
-        generation, db = self._suggest_generation, self._service.db
+        db = self._service.db
         if len(prefix) < 2:
-            self._show_suggestions(generation, edit, [])
+            self._suggestion_reads.supersede()
+            self._show_suggestions(edit, [])
             return
-        BackgroundTask(
+        self._suggestion_reads.run(  # the agent may keep typing: only the last one counts
             lambda: suggest_customers(db, prefix),
-            parent=self,
-            writes=False,
-            label="suggest customers",
-        ).success(lambda found: self._show_suggestions(generation, edit, found)).run_in_background()
+            lambda found: self._show_suggestions(edit, found),
+        )
 
-    def _show_suggestions(
-        self, generation: int, edit: QLineEdit, found: list[CustomerSummary]
-    ) -> None:
-        if generation != self._suggest_generation:
-            return  # the agent kept typing
+    def _show_suggestions(self, edit: QLineEdit, found: list[CustomerSummary]) -> None:
         self._suggestions = {summary.id: summary for summary in found}
         model = self.suggestion_model
         model.clear()

@@ -48,7 +48,7 @@ from aiva_desk.gui.queue.model import (
     UPDATED,
     TicketTableModel,
 )
-from aiva_desk.gui.tasks import BackgroundTask
+from aiva_desk.gui.tasks import BackgroundTask, LatestRead
 from aiva_desk.queue.query import OPEN_STATUSES, QueueFilter
 from aiva_desk.tickets import customers
 from aiva_desk.tickets.customers import CustomerSummary, OrganizationSummary
@@ -134,7 +134,7 @@ class CustomerDirectoryDialog(QDialog):
         self._settings = settings if settings is not None else QSettings()
         self._results: list[CustomerSummary] = []
         self._organizations: list[OrganizationSummary] = []
-        self._search_generation = 0
+        self._searches = LatestRead(self, "find customers")
         self._shown: CustomerSummary | None = None
         self._reselect: list[int] = []
         self._pending_note = ""  # said once the list shows the result of a save or merge
@@ -265,18 +265,10 @@ class CustomerDirectoryDialog(QDialog):
     def search(self) -> None:
         """Find customers matching the search box (on a worker thread)."""
         self._search_timer.stop()
-        self._search_generation += 1
-        generation, text, db = self._search_generation, self.search_edit.text(), self._context.db
-        BackgroundTask(
-            lambda: customers.find_customers(db, text),
-            parent=self,
-            writes=False,
-            label="find customers",
-        ).success(lambda found: self._on_search_succeeded(generation, found)).run_in_background()
+        text, db = self.search_edit.text(), self._context.db
+        self._searches.run(lambda: customers.find_customers(db, text), self._on_search_succeeded)
 
-    def _on_search_succeeded(self, generation: int, found: list[CustomerSummary]) -> None:
-        if generation != self._search_generation:
-            return
+    def _on_search_succeeded(self, found: list[CustomerSummary]) -> None:
         keep = self._reselect or self.selected_customer_ids()
         self._reselect = []
         self._results = found

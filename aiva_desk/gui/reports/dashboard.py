@@ -32,7 +32,7 @@ from aiva_desk.gui.reports.dashboard_view import (
     TICKET_ID_ROLE,
     DashboardView,
 )
-from aiva_desk.gui.tasks import BackgroundTask
+from aiva_desk.gui.tasks import BackgroundTask, LatestRead
 from aiva_desk.reports import series
 from aiva_desk.reports.metrics import MetricsReport, compute_metrics
 from aiva_desk.reports.periods import Period
@@ -102,8 +102,9 @@ class DashboardTab(DashboardView):
         self._context = context
         self._settings = settings
         self._today = today
-        self._generation = 0
-        self._list_generation = 0
+        # The range, grouping or bar may change meanwhile: only the newest answer counts.
+        self._metrics_reads = LatestRead(self, "dashboard")
+        self._list_reads = LatestRead(self, "bar tickets")
         self.data: DashboardData | None = None
 
         self.refresh_timer = QTimer(self)
@@ -172,7 +173,7 @@ class DashboardTab(DashboardView):
 
     def _on_date_edited(self) -> None:
         self._match_preset()
-        self._generation += 1  # whatever is being computed is for the old range now
+        self._metrics_reads.supersede()  # whatever is being computed is for the old range
         self.refresh_timer.start()
 
     def _on_preset_combo_changed(self, _index: int) -> None:
@@ -193,11 +194,10 @@ class DashboardTab(DashboardView):
     def refresh(self) -> None:
         """Recompute the metrics and charts for the range and grouping shown."""
         self.refresh_timer.stop()
-        self._generation += 1
-        generation = self._generation
         try:
             period = self.period()
         except ValidationError as exc:
+            self._metrics_reads.supersede()
             self._set_state(" ".join(exc.problems.values()), error=True)
             self.busy_bar.hide()
             return
@@ -205,18 +205,13 @@ class DashboardTab(DashboardView):
         self.busy_bar.show()
         self.export_button.setEnabled(False)
         self._set_state("Computing…")
-        BackgroundTask(
+        self._metrics_reads.run(
             lambda: compute_dashboard(db, period, group_by),
-            parent=self,
-            writes=False,
-            label="dashboard",
-        ).success(lambda data: self._on_computed(generation, data)).failure(
-            lambda exc: self._on_compute_failed(generation, exc)
-        ).run_in_background()
+            self._on_computed,
+            self._on_compute_failed,
+        )
 
-    def _on_computed(self, generation: int, data: DashboardData) -> None:
-        if generation != self._generation:
-            return  # the range or grouping changed meanwhile: a newer result follows
+    def _on_computed(self, data: DashboardData) -> None:
         self.busy_bar.hide()
         self.data = data
         regrouped = self.model.report is None or self.model.report.group_by != data.group_by
@@ -248,9 +243,7 @@ class DashboardTab(DashboardView):
         wanted = max(wanted, 160)
         self.splitter.setSizes([wanted, available - wanted])
 
-    def _on_compute_failed(self, generation: int, exc: Exception) -> None:
-        if generation != self._generation:
-            return
+    def _on_compute_failed(self, exc: Exception) -> None:
         self.busy_bar.hide()
         self._set_state("The metrics could not be computed.", error=True)
         show_error(self, exc)
@@ -298,26 +291,20 @@ class DashboardTab(DashboardView):
     # -- the tickets behind a bar -----------------------------------------------------
 
     def _clear_ticket_list(self) -> None:
-        self._list_generation += 1
+        self._list_reads.supersede()
         self.ticket_list.clear()
         self.ticket_list_title.setText(PICK_A_BAR)
 
     def _on_chart_point_clicked(self, name: str, key: str) -> None:
         if self.data is None:
             return
-        self._list_generation += 1
-        generation, period, db = self._list_generation, self.data.period, self._context.db
+        period, db = self.data.period, self._context.db
         self.ticket_list_title.setText("Reading…")
-        BackgroundTask(
-            lambda: series.tickets_behind(db, period, name, key),
-            parent=self,
-            writes=False,
-            label="bar tickets",
-        ).success(lambda listing: self._on_tickets_read(generation, listing)).run_in_background()
+        self._list_reads.run(
+            lambda: series.tickets_behind(db, period, name, key), self._on_tickets_read
+        )
 
-    def _on_tickets_read(self, generation: int, listing: TicketList) -> None:
-        if generation != self._list_generation:
-            return
+    def _on_tickets_read(self, listing: TicketList) -> None:
         self.ticket_list.clear()
         items = []
         for row in listing.rows:

@@ -39,7 +39,7 @@ from aiva_desk import clock
 from aiva_desk.app_context import AppContext
 from aiva_desk.gui.common import theme
 from aiva_desk.gui.errors import show_error
-from aiva_desk.gui.tasks import BackgroundTask
+from aiva_desk.gui.tasks import BackgroundTask, LatestRead
 from aiva_desk.reports import exports
 from aiva_desk.reports.periods import iso_week_of
 from aiva_desk.reports.weekly import ReviewNotes, WeeklyReport, save_notes, weekly_review
@@ -83,7 +83,7 @@ class WeeklyReviewView(QWidget):
         self._context = context
         self._choose_path = choose_path
         self._export = export
-        self._generation = 0
+        self._reads = LatestRead(self, "weekly")  # another week may be picked meanwhile
         self._saving = 0
         self.report: WeeklyReport | None = None
         self.week = ""
@@ -235,21 +235,14 @@ class WeeklyReviewView(QWidget):
         elif self.week:
             self._unsaved.pop(self.week, None)
         self.week = week
-        self._generation += 1
-        generation = self._generation
         self.report = None
         self._set_notes_enabled(False)
         self.week_label.setText(f"<b>{week}</b> · reading…")
         self._set_busy(True)
         db = self._context.db
-        BackgroundTask(lambda: weekly_review(db, week), parent=self, writes=False, label="weekly")\
-            .success(lambda report: self._on_loaded(generation, report))\
-            .failure(lambda exc: self._on_load_failed(generation, exc))\
-            .run_in_background()  # fmt: skip
+        self._reads.run(lambda: weekly_review(db, week), self._on_loaded, self._on_load_failed)
 
-    def _on_loaded(self, generation: int, report: WeeklyReport) -> None:
-        if generation != self._generation:
-            return  # another week was picked meanwhile
+    def _on_loaded(self, report: WeeklyReport) -> None:
         self._set_busy(False)
         self.report = report
         self._saved = report.notes
@@ -265,9 +258,7 @@ class WeeklyReviewView(QWidget):
         self._render()
         self._update_save_state()
 
-    def _on_load_failed(self, generation: int, exc: Exception) -> None:
-        if generation != self._generation:
-            return
+    def _on_load_failed(self, exc: Exception) -> None:
         self._set_busy(False)
         self.week_label.setText(f"<b>{self.week}</b> · could not be read")
         show_error(self, exc)

@@ -47,7 +47,7 @@ from aiva_desk.gui.common.forms import add_heading, ask, message_box, set_text_c
 from aiva_desk.gui.errors import show_error
 from aiva_desk.gui.settings.jinja_highlighter import JinjaHighlighter
 from aiva_desk.gui.settings.templates_view import VAR_NAME, VAR_VALUE, TemplateSettingsView
-from aiva_desk.gui.tasks import BackgroundTask
+from aiva_desk.gui.tasks import LatestRead
 from aiva_desk.mail.message_templates import CATALOG, RenderedMessage, TemplateInfo
 from aiva_desk.mail.template_preview import (
     NO_TICKETS,
@@ -107,8 +107,8 @@ class TemplateSettingsPage(TemplateSettingsView):
         self._filling = False
         self._current: _Template | None = None
         self._chosen: ChosenTicket | None = None
-        self._loading = 0  # the generation of the ticket being loaded (0: none)
-        self._generation = 0
+        self._loading = False  # a ticket is being loaded
+        self._ticket_reads = LatestRead(self, "template preview ticket")  # the last one counts
         self._rows: dict[str, QTreeWidgetItem] = {}
         self._mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         self.templates: dict[str, _Template] = {}
@@ -348,18 +348,12 @@ class TemplateSettingsPage(TemplateSettingsView):
 
     def choose_ticket(self, number: int | None) -> None:
         """Render the preview for ticket ``number`` (None: the most recent one)."""
-        self._generation += 1
-        generation = self._loading = self._generation
+        self._loading = True
         self.ticket_label.setText("Loading…")
         mail = self.context.mail
-        BackgroundTask(
-            lambda: load_ticket(mail, number),
-            parent=self,
-            writes=False,
-            label="template preview ticket",
-        ).success(lambda chosen: self._on_ticket_loaded(generation, chosen)).failure(
-            lambda exc: self._on_ticket_failed(generation, exc)
-        ).run_in_background()
+        self._ticket_reads.run(
+            lambda: load_ticket(mail, number), self._on_ticket_loaded, self._on_ticket_failed
+        )
 
     def preview_ready(self) -> bool:
         """Whether the chosen ticket's variables have arrived (tests wait on this)."""
@@ -374,10 +368,8 @@ class TemplateSettingsPage(TemplateSettingsView):
             return
         self.choose_ticket(number)
 
-    def _on_ticket_loaded(self, generation: int, chosen: ChosenTicket) -> None:
-        if generation != self._loading:
-            return  # another ticket was chosen meanwhile
-        self._loading = 0
+    def _on_ticket_loaded(self, chosen: ChosenTicket) -> None:
+        self._loading = False
         self._chosen = chosen
         has_ticket = chosen.number is not None
         self.ticket_field.setEnabled(has_ticket)
@@ -391,10 +383,8 @@ class TemplateSettingsPage(TemplateSettingsView):
         self._fill_variables(chosen.values)
         self.render_preview()
 
-    def _on_ticket_failed(self, generation: int, exc: Exception) -> None:
-        if generation != self._loading:
-            return
-        self._loading = 0
+    def _on_ticket_failed(self, exc: Exception) -> None:
+        self._loading = False
         if not isinstance(exc, AivaError):
             show_error(self, exc)
         self.ticket_label.setText(str(exc))
