@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,15 +11,10 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from aiva_desk.gui import app as gui_app
-from aiva_desk.gui.errors import NO_ERROR_DIALOGS_ENV, Severity, ShownError, capture_errors
+from aiva_desk.gui.errors import Severity
 from aiva_desk.gui.main.window import MainWindow
 
-
-@pytest.fixture(autouse=True)
-def shown_errors(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[ShownError]]:
-    monkeypatch.setenv(NO_ERROR_DIALOGS_ENV, "1")
-    with capture_errors() as shown:
-        yield shown
+pytestmark = pytest.mark.usefixtures("shown_errors")
 
 
 def test_unwritable_data_dir_is_a_dialog_and_exit_2(qapp, tmp_path: Path, shown_errors) -> None:

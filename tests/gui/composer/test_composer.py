@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,7 +19,6 @@ from aiva_desk.domain import Direction
 from aiva_desk.gui.composer.dialog import ComposerDialog, UnsavedMessage
 from aiva_desk.gui.editor.logs import SEND_DRAFT_LINK
 from aiva_desk.gui.editor.new_ticket_dialog import NewTicketDialog
-from aiva_desk.gui.errors import ShownError, capture_errors
 from aiva_desk.mail.composer_start import message_from_draft
 from aiva_desk.mail.errors import MailError, PermanentRejection, ServerUnreachable
 from aiva_desk.mail.sop_messages import request_information_draft
@@ -29,15 +27,10 @@ from aiva_desk.tickets.workflow import Action
 from tests.helpers.editor_helpers import idle, new_tabs, open_in
 from tests.helpers.mail_fixtures import make_ticket
 
+pytestmark = pytest.mark.usefixtures("shown_errors")
+
 pytest_plugins = ("tests.helpers.mail_fixtures",)
 S = OutboxState
-
-
-@pytest.fixture(autouse=True)
-def shown_errors() -> Iterator[list[ShownError]]:
-    with capture_errors() as shown:
-        yield shown
-    idle()
 
 
 def open_composer(qtbot, context, ticket_id: int, **options) -> ComposerDialog:

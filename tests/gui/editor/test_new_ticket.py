@@ -2,24 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from PySide6.QtCore import Qt
 
 from aiva_desk.domain import CustomerRole, Priority
-from aiva_desk.gui import tasks
 from aiva_desk.gui.editor.new_ticket_dialog import CATEGORY_DEFAULT, NewTicketDialog
-from aiva_desk.gui.errors import NO_ERROR_DIALOGS_ENV, ShownError, capture_errors
 from aiva_desk.store.models import Ticket
 
-
-@pytest.fixture(autouse=True)
-def no_error_dialogs(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[ShownError]]:
-    monkeypatch.setenv(NO_ERROR_DIALOGS_ENV, "1")
-    with capture_errors() as shown:
-        yield shown
-    assert tasks.wait_for_idle()
+pytestmark = pytest.mark.usefixtures("shown_errors")
 
 
 @pytest.fixture

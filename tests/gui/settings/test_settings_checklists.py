@@ -3,25 +3,17 @@ seen on tickets' checklists; answered items stay; the close gate stays intact.""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QLineEdit
 
 from aiva_desk.errors import ValidationError
-from aiva_desk.gui.errors import ShownError, capture_errors
 from aiva_desk.gui.settings.checklists_page import ChecklistSettingsPage
 from aiva_desk.tickets.checklist_definitions import list_templates
 from aiva_desk.tickets.checklists import set_item, ticket_checklists
 from aiva_desk.tickets.service import NewTicket
 
-
-@pytest.fixture(autouse=True)
-def shown_errors() -> Iterator[list[ShownError]]:
-    with capture_errors() as shown:
-        yield shown
-    assert shown == []
+pytestmark = pytest.mark.usefixtures("no_errors_shown")
 
 
 @pytest.fixture

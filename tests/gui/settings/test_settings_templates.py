@@ -3,27 +3,19 @@ preview for a ticket; stored only on apply, in the data dir, and only when they 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 from sqlalchemy import func, select
 
 from aiva_desk import template_engine
-from aiva_desk.gui.errors import ShownError, capture_errors
 from aiva_desk.gui.settings.templates_page import NO_TICKETS, TemplateSettingsPage
 from aiva_desk.mail.message_templates import CATALOG
 from aiva_desk.store.models import Counter, Customer, Ticket
 from aiva_desk.template_engine import TemplateProblem
 from aiva_desk.tickets.service import TICKET_NUMBER_COUNTER, NewTicket, next_ticket_number
 
-
-@pytest.fixture(autouse=True)
-def shown_errors() -> Iterator[list[ShownError]]:
-    with capture_errors() as shown:
-        yield shown
-    assert shown == []
+pytestmark = pytest.mark.usefixtures("no_errors_shown")
 
 
 def _ticket(context, subject: str = "Agent silent", name: str = "Ann Lee") -> int:

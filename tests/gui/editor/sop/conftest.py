@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
-from aiva_desk.gui.errors import ShownError, capture_errors
-from tests.helpers.editor_helpers import T0, idle
+from tests.helpers.editor_helpers import T0
 
 
 @pytest.fixture(autouse=True)
-def shown_errors(context, clock) -> Iterator[list[ShownError]]:
+def pinned_and_quiet(context, clock, no_errors_shown) -> None:
     clock.now = T0
-    with capture_errors() as shown:
-        yield shown
-    idle()
-    assert shown == []
