@@ -89,12 +89,18 @@ def test_edit_and_save_stores_the_field_with_an_audit_entry(qtbot, context, tabs
     assert editor.header.priority.text().startswith("P1")
 
 
-def test_ctrl_s_saves_the_current_ticket(qtbot, context, tabs) -> None:
-    ticket_id = make_ticket(context)
+def _subject_selected(qtbot, tabs, ticket_id: int):
+    """The ticket open in an editor, its subject focused with all its text selected."""
     editor = open_in(qtbot, tabs, ticket_id)
     subject = editor.fields["subject"].widget
     subject.setFocus()
     subject.selectAll()
+    return editor, subject
+
+
+def test_ctrl_s_saves_the_current_ticket(qtbot, context, tabs) -> None:
+    ticket_id = make_ticket(context)
+    _editor, subject = _subject_selected(qtbot, tabs, ticket_id)
     qtbot.keyClicks(subject, "Widget blank on Safari")
     tabs.activateWindow()
     qtbot.waitActive(tabs)
@@ -107,10 +113,7 @@ def test_ctrl_s_saves_the_current_ticket(qtbot, context, tabs) -> None:
 
 def test_a_refused_save_marks_the_field_and_stores_nothing(qtbot, context, tabs) -> None:
     ticket_id = make_ticket(context)
-    editor = open_in(qtbot, tabs, ticket_id)
-    subject = editor.fields["subject"].widget
-    subject.setFocus()
-    subject.selectAll()
+    editor, subject = _subject_selected(qtbot, tabs, ticket_id)
     qtbot.keyClick(subject, Qt.Key.Key_Delete)
     editor.save()
     idle()

@@ -190,28 +190,23 @@ def test_test_connection_reports_on_the_page(qtbot, wizard, context, monkeypatch
     assert "works" in done.args[0]
     assert calls[0][0].host == "smtp.example.com"
 
-    def refuse(data, pw):
-        raise ServerUnreachable("Connection refused")
+    def test_failing_with(error: Exception) -> tuple[str, list]:
+        def fail(data, pw):
+            raise error
 
-    monkeypatch.setattr(context.mail, "test_account", refuse)
-    with (
-        capture_errors() as shown,
-        qtbot.waitSignal(wizard.mail.test_finished, timeout=10_000) as done,
-    ):
-        wizard.mail.test_connection()
+        monkeypatch.setattr(context.mail, "test_account", fail)
+        with (
+            capture_errors() as shown,
+            qtbot.waitSignal(wizard.mail.test_finished, timeout=10_000) as done,
+        ):
+            wizard.mail.test_connection()
+        return done.args[0], shown
+
+    _said, shown = test_failing_with(ServerUnreachable("Connection refused"))
     assert wizard.mail.test_status.text() == "Failed: Connection refused"
     assert not shown  # the user's situation is said on the page
-
-    def bug(data, pw):
-        raise TypeError("a bug")
-
-    monkeypatch.setattr(context.mail, "test_account", bug)
-    with (
-        capture_errors() as shown,
-        qtbot.waitSignal(wizard.mail.test_finished, timeout=10_000) as done,
-    ):
-        wizard.mail.test_connection()
-    assert "could not be run" in done.args[0] and "TypeError" not in done.args[0]
+    said, shown = test_failing_with(TypeError("a bug"))
+    assert "could not be run" in said and "TypeError" not in said
     assert [error.unexpected for error in shown] == [True]
 
 
@@ -243,28 +238,29 @@ def _click_finish(qtbot, wizard) -> None:
     qtbot.mouseClick(wizard.button(QWizard.WizardButton.FinishButton), Qt.MouseButton.LeftButton)
 
 
-def test_a_refused_save_is_said_in_the_wizard(qtbot, wizard, monkeypatch) -> None:
-    def refuse(*_args):
-        raise DataDirError("The data folder is read-only.")
+def _finish_failing_with(qtbot, wizard, monkeypatch, error: Exception) -> list:
+    """Finish the wizard with saving the profile raising ``error``; the errors shown."""
 
-    monkeypatch.setattr(first_run, "save_profile", refuse)
+    def fail(*_args):
+        raise error
+
+    monkeypatch.setattr(first_run, "save_profile", fail)
     _go_to_finish(qtbot, wizard)
     with capture_errors() as shown:
         _click_finish(qtbot, wizard)
         qtbot.waitUntil(lambda: not wizard.saving, timeout=10_000)
+    return shown
+
+
+def test_a_refused_save_is_said_in_the_wizard(qtbot, wizard, monkeypatch) -> None:
+    error = DataDirError("The data folder is read-only.")
+    shown = _finish_failing_with(qtbot, wizard, monkeypatch, error)
     assert not shown and wizard.isVisible()
     assert wizard.hours.problems.text() == "Data folder unavailable: The data folder is read-only."
 
 
 def test_an_unexpected_error_while_saving_goes_through_show_error(qtbot, wizard, monkeypatch):
-    def bug(*_args):
-        raise TypeError("a bug")
-
-    monkeypatch.setattr(first_run, "save_profile", bug)
-    _go_to_finish(qtbot, wizard)
-    with capture_errors() as shown:
-        _click_finish(qtbot, wizard)
-        qtbot.waitUntil(lambda: not wizard.saving, timeout=10_000)
+    shown = _finish_failing_with(qtbot, wizard, monkeypatch, TypeError("a bug"))
     assert [error.unexpected for error in shown] == [True]
     assert wizard.isVisible() and "TypeError" not in wizard.hours.problems.text()
     assert wizard.button(QWizard.WizardButton.FinishButton).isEnabled()

@@ -322,15 +322,20 @@ def test_an_unknown_fate_message_is_explained_notified_and_can_be_marked_sent(
     _settle(qtbot, view)
 
 
-def test_enter_opens_the_ticket_and_edit_opens_the_composer(
-    qtbot, mail_context, smtp_server, window
-):
-    context = mail_context
+def _one_held_in_the_outbox(qtbot, context, window):
+    """A message queued (the sender stopped, so it stays) and selected in the Outbox."""
     window.mail_sender.stop()
     ref = make_ticket(context)
     outbox_id = _queue(context, ref)
     view = _open_outbox(qtbot, window)
     _select(qtbot, view, outbox_id)
+    return ref, outbox_id, view
+
+
+def test_enter_opens_the_ticket_and_edit_opens_the_composer(
+    qtbot, mail_context, smtp_server, window
+):
+    ref, outbox_id, view = _one_held_in_the_outbox(qtbot, mail_context, window)
     view.table.setFocus()
     qtbot.keyClick(view.table, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.ticket_tabs.current_ticket_id() == ref.id, timeout=WAIT_MS)
@@ -345,23 +350,18 @@ def test_enter_opens_the_ticket_and_edit_opens_the_composer(
 def test_edit_takes_the_message_back_into_the_composer(qtbot, mail_context, smtp_server, window):
     from aiva_desk.gui.composer import dialog as composer
 
-    context = mail_context
-    window.mail_sender.stop()
-    ref = make_ticket(context)
-    outbox_id = _queue(context, ref)
-    view = _open_outbox(qtbot, window)
-    _select(qtbot, view, outbox_id)
+    _ref, outbox_id, view = _one_held_in_the_outbox(qtbot, mail_context, window)
     qtbot.mouseClick(view.edit_button, Qt.MouseButton.LeftButton)
     dialog = window.findChild(composer.ComposerDialog)  # the main window's: outlives the Outbox
     assert dialog is not None and dialog.outbox_id == outbox_id
     qtbot.waitUntil(lambda: dialog.ready or bool(dialog.banner_text), timeout=WAIT_MS)
     assert tasks.wait_for_idle(WAIT_MS)
-    assert _state(context, outbox_id) is S.DRAFT  # held while it is edited
+    assert _state(mail_context, outbox_id) is S.DRAFT  # held while it is edited
     view.close()
     assert dialog.isVisible()  # closing the Outbox leaves the message being edited open
     dialog.reject()  # nothing changed: back in the queue as it was
     assert tasks.wait_for_idle(WAIT_MS)
-    assert _state(context, outbox_id) is S.QUEUED
+    assert _state(mail_context, outbox_id) is S.QUEUED
     _settle(qtbot, view)
 
 

@@ -12,19 +12,14 @@ from aiva_desk.gui.settings.checklists_page import ChecklistSettingsPage
 from aiva_desk.tickets.checklist_definitions import list_templates
 from aiva_desk.tickets.checklists import set_item, ticket_checklists
 from aiva_desk.tickets.service import NewTicket
+from tests.helpers.settings_pages import shown_settings_page
 
 pytestmark = pytest.mark.usefixtures("no_errors_shown")
 
 
 @pytest.fixture
 def page(qtbot, context) -> ChecklistSettingsPage:
-    widget = ChecklistSettingsPage(context)
-    qtbot.addWidget(widget)
-    widget.resize(900, 600)
-    widget.load()
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
+    return shown_settings_page(qtbot, ChecklistSettingsPage(context))
 
 
 def _ticket(context, category: str) -> int:

@@ -14,6 +14,7 @@ from aiva_desk.mail.message_templates import CATALOG
 from aiva_desk.store.models import Counter, Customer, Ticket
 from aiva_desk.template_engine import TemplateProblem
 from aiva_desk.tickets.service import TICKET_NUMBER_COUNTER, NewTicket, next_ticket_number
+from tests.helpers.settings_pages import shown_settings_page
 
 pytestmark = pytest.mark.usefixtures("no_errors_shown")
 
@@ -26,12 +27,7 @@ def _ticket(context, subject: str = "Agent silent", name: str = "Ann Lee") -> in
 
 
 def _open(qtbot, context) -> TemplateSettingsPage:
-    page = TemplateSettingsPage(context)
-    qtbot.addWidget(page)
-    page.resize(1000, 650)
-    page.load()
-    page.show()
-    qtbot.waitExposed(page)
+    page = shown_settings_page(qtbot, TemplateSettingsPage(context), 1000, 650)
     qtbot.waitUntil(page.preview_ready)
     return page
 
