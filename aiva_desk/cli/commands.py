@@ -53,6 +53,10 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--tickets", type=_positive_int, default=500, metavar="N")
     demo.add_argument("--seed", type=int, default=1, metavar="S", help="same seed, same data")
     report_cli.add_commands(commands)
+    import_mail = commands.add_parser(
+        "import-mail", help="take in e-mail from an .eml file, a folder of them or an mbox"
+    )
+    import_mail.add_argument("source", type=Path, metavar="FILE|DIR|MBOX")
     open_ticket = commands.add_parser(
         "open", help="open a ticket in the running window (starting it if needed)"
     )
@@ -172,6 +176,20 @@ def _run_gui(args: argparse.Namespace) -> int:
     return run(data_dir=args.data_dir, db_url=args.db_url)
 
 
+def _run_import_mail(args: argparse.Namespace) -> int:
+    from aiva_desk.app_context import open_context
+    from aiva_desk.inbound.importing import import_mail
+    from aiva_desk.inbound.intake import MailIntake
+
+    context = open_context(args.data_dir, args.db_url)
+    try:
+        intake = MailIntake(context.tickets)
+        print(import_mail(intake, args.source).line(args.source))
+    finally:
+        context.close()
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -185,6 +203,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run_demo(args)
         if args.command in ("report", "export"):
             return _run_report(args)
+        if args.command == "import-mail":
+            return _run_import_mail(args)
         return _run_gui(args)
     except AivaError as exc:
         print(f"aiva-desk: {exc}", file=sys.stderr)

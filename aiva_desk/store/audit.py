@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
 
 # Columns that change on every save and carry no meaning of their own.
-_UNAUDITED = {"version", "updated_at", "created_at", "id"}
+_UNAUDITED = {"version", "updated_at", "created_at", "id", "category_guessed"}
 # Foreign keys shown by the name of what they point at.
 _REFERENCES: dict[str, type] = {
     "category_id": Category,

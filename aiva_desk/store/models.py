@@ -313,6 +313,8 @@ class Ticket(Base):
         _str_enum(ClosureReason), default=ClosureReason.NONE, server_default=""
     )
     time_spent_minutes: Mapped[int] = mapped_column(default=0)
+    # A ticket made from a customer's mail: its category was guessed, until triage sets it
+    category_guessed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=clock.now)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=clock.now)
@@ -323,7 +325,7 @@ class Ticket(Base):
     next_alert_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     sla_paused: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
-    # Close gates (aiva_desk.tickets.checklists): the customer's confirmation and an
+    # Close gates (aiva_desk.tickets.close_gates): the customer's confirmation and an
     # override's reason
     customer_confirmed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     customer_confirmed_by: Mapped[str | None] = mapped_column(String(200))
@@ -397,6 +399,10 @@ class Communication(_TicketChild, Base):
     """One message in the customer communication log."""
 
     __tablename__ = "communications"
+    __table_args__ = (
+        Index("ix_communications_message_id", "message_id"),
+        Index("ix_communications_original_sha256", "original_sha256"),
+    )
 
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), index=True)
     direction: Mapped[Direction] = mapped_column(_str_enum(Direction))
@@ -408,6 +414,10 @@ class Communication(_TicketChild, Base):
     message_id: Mapped[str | None] = mapped_column(String(300))
     author_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     draft: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # A received mail: the quoted history and signature folded away from ``body``, and
+    # the whole original (.eml) in the attachment store, by SHA-256
+    quoted: Mapped[str] = mapped_column(Text, default="", server_default="")
+    original_sha256: Mapped[str | None] = mapped_column(String(64))
 
     ticket: Mapped[Ticket] = relationship(back_populates="communications")
 

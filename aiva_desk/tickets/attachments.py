@@ -7,6 +7,7 @@ import mimetypes
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,31 +42,49 @@ class AttachmentStore:
             raise AttachmentError(f"Cannot read {source}: {exc.strerror or exc}.") from exc
         if not source.is_file():
             raise AttachmentError(f"{source} is not a file.")
-        if size > self.max_bytes:
-            raise AttachmentError(
-                f"{source.name} is {size / 1048576:.1f} MB; attachments can be at most "
-                f"{self.max_bytes / 1048576:.0f} MB."
-            )
-        self.root.mkdir(parents=True, exist_ok=True)
-        digest = hashlib.sha256()
+        self._check_size(source.name, size)
         try:
-            with (
-                source.open("rb") as src,
-                tempfile.NamedTemporaryFile(dir=self.root, delete=False) as tmp,
-            ):
-                for block in iter(lambda: src.read(1 << 20), b""):
-                    digest.update(block)
-                    tmp.write(block)
-                tmp.flush()
-                os.fsync(tmp.fileno())
-            sha = digest.hexdigest()
-            target = self.path_for(sha)
-            target.parent.mkdir(exist_ok=True)
-            if target.exists():
-                os.unlink(tmp.name)
-            else:
-                shutil.move(tmp.name, target)
+            with source.open("rb") as src:
+                sha = self._store(iter(lambda: src.read(1 << 20), b""))
         except OSError as exc:
             raise AttachmentError(f"Cannot store {source.name}: {exc.strerror or exc}.") from exc
-        mime = mimetypes.guess_type(source.name)[0] or "application/octet-stream"
-        return StoredFile(source.name, sha, size, mime)
+        return StoredFile(source.name, sha, size, _mime_type(source.name))
+
+    def add_bytes(self, filename: str, data: bytes) -> StoredFile:
+        """Store ``data`` (a received mail's attachment or the mail itself) as ``filename``."""
+        self._check_size(filename, len(data))
+        try:
+            sha = self._store([data])
+        except OSError as exc:
+            raise AttachmentError(f"Cannot store {filename}: {exc.strerror or exc}.") from exc
+        return StoredFile(filename, sha, len(data), _mime_type(filename))
+
+    def _check_size(self, name: str, size: int) -> None:
+        if size > self.max_bytes:
+            raise AttachmentError(
+                f"{name} is {size / 1048576:.1f} MB; attachments can be at most "
+                f"{self.max_bytes / 1048576:.0f} MB."
+            )
+
+    def _store(self, blocks: Iterable[bytes]) -> str:
+        """Write ``blocks`` durably under their SHA-256 (once); return the digest."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        digest = hashlib.sha256()
+        with tempfile.NamedTemporaryFile(dir=self.root, delete=False) as tmp:
+            for block in blocks:
+                digest.update(block)
+                tmp.write(block)
+            tmp.flush()
+            os.fsync(tmp.fileno())
+        sha = digest.hexdigest()
+        target = self.path_for(sha)
+        target.parent.mkdir(exist_ok=True)
+        if target.exists():
+            os.unlink(tmp.name)
+        else:
+            shutil.move(tmp.name, target)
+        return sha
+
+
+def _mime_type(filename: str) -> str:
+    return mimetypes.guess_type(filename)[0] or "application/octet-stream"

@@ -282,32 +282,37 @@ class TicketService:
 
     def create(self, new: NewTicket) -> TicketRef:
         """Validate and store a new ticket; the customer is found by e-mail or created."""
-        problems = new.problems()
-        raise_if_problems(problems)
         with self.db.session(self.actor) as session:
-            category = session.get(Category, new.category_id)
-            if category is None:
-                raise ValidationError({"category_id": "The chosen category no longer exists."})
-            reported = new.reported_at or clock.now()
-            priority = new.priority or category.default_priority
-            ticket = Ticket(
-                number=next_ticket_number(session),
-                subject=new.subject.strip(),
-                customer=self._customer_for(session, new),
-                category=category,
-                priority=priority,
-                reported_at=reported,
-                sla_due_at=due_date(session, reported, category, priority),
-                description=new.description.strip(),
-                expected_behavior=new.expected_behavior.strip(),
-                actual_behavior=new.actual_behavior.strip(),
-                reproduction_steps=new.reproduction_steps.strip(),
-                assignee_id=new.assignee_id,
-                tags=[self.tag(session, name) for name in clean_tags(new.tags)],
-            )
-            session.add(ticket)
-            session.flush()
+            ticket = self.insert(session, new)
             return TicketRef(ticket.id, ticket.number, ticket.version)
+
+    def insert(self, session: Session, new: NewTicket) -> Ticket:
+        """:meth:`create` within the caller's unit of work (a received mail stores its
+        ticket and its first message together)."""
+        raise_if_problems(new.problems())
+        category = session.get(Category, new.category_id)
+        if category is None:
+            raise ValidationError({"category_id": "The chosen category no longer exists."})
+        reported = new.reported_at or clock.now()
+        priority = new.priority or category.default_priority
+        ticket = Ticket(
+            number=next_ticket_number(session),
+            subject=new.subject.strip(),
+            customer=self._customer_for(session, new),
+            category=category,
+            priority=priority,
+            reported_at=reported,
+            sla_due_at=due_date(session, reported, category, priority),
+            description=new.description.strip(),
+            expected_behavior=new.expected_behavior.strip(),
+            actual_behavior=new.actual_behavior.strip(),
+            reproduction_steps=new.reproduction_steps.strip(),
+            assignee_id=new.assignee_id,
+            tags=[self.tag(session, name) for name in clean_tags(new.tags)],
+        )
+        session.add(ticket)
+        session.flush()
+        return ticket
 
     def _customer_for(self, session: Session, new: NewTicket) -> Customer:
         email = normalize_email(new.customer_email)
@@ -399,6 +404,8 @@ class TicketService:
                     ticket.tags = [self.tag(session, name) for name in clean_tags(tags)]
                 for name, value in values.items():
                     setattr(ticket, name, value)
+                if "category_id" in values:
+                    ticket.category_guessed = False  # an agent chose it
 
         return self.write_ticket(ticket_id, expected_version, change)
 
@@ -427,6 +434,7 @@ class TicketService:
                 raise NotFoundError("The chosen category no longer exists.")
             ticket.category = category
             ticket.category_id = category.id
+            ticket.category_guessed = False
             ticket.priority = Priority(priority)
             ticket.sla_due_at = due or due_date(
                 session, ticket.reported_at, category, ticket.priority

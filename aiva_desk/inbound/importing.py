@@ -1,0 +1,96 @@
+"""``aiva-desk import-mail``: messages from files take the path mail from a mailbox takes.
+
+A path is one message (``.eml``), a folder of them (read in name order, below it too,
+skipping files that are not mail such as ``.txt`` or ``.html``) or an mbox file (as mail
+clients export). Each message is taken in on its own, so one that
+cannot be read is named in the summary and the others still come in.
+"""
+
+from __future__ import annotations
+
+import mailbox
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from aiva_desk import clock
+from aiva_desk.errors import AivaError
+from aiva_desk.inbound.intake import MailIntake
+from aiva_desk.inbound.message import read_mail
+
+
+class MailImportError(AivaError):
+    title = "Mail not imported"
+
+
+@dataclass
+class ImportSummary:
+    counts: Counter[str] = field(default_factory=Counter)
+    skipped: list[str] = field(default_factory=list)  # "name: why"
+
+    def line(self, source: Path) -> str:
+        """One line for the terminal: what came in, and what did not and why."""
+        taken = sum(self.counts.values())
+        parts = [
+            f"{self.counts['new ticket']} new tickets",
+            f"{self.counts['reply']} replies attached",
+        ]
+        if self.counts["duplicate"]:
+            parts.append(f"{self.counts['duplicate']} ignored (already taken in)")
+        if self.skipped:
+            parts.append(f"{len(self.skipped)} not read ({'; '.join(self.skipped[:3])})")
+        return f"Imported {taken} messages from {source}: " + ", ".join(parts) + "."
+
+
+def _looks_like_mail(path: Path) -> bool:
+    """In a folder: ``.eml`` and ``.mbox`` files, and files without a suffix (a Maildir's
+    ``1733.M5P6.host:2,S`` counts as none); notes, pages and licences are left alone."""
+    suffix = path.suffix.lower()
+    return suffix in ("", ".eml", ".mbox") or ":2," in path.name
+
+
+def _is_mbox(path: Path) -> bool:
+    if path.suffix.lower() == ".mbox":
+        return True
+    with path.open("rb") as handle:
+        return handle.read(5) == b"From "
+
+
+def messages_in(path: Path) -> Iterator[tuple[str, bytes | OSError]]:
+    """(name, raw message) for each message at ``path``; the error for one not readable."""
+    if path.is_dir():
+        for item in sorted(p for p in path.rglob("*") if p.is_file()):
+            if not item.name.startswith(".") and _looks_like_mail(item):
+                yield from messages_in(item)
+        return
+    try:
+        if not _is_mbox(path):
+            yield path.name, path.read_bytes()
+            return
+        box = mailbox.mbox(path, create=False)
+    except OSError as exc:
+        yield path.name, exc
+        return
+    try:
+        for number, key in enumerate(box.iterkeys(), start=1):
+            yield f"{path.name} #{number}", box.get_bytes(key)
+    finally:
+        box.close()
+
+
+def import_mail(intake: MailIntake, source: Path) -> ImportSummary:
+    if not source.exists():
+        raise MailImportError(f"There is no file or folder {source}.")
+    summary = ImportSummary()
+    for name, raw in messages_in(source):
+        if isinstance(raw, OSError):
+            summary.skipped.append(f"{name}: {raw.strerror or raw}")
+            continue
+        try:
+            taken = intake.take(read_mail(raw, clock.now()))
+        except AivaError as exc:  # e.g. a message larger than the attachment limit
+            summary.skipped.append(f"{name}: {exc.message}")
+            continue
+        summary.counts[taken.kind] += 1
+    return summary
