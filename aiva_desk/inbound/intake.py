@@ -68,7 +68,7 @@ class MailIntake:
     def take(self, mail: InboundMail) -> Intake:
         original = self.attachments.add_bytes("original.eml", mail.raw)
         files, refused = self._store_attachments(mail)
-        with self.service.db.session(self.service.actor) as session:
+        with self.service.db.session(self.service.actor) as session, session.no_autoflush:
             if _taken_in(session, Communication.original_sha256 == original.sha256):
                 return Intake("duplicate", None, None, "the same message was taken in before")
             copy_of = mail.message_id and _taken_in(
@@ -78,7 +78,7 @@ class MailIntake:
                 ticket = session.get(Ticket, copy_of)
                 assert ticket is not None
                 problem = "Another copy of a message already in the log (same Message-ID)."
-                self._log(ticket, mail, original, files, [*refused, problem])
+                self._log(session, ticket, mail, original, files, [*refused, problem])
                 return Intake("reply", ticket.id, ticket.number, "another copy")
             ticket = _ticket_replied_to(session, mail)
             if ticket is not None and ticket.status is TicketStatus.CLOSED:
@@ -87,7 +87,7 @@ class MailIntake:
                     return self._new_ticket(session, mail, original, files, refused, follows=ticket)
             if ticket is None:
                 return self._new_ticket(session, mail, original, files, refused)
-            self._log(ticket, mail, original, files, refused)
+            self._log(session, ticket, mail, original, files, refused)
             note = self._move_along(session, ticket, mail)
             return Intake("reply", ticket.id, ticket.number, note)
 
@@ -125,15 +125,19 @@ class MailIntake:
         )
         ticket = self.service.insert(session, new)
         ticket.category_guessed = guessed
-        self._log(ticket, mail, original, files, refused)
+        self._log(session, ticket, mail, original, files, refused)
         note = ""
         if follows is not None:
             note = f"follows #{follows.number}, closed more than {self.reopen_days} days ago"
-            ticket.notes.append(InternalNote(body=f"A new request that {note}.", at=clock.now()))
+            session.add(
+                InternalNote(ticket=ticket, body=f"A new request that {note}.", at=clock.now())
+            )
+        session.flush()
         return Intake("new ticket", ticket.id, ticket.number, note)
 
     def _log(
         self,
+        session: Session,
         ticket: Ticket,
         mail: InboundMail,
         original: StoredFile,
@@ -145,8 +149,9 @@ class MailIntake:
         problems = [*mail.problems, *refused]
         if mail.machine:
             problems.insert(0, f"This is {mail.machine}; nothing was answered automatically.")
-        ticket.communications.append(
+        session.add(
             Communication(
+                ticket=ticket,
                 direction=Direction.INBOUND,
                 kind="Customer e-mail",
                 subject=mail.subject[:300],
@@ -160,8 +165,9 @@ class MailIntake:
             )
         )
         for stored in files:
-            ticket.attachments.append(
+            session.add(
                 Attachment(
+                    ticket=ticket,
                     filename=stored.filename,
                     sha256=stored.sha256,
                     size=stored.size,
@@ -170,7 +176,7 @@ class MailIntake:
             )
         if problems:
             body = "The received e-mail needs a look:\n" + "\n".join(f"- {p}" for p in problems)
-            ticket.notes.append(InternalNote(body=body, at=clock.now()))
+            session.add(InternalNote(ticket=ticket, body=body, at=clock.now()))
 
     def _move_along(self, session: Session, ticket: Ticket, mail: InboundMail) -> str:
         """What the customer's reply does to the ticket (nothing when a machine sent it)."""

@@ -284,11 +284,12 @@ class TicketService:
         """Validate and store a new ticket; the customer is found by e-mail or created."""
         with self.db.session(self.actor) as session:
             ticket = self.insert(session, new)
+            session.flush()
             return TicketRef(ticket.id, ticket.number, ticket.version)
 
     def insert(self, session: Session, new: NewTicket) -> Ticket:
         """:meth:`create` within the caller's unit of work (a received mail stores its
-        ticket and its first message together)."""
+        ticket and its first message together); the ticket is added, not yet flushed."""
         raise_if_problems(new.problems())
         category = session.get(Category, new.category_id)
         if category is None:
@@ -311,7 +312,6 @@ class TicketService:
             tags=[self.tag(session, name) for name in clean_tags(new.tags)],
         )
         session.add(ticket)
-        session.flush()
         return ticket
 
     def _customer_for(self, session: Session, new: NewTicket) -> Customer:

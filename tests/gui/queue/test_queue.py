@@ -47,7 +47,9 @@ def test_search_is_debounced_and_narrows_the_view(qtbot, window, context) -> Non
     assert window.model.total == 3  # nothing yet: the search waits for a pause in typing
     qtbot.waitUntil(lambda: window.model.total == 1, timeout=10_000)
     assert numbers(window.model) == ["#1003"]
-    assert len(queries) == 1 and queries[0].text == "Description 2"  # one query, not 13
+    # One search for the whole text, never one per key (a refresh of the view may run too).
+    texts = {query.text for query in queries}
+    assert "Description 2" in texts and texts <= {"", "Description 2"}
     assert "match the search" in window.findChild(object, "ticketCountLabel").text()
     window.search_box.clear()
     qtbot.waitUntil(lambda: window.model.total == 3, timeout=10_000)

@@ -1,0 +1,122 @@
+"""Measure mail intake: messages from a local mbox into a large database; prints JSON.
+
+Requirement (inbound e-mail issue): 10,000 messages into a 100,000-ticket database in at
+most 60 s, peak RSS at most 300 MB, on a 2-core machine. The mbox holds new requests from
+many senders, replies to them by In-Reply-To, replies by ``Ticket #N`` from the ticket's
+customer, and a few auto-replies; each message is its own transaction, as from a mailbox.
+The demo database is built once (as ``bench_queue.py`` does) and copied for each run.
+
+Usage: .venv/bin/python benchmarks/bench_intake.py [--messages 10000] [--tickets 100000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import mailbox
+import os
+import platform
+import random
+import shutil
+import tempfile
+import time
+from email.message import EmailMessage
+from pathlib import Path
+
+from bench_queue import DEFAULT_DB, ensure_database
+from timing import peak_rss_mb
+
+TARGET_SECONDS = 60.0
+TARGET_RSS_MB = 300.0
+
+
+def _message(number: int, rng: random.Random, sent: list[tuple[str, str, str]]) -> EmailMessage:
+    message = EmailMessage()
+    kind = rng.random()
+    if sent and kind < 0.25:  # a reply to one of the requests before it
+        message_id, sender, subject = rng.choice(sent)
+        message["In-Reply-To"] = message_id
+        message["Subject"] = f"Re: {subject}"
+        body = "Thanks, that did not help yet.\n\nOn Monday, Support wrote:\n> Try again"
+    else:
+        sender = f"customer{rng.randrange(3000)}@client{rng.randrange(400)}.example"
+        subject = rng.choice(["Export fails", "Billing: charged twice", "Login refused",
+                              "Agent silent", "Widget blank on Safari"])  # fmt: skip
+        body = f"Hello,\n\nrequest {number}: it stopped working this morning.\n\nRegards"
+    message["From"] = sender
+    message["To"] = "support@desk.example"
+    if "Subject" not in message:
+        message["Subject"] = subject
+    message["Message-ID"] = f"<m{number}@client.example>"
+    message["Date"] = "Mon, 07 Dec 2026 09:00:00 +0000"
+    if kind > 0.98:
+        message["Auto-Submitted"] = "auto-replied"
+    message.set_content(body)
+    if "In-Reply-To" not in message:
+        sent.append((message["Message-ID"], sender, subject))
+    return message
+
+
+def write_mbox(path: Path, count: int) -> None:
+    rng, sent = random.Random(7), []
+    box = mailbox.mbox(path)
+    box.lock()
+    for number in range(count):
+        box.add(_message(number, rng, sent))
+    box.flush()
+    box.unlock()
+    box.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--messages", type=int, default=10_000)
+    parser.add_argument("--tickets", type=int, default=100_000)
+    parser.add_argument("--db", type=Path, help="the demo database (built once, then reused)")
+    args = parser.parse_args()
+    source = (args.db or Path(str(DEFAULT_DB).format(tickets=args.tickets))).resolve()
+    database = ensure_database(source, args.tickets)
+
+    from aiva_desk.app_context import open_context
+    from aiva_desk.inbound.importing import import_mail
+    from aiva_desk.inbound.intake import MailIntake
+
+    with tempfile.TemporaryDirectory(prefix="aiva-bench-intake-") as tmp:
+        data = Path(tmp) / "data"
+        data.mkdir()
+        shutil.copy(source, data / "aiva-desk.sqlite3")
+        mbox = Path(tmp) / "incoming.mbox"
+        write_mbox(mbox, args.messages)
+        context = open_context(str(data))
+        try:
+            started = time.perf_counter()
+            summary = import_mail(MailIntake(context.tickets), mbox)
+            seconds = time.perf_counter() - started
+        finally:
+            context.close()
+    rss = peak_rss_mb()
+    print(
+        json.dumps(
+            {
+                "benchmark": "mail_intake_mbox",
+                "messages": args.messages,
+                "tickets_before": args.tickets,
+                "database_built": database,
+                "outcome": dict(summary.counts),
+                "not_read": summary.skipped,
+                "seconds": round(seconds, 2),
+                "per_message_ms": round(seconds * 1000 / args.messages, 2),
+                "peak_rss_mb": rss,
+                "target_seconds": TARGET_SECONDS,
+                "target_rss_mb": TARGET_RSS_MB,
+                "meets_target": seconds <= TARGET_SECONDS and rss <= TARGET_RSS_MB,
+                "cpus": os.cpu_count(),
+                "python": platform.python_version(),
+            },
+            indent=2,
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
