@@ -29,18 +29,23 @@ class ImportSummary:
     counts: Counter[str] = field(default_factory=Counter)
     skipped: list[str] = field(default_factory=list)  # "name: why"
 
-    def line(self, source: Path) -> str:
+    def line(self, source: Path | str) -> str:
         """One line for the terminal: what came in, and what did not and why."""
-        taken = sum(self.counts.values())
+        counts = self.counts
         parts = [
-            f"{self.counts['new ticket']} new tickets",
-            f"{self.counts['reply']} replies attached",
+            _count(counts["new ticket"], "new ticket", "new tickets"),
+            _count(counts["reply"], "reply attached", "replies attached"),
         ]
-        if self.counts["duplicate"]:
-            parts.append(f"{self.counts['duplicate']} ignored (already taken in)")
+        if counts["duplicate"]:
+            parts.append(f"{counts['duplicate']} ignored (already taken in)")
         if self.skipped:
             parts.append(f"{len(self.skipped)} not read ({'; '.join(self.skipped[:3])})")
-        return f"Imported {taken} messages from {source}: " + ", ".join(parts) + "."
+        taken = _count(sum(counts.values()), "message", "messages")
+        return f"Imported {taken} from {source}: " + ", ".join(parts) + "."
+
+
+def _count(number: int, one: str, many: str) -> str:
+    return f"{number} {one if number == 1 else many}"
 
 
 def _looks_like_mail(path: Path) -> bool:

@@ -7,15 +7,13 @@ read. A file that is too big or unreadable is reported through ``show_error``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QMimeData, QObject, QSize, Qt, Signal
-from PySide6.QtGui import QDropEvent, QImage, QImageReader, QPixmap
+from PySide6.QtCore import QObject, QSize, Qt, Signal
+from PySide6.QtGui import QImage, QImageReader, QPixmap
 from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
@@ -38,44 +36,6 @@ TEXT_MIME_TYPES = {"application/json", "application/xml", "application/x-yaml", 
 TEXT_SUFFIXES = {".txt", ".log", ".md", ".csv", ".json", ".xml", ".yaml", ".yml", ".ini", ".har"}
 ATTACHMENT_ROLE = Qt.ItemDataRole.UserRole + 1
 LIST_ROWS = 6  # the list grows to this many rows, then scrolls
-
-
-def local_files(mime: QMimeData) -> list[Path]:
-    """The local files in a drag (URLs that are not local files are ignored)."""
-    if not mime.hasUrls():
-        return []
-    return [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]
-
-
-class _FileDropFilter(QObject):
-    """Files dropped on a text box are attached, not pasted into it as a path."""
-
-    def __init__(self, parent: QObject, attach: Callable[[list[Path]], object]) -> None:
-        super().__init__(parent)
-        self._attach = attach
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        kind = event.type()
-        if kind not in (QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop):
-            return False
-        assert isinstance(event, QDropEvent)  # drag enter and move events are drop events
-        files = local_files(event.mimeData())
-        if not files:
-            return False
-        event.acceptProposedAction()
-        if kind == QEvent.Type.Drop:
-            self._attach(files)
-        return True
-
-
-def accept_file_drops(root: QWidget, attach: Callable[[list[Path]], object]) -> None:
-    """Send files dropped anywhere on ``root`` (text boxes included) to ``attach``."""
-    drop_filter = _FileDropFilter(root, attach)
-    root.setAcceptDrops(True)
-    root.installEventFilter(drop_filter)
-    for widget in root.findChildren(QPlainTextEdit) + root.findChildren(QLineEdit):
-        target = widget.viewport() if isinstance(widget, QPlainTextEdit) else widget
-        target.installEventFilter(drop_filter)
 
 
 def human_size(size: int) -> str:

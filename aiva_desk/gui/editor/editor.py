@@ -25,12 +25,13 @@ from PySide6.QtWidgets import QPlainTextEdit, QScrollArea, QVBoxLayout, QWidget
 from aiva_desk.app_context import AppContext
 from aiva_desk.errors import NotFoundError
 from aiva_desk.gui.common.banners import BannerArea, clear_problem
+from aiva_desk.gui.common.file_drops import accept_file_drops
 from aiva_desk.gui.common.formatting import ticket_number
 from aiva_desk.gui.common.forms import child, load_form
 from aiva_desk.gui.common.highlight import TermHighlighter
 from aiva_desk.gui.common.text_widgets import align_label_columns, fit_all
 from aiva_desk.gui.composer.dialog import ComposerDialog
-from aiva_desk.gui.editor.attachments import AttachmentsPanel, accept_file_drops
+from aiva_desk.gui.editor.attachments import AttachmentsPanel
 from aiva_desk.gui.editor.drafts import AUTOSAVE_MS, DraftKeeper
 from aiva_desk.gui.editor.fields import (
     TEXT_FIELDS,

@@ -145,6 +145,10 @@ class MainMenus(QObject):
         file_menu.insertAction(quit_action, self.settings_action)
         file_menu.insertSeparator(quit_action)
 
+    def add_to_file_menu(self, action: QAction) -> None:
+        """``action`` in the File menu, above Settings…."""
+        child(self._window, QMenu, "fileMenu").insertAction(self.settings_action, action)
+
     def _complete_ticket_menu(self, ticket_tabs: TicketTabs, bulk: BulkActions) -> None:
         ticket_menu = child(self._window, QMenu, "ticketMenu")
         customers = find_action(self._window, "customersAction")

@@ -54,6 +54,7 @@ from aiva_desk.gui.editor.new_ticket_dialog import NewTicketDialog
 from aiva_desk.gui.editor.tabs import TicketTabs
 from aiva_desk.gui.errors import show_error
 from aiva_desk.gui.main.customers import CustomerDirectoryDialog
+from aiva_desk.gui.main.mail_import import MailImport
 from aiva_desk.gui.main.menus import MainMenus, find_action
 from aiva_desk.gui.main.window_state import WindowLayout
 from aiva_desk.gui.outbox.sender import MailSender
@@ -154,6 +155,9 @@ class MainWindow(QMainWindow):
             me_combo=self.view_panel.me_combo,
         )
         self.me_menu = self.menus.me_menu
+        self.mail_import = MailImport(self, context)
+        self.menus.add_to_file_menu(self.mail_import.action)
+        self.mail_import.accept_drops_on(self.queue_view.viewport())
         self.window_layout = WindowLayout(
             self,
             self._settings,
@@ -232,6 +236,7 @@ class MainWindow(QMainWindow):
         self.bulk.started.connect(lambda text: self.queue_status.set_busy("bulk", text))
         self.bulk.finished.connect(self._on_bulk_finished)
         self.menus.outbox_action.triggered.connect(self.show_outbox)
+        self.mail_import.imported.connect(lambda _summary: self.refresh())
         self.menus.reports_action.triggered.connect(self.show_reports)
         self.queue_status.outbox_requested.connect(self.show_outbox)
         self.mail_sender.counts_changed.connect(self.queue_status.show_outbox)

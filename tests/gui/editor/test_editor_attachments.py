@@ -2,33 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
-from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QImage
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtGui import QColor, QImage
+from PySide6.QtWidgets import QWidget
 
 from aiva_desk.gui.editor.attachments import TEXT_PREVIEW_BYTES
 from aiva_desk.gui.editor.editor import TicketEditor
 from tests.helpers.editor_helpers import idle, make_ticket, open_in
+from tests.helpers.file_drops import drop_files
 
 pytestmark = pytest.mark.usefixtures("shown_errors")  # errors captured (conftest.py)
-
-
-def drop_files(target: QWidget, paths: list[Path]) -> bool:
-    """Drag ``paths`` from a file manager onto ``target`` and drop them; True if accepted."""
-    mime = QMimeData()
-    mime.setUrls([QUrl.fromLocalFile(str(path)) for path in paths])
-    mime.setText("\n".join(str(path) for path in paths))  # file managers send text too
-    buttons, modifiers = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
-    enter = QDragEnterEvent(QPoint(5, 5), Qt.DropAction.CopyAction, mime, buttons, modifiers)
-    QApplication.sendEvent(target, enter)
-    if not enter.isAccepted():
-        return False
-    drop = QDropEvent(QPointF(5, 5), Qt.DropAction.CopyAction, mime, buttons, modifiers)
-    QApplication.sendEvent(target, drop)
-    return drop.isAccepted()
 
 
 def preview_of(qtbot, editor: TicketEditor, filename: str) -> QWidget:
