@@ -115,6 +115,8 @@ class EditorHeader:
     @staticmethod
     def _summary(ticket: Ticket, now: dt.datetime) -> str:
         parts = [ticket.category.name if ticket.category else "No category"]
+        if ticket.category_guessed:
+            parts[0] += " (guessed from the e-mail)"
         parts.append(f"assigned to {ticket.assignee.name}" if ticket.assignee else "unassigned")
         parts.append(_deadline_text(ticket, now))
         paused = ticket.paused_time(now)

@@ -27,7 +27,7 @@ def _eml(folder: Path, name: str, subject: str) -> Path:
     return path
 
 
-def test_an_eml_dropped_on_the_queue_becomes_a_ticket(qtbot, window, tmp_path) -> None:
+def test_an_eml_dropped_on_the_queue_becomes_a_ticket(qtbot, window, context, tmp_path) -> None:
     settle(qtbot, window)
     assert window.model.total == 0
     notes = tmp_path / "notes.txt"
@@ -41,6 +41,10 @@ def test_an_eml_dropped_on_the_queue_becomes_a_ticket(qtbot, window, tmp_path) -
     qtbot.waitUntil(lambda: window.model.total == 1, timeout=10_000)
     assert numbers(window.model) == ["#1001"]
     assert window.statusBar().currentMessage() == imported.args[0]
+    window.ticket_tabs.open_ticket(context.tickets.id_for_number(1001))
+    qtbot.waitUntil(lambda: window.ticket_tabs.current_ticket_id() is not None, timeout=10_000)
+    editor = window.ticket_tabs.current_editor()
+    qtbot.waitUntil(lambda: "(guessed from the e-mail)" in editor.header.summary.text())
 
 
 def test_file_import_mail_takes_the_chosen_files(qtbot, window, tmp_path, monkeypatch) -> None:
