@@ -4,7 +4,6 @@ make a ticket, open it in tabs like the queue would, wait for background work, c
 from __future__ import annotations
 
 import datetime as dt
-import time
 
 from PySide6.QtWidgets import QApplication, QComboBox
 
@@ -16,8 +15,6 @@ from aiva_desk.tickets.service import NewTicket
 
 # Where the SOP panels' tests pin the clock (gui/editor/sop/conftest.py).
 T0 = dt.datetime(2026, 11, 26, 9, 30, tzinfo=dt.UTC)
-
-_last_choice = 0.0
 
 
 def make_ticket(context: AppContext, n: int = 1, **fields: str) -> int:
@@ -66,14 +63,15 @@ def open_in(qtbot, tabs: TicketTabs, ticket_id: int, *, new_tab: bool = False) -
 def choose(qtbot, combo: QComboBox, text: str) -> None:
     """Pick an item the way a keyboard user does: focus the combo box and type its start.
 
-    Only the first word is typed: a space would open the drop-down list.
+    Only the first word is typed: a space would open the drop-down list. The search starts
+    afresh, and a busy machine's pauses between keys do not restart it half-way.
     """
-    global _last_choice
-    # Letters typed within the keyboard input interval extend the previous search.
-    pause = QApplication.keyboardInputInterval() / 1000 - (time.monotonic() - _last_choice)
-    if pause > 0:
-        qtbot.wait(int(pause * 1000) + 20)
-    combo.setFocus()
-    qtbot.keyClicks(combo, text.split(" ")[0])
-    _last_choice = time.monotonic()
+    interval = QApplication.keyboardInputInterval()
+    QApplication.setKeyboardInputInterval(60_000)
+    try:
+        combo.view().keyboardSearch("")  # a new search, not an extension of the last one
+        combo.setFocus()
+        qtbot.keyClicks(combo, text.split(" ")[0])
+    finally:
+        QApplication.setKeyboardInputInterval(interval)
     assert combo.currentText().startswith(text), combo.currentText()
