@@ -23,7 +23,7 @@ from aiva_desk import clock
 from aiva_desk.domain import Direction, Priority, TicketStatus
 from aiva_desk.errors import AivaError, AttachmentError
 from aiva_desk.inbound.message import InboundMail
-from aiva_desk.inbound.reply_text import split_reply
+from aiva_desk.inbound.reply_text import ReplyParts, split_reply
 from aiva_desk.store.mail_models import OutboxMessage
 from aiva_desk.store.models import (
     Attachment,
@@ -67,6 +67,7 @@ class MailIntake:
 
     def take(self, mail: InboundMail) -> Intake:
         original = self.attachments.add_bytes("original.eml", mail.raw)
+        parts = split_reply(mail.text)
         files, refused = self._store_attachments(mail)
         with self.service.db.session(self.service.actor) as session, session.no_autoflush:
             if _taken_in(session, Communication.original_sha256 == original.sha256):
@@ -78,17 +79,18 @@ class MailIntake:
                 ticket = session.get(Ticket, copy_of)
                 assert ticket is not None
                 problem = "Another copy of a message already in the log (same Message-ID)."
-                self._log(session, ticket, mail, original, files, [*refused, problem])
+                self._log(session, ticket, mail, parts, original, files, [*refused, problem])
                 return Intake("reply", ticket.id, ticket.number, "another copy")
-            ticket = _ticket_replied_to(session, mail)
+            ticket, follows = _ticket_replied_to(session, mail), None
             if ticket is not None and ticket.status is TicketStatus.CLOSED:
                 closed_at = ticket.closed_at or clock.now()
                 if clock.now() - closed_at > dt.timedelta(days=self.reopen_days):
-                    return self._new_ticket(session, mail, original, files, refused, follows=ticket)
+                    follows = ticket
+                    ticket = None
             if ticket is None:
-                return self._new_ticket(session, mail, original, files, refused)
-            self._log(session, ticket, mail, original, files, refused)
-            note = self._move_along(session, ticket, mail)
+                return self._new_ticket(session, mail, parts, original, files, refused, follows)
+            self._log(session, ticket, mail, parts, original, files, refused)
+            note = self._move_along(session, ticket, mail, parts)
             return Intake("reply", ticket.id, ticket.number, note)
 
     # -- the parts -------------------------------------------------------------------------
@@ -106,26 +108,25 @@ class MailIntake:
         self,
         session: Session,
         mail: InboundMail,
+        parts: ReplyParts,
         original: StoredFile,
         files: list[StoredFile],
         refused: list[str],
-        follows: Ticket | None = None,
+        follows: Ticket | None,
     ) -> Intake:
         address = mail.from_address if not email_problem(mail.from_address) else UNKNOWN_SENDER
         name = mail.from_name or (mail.from_address.split("@")[0] if mail.from_address else "")
-        category, guessed = _guess_category(session, mail)
-        parts = split_reply(mail.text)
         new = NewTicket(
             subject=mail.subject.strip() or "(no subject)",
             customer_name=name or "Unknown sender",
             customer_email=address,
-            category_id=category.id,
+            category_id=_guess_category(session, mail).id,
             description=parts.reply or mail.text or "(The message had no text; see the original.)",
             reported_at=mail.written_at,
         )
         ticket = self.service.insert(session, new)
-        ticket.category_guessed = guessed
-        self._log(session, ticket, mail, original, files, refused)
+        ticket.category_guessed = True
+        self._log(session, ticket, mail, parts, original, files, refused)
         note = ""
         if follows is not None:
             note = f"follows #{follows.number}, closed more than {self.reopen_days} days ago"
@@ -140,11 +141,11 @@ class MailIntake:
         session: Session,
         ticket: Ticket,
         mail: InboundMail,
+        parts: ReplyParts,
         original: StoredFile,
         files: list[StoredFile],
         refused: list[str],
     ) -> None:
-        parts = split_reply(mail.text)
         folded = "\n\n".join(p for p in (parts.signature, parts.quoted, mail.quoted_html) if p)
         problems = [*mail.problems, *refused]
         if mail.machine:
@@ -178,7 +179,9 @@ class MailIntake:
             body = "The received e-mail needs a look:\n" + "\n".join(f"- {p}" for p in problems)
             session.add(InternalNote(ticket=ticket, body=body, at=clock.now()))
 
-    def _move_along(self, session: Session, ticket: Ticket, mail: InboundMail) -> str:
+    def _move_along(
+        self, session: Session, ticket: Ticket, mail: InboundMail, parts: ReplyParts
+    ) -> str:
         """What the customer's reply does to the ticket (nothing when a machine sent it)."""
         if mail.machine:
             return f"logged only: {mail.machine}"
@@ -190,7 +193,7 @@ class MailIntake:
         elif ticket.status is TicketStatus.CLOSED:
             workflow.apply(ticket, Action.REOPEN, now)
             notes.append("reopened")
-        own_words = split_reply(mail.text).text
+        own_words = parts.text
         tags = {tag.name for tag in ticket.tags}
         if _URGENT.search(f"{mail.subject}\n{own_words}") and URGENT_TAG not in tags:
             ticket.tags.append(self.service.tag(session, URGENT_TAG))
@@ -225,9 +228,9 @@ def _ticket_replied_to(session: Session, mail: InboundMail) -> Ticket | None:
     return None
 
 
-def _guess_category(session: Session, mail: InboundMail) -> tuple[Category, bool]:
+def _guess_category(session: Session, mail: InboundMail) -> Category:
     """The first active category whose name the mail's subject or text uses, else
-    General Question; ``True``: a guess, shown as such until triage."""
+    General Question: a guess, shown as such until triage."""
     categories = session.scalars(
         select(Category).where(Category.active.is_(True)).order_by(Category.sort_order)
     ).all()
@@ -235,6 +238,6 @@ def _guess_category(session: Session, mail: InboundMail) -> tuple[Category, bool
     for category in categories:
         name = category.name.casefold()
         if name != FALLBACK_CATEGORY.casefold() and re.search(rf"\b{re.escape(name)}\b", words):
-            return category, True
+            return category
     fallback = next((c for c in categories if c.name == FALLBACK_CATEGORY), None)
-    return fallback or categories[0], True
+    return fallback or categories[0]
