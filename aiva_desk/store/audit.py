@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session, sessionmaker
@@ -28,10 +28,6 @@ from aiva_desk.store.models import (
     Ticket,
     TroubleshootingEntry,
 )
-
-if TYPE_CHECKING:
-    pass
-
 
 # Columns that change on every save and carry no meaning of their own.
 _UNAUDITED = {"version", "updated_at", "created_at", "id", "category_guessed"}

@@ -207,8 +207,8 @@ def open_database(
 
     where = str(sqlite_path) if sqlite_path else sa_url.render_as_string(hide_password=True)
     try:
-        previous = _migrate(engine, where, sqlite_path if had_data else None, backups_dir)
-        if previous != head_revision() and hooks.after_upgrade:
+        migrated, previous = _migrate(engine, where, sqlite_path if had_data else None, backups_dir)
+        if migrated and hooks.after_upgrade:
             with engine.execution_options(sqlite_begin="IMMEDIATE").begin() as conn:
                 for after_upgrade in hooks.after_upgrade:
                     after_upgrade(conn, previous)
@@ -223,8 +223,9 @@ def open_database(
 
 def _migrate(
     engine: Engine, where: str, existing: Path | None, backups_dir: Path | None
-) -> str | None:
-    """Bring the schema to head; return the revision an existing database had, else None."""
+) -> tuple[bool, str | None]:
+    """Bring the schema to head; return whether it migrated, and the revision the
+    database had (None: a new database)."""
     head = head_revision()
     with engine.connect() as conn:
         current = MigrationContext.configure(conn).get_current_revision()
@@ -240,7 +241,7 @@ def _migrate(
             f"version knows up to {head}). It was left untouched. Update AIVA Desk to open it."
         )
     if current == head:
-        return current
+        return False, current
     if existing is not None and backups_dir is not None:
         copy = backup_sqlite(existing, backups_dir, f"before-schema-{head}")
         log.info("Backed up %s to %s before migrating %s -> %s", existing, copy, current, head)
@@ -249,4 +250,4 @@ def _migrate(
         config.attributes["connection"] = conn
         command.upgrade(config, "head")
     log.info("Migrated %s from %s to %s", where, current, head)
-    return current
+    return True, current
