@@ -30,6 +30,18 @@ class Security(enum.StrEnum):
         ]
 
 
+class AuthMethod(enum.StrEnum):
+    """How an account logs in: a password from the keyring, or an OAuth2 access token
+    (SASL XOAUTH2) printed by a command the agent sets, as established mail clients do."""
+
+    PASSWORD = "password"
+    XOAUTH2 = "xoauth2"
+
+    @property
+    def label(self) -> str:
+        return {"password": "Password", "xoauth2": "OAuth2 token command"}[self.value]
+
+
 class OutboxState(enum.StrEnum):
     DRAFT = "draft"  # saved from the composer, not queued
     QUEUED = "queued"  # waiting for its next attempt
@@ -69,6 +81,10 @@ class MailAccount(Base):
     signature: Mapped[str] = mapped_column(Text, default="")
     is_default: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    auth: Mapped[AuthMethod] = mapped_column(
+        _str_enum(AuthMethod), default=AuthMethod.PASSWORD, server_default="password"
+    )
+    token_command: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class OutboxMessage(Base):

@@ -418,6 +418,9 @@ class Communication(_TicketChild, Base):
     # the whole original (.eml) in the attachment store, by SHA-256
     quoted: Mapped[str] = mapped_column(Text, default="", server_default="")
     original_sha256: Mapped[str | None] = mapped_column(String(64))
+    # What a received reply seems to offer, for the agent to record with one click (never
+    # recorded silently): "confirmed" or "score:N" (1-5); emptied once recorded or dismissed
+    offer: Mapped[str] = mapped_column(String(40), default="", server_default="")
 
     ticket: Mapped[Ticket] = relationship(back_populates="communications")
 
