@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, select
@@ -65,7 +66,13 @@ class MailIntake:
         self.attachments: AttachmentStore = service.attachments
         self.reopen_days = reopen_days
 
-    def take(self, mail: InboundMail) -> Intake:
+    def take_all(self, mails: Iterable[InboundMail]) -> list[Intake]:
+        """Take in each of ``mails``; when this returns, every one of them is stored."""
+        return [self.take(mail) for mail in mails]
+
+    def take(self, mail: InboundMail, *, allow_blocked: bool = False) -> Intake:
+        """Take in one message. ``allow_blocked`` takes in mail from a blocked sender
+        too (the Spam view's "Not spam")."""
         original = self.attachments.add_bytes("original.eml", mail.raw)
         parts = split_reply(mail.text)
         files, refused = self._store_attachments(mail)

@@ -74,20 +74,29 @@ class Account:
         )
 
 
-def account_problems(data: AccountInput) -> dict[str, str]:
-    problems: dict[str, str] = {}
-    require(problems, "name", data.name, "An account name")
-    require(problems, "host", data.host, "The server host")
-    host = data.host.strip()
+def server_problems(
+    problems: dict[str, str], name: str, host: str, port: int, security: Security
+) -> None:
+    """Add what is wrong with an account's name and server (SMTP or IMAP) to ``problems``."""
+    require(problems, "name", name, "An account name")
+    require(problems, "host", host, "The server host")
+    host = host.strip()
     if any(ch.isspace() for ch in host) or "/" in host:
         problems["host"] = f"“{host}” is not a host name."
-    if not 1 <= data.port <= 65535:
+    if not 1 <= port <= 65535:
         problems["port"] = "The port must be between 1 and 65535."
-    if data.security is Security.PLAIN and host.lower() not in LOCAL_HOSTS:
+    if security is Security.PLAIN and host.lower() not in LOCAL_HOSTS:
         problems["security"] = (
             "An unencrypted connection is only allowed to this computer (localhost). "
             "Choose STARTTLS or SSL/TLS."
         )
+    if "\n" in name or "\r" in name:
+        problems["name"] = "Line breaks are not allowed here."
+
+
+def account_problems(data: AccountInput) -> dict[str, str]:
+    problems: dict[str, str] = {}
+    server_problems(problems, data.name, data.host, data.port, data.security)
     for field, label, text, required in (
         ("from_address", "From address", data.from_address, True),
         ("reply_to", "Reply-To", data.reply_to, False),
@@ -96,9 +105,8 @@ def account_problems(data: AccountInput) -> dict[str, str]:
             single(label, text, required=required)
         except AddressProblem as exc:
             problems[field] = exc.message
-    for field, value in (("name", data.name), ("from_name", data.from_name)):
-        if "\n" in value or "\r" in value:
-            problems[field] = "Line breaks are not allowed here."
+    if "\n" in data.from_name or "\r" in data.from_name:
+        problems["from_name"] = "Line breaks are not allowed here."
     return problems
 
 
