@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import base64
 import smtplib
-import socket
 import ssl
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,10 +17,10 @@ from aiva_desk.mail.errors import (
     MissingPassword,
     PermanentRejection,
     RecipientsRefused,
-    ServerTimeout,
     ServerUnreachable,
     TemporaryRejection,
     TlsProblem,
+    network_problem,
 )
 from aiva_desk.store.mail_models import Security
 
@@ -74,24 +73,12 @@ def explain(exc: BaseException, server: ServerSettings) -> MailError:
             f"{where} does not offer {server.security.label}. Choose the security the "
             "server supports (usually STARTTLS on port 587 or SSL/TLS on 465)."
         )
-    if isinstance(exc, ssl.SSLCertVerificationError):
-        return TlsProblem(
-            f"The certificate of {where} could not be verified ({exc.verify_message}). "
-            "Check the host name; the server may be misconfigured."
-        )
-    if isinstance(exc, ssl.SSLError):
-        return TlsProblem(f"The secure connection to {where} failed ({exc.reason or exc}).")
-    if isinstance(exc, TimeoutError | socket.timeout):
-        return ServerTimeout(f"{where} did not answer in time. It will be tried again.")
     if isinstance(exc, smtplib.SMTPServerDisconnected):
         return ServerUnreachable(
             f"{where} closed the connection unexpectedly. It will be tried again."
         )
-    if isinstance(exc, socket.gaierror):
-        return ServerUnreachable(f"The mail server name “{server.host}” could not be found.")
-    if isinstance(exc, OSError):
-        reason = exc.strerror or type(exc).__name__
-        return ServerUnreachable(f"Could not reach {where} ({reason}).")
+    if (problem := network_problem(exc, server.host, server.port)) is not None:
+        return problem
     return MailError(f"Sending through {where} failed ({type(exc).__name__}).")
 
 
