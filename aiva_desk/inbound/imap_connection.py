@@ -168,7 +168,8 @@ class FolderIdler:
 
     def wait(self, seconds: float = IDLE_RENEW_SECONDS) -> bool:
         """IDLE for up to ``seconds`` (capped below the servers' 30-minute limit); True when
-        the server announced a change (new mail, flags, expunges). Raises MailError."""
+        the server announced new mail (EXISTS; flag changes and expunges, as the reader's
+        own, are not news). Raises MailError."""
         try:
             self.client.idle()
             responses = self.client.idle_check(timeout=min(seconds, IDLE_RENEW_SECONDS))
@@ -177,7 +178,7 @@ class FolderIdler:
             if self._closed:
                 return False
             raise explain(exc, self.mailbox) from None
-        return bool(responses)
+        return any(len(r) > 1 and r[1] == b"EXISTS" for r in responses)
 
     def interrupt(self) -> None:
         """End a :meth:`wait` now and close the connection (safe from another thread)."""
