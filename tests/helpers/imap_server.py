@@ -88,7 +88,7 @@ class ImapServer:
     stopped: bool = field(default=False)
 
     def as_user(self, user: str) -> ImapServer:
-        """This server, its helpers acting for ``user`` (a mailbox no other test sees)."""
+        """This server, its methods acting for ``user`` (a mailbox no other test sees)."""
         return dataclasses.replace(self, user=user)
 
     @property

@@ -3,7 +3,6 @@ once, whatever breaks and wherever, flagged or moved on the server only once it 
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import shlex
 import sys
@@ -265,7 +264,7 @@ def test_real_world_mail_through_imap(context, imap_server, reader) -> None:
     raws = [raw for raw in raws if raw.strip()]
     assert len(raws) > 50
     imap_server.append(*raws)
-    mailbox = dataclasses.replace(add_mailbox(context, imap_server))
+    mailbox = add_mailbox(context, imap_server)
     summary = reader.read(mailbox)
     assert summary.problems == []
     assert summary.new_tickets + summary.replies + summary.duplicates == len(raws)
@@ -352,3 +351,14 @@ def test_a_server_process_killed_mid_session_is_reported_and_the_next_read_is_wh
     assert _tickets(context) == 2
     summary = reader.read(mailbox)  # the first batch's place was stored before the flags broke
     assert (summary.new_tickets, summary.duplicates, _tickets(context)) == (2, 0, 4)
+
+
+def test_an_unencrypted_connection_goes_only_to_this_computer(context, memory_keyring) -> None:
+    from aiva_desk.inbound.mailboxes import MailboxAccount
+
+    mailbox = MailboxAccount(
+        1, "Remote", "imap.example.com", 143, Security.PLAIN, "me", AuthMethod.PASSWORD, "",
+        "INBOX", AfterReading.FLAG, "", 60, None, "",
+    )  # fmt: skip
+    with pytest.raises(TlsProblem, match="only allowed to this computer"):
+        check_connection(mailbox, "secret")
