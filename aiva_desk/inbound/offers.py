@@ -28,7 +28,7 @@ CONFIRMED = "confirmed"
 SCORE = "score"
 BOTH = "all"
 WHAT = (CONFIRMED, SCORE, BOTH)
-EXCERPT_LIMIT = 90
+EXCERPT_LIMIT = 160
 _SCORE_TOKEN = re.compile(r"^score:([1-5])$")
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
 _CONFIRMING = re.compile(
@@ -69,19 +69,20 @@ def _tokens(confirmed: bool, score: int | None) -> str:
 
 
 def excerpt(body: str, *, confirmed: bool, score: int | None) -> str:
-    """The customer's sentence that most likely made the offer, short, for the agent to
-    judge it by (the first sentence naming the score, else one that sounds like a
-    confirmation, else the reply's first words)."""
-    sentences = [s.strip() for s in _SENTENCE.findall(body or "") if s.strip()]
-    chosen = ""
+    """The customer's words that most likely made the offer, short, for the agent to
+    judge it by: the sentence that sounds like a confirmation and the one naming the
+    score (else the reply's first words)."""
+    sentences = [" ".join(s.split()) for s in _SENTENCE.findall(body or "") if s.strip()]
+    chosen: list[str] = []
+    if confirmed:
+        chosen += [s for s in sentences if _CONFIRMING.search(s)][:1]
     if score is not None:
-        chosen = next((s for s in sentences if re.search(rf"(?<!\d){score}(?!\d)", s)), "")
-    if not chosen and confirmed:
-        chosen = next((s for s in sentences if _CONFIRMING.search(s)), "")
-    chosen = " ".join((chosen or (sentences[0] if sentences else "")).split())
-    if len(chosen) > EXCERPT_LIMIT:
-        chosen = chosen[: EXCERPT_LIMIT - 1].rstrip() + "…"
-    return chosen
+        named = [s for s in sentences if re.search(rf"(?<!\d){score}(?!\d)", s)][:1]
+        chosen += [s for s in named if s not in chosen]
+    text = " … ".join(chosen or sentences[:1])
+    if len(text) > EXCERPT_LIMIT:
+        text = text[: EXCERPT_LIMIT - 1].rstrip() + "…"
+    return text
 
 
 def _read(session_or_db: Session | Database) -> Session | nullcontext[Session]:
