@@ -59,6 +59,7 @@ class OfferBar(QObject):
         self._root = root
         self._token = 0
         self.offers: list[Offer] = []
+        self._banners: list[QFrame] = []
         self.area = QWidget(root)
         self.area.setObjectName("offerArea")
         self.area.setAccessibleName("What the customer's reply offers")
@@ -82,7 +83,8 @@ class OfferBar(QObject):
         ).success(lambda offers: self._show(token, offers)).run_in_background()
 
     def banners(self) -> list[QFrame]:
-        return self.area.findChildren(QFrame, options=Qt.FindChildOption.FindDirectChildrenOnly)
+        """The banners shown, newest reply first."""
+        return list(self._banners)
 
     def accept(self, offer: Offer, what: str) -> None:
         """Record the offer's ``what`` ("confirmed", "score" or "all")."""
@@ -98,12 +100,13 @@ class OfferBar(QObject):
     def _show(self, token: int, offers: list[Offer]) -> None:
         if token != self._token:
             return
-        for banner in self.banners():
+        for banner in self._banners:
             banner.hide()
             banner.deleteLater()
         self.offers = offers[:MAX_SHOWN]
-        for offer in self.offers:
-            self._layout.addWidget(self._banner(offer))
+        self._banners = [self._banner(offer) for offer in self.offers]
+        for banner in self._banners:
+            self._layout.addWidget(banner)
         self.area.setVisible(bool(self.offers))
         self.shown.emit(len(self.offers))
 

@@ -101,8 +101,9 @@ def test_accepting_the_confirmation_says_how_and_when(context, reply) -> None:
     accept_offer(context.tickets, reply_id, what="confirmed")
     ticket = context.tickets.get(ticket_id)
     assert ticket.customer_confirmed_at == RECEIVED_AT
+    replied = ticket.communications[-1].at.astimezone().strftime("%d %b %Y")
     assert ticket.customer_confirmed_by == (
-        "Replied by e-mail on 07 Dec 2026: “Yes, that fixed it, the export runs again.”"
+        f"Replied by e-mail on {replied}: “Yes, that fixed it, the export runs again.”"
     )
     assert "customer_confirmed_at" in {e.field for e in context.tickets.history(ticket_id)}
     assert _stored_offer(context, reply_id) == ""
