@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from email.utils import parseaddr
+from email.utils import formataddr, getaddresses, parseaddr
 
 from PySide6.QtGui import QColor, QPalette
 
@@ -98,7 +98,8 @@ def _who(message: Communication, customer: Customer | None) -> tuple[str, str]:
             return "Unknown sender", ""
         email = parseaddr(sender)[1] or sender
         return _person(sender, customer), email
-    to = [_person(a, customer) for a in (message.recipients or "").split(",") if a.strip()]
+    pairs = getaddresses([message.recipients or ""])
+    to = [_person(formataddr(pair), customer) for pair in pairs if any(pair)]
     return US, f"to {', '.join(to)}" if to else ""
 
 

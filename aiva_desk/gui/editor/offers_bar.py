@@ -10,6 +10,8 @@ and records nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -126,17 +128,22 @@ class OfferBar(QObject):
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(label, 1)
         if offer.confirmed:
-            self._button(frame, "recordConfirmationButton", "Record confirmation",
-                         lambda: self.accept(offer, CONFIRMED))  # fmt: skip
+            confirm = self._button(frame, "recordConfirmationButton", "Record confirmation",
+                                   lambda: self.accept(offer, CONFIRMED))  # fmt: skip
+            confirm.setToolTip(
+                "Record that the customer confirmed the fix works (SOP step 6), citing this "
+                "reply, as “Customer confirmed…” does"
+            )
         if offer.score is not None:
-            self._button(frame, "recordScoreButton", f"Record score {offer.score}",
-                         lambda: self.accept(offer, SCORE))  # fmt: skip
+            score = self._button(frame, "recordScoreButton", f"Record score {offer.score}",
+                                 lambda: self.accept(offer, SCORE))  # fmt: skip
+            score.setToolTip("Set the ticket's satisfaction score (1–5) from this reply")
         dismiss = self._button(frame, "dismissOfferButton", "Dismiss", lambda: self.dismiss(offer))
         dismiss.setToolTip("Record nothing and stop offering it for this reply")
         return frame
 
     @staticmethod
-    def _button(frame: QFrame, name: str, text: str, act) -> QPushButton:
+    def _button(frame: QFrame, name: str, text: str, act: Callable[[], object]) -> QPushButton:
         button = QPushButton(text, frame)
         button.setObjectName(name)
         button.setAccessibleName(text)
@@ -147,7 +154,7 @@ class OfferBar(QObject):
 
     # -- writing -------------------------------------------------------------------
 
-    def _write(self, offer: Offer, work) -> None:
+    def _write(self, offer: Offer, work: Callable[[], object]) -> None:
         for button in self.area.findChildren(QPushButton):
             button.setEnabled(False)  # one write at a time; the banners are shown anew
         ticket_id = offer.ticket_id
