@@ -7,7 +7,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QPushButton
 from sqlalchemy import update
 
@@ -71,6 +72,16 @@ def _click(editor, link: str) -> None:
     editor.logs.communications.browser.anchorClicked.emit(QUrl(link))
 
 
+def _click_last_link(qtbot, browser, text: str) -> None:
+    """Click the last link reading ``text`` with the mouse, as the agent would."""
+    document = browser.document()
+    found = document.find(text, document.characterCount(), QTextDocument.FindFlag.FindBackward)
+    assert not found.isNull(), text
+    found.setPosition(found.selectionStart() + 2)
+    point = browser.cursorRect(found).center()
+    qtbot.mouseClick(browser.viewport(), Qt.MouseButton.LeftButton, pos=point)
+
+
 def test_the_customers_mail_and_our_answer_read_in_order(
     qtbot, context, tabs, conversation
 ) -> None:
@@ -100,7 +111,7 @@ def test_quoted_text_is_hidden_until_asked_for(qtbot, context, tabs, conversatio
     reading = editor.scroll.verticalScrollBar().value()
     assert reading > 0
 
-    _click(editor, f"{QUOTED_LINK}{reply_id}")
+    _click_last_link(qtbot, log.browser, SHOW_QUOTED)
     assert "> Which browser do you use?" in log.plain_text()
     assert editor.scroll.verticalScrollBar().value() == reading  # unfolded where it is read
     assert HIDE_QUOTED in log.plain_text()
@@ -108,8 +119,10 @@ def test_quoted_text_is_hidden_until_asked_for(qtbot, context, tabs, conversatio
     idle()
     assert "> Which browser do you use?" in log.plain_text()  # unfolded stays so
 
-    _click(editor, f"{QUOTED_LINK}{reply_id}")
+    _click_last_link(qtbot, log.browser, HIDE_QUOTED)
     assert "> Which browser do you use?" not in log.plain_text()
+    _click(editor, f"{QUOTED_LINK}{reply_id}")  # the link names the message it folds
+    assert "> Which browser do you use?" in log.plain_text()
 
 
 def test_view_original_shows_the_raw_message(qtbot, context, tabs, conversation, tmp_path):
