@@ -514,11 +514,15 @@ class TicketService:
     def record_customer_confirmation(self, ticket_id: int, how: str = "") -> int:
         """The customer confirmed the fix works (SOP step 6), from their reply or a call."""
 
-        def change(_session: Session, ticket: Ticket) -> None:
-            ticket.customer_confirmed_at = clock.now()
-            ticket.customer_confirmed_by = (how.strip() or f"recorded by {self.actor}")[:200]
+        return self.write_ticket(
+            ticket_id, None, lambda _s, ticket: self.mark_confirmed(ticket, how)
+        )
 
-        return self.write_ticket(ticket_id, None, change)
+    def mark_confirmed(self, ticket: Ticket, how: str) -> None:
+        """Set the confirmation fields of ``ticket`` inside a write (also for a reply's
+        one-click offer, so both leave the same fields and audit)."""
+        ticket.customer_confirmed_at = clock.now()
+        ticket.customer_confirmed_by = (how.strip() or f"recorded by {self.actor}")[:200]
 
     def close_with_override(self, ticket_id: int, reason: str, *, staff_id: int | None) -> int:
         """Senior support closes a ticket the gates refuse; who and why go on the record."""

@@ -47,11 +47,12 @@ from aiva_desk.gui.editor.logs import (
 )
 from aiva_desk.gui.editor.mail import MailPanel
 from aiva_desk.gui.editor.merge import editor_values
+from aiva_desk.gui.editor.offers_bar import OfferBar
 from aiva_desk.gui.editor.problems import EditorProblems
 from aiva_desk.gui.editor.saving import EditorSaver
 from aiva_desk.gui.editor.sop.closing_buttons import ClosingButtons
 from aiva_desk.gui.editor.sop.panels import SupportPanels
-from aiva_desk.gui.editor.state import EditorState
+from aiva_desk.gui.editor.state import RECORDED, EditorState
 from aiva_desk.gui.editor.workflow import WorkflowBar, WorkflowSteps
 from aiva_desk.gui.errors import show_error
 from aiva_desk.gui.tasks import BackgroundTask
@@ -99,7 +100,7 @@ class TicketEditor(QWidget):
         self.notes = NotesPanel(self, self.service)
         self.state = EditorState(context, self.fields, self.troubleshooting, self.notes, self)
         self.problems = EditorProblems(self, self.fields, self.banners)
-        self.logs = ReadOnlyLogs(self)
+        self.logs = ReadOnlyLogs(self, self.service.attachments)
         # Compose, log drafts to send, unsent messages.
         self.mail_panel = MailPanel(self.state, self, self.logs.communications)
         self.attachments = AttachmentsPanel(self, self.service)
@@ -139,6 +140,7 @@ class TicketEditor(QWidget):
         # Checklists | Resolution | Escalation beside the form, and the close gates.
         self.support = SupportPanels(self.state, self.saver, ClosingButtons(self), self)
         self.support.install(child(self, QVBoxLayout, "editorLayout"), self.scroll)
+        self.offers = OfferBar(self.state, self)  # a reply's confirmation or score
 
     # -- public --------------------------------------------------------------------
 
@@ -267,8 +269,13 @@ class TicketEditor(QWidget):
         else:
             state.ticket = ticket
             self._show_context(ticket, history)
-            if editor_values(ticket) == state.base:
+            stored = editor_values(ticket)
+            if stored == state.base:
                 state.base_version = ticket.version  # only logs or the workflow changed
+            elif reason == RECORDED and all(stored[n] == state.base[n] for n in state.dirty):
+                state.take_base(ticket, keep=state.dirty)  # our one click, beside the edits
+                self.banners.remove("changedElsewhere")
+                self._update_dirty()
             elif reason != "conflict":
                 state.stale = True
                 self.banners.show(

@@ -2,9 +2,10 @@
 
 The lists are read-only rich text; the troubleshooting log and the notes also
 have a small form to add an entry, stored through the ticket service in the
-background (the core timestamps it). A draft in the communication log (a Request
-for Information, an Escalated message) has a "Send…" link (:data:`SEND_DRAFT_LINK`)
-that the editor's mail panel opens in the composer.
+background (the core timestamps it). The communication log is a conversation
+(:mod:`aiva_desk.gui.editor.conversation`); a draft in it (a Request for Information,
+an Escalated message) has a "Send…" link that the editor's mail panel opens in the
+composer.
 
 What is typed into the add forms counts as unsaved work, like any field, so it
 goes into the draft and the unsaved-changes prompt (:meth:`pending`).
@@ -12,9 +13,7 @@ goes into the draft and the unsaved-changes prompt (:meth:`pending`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from types import SimpleNamespace
-from typing import Any
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import (
@@ -29,24 +28,23 @@ from PySide6.QtWidgets import (
 
 from aiva_desk.errors import ValidationError
 from aiva_desk.gui.common.forms import child
-from aiva_desk.gui.common.rich_text import esc
 from aiva_desk.gui.common.text_widgets import FitToText, ReadOnlyList
+from aiva_desk.gui.editor.conversation import ConversationList
 from aiva_desk.gui.editor.doc_hints import show_hints
 from aiva_desk.gui.editor.logs_html import (
-    communications_html,
     history_html,
     notes_html,
     troubleshooting_html,
 )
 from aiva_desk.gui.errors import show_error
 from aiva_desk.gui.tasks import BackgroundTask
-from aiva_desk.store.models import AuditEntry, Communication, Ticket
+from aiva_desk.store.models import AuditEntry, Ticket
+from aiva_desk.tickets.attachments import AttachmentStore
 from aiva_desk.tickets.service import TicketService
 
 ENTRY_PARTS = ("title", "checked", "found", "action")
 NEW_ENTRY = "new_troubleshooting_entry"  # draft keys of the add forms
 NEW_NOTE = "new_note"
-SEND_DRAFT_LINK = "aiva-send-draft:"  # + the draft Communication's id
 
 
 class _AddForm(QObject):
@@ -200,45 +198,16 @@ class NotesPanel(_AddForm):
         self.edited.emit()
 
 
-def marked_drafts(messages: Sequence[Communication]) -> list[Any]:
-    """The messages, drafts named as such (a draft was never sent to the customer)."""
-    return [
-        SimpleNamespace(
-            direction=m.direction,
-            at=m.at,
-            subject=m.subject,
-            body=m.body,
-            kind=f"Draft, not sent: {m.kind or 'message'}",
-        )
-        if m.draft
-        else m
-        for m in messages
-    ]
-
-
-def communication_log_html(messages: Sequence[Communication]) -> str:
-    """The communication log, each draft marked as such and followed by a "Send…" link."""
-    if not messages:
-        return communications_html([])
-    body = ""
-    for message in messages:
-        body += communications_html(marked_drafts([message]))
-        if message.draft:
-            body += (
-                f'<p><a href="{SEND_DRAFT_LINK}{esc(message.id)}">Send…</a> '
-                '<span class="muted">Open this draft in the composer</span></p>'
-            )
-    return body
-
-
 class ReadOnlyLogs(QObject):
     """The customer communication log and the history (the audit trail)."""
 
-    def __init__(self, root: QWidget) -> None:
+    def __init__(self, root: QWidget, attachments: AttachmentStore | None = None) -> None:
+        """``attachments``: where received mails' originals are kept."""
         super().__init__(root)
-        self.communications = ReadOnlyList(child(root, QTextBrowser, "communicationList"))
+        browser = child(root, QTextBrowser, "communicationList")
+        self.communications = ConversationList(browser, attachments)
         self.history = ReadOnlyList(child(root, QTextBrowser, "historyList"), max_height=360)
 
     def show_ticket(self, ticket: Ticket, history: list[AuditEntry]) -> None:
-        self.communications.set_html(communication_log_html(ticket.communications))
+        self.communications.show_ticket(ticket)
         self.history.set_html(history_html(history))

@@ -1,15 +1,15 @@
-"""The editor's read-only logs as rich text: troubleshooting, customer communication,
-internal notes and escalations, and the audit history, oldest first."""
+"""The editor's read-only logs as rich text: troubleshooting, internal notes and
+escalations, and the audit history, oldest first (the customer communication log is
+:mod:`aiva_desk.gui.editor.conversation_html`)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
 
-from aiva_desk.domain import Direction
 from aiva_desk.gui.common.formatting import local_time
 from aiva_desk.gui.common.rich_text import esc, fields, muted, text_block, value_or_muted
-from aiva_desk.store.models import AuditEntry, Communication, Ticket, TroubleshootingEntry
+from aiva_desk.store.models import AuditEntry, Ticket, TroubleshootingEntry
 
 HISTORY_VALUE_LIMIT = 160
 
@@ -32,21 +32,6 @@ def troubleshooting_html(entries: Sequence[TroubleshootingEntry]) -> str:
                 ("Action", value_or_muted(entry.action)),
             ]
         )
-    return body
-
-
-def communications_html(messages: Sequence[Communication]) -> str:
-    """The customer communication log's messages (no heading), oldest first."""
-    if not messages:
-        return text_block("", "No messages logged yet.")
-    body = ""
-    for message in messages:
-        arrow = "to customer" if message.direction is Direction.OUTBOUND else "from customer"
-        kind = message.kind or ("Message " + arrow)
-        body += _entry_heading(message.at, f"{kind} ({arrow})")
-        if message.subject.strip():
-            body += f"<p><b>{esc(message.subject)}</b></p>"
-        body += text_block(message.body, "(empty message)")
     return body
 
 

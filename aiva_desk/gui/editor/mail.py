@@ -27,7 +27,7 @@ from aiva_desk.gui.common.forms import child
 from aiva_desk.gui.common.rich_text import esc, muted
 from aiva_desk.gui.common.text_widgets import ReadOnlyList
 from aiva_desk.gui.composer.dialog import ComposerDialog, open_composer
-from aiva_desk.gui.editor.logs import SEND_DRAFT_LINK
+from aiva_desk.gui.editor.conversation_html import SEND_DRAFT_LINK
 from aiva_desk.gui.editor.state import EditorState
 from aiva_desk.gui.tasks import BackgroundTask
 from aiva_desk.mail.outbox import OutboxItem

@@ -21,6 +21,8 @@ from aiva_desk.gui.editor.merge import editor_values
 from aiva_desk.store.models import Ticket
 from aiva_desk.tickets.service import TicketService
 
+RECORDED = "recorded"  # the reload reason after a one-click write (announce_recorded)
+
 
 class EditorState(QObject):
     """The loaded ticket, the values edits are based on, and what was edited since.
@@ -33,7 +35,8 @@ class EditorState(QObject):
     Signals:
         loaded(int): the ticket with this id was loaded and is shown.
         edits_changed(): the unsaved work, or the base it is measured from, changed.
-        reload_requested(str): load the ticket again (the reason: "saved", "step"…).
+        reload_requested(str): load the ticket again (the reason: "saved", "step"…;
+            "recorded": a one-click write of the editor's own, shown beside the edits).
         ticket_changed(int): a step, log entry, note, attachment or panel changed the
             ticket with this id.
     """
@@ -143,3 +146,10 @@ class EditorState(QObject):
         self.ticket_changed.emit(ticket_id)
         if ticket_id == self.ticket_id:
             self.reload_requested.emit("log")
+
+    def announce_recorded(self, ticket_id: int) -> None:
+        """A one-click record of the agent's (a reply's offer) changed the ticket: say so,
+        and show it at once, beside any unsaved edits it does not touch."""
+        self.ticket_changed.emit(ticket_id)
+        if ticket_id == self.ticket_id:
+            self.reload_requested.emit(RECORDED)

@@ -17,7 +17,7 @@ from sqlalchemy import event
 
 from aiva_desk.domain import Direction
 from aiva_desk.gui.composer.dialog import ComposerDialog, UnsavedMessage
-from aiva_desk.gui.editor.logs import SEND_DRAFT_LINK
+from aiva_desk.gui.editor.conversation_html import SEND_DRAFT_LINK
 from aiva_desk.gui.editor.new_ticket_dialog import NewTicketDialog
 from aiva_desk.mail.composer_start import message_from_draft
 from aiva_desk.mail.errors import MailError, PermanentRejection, ServerUnreachable

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from aiva_desk.domain import Direction
+from aiva_desk.gui.editor.conversation_html import conversation_html
 from aiva_desk.gui.editor.logs_html import (
-    communications_html,
     history_html,
     notes_html,
     troubleshooting_html,
@@ -40,7 +40,7 @@ def test_user_text_in_every_log_is_escaped(context) -> None:
     ticket = service.get(ref.id)
     logs = {
         "troubleshooting": troubleshooting_html(ticket.troubleshooting),
-        "communications": communications_html(ticket.communications),
+        "communications": conversation_html(ticket.communications),
         "notes": notes_html(ticket),
         "history": history_html(service.history(ref.id)),
     }
