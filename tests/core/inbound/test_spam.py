@@ -4,7 +4,6 @@ addresses are never blocked, and "Not spam" takes a kept message in exactly once
 from __future__ import annotations
 
 import datetime as dt
-from email.message import EmailMessage
 
 import pytest
 from sqlalchemy import select
@@ -14,46 +13,17 @@ from aiva_desk.inbound import spam
 from aiva_desk.inbound.intake import MailIntake
 from aiva_desk.inbound.spam import BlockError, ReleaseError
 from aiva_desk.mail.accounts import AccountInput
-from aiva_desk.store.inbound_models import SpamMail
 from aiva_desk.store.mail_models import Security
 from aiva_desk.store.models import AuditEntry
+from tests.helpers.spam_mail import NOW, keep_spam
 
 pytest_plugins = ("tests.helpers.mail_fixtures",)
-
-NOW = dt.datetime(2026, 12, 7, 11, 10, tzinfo=dt.UTC)
 
 
 @pytest.fixture
 def intake(context, clock) -> MailIntake:
     clock.now = NOW
     return MailIntake(context.tickets)
-
-
-def keep_spam(context, *, sender="Eve Spam <eve@spam.example>", subject="Cheap credits",
-              received=NOW - dt.timedelta(hours=1), body="Buy now.") -> int:  # fmt: skip
-    """A message from a blocked sender, kept as the intake keeps it."""
-    message = EmailMessage()
-    message["From"] = sender
-    message["To"] = "support@desk.example"
-    message["Subject"] = subject
-    message["Date"] = received.strftime("%a, %d %b %Y %H:%M:%S +0000")
-    message["Message-ID"] = f"<{subject.replace(' ', '.')}@spam.example>"
-    message.set_content(body)
-    raw = message.as_bytes()
-    stored = context.tickets.attachments.add_bytes("original.eml", raw)
-    with context.db.session("test") as session:
-        row = SpamMail(
-            received_at=received,
-            written_at=received,
-            sender=sender.split("<")[-1].rstrip(">").lower(),
-            sender_name=sender.split("<")[0].strip(),
-            subject=subject,
-            original_sha256=stored.sha256,
-            size=len(raw),
-        )
-        session.add(row)
-        session.flush()
-        return row.id
 
 
 def test_an_address_or_a_domain_is_blocked_once(context) -> None:
