@@ -168,6 +168,13 @@ class MainMenus(QObject):
         ticket_menu.insertMenu(before, bulk.step_menu)
         ticket_menu.insertAction(before, bulk.close_action)
 
+    def add_to_ticket_menu(self, *actions: QAction) -> None:
+        """``actions`` in the Ticket menu, after the current ticket's own (Compose…)."""
+        ticket_menu = child(self._window, QMenu, "ticketMenu")
+        before = find_action(self._window, "closeTicketTabAction")
+        for action in actions:
+            ticket_menu.insertAction(before, action)
+
     def _complete_view_menu(self, columns_menu: QMenu) -> None:
         view_menu = child(self._window, QMenu, "viewMenu")
         view_menu.insertMenu(find_action(self._window, "ticketPaneRightAction"), columns_menu)

@@ -51,6 +51,7 @@ from aiva_desk.gui import tasks
 from aiva_desk.gui.common.formatting import ticket_number
 from aiva_desk.gui.common.forms import child, load_form
 from aiva_desk.gui.common.icons import icon
+from aiva_desk.gui.editor.block_sender import SenderBlocking
 from aiva_desk.gui.editor.new_ticket_dialog import NewTicketDialog
 from aiva_desk.gui.editor.tabs import TicketTabs
 from aiva_desk.gui.errors import show_error
@@ -159,6 +160,10 @@ class MainWindow(QMainWindow):
         )
         self.me_menu = self.menus.me_menu
         self.mail_import = MailImport(self, context)
+        self.sender_blocking = SenderBlocking(context, self.ticket_tabs, self)
+        self.menus.add_to_ticket_menu(
+            self.sender_blocking.block_action, self.sender_blocking.unblock_action
+        )
         self.menus.add_to_file_menu(self.mail_import.action)
         self.mail_import.accept_drops_on(self.queue_view.viewport())
         self.window_layout = WindowLayout(
@@ -242,6 +247,7 @@ class MainWindow(QMainWindow):
         self.mail_import.imported.connect(lambda _summary: self.refresh())
         self.menus.reports_action.triggered.connect(self.show_reports)
         self.menus.spam_action.triggered.connect(self.show_spam)
+        self.sender_blocking.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.queue_status.outbox_requested.connect(self.show_outbox)
         self.mail_sender.counts_changed.connect(self.queue_status.show_outbox)
         self.mail_sender.pass_finished.connect(self._on_mail_sender_pass_finished)
