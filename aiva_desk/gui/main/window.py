@@ -460,7 +460,12 @@ class MainWindow(QMainWindow):
 
     def _on_new_ticket_action_triggered(self) -> None:
         try:
-            dialog = NewTicketDialog(self._context.tickets, self, mail=self._context.mail)
+            dialog = NewTicketDialog(
+                self._context.tickets,
+                self,
+                mail=self._context.mail,
+                me_staff_id=self._context.settings.me_staff_id,
+            )
         except Exception as exc:
             show_error(self, exc)
             return
