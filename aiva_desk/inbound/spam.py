@@ -15,7 +15,7 @@ import datetime as dt
 from dataclasses import dataclass
 from email.utils import parseaddr
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from aiva_desk import clock
@@ -182,9 +182,10 @@ def unblock_sender(db: Database, address: str, *, actor: str = "system") -> bool
     False when it was not blocked. Mail already kept stays in Spam until released."""
     key = block_key(address)
     with db.session(actor) as session:
-        removed = session.execute(delete(BlockedSender).where(BlockedSender.address == key))
-        if not getattr(removed, "rowcount", 0):
+        entry = session.scalars(select(BlockedSender).where(BlockedSender.address == key)).first()
+        if entry is None:
             return False
+        session.delete(entry)
         _audit(session, actor, "sender unblocked", key)
     return True
 
