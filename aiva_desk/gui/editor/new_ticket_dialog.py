@@ -4,6 +4,11 @@ Problems found by :meth:`NewTicket.problems` are shown under the fields they
 concern; the dialog stays open and keeps everything typed. Creating the ticket
 runs as a background write.
 
+*Received at* is when the customer wrote or called (default: now, never in the future):
+the SLA clocks start there. Left untouched, the ticket is reported when it is created.
+*Assignee* starts as "me" (the staff member this person works as), or Unassigned; the
+staff list is read in the background.
+
 Typing a customer's name or e-mail offers known customers (read on a worker
 thread, a moment after the last key); choosing one fills in their e-mail,
 organization, role and tenant id.
@@ -15,12 +20,15 @@ the new ticket in the background; a failure is reported and the ticket stays.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import shiboken6
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QDateTime, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
+    QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
     QGridLayout,
@@ -31,6 +39,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from aiva_desk import clock
 from aiva_desk.domain import CustomerRole, Priority
 from aiva_desk.errors import AivaError, ValidationError
 from aiva_desk.gui.common.formatting import priority_text, ticket_number
@@ -38,6 +47,7 @@ from aiva_desk.gui.common.forms import child, load_form
 from aiva_desk.gui.errors import show_error
 from aiva_desk.gui.tasks import BackgroundTask, LatestRead
 from aiva_desk.mail.service import MailService
+from aiva_desk.store.models import Staff
 from aiva_desk.tickets.customers import CustomerSummary, suggest_customers
 from aiva_desk.tickets.service import NewTicket, TicketRef, TicketService
 
@@ -47,9 +57,12 @@ PROBLEM_FIELDS: dict[str, tuple[str, str]] = {
     "customer_email": ("customerEmailEdit", "customerEmailProblem"),
     "subject": ("subjectEdit", "subjectProblem"),
     "category_id": ("categoryCombo", "categoryProblem"),
+    "reported_at": ("receivedAtEdit", "receivedAtProblem"),
     "description": ("descriptionEdit", "descriptionProblem"),
 }
 CATEGORY_DEFAULT = "Category default"
+UNASSIGNED = "Unassigned"
+IN_THE_FUTURE = "The time received cannot be in the future."
 SUGGEST_DELAY_MS = 200
 NAME_ROLE = Qt.ItemDataRole.UserRole + 1
 EMAIL_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -74,6 +87,7 @@ class NewTicketDialog(QDialog):
         parent: QWidget | None = None,
         *,
         mail: MailService | None = None,
+        me_staff_id: int | None = None,
     ) -> None:
         super().__init__(parent)
         load_form("new_ticket_dialog.ui", into=self)
@@ -94,6 +108,10 @@ class NewTicketDialog(QDialog):
         self.expected = child(self, QPlainTextEdit, "expectedEdit")
         self.actual = child(self, QPlainTextEdit, "actualEdit")
         self.reproduction = child(self, QPlainTextEdit, "reproductionEdit")
+        self.received_at = child(self, QDateTimeEdit, "receivedAtEdit")
+        self.assignee = child(self, QComboBox, "assigneeCombo")
+        self._me = me_staff_id
+        self._received_edited = False
         self._summary = child(self, QLabel, "problemSummary")
         self._buttons = child(self, QDialogButtonBox, "buttonBox")
         self.ok_button: QPushButton = self._buttons.button(QDialogButtonBox.StandardButton.Ok)
@@ -120,6 +138,8 @@ class NewTicketDialog(QDialog):
         for priority in Priority:
             self.priority.addItem(priority_text(priority, long=True), int(priority))
 
+        self._setup_received_at()
+        self._setup_assignee(service)
         self._align_label_columns()
         self._setup_customer_completion()
         self.category.currentIndexChanged.connect(self._on_category_current_index_changed)
@@ -138,6 +158,51 @@ class NewTicketDialog(QDialog):
         )
         for grid in grids:
             grid.setColumnMinimumWidth(0, width)
+
+    # -- received at and assignee --------------------------------------------------
+
+    def _setup_received_at(self) -> None:
+        now = QDateTime.fromSecsSinceEpoch(int(clock.now().timestamp()))
+        self.received_at.setMaximumDateTime(now)
+        self.received_at.setDateTime(now)
+        self.received_at.dateTimeChanged.connect(self._on_received_at_changed)
+
+    def _on_received_at_changed(self, _value: QDateTime) -> None:
+        self._received_edited = True
+
+    def received_time(self) -> dt.datetime | None:
+        """When the customer wrote (aware, UTC), or None when left at "now"."""
+        if not self._received_edited:
+            return None
+        seconds = self.received_at.dateTime().toSecsSinceEpoch()
+        return dt.datetime.fromtimestamp(seconds, dt.UTC)
+
+    def set_received_time(self, when: dt.datetime) -> None:
+        """Set "Received at" as the agent would (to the minute shown)."""
+        self.received_at.setDateTime(QDateTime.fromSecsSinceEpoch(int(when.timestamp())))
+        self._received_edited = True
+
+    def _setup_assignee(self, service: TicketService) -> None:
+        """Unassigned, and "me" chosen while the staff list is read in the background."""
+        self.assignee.addItem(UNASSIGNED, None)
+        if self._me is not None:
+            self.assignee.addItem("Me", self._me)
+            self.assignee.setCurrentIndex(1)
+        self.assignee.setMinimumContentsLength(18)
+        self.staff_loaded = False
+        BackgroundTask(service.staff, parent=self, writes=False, label="staff").success(
+            self._on_staff_read
+        ).run_in_background()
+
+    def _on_staff_read(self, staff: list[Staff]) -> None:
+        chosen = self.assignee.currentData()
+        self.assignee.clear()
+        self.assignee.addItem(UNASSIGNED, None)
+        for member in staff:
+            name = f"{member.name} (me)" if member.id == self._me else member.name
+            self.assignee.addItem(name, member.id)
+        self.assignee.setCurrentIndex(max(self.assignee.findData(chosen), 0))
+        self.staff_loaded = True
 
     # -- customer autocomplete -----------------------------------------------------
 
@@ -247,7 +312,17 @@ class NewTicketDialog(QDialog):
             expected_behavior=self.expected.toPlainText(),
             actual_behavior=self.actual.toPlainText(),
             reproduction_steps=self.reproduction.toPlainText(),
+            assignee_id=self.assignee.currentData(),
+            reported_at=self.received_time(),
         )
+
+    def problems(self, new: NewTicket) -> dict[str, str]:
+        """What keeps ``new`` from being created: the core's checks, and a time received
+        in the future (the clock may have moved past the time shown, never before it)."""
+        problems = new.problems()
+        if new.reported_at is not None and new.reported_at > clock.now():
+            problems["reported_at"] = IN_THE_FUTURE
+        return problems
 
     def problem_text(self, field: str) -> str:
         """The problem shown for ``field`` (a NewTicket attribute), or ""."""
@@ -294,7 +369,7 @@ class NewTicketDialog(QDialog):
         if self._busy:
             return
         new = self.new_ticket()
-        problems = new.problems()
+        problems = self.problems(new)
         self.show_problems(problems)
         if problems:
             return

@@ -3,8 +3,8 @@
 The menus themselves and most actions come from ``ui/main_window.ui``; this module
 adds what is built in code: the icons, the shortcuts that only act in one widget
 (J/K and Enter in the queue, Esc in the search box), the ticket editor's and the
-bulk actions' entries in the Ticket menu, View > Columns, View > I Am and
-View > Outbox… (Ctrl+Shift+O), and File > Settings… (Ctrl+,); and the Help menu's
+bulk actions' entries in the Ticket menu, View > Columns, View > I Am,
+View > Outbox… (Ctrl+Shift+O) and View > Spam…, and File > Settings… (Ctrl+,); and the Help menu's
 folders and About box.
 """
 
@@ -117,6 +117,11 @@ class MainMenus(QObject):
         self.outbox_action.setStatusTip(
             f"Messages waiting to be sent, failed or of unknown fate ({OUTBOX_SHORTCUT})"
         )
+        self.spam_action = QAction(icon("delete"), "S&pam…", window)
+        self.spam_action.setObjectName("spamAction")
+        self.spam_action.setStatusTip(
+            "Mail kept from blocked senders (never deleted), and who is blocked"
+        )
         self.reports_action = QAction(icon("report"), "&Reports…", window)
         self.reports_action.setObjectName("reportsAction")
         self.reports_action.setShortcut(QKeySequence(REPORTS_SHORTCUT))
@@ -163,6 +168,13 @@ class MainMenus(QObject):
         ticket_menu.insertMenu(before, bulk.step_menu)
         ticket_menu.insertAction(before, bulk.close_action)
 
+    def add_to_ticket_menu(self, *actions: QAction) -> None:
+        """``actions`` in the Ticket menu, after the current ticket's own (Compose…)."""
+        ticket_menu = child(self._window, QMenu, "ticketMenu")
+        before = find_action(self._window, "closeTicketTabAction")
+        for action in actions:
+            ticket_menu.insertAction(before, action)
+
     def _complete_view_menu(self, columns_menu: QMenu) -> None:
         view_menu = child(self._window, QMenu, "viewMenu")
         view_menu.insertMenu(find_action(self._window, "ticketPaneRightAction"), columns_menu)
@@ -170,6 +182,7 @@ class MainMenus(QObject):
         view_menu.insertSeparator(columns_menu.menuAction())
         view_menu.addSeparator()
         view_menu.addAction(self.outbox_action)
+        view_menu.addAction(self.spam_action)
         view_menu.addAction(self.reports_action)
 
     def _fill_me_menu(self) -> None:

@@ -12,6 +12,7 @@ each part does one job in its own module:
 * ``main/window_state`` — the remembered geometry, splitters and last view;
 * ``editor/tabs``, ``queue/bulk``, ``main/customers``, ``settings/dialog`` — the
   tickets, bulk changes, customers and settings;
+* ``main/spam_window`` — the Spam window (View > Spam…): kept mail, blocked senders;
 * ``outbox/sender``, ``outbox/window`` — sending the outbox in the background, and
   the Outbox window (View > Outbox…, or the status bar's outbox indicator).
 
@@ -50,12 +51,14 @@ from aiva_desk.gui import tasks
 from aiva_desk.gui.common.formatting import ticket_number
 from aiva_desk.gui.common.forms import child, load_form
 from aiva_desk.gui.common.icons import icon
+from aiva_desk.gui.editor.block_sender import SenderBlocking
 from aiva_desk.gui.editor.new_ticket_dialog import NewTicketDialog
 from aiva_desk.gui.editor.tabs import TicketTabs
 from aiva_desk.gui.errors import show_error
 from aiva_desk.gui.main.customers import CustomerDirectoryDialog
 from aiva_desk.gui.main.mail_import import MailImport
 from aiva_desk.gui.main.menus import MainMenus, find_action
+from aiva_desk.gui.main.spam_window import SpamView
 from aiva_desk.gui.main.window_state import WindowLayout
 from aiva_desk.gui.outbox.sender import MailSender
 from aiva_desk.gui.outbox.window import OutboxView
@@ -101,6 +104,7 @@ class MainWindow(QMainWindow):
         self.customer_directory: CustomerDirectoryDialog | None = None
         self.settings_dialog: SettingsDialog | None = None
         self.outbox_view: OutboxView | None = None
+        self.spam_view: SpamView | None = None
         self.reports_window: ReportsWindow | None = None
 
         self.queue_view = child(self, QTableView, "queueView")
@@ -156,6 +160,10 @@ class MainWindow(QMainWindow):
         )
         self.me_menu = self.menus.me_menu
         self.mail_import = MailImport(self, context)
+        self.sender_blocking = SenderBlocking(context, self.ticket_tabs, self)
+        self.menus.add_to_ticket_menu(
+            self.sender_blocking.block_action, self.sender_blocking.unblock_action
+        )
         self.menus.add_to_file_menu(self.mail_import.action)
         self.mail_import.accept_drops_on(self.queue_view.viewport())
         self.window_layout = WindowLayout(
@@ -238,6 +246,8 @@ class MainWindow(QMainWindow):
         self.menus.outbox_action.triggered.connect(self.show_outbox)
         self.mail_import.imported.connect(lambda _summary: self.refresh())
         self.menus.reports_action.triggered.connect(self.show_reports)
+        self.menus.spam_action.triggered.connect(self.show_spam)
+        self.sender_blocking.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.queue_status.outbox_requested.connect(self.show_outbox)
         self.mail_sender.counts_changed.connect(self.queue_status.show_outbox)
         self.mail_sender.pass_finished.connect(self._on_mail_sender_pass_finished)
@@ -325,7 +335,7 @@ class MainWindow(QMainWindow):
             timer.stop()
         self.queue_query.search_timer.stop()
         self.save_settings()
-        for dialog in (self.customer_directory, self.outbox_view):
+        for dialog in (self.customer_directory, self.outbox_view, self.spam_view):
             if dialog is not None:
                 dialog.close()
         if not tasks.wait_for_idle(10_000):
@@ -356,6 +366,8 @@ class MainWindow(QMainWindow):
             self.mail_sender.poll()  # a message queued here or in another window
             if self.outbox_view is not None:
                 self.outbox_view.reload()
+            if self.spam_view is not None:
+                self.spam_view.reload()
 
     def _on_clock_timer_timeout(self) -> None:
         if self.queue_query.shows_builtin_view():
@@ -448,7 +460,12 @@ class MainWindow(QMainWindow):
 
     def _on_new_ticket_action_triggered(self) -> None:
         try:
-            dialog = NewTicketDialog(self._context.tickets, self, mail=self._context.mail)
+            dialog = NewTicketDialog(
+                self._context.tickets,
+                self,
+                mail=self._context.mail,
+                me_staff_id=self._context.settings.me_staff_id,
+            )
         except Exception as exc:
             show_error(self, exc)
             return
@@ -510,6 +527,15 @@ class MainWindow(QMainWindow):
             dialog.messages_queued.connect(self.mail_sender.wake)
             self._keep_dialog("outbox_view", dialog)
         return self._bring_to_front(self.outbox_view)
+
+    def show_spam(self) -> SpamView:
+        """Open the Spam window (or bring it to the front)."""
+        if self.spam_view is None:
+            dialog = SpamView(self._context, self)
+            dialog.ticket_requested.connect(self._open_ticket_in_tab)
+            dialog.tickets_changed.connect(self.refresh)
+            self._keep_dialog("spam_view", dialog)
+        return self._bring_to_front(self.spam_view)
 
     def show_reports(self) -> ReportsWindow:
         """Open the Reports window (or bring it to the front)."""

@@ -62,6 +62,7 @@ from aiva_desk.app_context import AppContext
 from aiva_desk.gui.common.forms import ask, message_box
 from aiva_desk.gui.common.icons import icon
 from aiva_desk.gui.errors import show_error
+from aiva_desk.gui.settings.category_rules_page import CategoryRulesPage
 from aiva_desk.gui.settings.checklists_page import ChecklistSettingsPage
 from aiva_desk.gui.settings.general_page import GeneralSettingsPage
 from aiva_desk.gui.settings.mail_page import MailSettingsPage
@@ -90,6 +91,7 @@ PageFactory = Callable[[AppContext, QWidget | None], SettingsPage]
 PAGES: tuple[PageFactory, ...] = (
     GeneralSettingsPage,
     MailSettingsPage,
+    CategoryRulesPage,
     TemplateSettingsPage,
     SlaSettingsPage,
     ChecklistSettingsPage,
