@@ -37,3 +37,11 @@ def priority_text(priority: Priority | None, *, long: bool = False) -> str:
 
 def ticket_number(number: int) -> str:
     return f"#{number}"
+
+
+def human_size(size: int) -> str:
+    if size < 1024:
+        return f"{size} bytes"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size / 1048576:.1f} MB"

@@ -11,11 +11,11 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QFileDialog, QLabel, QLineEdit, QListWidgetItem, QPushButton, QWidget
 
 from aiva_desk.gui.common.banners import clear_problem
+from aiva_desk.gui.common.formatting import human_size
 from aiva_desk.gui.common.forms import child
 from aiva_desk.gui.composer.parts import CHECK_DELAY_MS
 from aiva_desk.gui.composer.problems import ComposerProblems
 from aiva_desk.gui.composer.state import ATTACHMENT_ID_ROLE, ComposerState
-from aiva_desk.gui.editor.attachments import human_size
 from aiva_desk.gui.errors import show_error
 from aiva_desk.gui.tasks import BackgroundTask
 from aiva_desk.mail.accounts import Account

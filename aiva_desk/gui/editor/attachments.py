@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from aiva_desk.errors import AivaError
-from aiva_desk.gui.common.formatting import local_time
+from aiva_desk.gui.common.formatting import human_size, local_time
 from aiva_desk.gui.common.forms import child
 from aiva_desk.gui.errors import show_error
 from aiva_desk.gui.tasks import BackgroundTask
@@ -36,14 +36,6 @@ TEXT_MIME_TYPES = {"application/json", "application/xml", "application/x-yaml", 
 TEXT_SUFFIXES = {".txt", ".log", ".md", ".csv", ".json", ".xml", ".yaml", ".yml", ".ini", ".har"}
 ATTACHMENT_ROLE = Qt.ItemDataRole.UserRole + 1
 LIST_ROWS = 6  # the list grows to this many rows, then scrolls
-
-
-def human_size(size: int) -> str:
-    if size < 1024:
-        return f"{size} bytes"
-    if size < 1024 * 1024:
-        return f"{size / 1024:.0f} KB"
-    return f"{size / 1048576:.1f} MB"
 
 
 def preview_kind(attachment: Attachment) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtWidgets import QTextBrowser
 
+from aiva_desk.gui.common.original_mail import OriginalMailDialog
 from aiva_desk.gui.common.rich_text import document_style
 from aiva_desk.gui.common.text_widgets import ReadOnlyList
 from aiva_desk.gui.editor.conversation_html import (
@@ -17,7 +18,6 @@ from aiva_desk.gui.editor.conversation_html import (
     conversation_html,
     conversation_style,
 )
-from aiva_desk.gui.editor.original_mail import OriginalMailDialog
 from aiva_desk.store.models import Communication, Ticket
 from aiva_desk.tickets.attachments import AttachmentStore
 

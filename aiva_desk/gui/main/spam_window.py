@@ -44,11 +44,10 @@ from PySide6.QtWidgets import (
 
 from aiva_desk.app_context import AppContext
 from aiva_desk.gui.common import theme
-from aiva_desk.gui.common.formatting import local_time, ticket_number
+from aiva_desk.gui.common.formatting import human_size, local_time, ticket_number
 from aiva_desk.gui.common.forms import ask, hint_label, message_box, set_text_color
 from aiva_desk.gui.common.icons import icon
-from aiva_desk.gui.common.original_dialog import OriginalMessageDialog
-from aiva_desk.gui.editor.attachments import human_size
+from aiva_desk.gui.common.original_mail import OriginalMailDialog
 from aiva_desk.gui.errors import show_error
 from aiva_desk.gui.main.blocked_senders import INTRO as BLOCKED_INTRO
 from aiva_desk.gui.main.blocked_senders import BlockedSendersPanel
@@ -58,7 +57,6 @@ from aiva_desk.inbound.spam import (
     SpamItem,
     list_spam,
     release_spam,
-    spam_original,
     unblock_sender,
 )
 
@@ -167,7 +165,7 @@ class SpamView(QDialog):
         self._context = context
         self._loading = False
         self._reload_again = False
-        self.original_dialog: OriginalMessageDialog | None = None
+        self.original_dialog: OriginalMailDialog | None = None
         # Hooks (tests answer them): "Not spam?" and "Unblock?".
         self.confirm_release: Callable[[SpamItem], ReleaseChoice | None] = self._ask_release
         self.confirm_unblock: Callable[[SpamItem], bool] = self._ask_unblock
@@ -370,25 +368,16 @@ class SpamView(QDialog):
         self.reload()
 
     def view_selected_original(self) -> None:
-        """Show the selected message's source (read in the background)."""
+        """Show the selected message's source (the dialog reads it in the background)."""
         item = self.selected_item()
         if item is None:
             return
-        db, store = self._context.db, self._context.tickets.attachments
+        store = self._context.tickets.attachments
         assert store is not None
-        title = f"{item.subject or '(no subject)'} — {item.sender or 'unknown sender'}"
-        BackgroundTask(
-            lambda: spam_original(db, store, item.id),
-            parent=self,
-            writes=False,
-            label="spam original",
-        ).success(lambda raw: self._show_original(raw, title)).run_in_background()
-
-    def _show_original(self, raw: bytes, title: str) -> None:
         if self.original_dialog is not None:
             self.original_dialog.close()
-        dialog = OriginalMessageDialog(raw, title, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        title = f"{item.subject or '(no subject)'} — {item.sender or 'unknown sender'}"
+        dialog = OriginalMailDialog(store.path_for(item.original_sha256), title, self)
         dialog.destroyed.connect(lambda *_: setattr(self, "original_dialog", None))
         self.original_dialog = dialog
         dialog.show()

@@ -14,6 +14,7 @@ from sqlalchemy import update
 
 from aiva_desk.domain import Direction
 from aiva_desk.gui.common.formatting import local_time
+from aiva_desk.gui.common.original_mail import OriginalMailDialog, decode_source, read_original
 from aiva_desk.gui.editor.conversation_html import (
     HIDE_QUOTED,
     ORIGINAL_LINK,
@@ -21,7 +22,6 @@ from aiva_desk.gui.editor.conversation_html import (
     SHOW_QUOTED,
     conversation_html,
 )
-from aiva_desk.gui.editor.original_mail import OriginalMailDialog, decode_source, read_original
 from aiva_desk.store.models import Communication
 from tests.helpers.editor_helpers import idle, open_in
 from tests.helpers.received_mail import RECEIVED_AT, customer_mail, take_in

@@ -4,8 +4,6 @@ in the future) and "Assignee" (me by default, Unassigned allowed)."""
 from __future__ import annotations
 
 import datetime as dt
-import os
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -16,7 +14,6 @@ from aiva_desk.tickets.service import due_date
 from tests.helpers.queue_gui_helpers import add_staff
 
 pytest_plugins = ("tests.helpers.queue_gui_fixtures",)
-SHOTS = Path(os.environ.get("AIVA_SHOTS_DIR", "/tmp/h5-shots"))
 NOW = dt.datetime(2026, 12, 7, 11, 10, tzinfo=dt.UTC)
 pytestmark = pytest.mark.usefixtures("shown_errors")
 
@@ -61,8 +58,6 @@ def test_defaults_are_now_and_me(qtbot, context, clock, staff) -> None:
         "Ann",
         "Bob (me)",
     ]
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    dialog.grab().save(str(SHOTS / "new-ticket.png"))
     _fill(qtbot, dialog)
     clock.now = NOW + dt.timedelta(minutes=3)  # the agent took a while to type
     ticket = context.tickets.get(_create(qtbot, dialog).id)

@@ -3,9 +3,6 @@ tried on a subject before applying, and refused whole with the rule at fault nam
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QLineEdit
@@ -16,7 +13,6 @@ from aiva_desk.gui.settings.dialog import PAGES
 from aiva_desk.inbound.category_rules import RuleInput, list_rules, save_rules
 from tests.helpers.settings_pages import shown_settings_page
 
-SHOTS = Path(os.environ.get("AIVA_SHOTS_DIR", "/tmp/h5-shots"))
 pytestmark = pytest.mark.usefixtures("no_errors_shown")
 
 
@@ -70,8 +66,6 @@ def test_rules_are_added_moved_and_applied(qtbot, context, page, ids) -> None:
 
     page.try_edit.setText("Cannot LOG IN since the refund")
     assert page.try_result.text() == "→ User Management (rule 1, “log in”)"
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.grab().save(str(SHOTS / "settings-mail-rules.png"))
     page.try_edit.setText("Hello there")
     assert page.try_result.text().startswith("No rule matches")
 

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from aiva_desk.errors import AivaError
-from aiva_desk.gui.editor.attachments import human_size
+from aiva_desk.gui.common.formatting import human_size
 from aiva_desk.gui.errors import show_error
 from aiva_desk.gui.tasks import BackgroundTask
 
