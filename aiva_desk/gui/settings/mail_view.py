@@ -1,5 +1,7 @@
 """The layout of Settings > Mail: the account list, the account form, acknowledgments.
 
+The accounts are the "Sending (SMTP)" tab; the page adds "Incoming mail (IMAP)" beside it.
+
 Layout only, and the form's two directions: :meth:`MailSettingsView.fill_form`
 shows an account, :meth:`MailSettingsView.form_input` reads it back.
 :class:`~aiva_desk.gui.settings.mail_page.MailSettingsPage` keeps the accounts
@@ -23,6 +25,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSizePolicy,
     QSpinBox,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -58,6 +61,9 @@ class MailSettingsView(QWidget):
         self.keyring_notice.setTextFormat(Qt.TextFormat.PlainText)
         self.keyring_notice.hide()
 
+        self.tabs = QTabWidget(self)  # sending here; the page adds incoming mail
+        self.tabs.setObjectName("mailTabs")
+        self.tabs.setDocumentMode(True)
         self.accounts_list = QListWidget(self)
         self.accounts_list.setObjectName("mailAccountsList")
         self.accounts_list.setAccessibleName("Mail accounts")
@@ -188,14 +194,17 @@ class MailSettingsView(QWidget):
         right = QVBoxLayout()
         right.addWidget(self.no_accounts_label)
         right.addWidget(scroll, 1)
-        accounts = QHBoxLayout()
+        sending = QWidget(self.tabs)
+        sending.setObjectName("mailSendingTab")
+        accounts = QHBoxLayout(sending)
         accounts.addLayout(left)
         accounts.addSpacing(6)
         accounts.addLayout(right, 1)
+        self.tabs.addTab(sending, "&Sending (SMTP)")
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.keyring_notice)
-        layout.addLayout(accounts, 1)
+        layout.addWidget(self.tabs, 1)
         layout.addWidget(self.auto_ack_check)
         layout.addWidget(self.auto_ack_hint)
 
