@@ -12,7 +12,7 @@ from aiva_desk.errors import NotFoundError
 from aiva_desk.mail.accounts import server_problems
 from aiva_desk.mail.smtp import ServerSettings
 from aiva_desk.store.database import Database
-from aiva_desk.store.inbound_models import AfterReading, Mailbox
+from aiva_desk.store.inbound_models import AfterReading, Mailbox, MailboxFolder
 from aiva_desk.store.mail_models import AuthMethod, Security
 from aiva_desk.validation import raise_if_problems
 
@@ -170,3 +170,23 @@ def record_check(db: Database, mailbox_id: int, at: dt.datetime, error: str = ""
         if row is not None:
             row.last_checked_at = at
             row.last_error = error
+
+
+def folder_place(db: Database, mailbox_id: int, folder: str) -> tuple[int, int]:
+    """How far a folder has been read: (UIDVALIDITY, last UID taken in); (0, 0) at first."""
+    with db.read_session() as session:
+        row = session.get(MailboxFolder, (mailbox_id, folder))
+        return (row.uidvalidity, row.last_uid) if row is not None else (0, 0)
+
+
+def save_folder_place(
+    db: Database, mailbox_id: int, folder: str, uidvalidity: int, last_uid: int
+) -> None:
+    """Remember that every message of ``folder`` up to ``last_uid`` is taken in."""
+    with db.session("mail") as session:
+        row = session.get(MailboxFolder, (mailbox_id, folder))
+        if row is None:
+            row = MailboxFolder(mailbox_id=mailbox_id, folder=folder)
+            session.add(row)
+        row.uidvalidity = uidvalidity
+        row.last_uid = last_uid

@@ -17,6 +17,12 @@ class MailError(AivaError):
     temporary = False
 
 
+class MailboxProblem(MailError):
+    """Reading a mailbox went wrong in a way no more specific error names."""
+
+    title = "Mail not read"
+
+
 class AddressProblem(MailError):
     title = "Address problem"
 

@@ -2,16 +2,17 @@
 
 Each server is its own Dovecot (``dovecot -F -c <folder>/dovecot.conf``) with every
 directory in a temporary folder: IMAP with STARTTLS and IMAPS on free ports, a certificate
-from a ``trustme`` CA the client trusts, one user in a passwd file, Maildirs, IDLE, and
+from a ``trustme`` CA the client trusts, any user with one password, Maildirs, IDLE, and
 OAuth2 (XOAUTH2/OAUTHBEARER) checked against a small token-introspection HTTP server
 started beside it. It runs as the current user (as root, Dovecot's internal and login
 users are root too), is ready once it greets a connection, and is stopped by its PID.
 
-Without Dovecot installed (Debian: ``dovecot-imapd``) the tests that need it skip.
+The tests' fixtures are in ``imap_fixtures.py``; the benchmark starts a server here too.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import grp
 import json
 import os
@@ -24,7 +25,6 @@ import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -32,16 +32,11 @@ from urllib.parse import parse_qs
 
 import trustme
 
-try:  # the benchmark imports this module without pytest's fixtures
-    import pytest
-except ImportError:  # pragma: no cover
-    pytest = None  # type: ignore[assignment]
-
 from tests.helpers.ports import free_port
 
 DOVECOT = "/usr/sbin/dovecot"
 USER, PASSWORD = "desk@example.org", "imap-Pässword-7"
-TOKEN = "ya29.test-access-token"  # the one OAuth2 access token the introspection accepts
+TOKEN_PREFIX = "ya29.token-for-"  # the introspection accepts these tokens, for that user
 READY_SECONDS = 20.0
 SUBS = ("tmp", "new", "cur")
 
@@ -51,7 +46,8 @@ def dovecot_program() -> str | None:
 
 
 class _Introspection(BaseHTTPRequestHandler):
-    """RFC 7662 token introspection: ``token=TOKEN`` is active for USER, anything else not."""
+    """RFC 7662 token introspection: a token from :func:`token_for` is active for its user,
+    anything else is not."""
 
     def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
@@ -59,7 +55,8 @@ class _Introspection(BaseHTTPRequestHandler):
         token = (form.get("token") or [""])[0]
         if not token:  # Dovecot may send it as a bearer header instead
             token = self.headers.get("Authorization", "").removeprefix("Bearer ").strip()
-        body = {"active": True, "username": USER} if token == TOKEN else {"active": False}
+        user = token.removeprefix(TOKEN_PREFIX)
+        body = {"active": True, "username": user} if user != token else {"active": False}
         data = json.dumps(body).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
@@ -73,6 +70,11 @@ class _Introspection(BaseHTTPRequestHandler):
         pass
 
 
+def token_for(user: str) -> str:
+    """An OAuth2 access token the server accepts for ``user``."""
+    return TOKEN_PREFIX + user
+
+
 @dataclass
 class ImapServer:
     root: Path
@@ -82,11 +84,16 @@ class ImapServer:
     process: subprocess.Popen
     oauth: ThreadingHTTPServer
     host: str = "127.0.0.1"
+    user: str = USER  # any user logs in with PASSWORD; each has a Maildir of its own
     stopped: bool = field(default=False)
+
+    def as_user(self, user: str) -> ImapServer:
+        """This server, its helpers acting for ``user`` (a mailbox no other test sees)."""
+        return dataclasses.replace(self, user=user)
 
     @property
     def maildir(self) -> Path:
-        return self.root / "mail" / USER
+        return self.root / "mail" / self.user
 
     def client_tls(self) -> ssl.SSLContext:
         """A client context that trusts this server's CA (and nothing else)."""
@@ -100,7 +107,7 @@ class ImapServer:
 
         client = IMAPClient(self.host, self.imaps_port, ssl=True, ssl_context=self.client_tls())
         if login:
-            client.plain_login(USER, PASSWORD)
+            client.plain_login(self.user, PASSWORD)
         return client
 
     def append(self, *messages: bytes, folder: str = "INBOX") -> None:
@@ -206,7 +213,6 @@ def _config(root: Path, imap_port: int, imaps_port: int, oauth_port: int) -> str
         "active_attribute = active\n"
         "active_value = true\n"
     )
-    (root / "passwd").write_text(f"{USER}:{{PLAIN}}{PASSWORD}::::::\n")
     return f"""
 base_dir = {root}/run
 state_dir = {root}/state
@@ -223,11 +229,12 @@ ssl = yes
 ssl_cert = <{root}/cert.pem
 ssl_key = <{root}/key.pem
 disable_plaintext_auth = no
+auth_failure_delay = 0
 auth_mechanisms = plain login xoauth2 oauthbearer
 mail_location = maildir:{root}/mail/%u
 passdb {{
-  driver = passwd-file
-  args = {root}/passwd
+  driver = static
+  args = password={PASSWORD}
 }}
 passdb {{
   driver = oauth2
@@ -252,6 +259,10 @@ service imap-login {{
 }}
 service anvil {{
   chroot =
+  # no growing delay after a refused login (the tests refuse some on purpose)
+  unix_listener anvil-auth-penalty {{
+    mode = 0
+  }}
 }}
 service auth-worker {{
   user = {user}
@@ -323,15 +334,3 @@ def start_server(ca: trustme.CA | None = None) -> ImapServer:
         server.stop()
         raise
     return server
-
-
-if pytest is not None:
-
-    @pytest.fixture
-    def imap_server() -> Iterator[ImapServer]:
-        """A Dovecot of this test's own, stopped after it."""
-        if dovecot_program() is None:
-            pytest.skip("dovecot is not installed (Debian package dovecot-imapd)")
-        server = start_server()
-        yield server
-        server.stop()
