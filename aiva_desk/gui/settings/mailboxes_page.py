@@ -392,6 +392,13 @@ class MailboxesSection(MailboxesView):
             text = f"{local_time(at)}: read without problems."
         self.last_check.setText(text)
 
+    def mailbox_read(self, mailbox_id: int, outcome: object) -> None:
+        """The app has just read ``mailbox_id``: a ReadSummary, or the MailError."""
+        if isinstance(outcome, AivaError):
+            self.show_check(mailbox_id, outcome.message)
+        else:
+            self.show_check(mailbox_id, "; ".join(getattr(outcome, "problems", [])))
+
     def show_check(self, mailbox_id: int, error: str = "", at: dt.datetime | None = None) -> None:
         """The app has just read ``mailbox_id`` (``error``: what went wrong)."""
         self._checks[mailbox_id] = (at or clock.now(), error)
@@ -471,5 +478,6 @@ def _input_of(mailbox: MailboxAccount) -> MailboxInput:
 def _account_of(mailbox_id: int, data: MailboxInput) -> MailboxAccount:
     """The form's mailbox as a stored one looks (what the reader is given)."""
     fields = {f.name: getattr(data, f.name) for f in dataclasses.fields(data)}
-    stripped = {k: v.strip() if isinstance(v, str) else v for k, v in fields.items()}
-    return MailboxAccount(id=mailbox_id, last_checked_at=None, last_error="", **stripped)
+    for name in ("name", "host", "username", "token_command", "folder", "move_to"):
+        fields[name] = fields[name].strip()
+    return MailboxAccount(id=mailbox_id, last_checked_at=None, last_error="", **fields)

@@ -14,7 +14,7 @@ from aiva_desk.mail.credentials import SERVICE
 from aiva_desk.store.inbound_models import AfterReading
 from aiva_desk.store.mail_models import AuthMethod, Security
 
-pytest_plugins = ("tests.helpers.mail_fixtures", "tests.helpers.imap_server")
+pytest_plugins = ("tests.helpers.mail_fixtures", "tests.helpers.imap_fixtures")
 
 WAIT_MS = 10_000
 USER, PASSWORD = "desk@example.org", "imap-Pässword-7"
@@ -48,13 +48,15 @@ def _choose(combo, value) -> None:
     combo.setCurrentIndex(combo.findData(value))
 
 
-def _fill(qtbot, page: MailSettingsPage, host: str = "imap.example.org", port: int = 993):
+def _fill(
+    qtbot, page: MailSettingsPage, host: str = "imap.example.org", port: int = 993, user=USER
+):
     section = page.mailboxes
     qtbot.mouseClick(section.add_button, Qt.MouseButton.LeftButton)
     _type(qtbot, section.name_edit, "Support inbox")
     _type(qtbot, section.host_edit, host)
     section.port_spin.setValue(port)
-    _type(qtbot, section.username_edit, USER)
+    _type(qtbot, section.username_edit, user)
     _type(qtbot, section.password_edit, PASSWORD)
     return section
 
@@ -190,9 +192,8 @@ def test_the_last_check_is_shown_and_follows_the_app(qtbot, context, page, clock
 
 
 def test_test_connection_logs_in_to_a_real_imap_server(qtbot, context, page, imap_server):
-    pytest.importorskip("aiva_desk.inbound.imap_reader")
     context.mail.tls = imap_server.client_tls()  # the test server's own certificate authority
-    section = _fill(qtbot, page, imap_server.host, imap_server.imaps_port)
+    section = _fill(qtbot, page, imap_server.host, imap_server.imaps_port, imap_server.user)
     qtbot.mouseClick(section.test_button, Qt.MouseButton.LeftButton)
     assert section.is_testing() and section.test_button.text() == "Testing…"
     qtbot.waitUntil(lambda: not section.is_testing(), timeout=WAIT_MS)
