@@ -10,7 +10,10 @@
 # missing ones are listed with the command to install them, and setup goes on
 # (tests that need an X server or a keyring then skip themselves).
 #
-# With --tests, also the PostgreSQL server the test suite's second pass runs on.
+# With --tests, also the PostgreSQL server the test suite's second pass runs on and
+# Dovecot, the IMAP server the inbound-mail tests start on their own ports. Neither
+# system service is needed: Dovecot's is kept from starting while it is installed and
+# disabled afterwards, so nothing new listens on ports 143/993.
 #
 # Environment:
 #   PYTHON=/path/to/python3.X     interpreter for a new .venv (default: python3; 3.11+)
@@ -34,7 +37,7 @@ SYSTEM_PACKAGES=(
     xvfb xauth x11-utils trayer dbus-daemon gnome-keyring libsecret-tools poppler-utils
 )
 if [[ "${1:-}" == --tests ]]; then
-    SYSTEM_PACKAGES+=(postgresql)
+    SYSTEM_PACKAGES+=(postgresql dovecot-imapd)
 fi
 
 say() { printf 'bootstrap: %s\n' "$*" >&2; }
@@ -132,9 +135,39 @@ ensure_system_packages() {
             say "warning: no package $package on this system; skipping it"
         fi
     done
+    local -a quiet_services=()
+    if [[ " ${install[*]} " == *" dovecot-imapd "* ]]; then
+        install=("${install[@]/dovecot-imapd/}")
+        quiet_services=(dovecot-imapd)
+    fi
+    mapfile -t install < <(printf '%s\n' "${install[@]}" | sed '/^$/d')
     if ((${#install[@]})); then
         apt-get install -y -q --no-install-recommends "${install[@]}" </dev/null >&2 ||
             die "apt-get install failed"
+    fi
+    if ((${#quiet_services[@]})); then
+        install_without_starting "${quiet_services[@]}"
+    fi
+}
+
+# Install packages whose system service must not run here (the tests start their own
+# server): invoke-rc.d and deb-systemd-invoke ask policy-rc.d, and 101 means "do not
+# start". An existing policy-rc.d (containers have one) is left as it is.
+install_without_starting() {
+    local guard=/usr/sbin/policy-rc.d
+    local made=""
+    if [[ ! -e "$guard" ]]; then
+        printf '#!/bin/sh\n# aiva-desk bootstrap: no service starts during this install\nexit 101\n' \
+            >"$guard"
+        chmod 755 "$guard"
+        made=1
+    fi
+    local status=0
+    apt-get install -y -q --no-install-recommends "$@" </dev/null >&2 || status=$?
+    [[ -n "$made" ]] && rm -f -- "$guard"
+    ((status == 0)) || die "apt-get install $* failed"
+    if command -v systemctl >/dev/null && [[ -d /run/systemd/system ]]; then
+        systemctl disable --now dovecot.service dovecot.socket >&2 2>/dev/null || true
     fi
 }
 

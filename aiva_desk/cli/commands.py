@@ -57,6 +57,10 @@ def build_parser() -> argparse.ArgumentParser:
         "import-mail", help="take in e-mail from an .eml file, a folder of them or an mbox"
     )
     import_mail.add_argument("source", type=Path, metavar="FILE|DIR|MBOX")
+    fetch_mail = commands.add_parser(
+        "fetch-mail", help="read new mail from each IMAP mailbox once, and print what came in"
+    )
+    fetch_mail.add_argument("--mailbox", metavar="NAME", help="only the mailbox called NAME")
     open_ticket = commands.add_parser(
         "open", help="open a ticket in the running window (starting it if needed)"
     )
@@ -190,6 +194,37 @@ def _run_import_mail(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_fetch_mail(args: argparse.Namespace) -> int:
+    """One line per mailbox: what came in, or why nothing could (exit 2 if any failed)."""
+    from aiva_desk.app_context import open_context
+    from aiva_desk.inbound.imap_reader import MailboxReader
+    from aiva_desk.inbound.intake import MailIntake
+    from aiva_desk.inbound.mailboxes import list_mailboxes
+
+    context = open_context(args.data_dir, args.db_url)
+    try:
+        mailboxes = list_mailboxes(context.db)
+        if args.mailbox is not None:
+            mailboxes = [m for m in mailboxes if m.name == args.mailbox.strip()]
+            if not mailboxes:
+                raise AivaError(f"There is no mailbox called “{args.mailbox}”.")
+        if not mailboxes:
+            raise AivaError("No mailbox is set up yet: add one in Settings → Mailboxes.")
+        reader = MailboxReader(
+            MailIntake(context.tickets), context.mail.credentials, ssl_context=context.mail.tls
+        )
+        failed = 0
+        for mailbox in mailboxes:
+            try:
+                print(reader.read(mailbox).line(), flush=True)
+            except AivaError as exc:
+                failed += 1
+                print(f"aiva-desk: {mailbox.name}: {exc.message}", file=sys.stderr, flush=True)
+    finally:
+        context.close()
+    return EXIT_USER_ERROR if failed else 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -205,6 +240,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run_report(args)
         if args.command == "import-mail":
             return _run_import_mail(args)
+        if args.command == "fetch-mail":
+            return _run_fetch_mail(args)
         return _run_gui(args)
     except AivaError as exc:
         print(f"aiva-desk: {exc}", file=sys.stderr)

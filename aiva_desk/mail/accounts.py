@@ -12,7 +12,7 @@ from aiva_desk.mail.addresses import single
 from aiva_desk.mail.errors import AddressProblem
 from aiva_desk.mail.smtp import ServerSettings
 from aiva_desk.store.database import Database
-from aiva_desk.store.mail_models import MailAccount, Security
+from aiva_desk.store.mail_models import AuthMethod, MailAccount, Security
 from aiva_desk.validation import raise_if_problems, require
 
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
@@ -30,6 +30,8 @@ class AccountInput:
     reply_to: str = ""
     signature: str = ""
     is_default: bool = False
+    auth: AuthMethod = AuthMethod.PASSWORD
+    token_command: str = ""
 
 
 @dataclass(frozen=True)
@@ -47,10 +49,14 @@ class Account:
     reply_to: str
     signature: str
     is_default: bool
+    auth: AuthMethod = AuthMethod.PASSWORD
+    token_command: str = ""
 
     @property
     def server(self) -> ServerSettings:
-        return ServerSettings(self.name, self.host, self.port, self.security, self.username)
+        return ServerSettings(
+            self.name, self.host, self.port, self.security, self.username, self.auth
+        )
 
     @property
     def sender(self) -> Address:
@@ -71,6 +77,8 @@ class Account:
             row.reply_to,
             row.signature,
             row.is_default,
+            AuthMethod(row.auth),
+            row.token_command,
         )
 
 
@@ -107,6 +115,11 @@ def account_problems(data: AccountInput) -> dict[str, str]:
             problems[field] = exc.message
     if "\n" in data.from_name or "\r" in data.from_name:
         problems["from_name"] = "Line breaks are not allowed here."
+    if data.auth is AuthMethod.XOAUTH2:
+        if not data.token_command.strip():
+            problems["token_command"] = "Enter the command that prints an OAuth2 access token."
+        if not data.username.strip():
+            problems["username"] = "An OAuth2 login needs the user name (the mail address)."
     return problems
 
 
@@ -159,6 +172,8 @@ def save_account(db: Database, data: AccountInput, account_id: int | None = None
         row.from_address = sender.addr_spec if sender else ""
         row.reply_to = reply_to.addr_spec if reply_to else ""
         row.signature = data.signature.rstrip()
+        row.auth = data.auth
+        row.token_command = data.token_command.strip()
         row.active = True
         session.add(row)
         session.flush()

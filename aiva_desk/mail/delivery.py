@@ -16,6 +16,7 @@ from aiva_desk.errors import AivaError
 from aiva_desk.mail.accounts import get_account
 from aiva_desk.mail.credentials import CredentialStore, account_key
 from aiva_desk.mail.errors import MailError
+from aiva_desk.mail.oauth_token import login_secret
 from aiva_desk.mail.outbox import Claim, Outbox
 from aiva_desk.mail.smtp import Delivery, ServerSettings, send
 from aiva_desk.store.mail_models import OutboxState
@@ -49,7 +50,15 @@ def _send_one(
     except AivaError as exc:
         raise MailError(exc.message) from None
     server: ServerSettings = account.server
-    password = credentials.get(account_key(account.id, account.username))
+    password = None  # no login (a local relay)
+    if account.username:
+        password = login_secret(
+            account.auth,
+            account_key(account.id, account.username),
+            account.token_command,
+            credentials,
+            name=account.name,
+        )
     return sender(
         server,
         password,

@@ -65,14 +65,21 @@ def token_from_command(command: str, *, timeout: float = TOKEN_TIMEOUT_SECONDS) 
 
 
 def login_secret(
-    auth: AuthMethod, key: str, token_command: str, credentials: CredentialStore
+    auth: AuthMethod,
+    key: str,
+    token_command: str,
+    credentials: CredentialStore,
+    *,
+    name: str = "",
 ) -> str:
     """What a login sends: the keyring's password under ``key``, or a fresh OAuth2
     token from ``token_command``. Raises :class:`MissingPassword` when there is no
-    password, :class:`TokenCommandFailed` when the command gives no token."""
+    password, :class:`TokenCommandFailed` when the command gives no token. ``name``
+    names the account in the message."""
     if auth is AuthMethod.XOAUTH2:
         return token_from_command(token_command)
     password = credentials.get(key)
     if not password:
-        raise MissingPassword("No password is saved for this account. Enter it in Settings.")
+        whose = f"for “{name}”" if name else "for this account"
+        raise MissingPassword(f"No password is saved {whose}. Enter it in Settings.")
     return password

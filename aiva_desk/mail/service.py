@@ -15,9 +15,11 @@ from aiva_desk.mail.credentials import CredentialStore, account_key
 from aiva_desk.mail.delivery import PassReport, deliver_due
 from aiva_desk.mail.errors import MailError
 from aiva_desk.mail.message_templates import TemplateLibrary
+from aiva_desk.mail.oauth_token import token_from_command
 from aiva_desk.mail.outbox import Outbox, OutgoingMessage
 from aiva_desk.mail.smtp import ServerSettings, test_connection
 from aiva_desk.runtime.settings import UserSettings
+from aiva_desk.store.mail_models import AuthMethod
 from aiva_desk.store.models import Staff, Ticket
 from aiva_desk.tickets.attachments import AttachmentStore
 from aiva_desk.tickets.service import TicketService
@@ -72,6 +74,9 @@ class MailService:
         self.credentials.remember_for_session(account_key(account_id, username), password)
 
     def has_password(self, account: Account) -> bool:
+        """Whether the account can log in without asking (an OAuth2 one needs no password)."""
+        if account.auth is AuthMethod.XOAUTH2:
+            return True
         return bool(self.credentials.get(account_key(account.id, account.username)))
 
     def remove_account(self, account_id: int) -> None:
@@ -86,9 +91,13 @@ class MailService:
         if problems := account_store.account_problems(data):
             raise ValidationError(problems)
         username = data.username.strip()
-        if not password and account_id is not None:
+        if data.auth is AuthMethod.XOAUTH2:
+            password = token_from_command(data.token_command)
+        elif not password and account_id is not None:
             password = self.credentials.get(account_key(account_id, username))
-        server = ServerSettings(data.name, data.host.strip(), data.port, data.security, username)
+        server = ServerSettings(
+            data.name, data.host.strip(), data.port, data.security, username, data.auth
+        )
         test_connection(server, password, tls=self.tls)
 
     # -- composing ---------------------------------------------------------------------

@@ -22,7 +22,7 @@ from aiva_desk.mail.errors import (
     TlsProblem,
     network_problem,
 )
-from aiva_desk.store.mail_models import Security
+from aiva_desk.store.mail_models import AuthMethod, Security
 
 TIMEOUT_SECONDS = 30.0
 
@@ -36,6 +36,7 @@ class ServerSettings:
     port: int
     security: Security
     username: str
+    auth: AuthMethod = AuthMethod.PASSWORD  # XOAUTH2: the "password" is an access token
 
 
 def _reply(code: int, message: bytes | str) -> str:
@@ -52,8 +53,9 @@ def explain(exc: BaseException, server: ServerSettings) -> MailError:
         reply = _reply(exc.smtp_code, exc.smtp_error)
         return TemporaryRejection(f"The mail server could not check the login now ({reply}).")
     if isinstance(exc, smtplib.SMTPAuthenticationError):
+        what = "OAuth2 token" if server.auth is AuthMethod.XOAUTH2 else "user name or password"
         return AuthenticationFailed(
-            f"The mail server refused the user name or password of “{server.name}” "
+            f"The mail server refused the {what} of “{server.name}” "
             f"({_reply(exc.smtp_code, exc.smtp_error)}). Check them in Settings → Mail."
         )
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
@@ -82,15 +84,35 @@ def explain(exc: BaseException, server: ServerSettings) -> MailError:
     return MailError(f"Sending through {where} failed ({type(exc).__name__}).")
 
 
-def _login(client: smtplib.SMTP, username: str, password: str) -> None:
+def xoauth2_string(username: str, token: str) -> str:
+    """The SASL XOAUTH2 initial response (before base64), as Google and Microsoft define it."""
+    return f"user={username}\x01auth=Bearer {token}\x01\x01"
+
+
+def _login(
+    client: smtplib.SMTP, username: str, password: str, auth: AuthMethod = AuthMethod.PASSWORD
+) -> None:
     """Log in with AUTH PLAIN in UTF-8 where offered (smtplib's own login sends only
-    ASCII and retries mechanisms after a refusal); otherwise smtplib's login."""
+    ASCII and retries mechanisms after a refusal); otherwise smtplib's login. An OAuth2
+    account logs in with AUTH XOAUTH2, the token in place of the password."""
     mechanisms = client.esmtp_features.get("auth", "").upper().split()
     if not mechanisms:
         raise AuthenticationFailed(
             "The mail server offers no login (SMTP AUTH) on this connection. Check the "
             "security setting, or leave the user name empty if no login is needed."
         )
+    if auth is AuthMethod.XOAUTH2:
+        if "XOAUTH2" not in mechanisms:
+            raise AuthenticationFailed(
+                "The mail server does not offer OAuth2 (XOAUTH2) logins; choose the "
+                "password login for this account."
+            )
+        # After a refusal the server sends an error as a challenge; the answer is empty.
+        client.auth(
+            "XOAUTH2",
+            lambda challenge=None: xoauth2_string(username, password) if challenge is None else "",
+        )
+        return
     if "PLAIN" in mechanisms:
         token = base64.b64encode(f"\0{username}\0{password}".encode()).decode("ascii")
         code, reply = client.docmd("AUTH", f"PLAIN {token}")
@@ -131,7 +153,7 @@ def connect(
             client.starttls(context=context)
             client.ehlo()
         if server.username:
-            _login(client, server.username, password or "")
+            _login(client, server.username, password or "", server.auth)
         yield client
     except MailError:
         raise

@@ -143,13 +143,15 @@ def _authenticator(recorder: Recorder):
     return check
 
 
-def start_server(ca: trustme.CA, security: Security = Security.STARTTLS) -> SmtpServer:
+def start_server(
+    ca: trustme.CA, security: Security = Security.STARTTLS, recorder: Recorder | None = None
+) -> SmtpServer:
     cert = ca.issue_cert("127.0.0.1", "localhost")
     server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     cert.configure_cert(server_tls)
     client_tls = ssl.create_default_context()
     ca.configure_trust(client_tls)
-    recorder = Recorder()
+    recorder = recorder or Recorder()
     port = free_port()
     options: dict = {
         "authenticator": _authenticator(recorder),

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import shlex
+import sys
 
 import pytest
 from sqlalchemy import func, select
@@ -19,12 +21,13 @@ from aiva_desk.mail.errors import (
     MailboxProblem,
     ServerUnreachable,
     TlsProblem,
+    TokenCommandFailed,
 )
 from aiva_desk.store.inbound_models import AfterReading
-from aiva_desk.store.mail_models import Security
+from aiva_desk.store.mail_models import AuthMethod, Security
 from aiva_desk.store.models import Communication, Ticket
 from tests.helpers.imap_fixtures import add_mailbox, customer_mail
-from tests.helpers.imap_server import PASSWORD
+from tests.helpers.imap_server import PASSWORD, token_for
 from tests.helpers.paths import real_world_mail
 from tests.helpers.ports import free_port
 from tests.helpers.tcp_proxy import DroppingProxy
@@ -268,3 +271,42 @@ def test_real_world_mail_through_imap(context, imap_server, reader) -> None:
     assert summary.new_tickets + summary.replies + summary.duplicates == len(raws)
     assert summary.new_tickets > 0
     assert reader.read(mailbox).taken == 0
+
+
+def _printing(text: str) -> str:
+    return f"{shlex.quote(sys.executable)} -c {shlex.quote(f'print({text!r})')}"
+
+
+def test_an_oauth2_token_logs_in_with_xoauth2(context, imap_server, reader) -> None:
+    command = _printing(token_for(imap_server.user))
+    mailbox = add_mailbox(
+        context, imap_server, auth=AuthMethod.XOAUTH2, token_command=command, password=None
+    )
+    imap_server.append(customer_mail(1))
+    assert reader.check(mailbox) == "Connected to 127.0.0.1: INBOX has 1 message."
+    assert reader.read(mailbox).new_tickets == 1
+
+
+def test_a_refused_oauth2_token_says_so(context, imap_server, reader) -> None:
+    mailbox = add_mailbox(
+        context,
+        imap_server,
+        auth=AuthMethod.XOAUTH2,
+        token_command=_printing("expired-token"),
+        password=None,
+    )
+    with pytest.raises(AuthenticationFailed, match="refused the OAuth2 token of the mailbox"):
+        reader.read(mailbox)
+
+
+def test_a_failing_token_command_is_recorded(context, imap_server, reader) -> None:
+    mailbox = add_mailbox(
+        context,
+        imap_server,
+        auth=AuthMethod.XOAUTH2,
+        token_command="/nonexistent/get-token",
+        password=None,
+    )
+    with pytest.raises(TokenCommandFailed):
+        reader.read(mailbox)
+    assert "was not found" in get_mailbox(context.db, mailbox.id).last_error
