@@ -132,7 +132,8 @@ class MailReading(QObject):
         self._taken: dict[int, list[Intake]] = {}  # mailbox id -> its read's intakes
         self._names: dict[int, str] = {}
         self._addresses: dict[int, str] = {}
-        self._asked = False  # Check Mail Now was chosen: "no new mail" is said too
+        self._asked = False  # Check Mail Now was chosen and the watcher was not running
+        self._asked_ids: set[int] = set()  # mailboxes whose "no new mail" is said too
         self._urgent_told: set[int] = set()
         self._held: dict[str, list[int]] = {}  # address -> new tickets not told yet
         # Parented to the application: a watcher thread may still report while the
@@ -182,6 +183,8 @@ class MailReading(QObject):
         self._watcher.start()
         log.info("Reading mail from %d mailbox(es)", len(mailboxes))
         if self._asked:
+            self._asked = False
+            self._asked_ids = {m.id for m in mailboxes}
             self._watcher.check_now()
 
     def _on_mailboxes_failed(self, exc: Exception) -> None:
@@ -212,11 +215,12 @@ class MailReading(QObject):
 
     def check_now(self) -> None:
         """Read every mailbox now (File > Check Mail Now)."""
-        self._asked = True
         if self._watcher is not None:
+            self._asked_ids = set(self._names)
             self.status.emit("Checking mail…")
             self._watcher.check_now()
         else:
+            self._asked = True
             self._stopped = False
             self.start()
 
@@ -255,7 +259,8 @@ class MailReading(QObject):
     # -- on the GUI thread -------------------------------------------------------------
 
     def _on_result(self, mailbox_id: int, outcome: object, taken: list[Intake]) -> None:
-        asked, self._asked = self._asked, False
+        asked = mailbox_id in self._asked_ids
+        self._asked_ids.discard(mailbox_id)
         name = self._names.get(mailbox_id, "A mailbox")
         if isinstance(outcome, MailError):
             self.status.emit(f"{name}: mail not read: {outcome.message}")

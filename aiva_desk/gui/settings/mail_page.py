@@ -54,6 +54,7 @@ FIELD_LABELS = {
     "security": "Security",
     "username": "User name",
     "password": "Password",
+    "token_command": "Token command",
     "from_name": "From name",
     "from_address": "From address",
     "reply_to": "Reply-To",
@@ -122,6 +123,8 @@ class MailSettingsPage(MailSettingsView):
         ):
             edit.textChanged.connect(self._on_form_edited)
         self.password_edit.textChanged.connect(self._on_form_edited)
+        self.token_command_edit.textChanged.connect(self._on_form_edited)
+        self.auth_combo.currentIndexChanged.connect(self._on_auth_changed)
         self.signature_edit.textChanged.connect(self._on_form_edited)
         self.port_spin.valueChanged.connect(self._on_form_edited)
         self.security_combo.currentIndexChanged.connect(self._on_security_changed)
@@ -170,6 +173,8 @@ class MailSettingsPage(MailSettingsView):
             port=account.port,
             security=account.security,
             username=account.username,
+            auth=account.auth,
+            token_command=account.token_command,
             from_name=account.from_name,
             from_address=account.from_address,
             reply_to=account.reply_to,
@@ -416,6 +421,10 @@ class MailSettingsPage(MailSettingsView):
                 self.port_spin.setValue(port)
             finally:
                 self._populating = False
+        self._on_form_edited()
+
+    def _on_auth_changed(self, _index: int) -> None:
+        self.show_login_rows()
         self._on_form_edited()
 
     def _on_form_edited(self, *_args: object) -> None:

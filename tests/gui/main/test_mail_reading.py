@@ -21,6 +21,7 @@ from aiva_desk.inbound.intake import Intake
 from aiva_desk.inbound.mailboxes import get_mailbox
 from aiva_desk.mail.errors import AuthenticationFailed
 from tests.helpers.imap_fixtures import add_mailbox, customer_mail
+from tests.helpers.imap_server import PASSWORD
 from tests.helpers.queue_gui_helpers import numbers, open_window
 
 pytest_plugins = (
@@ -147,6 +148,40 @@ def test_quitting_stops_reading_at_once(qtbot, reading_window, mailbox, imap_ser
     assert time.monotonic() - started < 1.0  # the GUI thread never waits on the server
     assert not window.mail_reading.running
     qtbot.waitUntil(lambda: imap_server.session_pids() == [], timeout=WAIT_MS)
+
+
+def test_a_mailbox_added_in_settings_is_read_at_once(
+    qtbot, window, context, imap_server, memory_keyring
+):
+    context.mail.tls = imap_server.client_tls()
+    imap_server.append(customer_mail(1, "Export fails"))
+    window.action("checkMailAction").trigger()
+    qtbot.waitUntil(
+        lambda: (
+            window.statusBar().currentMessage() == "No mailbox to read: add one in Settings > Mail."
+        ),
+        timeout=WAIT_MS,
+    )
+    assert not window.mail_reading.running
+
+    dialog = window.show_settings()
+    page = dialog.page_titled("Mail")
+    page.tabs.setCurrentWidget(page.mailboxes)
+    section = page.mailboxes
+    section.add_mailbox()
+    section.name_edit.setText("Support inbox")
+    section.host_edit.setText(imap_server.host)
+    section.port_spin.setValue(imap_server.imaps_port)
+    section.username_edit.setText(imap_server.user)
+    section.password_edit.setText(PASSWORD)
+    with qtbot.waitSignal(window.mail_reading.mail_arrived, timeout=WAIT_MS):
+        assert dialog.apply_changes()
+    qtbot.waitUntil(lambda: window.model.total == 1, timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: section.last_check.text().endswith(": read without problems."), timeout=WAIT_MS
+    )
+    dialog.reject()
+    window.mail_reading.stop()
 
 
 class _Watcher:

@@ -4,6 +4,9 @@ against a real IMAP server."""
 
 from __future__ import annotations
 
+import shlex
+import sys
+
 import pytest
 from PySide6.QtCore import Qt
 
@@ -13,6 +16,7 @@ from aiva_desk.inbound.mailboxes import list_mailboxes, mailbox_key, record_chec
 from aiva_desk.mail.credentials import SERVICE
 from aiva_desk.store.inbound_models import AfterReading
 from aiva_desk.store.mail_models import AuthMethod, Security
+from tests.helpers.imap_server import token_for
 
 pytest_plugins = ("tests.helpers.mail_fixtures", "tests.helpers.imap_fixtures")
 
@@ -204,3 +208,22 @@ def test_test_connection_logs_in_to_a_real_imap_server(qtbot, context, page, ima
     qtbot.mouseClick(section.test_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not section.is_testing(), timeout=WAIT_MS)
     assert section.test_result.text().startswith("✗ "), section.test_result.text()
+
+
+def test_an_oauth2_login_is_tested_with_the_token_its_command_prints(
+    qtbot, context, page, imap_server
+):
+    context.mail.tls = imap_server.client_tls()
+    section = _fill(qtbot, page, imap_server.host, imap_server.imaps_port, imap_server.user)
+    _choose(section.auth_combo, AuthMethod.XOAUTH2)
+    printing = f"print({token_for(imap_server.user)!r})"
+    _type(
+        qtbot,
+        section.token_command_edit,
+        f"{shlex.quote(sys.executable)} -c {shlex.quote(printing)}",
+    )
+    qtbot.mouseClick(section.test_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not section.is_testing(), timeout=WAIT_MS)
+    assert section.test_result.text().startswith("✓ Connected to 127.0.0.1"), (
+        section.test_result.text()
+    )
