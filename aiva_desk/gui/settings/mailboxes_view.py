@@ -122,9 +122,10 @@ class MailboxesView(QWidget):
         self.poll_spin.setSuffix(" min")
         self.poll_spin.setValue(minutes_of(DEFAULT_POLL_SECONDS))
         self.poll_hint = hint_label(
-            "New mail is also taken in as it arrives where the server says so (IMAP IDLE).",
+            "and at once where the server announces new mail (IMAP IDLE)",
             self.form_widget,
         )
+        self.poll_hint.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self.test_button = QPushButton("&Test Connection", self.form_widget)
         self.test_button.setObjectName("testMailboxButton")
         self.test_button.setAutoDefault(False)
@@ -177,7 +178,13 @@ class MailboxesView(QWidget):
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         self._form = form
 
-        def row(text: str, widget: QWidget, field: str | None = None, *hints: QLabel) -> None:
+        def row(
+            text: str,
+            widget: QWidget,
+            field: str | None = None,
+            *hints: QLabel,
+            beside: QLabel | None = None,
+        ) -> None:
             """The field with its problem line and hints right under it, in one cell."""
             below = ([self.problems[field]] if field else []) + list(hints)
             cell: QWidget = widget
@@ -186,10 +193,16 @@ class MailboxesView(QWidget):
                 column = QVBoxLayout(cell)
                 column.setContentsMargins(0, 0, 0, 0)
                 column.setSpacing(2)
-                short = not isinstance(widget, QLineEdit)  # spin boxes keep their width
-                column.addWidget(
-                    widget, 0, Qt.AlignmentFlag.AlignLeft if short else Qt.AlignmentFlag(0)
-                )
+                if isinstance(widget, QLineEdit):
+                    column.addWidget(widget)
+                else:  # spin boxes and choices keep their width; a hint may go beside
+                    line = QHBoxLayout()
+                    line.addWidget(widget)
+                    if beside is not None:
+                        line.addWidget(beside, 1)
+                    else:
+                        line.addStretch(1)
+                    column.addLayout(line)
                 for part in below:
                     column.addWidget(part)
             self._cells[widget] = cell
@@ -208,7 +221,7 @@ class MailboxesView(QWidget):
         row("&Folder:", self.folder_edit, "folder")
         row("&After reading:", self.after_combo)
         row("M&ove to:", self.move_to_edit, "move_to")
-        row("C&heck every:", self.poll_spin, "poll_seconds", self.poll_hint)
+        row("C&heck every:", self.poll_spin, "poll_seconds", beside=self.poll_hint)
         test_row = QHBoxLayout()
         test_row.addWidget(self.test_button, 0, Qt.AlignmentFlag.AlignTop)
         test_row.addWidget(self.test_result, 1)
