@@ -107,6 +107,51 @@ def urgent_text(intake: Intake) -> str:
     return f"Ticket {number}: the customer wrote URGENT" + (f" ({said})." if said else ".")
 
 
+class _Work:
+    """What the watcher's threads call: plain Python, holding no widget or window, so
+    nothing of the GUI is ever freed on those threads."""
+
+    def __init__(self, context: AppContext, bridge: _Bridge) -> None:
+        self.context = context
+        self.bridge = bridge
+        self.lock = threading.Lock()
+        self.taken: dict[int, list[Intake]] = {}  # mailbox id -> its read's intakes
+        self.names: dict[int, str] = {}
+        self.addresses: dict[int, str] = {}
+
+    def remember(self, mailboxes: list[MailboxAccount]) -> None:
+        for mailbox in mailboxes:
+            self.names[mailbox.id] = mailbox.name
+            self.addresses[mailbox.id] = mailbox.username or mailbox.name
+
+    def mailboxes(self) -> list[MailboxAccount]:
+        mailboxes = list_mailboxes(self.context.db)
+        self.remember(mailboxes)
+        return mailboxes
+
+    def read(self, mailbox: MailboxAccount) -> ReadSummary:
+        """Read new mail (the secret from the keyring or token command, here, off the
+        GUI thread), keeping what became of each message."""
+        taken: list[Intake] = []
+        mail = self.context.mail
+        intake = _RecordingIntake(self.context.tickets, taken)
+        try:
+            return MailboxReader(intake, mail.credentials, ssl_context=mail.tls).read(mailbox)
+        finally:
+            with self.lock:
+                self.taken.setdefault(mailbox.id, []).extend(taken)
+
+    def idler(self, mailbox: MailboxAccount) -> Idler | None:
+        mail = self.context.mail
+        intake = MailIntake(self.context.tickets)
+        return MailboxReader(intake, mail.credentials, ssl_context=mail.tls).idler(mailbox)
+
+    def on_result(self, mailbox_id: int, outcome: Result) -> None:
+        with self.lock:
+            taken = self.taken.pop(mailbox_id, [])
+        self.bridge.result.emit(mailbox_id, outcome, taken)
+
+
 class MailReading(QObject):
     """Owns the app's one mail watcher and turns what it reads into what the agent sees."""
 
@@ -128,18 +173,15 @@ class MailReading(QObject):
         self._watcher: Watcher | None = None
         self._stopped = True
         self._starting = False
-        self._lock = threading.Lock()
-        self._taken: dict[int, list[Intake]] = {}  # mailbox id -> its read's intakes
-        self._names: dict[int, str] = {}
-        self._addresses: dict[int, str] = {}
         self._asked = False  # Check Mail Now was chosen and the watcher was not running
         self._asked_ids: set[int] = set()  # mailboxes whose "no new mail" is said too
         self._urgent_told: set[int] = set()
         self._held: dict[str, list[int]] = {}  # address -> new tickets not told yet
         # Parented to the application: a watcher thread may still report while the
         # window that owned this object is gone.
-        self._bridge = _Bridge(QCoreApplication.instance())
-        self._bridge.result.connect(self._on_result, Qt.ConnectionType.QueuedConnection)
+        bridge = _Bridge(QCoreApplication.instance())
+        bridge.result.connect(self._on_result, Qt.ConnectionType.QueuedConnection)
+        self._work = _Work(context, bridge)
         self._notice_timer = QTimer(self)
         self._notice_timer.setSingleShot(True)
         self._notice_timer.setInterval(NOTICE_INTERVAL_MS)
@@ -171,15 +213,14 @@ class MailReading(QObject):
 
     def _on_mailboxes_found(self, mailboxes: list[MailboxAccount]) -> None:
         self._starting = False
-        self._remember(mailboxes)
+        self._work.remember(mailboxes)
         if self._stopped or self._watcher is not None or not mailboxes:
             if self._asked and not mailboxes:
                 self._asked = False
                 self.status.emit("No mailbox to read: add one in Settings > Mail.")
             return
-        self._watcher = self._factory(
-            self._mailboxes, self._read, self._on_watcher_result, self._idler
-        )
+        work = self._work
+        self._watcher = self._factory(work.mailboxes, work.read, work.on_result, work.idler)
         self._watcher.start()
         log.info("Reading mail from %d mailbox(es)", len(mailboxes))
         if self._asked:
@@ -216,7 +257,7 @@ class MailReading(QObject):
     def check_now(self) -> None:
         """Read every mailbox now (File > Check Mail Now)."""
         if self._watcher is not None:
-            self._asked_ids = set(self._names)
+            self._asked_ids = set(self._work.names)
             self.status.emit("Checking mail…")
             self._watcher.check_now()
         else:
@@ -224,44 +265,12 @@ class MailReading(QObject):
             self._stopped = False
             self.start()
 
-    # -- on the watcher's threads ----------------------------------------------------
-
-    def _mailboxes(self) -> list[MailboxAccount]:
-        mailboxes = list_mailboxes(self._context.db)
-        self._remember(mailboxes)
-        return mailboxes
-
-    def _read(self, mailbox: MailboxAccount) -> ReadSummary:
-        taken: list[Intake] = []
-        mail = self._context.mail
-        intake = _RecordingIntake(self._context.tickets, taken)
-        try:
-            return MailboxReader(intake, mail.credentials, ssl_context=mail.tls).read(mailbox)
-        finally:
-            with self._lock:
-                self._taken.setdefault(mailbox.id, []).extend(taken)
-
-    def _idler(self, mailbox: MailboxAccount) -> Idler | None:
-        mail = self._context.mail
-        intake = MailIntake(self._context.tickets)
-        return MailboxReader(intake, mail.credentials, ssl_context=mail.tls).idler(mailbox)
-
-    def _on_watcher_result(self, mailbox_id: int, outcome: Result) -> None:
-        with self._lock:
-            taken = self._taken.pop(mailbox_id, [])
-        self._bridge.result.emit(mailbox_id, outcome, taken)
-
-    def _remember(self, mailboxes: list[MailboxAccount]) -> None:
-        for mailbox in mailboxes:
-            self._names[mailbox.id] = mailbox.name
-            self._addresses[mailbox.id] = mailbox.username or mailbox.name
-
     # -- on the GUI thread -------------------------------------------------------------
 
     def _on_result(self, mailbox_id: int, outcome: object, taken: list[Intake]) -> None:
         asked = mailbox_id in self._asked_ids
         self._asked_ids.discard(mailbox_id)
-        name = self._names.get(mailbox_id, "A mailbox")
+        name = self._work.names.get(mailbox_id, "A mailbox")
         if isinstance(outcome, MailError):
             self.status.emit(f"{name}: mail not read: {outcome.message}")
         elif isinstance(outcome, ReadSummary):
@@ -284,7 +293,9 @@ class MailReading(QObject):
                 )
         new = [i.ticket_id for i in taken if i.kind == "new ticket" and i.ticket_id is not None]
         if new:
-            address = self._addresses.get(mailbox_id, self._names.get(mailbox_id, "a mailbox"))
+            address = self._work.addresses.get(
+                mailbox_id, self._work.names.get(mailbox_id, "a mailbox")
+            )
             self._held.setdefault(address, []).extend(new)
             if not self._notice_timer.isActive():
                 self._tell_held()
