@@ -88,7 +88,7 @@ class ImapServer:
     stopped: bool = field(default=False)
 
     def as_user(self, user: str) -> ImapServer:
-        """This server, its helpers acting for ``user`` (a mailbox no other test sees)."""
+        """This server, its methods acting for ``user`` (a mailbox no other test sees)."""
         return dataclasses.replace(self, user=user)
 
     @property
@@ -156,7 +156,8 @@ class ImapServer:
             return {uid: data[b"FLAGS"] for uid, data in fetched.items()}
 
     def session_pids(self) -> list[int]:
-        """The PIDs of the imap processes serving sessions now (one per logged-in client)."""
+        """The PIDs of the imap processes serving this user's sessions now (one per
+        logged-in connection; their titles name the user, ``verbose_proctitle``)."""
         found = []
         for status in Path("/proc").glob("[0-9]*/status"):
             try:
@@ -165,9 +166,22 @@ class ImapServer:
             except OSError:
                 continue
             ppid = next((ln.split()[1] for ln in text.splitlines() if ln.startswith("PPid:")), "")
-            if ppid == str(self.process.pid) and cmdline.split(b"\0")[0].endswith(b"/imap"):
+            title = cmdline.replace(b"\0", b" ")
+            if (
+                ppid == str(self.process.pid)
+                and title.startswith(b"dovecot/imap ")
+                and (f"[{self.user} ".encode() in title)
+            ):
                 found.append(int(status.parent.name))
         return found
+
+    def kill_sessions(self) -> int:
+        """Kill the processes serving this user's connections (a server crash or a
+        dropped connection, as the client sees it); how many there were."""
+        pids = self.session_pids()
+        for pid in pids:
+            os.kill(pid, signal.SIGKILL)
+        return len(pids)
 
     def stop(self) -> None:
         if self.stopped:
@@ -219,6 +233,7 @@ state_dir = {root}/state
 log_path = {root}/dovecot.log
 info_log_path = {root}/dovecot.log
 protocols = imap
+verbose_proctitle = yes
 listen = 127.0.0.1
 default_internal_user = {user}
 default_internal_group = {group}

@@ -3,7 +3,6 @@ once, whatever breaks and wherever, flagged or moved on the server only once it 
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import shlex
 import sys
@@ -265,7 +264,7 @@ def test_real_world_mail_through_imap(context, imap_server, reader) -> None:
     raws = [raw for raw in raws if raw.strip()]
     assert len(raws) > 50
     imap_server.append(*raws)
-    mailbox = dataclasses.replace(add_mailbox(context, imap_server))
+    mailbox = add_mailbox(context, imap_server)
     summary = reader.read(mailbox)
     assert summary.problems == []
     assert summary.new_tickets + summary.replies + summary.duplicates == len(raws)
@@ -310,3 +309,56 @@ def test_a_failing_token_command_is_recorded(context, imap_server, reader) -> No
     with pytest.raises(TokenCommandFailed):
         reader.read(mailbox)
     assert "was not found" in get_mailbox(context.db, mailbox.id).last_error
+
+
+def test_a_crash_between_storing_and_flagging_duplicates_nothing(
+    context, imap_server, reader, monkeypatch
+) -> None:
+    mailbox = add_mailbox(context, imap_server)
+    imap_server.append(customer_mail(1))
+    monkeypatch.setattr(imap_reader, "_after_reading", _crash_after_reading)
+    with pytest.raises(KeyboardInterrupt):
+        reader.read(mailbox)
+    monkeypatch.undo()
+    imap_server.append(customer_mail(2, sender="bo@x.example"))
+    summary = reader.read(mailbox)
+    assert (summary.new_tickets, summary.duplicates) == (1, 0)
+    assert _tickets(context) == 2
+    flags = imap_server.messages()
+    assert FLAGGED not in flags[1] and FLAGGED in flags[2]  # left as the crash left it
+
+
+def test_a_server_process_killed_mid_session_is_reported_and_the_next_read_is_whole(
+    context, imap_server, reader, monkeypatch
+) -> None:
+    mailbox = add_mailbox(context, imap_server)
+    imap_server.append(*(customer_mail(n, sender=f"c{n}@x.example") for n in range(4)))
+    take_all = reader.intake.take_all
+    batches = []
+
+    def kill_after_first_batch(mails):
+        taken = take_all(mails)
+        batches.append(len(mails))
+        if len(batches) == 1:
+            assert imap_server.kill_sessions() == 1
+        return taken
+
+    monkeypatch.setattr(reader.intake, "take_all", kill_after_first_batch)
+    reader.batch_size = 2
+    with pytest.raises(ServerUnreachable) as raised:
+        reader.read(mailbox)
+    assert "\n" not in raised.value.message
+    assert _tickets(context) == 2
+    summary = reader.read(mailbox)  # the first batch's place was stored before the flags broke
+    assert (summary.new_tickets, summary.duplicates, _tickets(context)) == (2, 0, 4)
+
+
+def test_an_unencrypted_connection_goes_only_to_this_computer(context, memory_keyring) -> None:
+    from aiva_desk.inbound.mailboxes import MailboxAccount
+
+    mailbox = MailboxAccount(
+        1, "Remote", "imap.example.com", 143, Security.PLAIN, "me", AuthMethod.PASSWORD, "",
+        "INBOX", AfterReading.FLAG, "", 60, None, "",
+    )  # fmt: skip
+    with pytest.raises(TlsProblem, match="only allowed to this computer"):
+        check_connection(mailbox, "secret")

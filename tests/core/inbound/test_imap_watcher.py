@@ -161,3 +161,25 @@ def test_a_server_without_idle_is_polled_only(watchers) -> None:
     results.next()
     assert opened.wait(WAIT)
     assert not watcher.is_idling(1)
+
+
+def test_idle_comes_back_after_the_server_dropped_it(context, imap_server, reader, watchers):
+    mailbox = dataclasses.replace(add_mailbox(context, imap_server), poll_seconds=3600)
+    results = Results()
+    watcher = _start(
+        watchers,
+        lambda: [mailbox],
+        reader.read,
+        results,
+        idler=reader.idler,
+        idle_retry_seconds=0.05,
+    )
+    results.next()
+    assert watcher.wait_until_idling(mailbox.id, WAIT)
+    assert imap_server.kill_sessions() == 1  # the IDLE connection's server process dies
+    deadline = time.monotonic() + WAIT
+    while imap_server.session_pids() == [] or not watcher.is_idling(mailbox.id):
+        assert time.monotonic() < deadline, "IDLE did not come back"
+        watcher.wait_until_idling(mailbox.id, 0.05)
+    imap_server.append(customer_mail(1))
+    assert results.next()[1].new_tickets == 1

@@ -36,7 +36,7 @@ def test_the_first_non_empty_line_is_the_token(caplog) -> None:
     [
         ("", "No token command is set"),
         ("'unbalanced", "cannot be read"),
-        ("/nonexistent/oauth-helper --user me", "“/nonexistent/oauth-helper” was not found"),
+        ("/nonexistent/get-token --user me", "“/nonexistent/get-token” was not found"),
         (_python(FAILING), "failed (exit status 3): refresh token expired"),
         (_python("import sys; sys.exit(1)"), "failed (exit status 1)."),
         (_python("print('   ')"), "printed no access token"),
