@@ -152,7 +152,8 @@ def wire_alerts(window: MainWindow, context: AppContext, **options: Any) -> Aler
 
     Closing the window may only hide it to the tray; File > Quit (Ctrl+Q) really quits
     (and stops the mail sender with the window). Mail the agent must decide about is
-    notified like an SLA alert; clicking the notice opens the Outbox.
+    notified like an SLA alert; clicking the notice opens the Outbox. New tickets and
+    a customer's URGENT read from the mailboxes are notified too; a click opens the ticket.
     """
     from aiva_desk.gui.main.alert_wiring import AlertWiring
     from aiva_desk.gui.main.mail_notices import MailNotices
@@ -166,6 +167,10 @@ def wire_alerts(window: MainWindow, context: AppContext, **options: Any) -> Aler
         window.show_outbox()
 
     notices.outbox_requested.connect(open_outbox)
+    # New tickets and a customer's URGENT from the mailboxes, as SLA alerts are told.
+    window.mail_reading.notice.connect(
+        lambda notice, critical: alerts.tray.notify_notice(notice, critical=critical)
+    )
     quit_action = window.action("quitAction")
     quit_action.triggered.disconnect()
     quit_action.triggered.connect(alerts.quit)

@@ -68,8 +68,9 @@ class MailNotices(QObject):
         alerts.window.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.banner)
         self.banner.open_action.triggered.connect(self.outbox_requested)
         self._tray.icon.messageClicked.connect(self._on_tray_message_clicked)
-        # A click on a later SLA notice is the tray's own business again.
+        # A click on a later SLA or incoming-mail notice is the tray's own business again.
         alerts.center.alerts_raised.connect(self._on_sla_alerts_raised)
+        self._tray.notified.connect(self._on_sla_alerts_raised)
 
     def notify(self, problems: Sequence[MailProblem]) -> None:
         tray = self._tray
@@ -83,7 +84,7 @@ class MailNotices(QObject):
             else:
                 self.banner.show_notice(notice)
 
-    def _on_sla_alerts_raised(self, _events: object) -> None:
+    def _on_sla_alerts_raised(self, _events: object = None) -> None:
         self._clicks_open_outbox = False
 
     def _on_tray_message_clicked(self) -> None:

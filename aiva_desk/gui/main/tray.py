@@ -11,6 +11,7 @@ Signals:
     snooze_requested(int): hold alerts for this many minutes.
     quit_requested(): leave the app.
     fallback_notice(str, object): (text, ticket id or None) for an in-app banner.
+    notified(): a notice whose click opens its ticket was shown (SLA, incoming mail).
 """
 
 from __future__ import annotations
@@ -94,6 +95,7 @@ class TrayIcon(QObject):
     snooze_requested = Signal(int)
     quit_requested = Signal()
     fallback_notice = Signal(str, object)
+    notified = Signal()
 
     def __init__(
         self,
@@ -165,13 +167,18 @@ class TrayIcon(QObject):
 
     def notify(self, events: Sequence[SlaAlertEvent]) -> None:
         for notice in notices_for(events, clock.now()):
-            self.shown.append(notice)
-            if self.available and self.icon.isVisible():
-                critical = notice.title != "SLA deadline soon"
-                self.show_message(notice.title, notice.text, notice.ticket_id, critical=critical)
-            else:
-                self._last_ticket = notice.ticket_id
-                self.fallback_notice.emit(notice.text, notice.ticket_id)
+            self.notify_notice(notice, critical=notice.title != "SLA deadline soon")
+
+    def notify_notice(self, notice: Notice, *, critical: bool = True) -> None:
+        """Show ``notice`` the way SLA alerts are shown: a tray balloon whose click opens
+        its ticket, or, without a tray, the window's banner."""
+        self.shown.append(notice)
+        self.notified.emit()
+        if self.available and self.icon.isVisible():
+            self.show_message(notice.title, notice.text, notice.ticket_id, critical=critical)
+        else:
+            self._last_ticket = notice.ticket_id
+            self.fallback_notice.emit(notice.text, notice.ticket_id)
 
     def show_message(
         self, title: str, text: str, ticket_id: int | None, *, critical: bool = True

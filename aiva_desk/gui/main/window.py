@@ -14,7 +14,9 @@ each part does one job in its own module:
   tickets, bulk changes, customers and settings;
 * ``main/spam_window`` — the Spam window (View > Spam…): kept mail, blocked senders;
 * ``outbox/sender``, ``outbox/window`` — sending the outbox in the background, and
-  the Outbox window (View > Outbox…, or the status bar's outbox indicator).
+  the Outbox window (View > Outbox…, or the status bar's outbox indicator);
+* ``main/mail_reading`` — reading the IMAP mailboxes while the app runs, and
+  File > Check Mail Now (F9).
 
 The queue refreshes itself: a timer polls a :class:`ChangeWatcher` (one cheap
 ``PRAGMA`` per tick) and, when anything committed — here or in another process on
@@ -57,6 +59,7 @@ from aiva_desk.gui.editor.tabs import TicketTabs
 from aiva_desk.gui.errors import show_error
 from aiva_desk.gui.main.customers import CustomerDirectoryDialog
 from aiva_desk.gui.main.mail_import import MailImport
+from aiva_desk.gui.main.mail_reading import MailReading
 from aiva_desk.gui.main.menus import MainMenus, find_action
 from aiva_desk.gui.main.spam_window import SpamView
 from aiva_desk.gui.main.window_state import WindowLayout
@@ -87,6 +90,7 @@ WATCH_INTERVAL_MS = 1500  # how often the database is asked whether anything cha
 SLA_TICK_MS = 30_000  # the SLA countdown column repaints this often (no query)
 CLOCK_VIEW_MS = 60_000  # built-in views that depend on "now" are re-evaluated this often
 DEFAULT_VIEW = BUILTIN_PREFIX + "all"
+MAIL_PAGE = "Mail"  # Settings > Mail: the mailboxes read
 D = TypeVar("D", bound=QDialog)
 
 
@@ -166,6 +170,8 @@ class MainWindow(QMainWindow):
         )
         self.menus.add_to_file_menu(self.mail_import.action)
         self.mail_import.accept_drops_on(self.queue_view.viewport())
+        self.mail_reading = MailReading(context, self)
+        self.menus.add_to_file_menu(self.mail_reading.action)
         self.window_layout = WindowLayout(
             self,
             self._settings,
@@ -187,6 +193,7 @@ class MainWindow(QMainWindow):
         for timer in (self.watch_timer, self.sla_timer, self._clock_timer):
             timer.start()
         self.mail_sender.start()
+        self.mail_reading.start()
 
     # -- building ------------------------------------------------------------------
 
@@ -245,6 +252,8 @@ class MainWindow(QMainWindow):
         self.bulk.finished.connect(self._on_bulk_finished)
         self.menus.outbox_action.triggered.connect(self.show_outbox)
         self.mail_import.imported.connect(lambda _summary: self.refresh())
+        self.mail_reading.mail_arrived.connect(lambda _summary: self.refresh())
+        self.mail_reading.status.connect(self.statusBar().showMessage)
         self.menus.reports_action.triggered.connect(self.show_reports)
         self.menus.spam_action.triggered.connect(self.show_spam)
         self.sender_blocking.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
@@ -331,6 +340,7 @@ class MainWindow(QMainWindow):
             return
         self._closing = True
         self.mail_sender.stop()  # a message on the wire finishes; no new pass starts
+        self.mail_reading.stop()  # a read under way ends on its own thread
         for timer in (self.watch_timer, self.sla_timer, self._clock_timer):
             timer.stop()
         self.queue_query.search_timer.stop()
@@ -564,6 +574,8 @@ class MainWindow(QMainWindow):
             dialog = SettingsDialog(self._context, self)
             dialog.applied.connect(self._on_settings_dialog_applied)
             dialog.pages_applied.connect(self._on_settings_dialog_pages_applied)
+            mailboxes = dialog.page_titled(MAIL_PAGE).mailboxes  # type: ignore[attr-defined]
+            self.mail_reading.checked.connect(mailboxes.mailbox_read)
             self._keep_dialog("settings_dialog", dialog)
         return self._bring_to_front(self.settings_dialog)
 
@@ -581,7 +593,10 @@ class MainWindow(QMainWindow):
         self.refresh()
 
     def _on_settings_dialog_pages_applied(self, titles: list[str]) -> None:
-        """Checklist templates changed: the open tickets show their checklists again."""
+        """Checklist templates changed: the open tickets show their checklists again;
+        mailboxes changed: they are read as they are now."""
+        if MAIL_PAGE in titles:
+            self.mail_reading.reload()
         if ChecklistSettingsPage.title in titles:
             for editor in self.ticket_tabs.editors():
                 editor.support.checklists.reload()

@@ -9,6 +9,11 @@ says so at the top and Apply offers to keep a typed password for this session on
 "Test connection" logs in with what the form says (nothing is saved, nothing sent)
 on a worker thread and shows the outcome in one line under the button.
 
+Beside the accounts, the "Incoming mail (IMAP)" tab holds the mailboxes customers'
+mail is read from (:class:`~aiva_desk.gui.settings.mailboxes_page.MailboxesSection`),
+loaded, checked and saved with the page: Apply saves nothing while either tab has a
+problem, and shows the tab that has it.
+
 The widgets are laid out by :class:`~aiva_desk.gui.settings.mail_view.MailSettingsView`;
 this page keeps the accounts being edited, checks and saves them.
 
@@ -24,14 +29,19 @@ import dataclasses
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QListWidgetItem, QMessageBox, QWidget
+from PySide6.QtWidgets import QListWidgetItem, QWidget
 
 from aiva_desk.app_context import AppContext
 from aiva_desk.errors import AivaError, DataDirError, ValidationError
-from aiva_desk.gui.common.forms import ask, message_box
 from aiva_desk.gui.common.icons import icon
 from aiva_desk.gui.errors import show_error
+from aiva_desk.gui.settings.mail_passwords import (
+    ask_keep_for_session,
+    keyring_notice,
+    password_state,
+)
 from aiva_desk.gui.settings.mail_view import DEFAULT_PORTS, MailSettingsView, port_for_security
+from aiva_desk.gui.settings.mailboxes_page import MailboxesSection
 from aiva_desk.gui.tasks import BackgroundTask
 from aiva_desk.mail.accounts import AccountInput, account_problems
 from aiva_desk.mail.errors import KeyringUnavailable
@@ -44,6 +54,7 @@ FIELD_LABELS = {
     "security": "Security",
     "username": "User name",
     "password": "Password",
+    "token_command": "Token command",
     "from_name": "From name",
     "from_address": "From address",
     "reply_to": "Reply-To",
@@ -96,6 +107,8 @@ class MailSettingsPage(MailSettingsView):
         self._check_token = 0
         self.checking_passwords = False
         self.ask_session_only = self._ask_session_only  # hook: (account, reason) -> keep?
+        self.mailboxes = MailboxesSection(context, self.tabs)
+        self.tabs.addTab(self.mailboxes, "&Incoming mail (IMAP)")
         self._connect()
         self._show_draft(None)
 
@@ -110,6 +123,8 @@ class MailSettingsPage(MailSettingsView):
         ):
             edit.textChanged.connect(self._on_form_edited)
         self.password_edit.textChanged.connect(self._on_form_edited)
+        self.token_command_edit.textChanged.connect(self._on_form_edited)
+        self.auth_combo.currentIndexChanged.connect(self._on_auth_changed)
         self.signature_edit.textChanged.connect(self._on_form_edited)
         self.port_spin.valueChanged.connect(self._on_form_edited)
         self.security_combo.currentIndexChanged.connect(self._on_security_changed)
@@ -119,6 +134,7 @@ class MailSettingsPage(MailSettingsView):
         self.add_button.clicked.connect(self.add_account)
         self.remove_button.clicked.connect(self.remove_account)
         self.test_button.clicked.connect(self.test_connection)
+        self.mailboxes.changed.connect(self._emit_changed)
 
     def _emit_changed(self, *_args: object) -> None:
         self.changed.emit()
@@ -126,8 +142,10 @@ class MailSettingsPage(MailSettingsView):
     # -- the page protocol ---------------------------------------------------------
 
     def load(self) -> None:
-        """Read the accounts (the passwords' presence follows from a worker thread)."""
+        """Read the accounts and mailboxes (whether each has a password follows from a
+        worker thread)."""
         self._load(select_id=None)
+        self.mailboxes.load()
 
     def _load(self, select_id: int | None) -> None:
         accounts = self._mail.accounts()
@@ -155,6 +173,8 @@ class MailSettingsPage(MailSettingsView):
             port=account.port,
             security=account.security,
             username=account.username,
+            auth=account.auth,
+            token_command=account.token_command,
             from_name=account.from_name,
             from_address=account.from_address,
             reply_to=account.reply_to,
@@ -167,14 +187,22 @@ class MailSettingsPage(MailSettingsView):
             return False
         if self.auto_ack_check.isChecked() != self._loaded_auto_ack or self._removed:
             return True
+        if self.mailboxes.is_dirty():
+            return True
         return any(
             draft.id is None or draft.password or self._saved.get(draft.id) != draft.data
             for draft in self._drafts
         )
 
     def apply(self) -> None:
-        """Check every account, then save them; a refused field is named and shown."""
+        """Check every account and mailbox, then save them; a refused field is named
+        and shown."""
         self._check_all()
+        try:
+            self.mailboxes.check()
+        except ValidationError:
+            self.tabs.setCurrentWidget(self.mailboxes)
+            raise
         for account_id in sorted(self._removed):
             self._mail.remove_account(account_id)
         self._removed.clear()
@@ -192,6 +220,7 @@ class MailSettingsPage(MailSettingsView):
             raise DataDirError(f"The settings could not be saved: {exc}") from exc
         current = self.current_draft()
         self._load(select_id=current.id if current is not None else None)
+        self.mailboxes.apply()
 
     def _check_all(self) -> None:
         problems: dict[str, str] = {}
@@ -214,6 +243,7 @@ class MailSettingsPage(MailSettingsView):
         if first is None:
             self.problem_label.hide()
             return
+        self.tabs.setCurrentIndex(0)
         row, field = first
         self.accounts_list.setCurrentRow(row)
         shown = [text for key, text in problems.items() if key.startswith(f"{row}.")]
@@ -241,21 +271,8 @@ class MailSettingsPage(MailSettingsView):
         return next((a.id for a in self._mail.accounts() if a.name == name), None)
 
     def _ask_session_only(self, account: str, reason: str) -> bool:
-        box = message_box(
-            self,
-            "sessionPasswordBox",
-            QMessageBox.Icon.Warning,
-            "Password not saved",
-            f"The password of “{account}” could not be saved.",
-            f"{reason}\n\nKeep the password for this session only? You will enter it again "
-            "after AIVA Desk restarts; until then, no message from this account can be sent.",
-        )
-        buttons = QMessageBox.StandardButton
-        box.setStandardButtons(buttons.Yes | buttons.No)
-        box.button(buttons.Yes).setText("Keep for This Session")
-        box.button(buttons.No).setText("Don't Keep")
-        box.setDefaultButton(buttons.Yes)
-        return ask(box, automated=buttons.No) == buttons.Yes
+        until_then = "no message from this account can be sent."
+        return ask_keep_for_session(self, account, reason, until_then)
 
     # -- passwords -----------------------------------------------------------------
 
@@ -280,10 +297,7 @@ class MailSettingsPage(MailSettingsView):
         self.checking_passwords = False
         self._backend_problem, self._stored = result
         if self._backend_problem:
-            self.keyring_notice.setText(
-                f"⚠ {self._backend_problem} Passwords can't be saved on this computer: you "
-                "can keep one for this session only, and enter it again after a restart."
-            )
+            self.keyring_notice.setText(keyring_notice(self._backend_problem))
         self.keyring_notice.setVisible(bool(self._backend_problem))
         self._show_password_state()
         self.passwords_checked.emit()
@@ -298,18 +312,13 @@ class MailSettingsPage(MailSettingsView):
         if draft is None:
             self.password_state.setText("")
             return
-        if self.password_edit.text():
-            text = "The new password is saved with the account."
-        elif draft.id is not None and self._stored.get(draft.id):
-            text = (
-                "Kept for this session only; leave empty to keep it."
-                if self._backend_problem
-                else "Saved in the password store; leave empty to keep it."
-            )
-        elif self.checking_passwords and draft.id is not None:
-            text = "Checking the password store…"
-        else:
-            text = "No password saved."
+        stored = draft.id is not None and self._stored.get(draft.id, False)
+        text = password_state(
+            bool(self.password_edit.text()),
+            stored,
+            backend_problem=bool(self._backend_problem),
+            checking=self.checking_passwords and draft.id is not None,
+        )
         self.password_state.setText(text)
         placeholder = "Leave empty to keep the saved one" if self._stored.get(draft.id or 0) else ""
         self.password_edit.setPlaceholderText(placeholder)
@@ -412,6 +421,10 @@ class MailSettingsPage(MailSettingsView):
                 self.port_spin.setValue(port)
             finally:
                 self._populating = False
+        self._on_form_edited()
+
+    def _on_auth_changed(self, _index: int) -> None:
+        self.show_login_rows()
         self._on_form_edited()
 
     def _on_form_edited(self, *_args: object) -> None:

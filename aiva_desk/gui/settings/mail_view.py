@@ -1,5 +1,7 @@
 """The layout of Settings > Mail: the account list, the account form, acknowledgments.
 
+The accounts are the "Sending (SMTP)" tab; the page adds "Incoming mail (IMAP)" beside it.
+
 Layout only, and the form's two directions: :meth:`MailSettingsView.fill_form`
 shows an account, :meth:`MailSettingsView.form_input` reads it back.
 :class:`~aiva_desk.gui.settings.mail_page.MailSettingsPage` keeps the accounts
@@ -23,6 +25,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSizePolicy,
     QSpinBox,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -31,7 +34,7 @@ from aiva_desk.gui.common import theme
 from aiva_desk.gui.common.forms import hint_label, problem_label, set_text_color
 from aiva_desk.gui.common.icons import icon
 from aiva_desk.mail.accounts import AccountInput
-from aiva_desk.store.mail_models import Security
+from aiva_desk.store.mail_models import AuthMethod, Security
 
 DEFAULT_PORTS = {Security.STARTTLS: 587, Security.SSL: 465, Security.PLAIN: 25}
 SIGNATURE_LINES = 3
@@ -58,6 +61,9 @@ class MailSettingsView(QWidget):
         self.keyring_notice.setTextFormat(Qt.TextFormat.PlainText)
         self.keyring_notice.hide()
 
+        self.tabs = QTabWidget(self)  # sending here; the page adds incoming mail
+        self.tabs.setObjectName("mailTabs")
+        self.tabs.setDocumentMode(True)
         self.accounts_list = QListWidget(self)
         self.accounts_list.setObjectName("mailAccountsList")
         self.accounts_list.setAccessibleName("Mail accounts")
@@ -87,10 +93,20 @@ class MailSettingsView(QWidget):
         self.port_spin.setValue(DEFAULT_PORTS[Security.STARTTLS])
         self.port_spin.setGroupSeparatorShown(False)
         self.username_edit = self._line("mailUsername", "User name")
+        self.auth_combo = QComboBox(self.form_widget)
+        self.auth_combo.setObjectName("mailAuthCombo")
+        self.auth_combo.setAccessibleName("Log in with")
+        for auth in (AuthMethod.PASSWORD, AuthMethod.XOAUTH2):
+            self.auth_combo.addItem(auth.label, auth)
         self.password_edit = self._line("mailPassword", "Password")
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.password_state = hint_label("", self)
         self.password_state.setObjectName("mailPasswordState")
+        self.token_command_edit = self._line("mailTokenCommand", "Token command")
+        self.token_command_edit.setPlaceholderText("oama access support@example.org")
+        self.token_hint = hint_label(
+            "Run at each login; it prints an OAuth2 access token, as for mutt or msmtp.", self
+        )
         self.from_name_edit = self._line("mailFromName", "From name")
         self.from_name_edit.setPlaceholderText("AIVA Support")
         self.from_address_edit = self._line("mailFromAddress", "From address")
@@ -133,7 +149,9 @@ class MailSettingsView(QWidget):
         )
         self.auto_ack_hint.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
 
+        self._form: QFormLayout | None = None
         self._lay_out()
+        self.show_login_rows()
 
     # -- building ------------------------------------------------------------------
 
@@ -159,8 +177,12 @@ class MailSettingsView(QWidget):
         form.addRow("", self.security_problem)
         row("&Port:", self.port_spin)
         row("&User name:", self.username_edit)
+        row("&Log in with:", self.auth_combo)
         row("Pass&word:", self.password_edit)
         form.addRow("", self.password_state)
+        row("Token &command:", self.token_command_edit)
+        form.addRow("", self.token_hint)
+        self._form = form
         row("&From name:", self.from_name_edit)
         row("From add&ress:", self.from_address_edit)
         row("Reply-&To:", self.reply_to_edit)
@@ -188,16 +210,28 @@ class MailSettingsView(QWidget):
         right = QVBoxLayout()
         right.addWidget(self.no_accounts_label)
         right.addWidget(scroll, 1)
-        accounts = QHBoxLayout()
+        sending = QWidget(self.tabs)
+        sending.setObjectName("mailSendingTab")
+        accounts = QHBoxLayout(sending)
         accounts.addLayout(left)
         accounts.addSpacing(6)
         accounts.addLayout(right, 1)
+        self.tabs.addTab(sending, "&Sending (SMTP)")
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.keyring_notice)
-        layout.addLayout(accounts, 1)
+        layout.addWidget(self.tabs, 1)
         layout.addWidget(self.auto_ack_check)
         layout.addWidget(self.auto_ack_hint)
+
+    def show_login_rows(self) -> None:
+        """The password, or the token command of an OAuth2 login."""
+        assert self._form is not None
+        password = self.auth_combo.currentData() != AuthMethod.XOAUTH2
+        for widget in (self.password_edit, self.password_state):
+            self._form.setRowVisible(widget, password)
+        for widget in (self.token_command_edit, self.token_hint):
+            self._form.setRowVisible(widget, not password)
 
     # -- the form's contents ---------------------------------------------------------
 
@@ -209,6 +243,10 @@ class MailSettingsView(QWidget):
         self.security_combo.setCurrentIndex(self.security_combo.findData(security))
         self.port_spin.setValue(data.port if data else DEFAULT_PORTS[security])
         self.username_edit.setText(data.username if data else "")
+        auth = data.auth if data else AuthMethod.PASSWORD
+        self.auth_combo.setCurrentIndex(self.auth_combo.findData(auth))
+        self.token_command_edit.setText(data.token_command if data else "")
+        self.show_login_rows()
         self.password_edit.setText(password)
         self.from_name_edit.setText(data.from_name if data else "")
         self.from_address_edit.setText(data.from_address if data else "")
@@ -224,6 +262,8 @@ class MailSettingsView(QWidget):
             port=self.port_spin.value(),
             security=Security(self.security_combo.currentData()),
             username=self.username_edit.text(),
+            auth=AuthMethod(self.auth_combo.currentData()),
+            token_command=self.token_command_edit.text(),
             from_name=self.from_name_edit.text(),
             from_address=self.from_address_edit.text(),
             reply_to=self.reply_to_edit.text(),
@@ -238,6 +278,7 @@ class MailSettingsView(QWidget):
             "port": self.port_spin,
             "security": self.security_combo,
             "username": self.username_edit,
+            "token_command": self.token_command_edit,
             "from_name": self.from_name_edit,
             "from_address": self.from_address_edit,
             "reply_to": self.reply_to_edit,

@@ -13,7 +13,7 @@ from aiva_desk.gui.settings.dialog import PAGES
 from aiva_desk.gui.settings.mail_page import MailSettingsPage
 from aiva_desk.mail.credentials import SERVICE, account_key
 from aiva_desk.runtime.settings import UserSettings
-from aiva_desk.store.mail_models import Security
+from aiva_desk.store.mail_models import AuthMethod, Security
 from tests.helpers.mail_fixtures import PASSWORD, USER
 from tests.helpers.queue_gui_helpers import make_tickets, settle
 
@@ -145,6 +145,31 @@ def test_plain_to_a_remote_server_is_refused_with_the_field_named(qtbot, context
     assert page.security_problem.isHidden()
     page.apply()
     assert [a.host for a in context.mail.accounts()] == ["localhost"]
+
+
+def test_an_oauth2_account_asks_for_its_token_command_instead_of_a_password(qtbot, context, page):
+    qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
+    _type(qtbot, page.host_edit, "smtp.example.org")
+    _type(qtbot, page.from_address_edit, "support@example.org")
+    assert page.password_edit.isVisible() and not page.token_command_edit.isVisible()
+    page.auth_combo.setCurrentIndex(page.auth_combo.findData(AuthMethod.XOAUTH2))
+    assert not page.password_edit.isVisible() and page.token_command_edit.isVisible()
+
+    with pytest.raises(ValidationError) as refused:
+        page.apply()
+    assert list(refused.value.problems.values()) == [
+        "Token command: Enter the command that prints an OAuth2 access token.",
+        "User name: An OAuth2 login needs the user name (the mail address).",
+    ]
+    _type(qtbot, page.username_edit, "support@example.org")
+    _type(qtbot, page.token_command_edit, "oama access support@example.org")
+    page.apply()
+    [account] = context.mail.accounts()
+    assert (account.auth, account.token_command) == (
+        AuthMethod.XOAUTH2,
+        "oama access support@example.org",
+    )
+    assert page.token_command_edit.isVisible()  # shown again as saved
 
 
 def test_test_connection_names_a_missing_field(qtbot, page):
