@@ -209,7 +209,7 @@ def _run_fetch_mail(args: argparse.Namespace) -> int:
             if not mailboxes:
                 raise AivaError(f"There is no mailbox called “{args.mailbox}”.")
         if not mailboxes:
-            raise AivaError("No mailbox is set up yet: add one in Settings → Mailboxes.")
+            raise AivaError("No mailbox is set up yet: add one in Settings → Mail → Incoming mail (IMAP).")
         reader = MailboxReader(
             MailIntake(context.tickets), context.mail.credentials, ssl_context=context.mail.tls
         )

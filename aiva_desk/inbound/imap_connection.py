@@ -52,7 +52,7 @@ def explain(exc: BaseException, mailbox: MailboxAccount) -> MailError:
         what = "OAuth2 token" if mailbox.auth is AuthMethod.XOAUTH2 else "user name or password"
         return AuthenticationFailed(
             f"The mail server refused the {what} of the mailbox “{mailbox.name}” "
-            f"({_text(exc)}). Check them in Settings → Mailboxes."
+            f"({_text(exc)}). Check them in Settings → Mail → Incoming mail (IMAP)."
         )
     if isinstance(exc, imaplib.IMAP4.abort):  # the connection broke (EOF, garbled reply)
         return ServerUnreachable(

@@ -108,7 +108,7 @@ def _require_folder(client: IMAPClient, mailbox: MailboxAccount) -> None:
     if not client.folder_exists(mailbox.folder):
         raise MailboxProblem(
             f"The folder “{mailbox.folder}” does not exist on {mailbox.host}. "
-            "Check the folder name in Settings → Mailboxes."
+            "Check the folder name in Settings → Mail → Incoming mail (IMAP)."
         )
 
 
