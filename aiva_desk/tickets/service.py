@@ -38,7 +38,7 @@ from aiva_desk.errors import (
     TransitionRefused,
     ValidationError,
 )
-from aiva_desk.sla.settings_store import load_policy_set
+from aiva_desk.sla.settings_store import PolicySet, load_policy_set
 from aiva_desk.store.database import Database
 from aiva_desk.store.models import (
     Attachment,
@@ -152,10 +152,16 @@ class TicketRef:
 
 
 def due_date(
-    session: Session, reported_at: dt.datetime, category: Category, priority: Priority
+    session: Session,
+    reported_at: dt.datetime,
+    category: Category,
+    priority: Priority,
+    policies: PolicySet | None = None,
 ) -> dt.datetime:
-    """The SOP resolution deadline: the category's SLA hours on the priority's calendar."""
-    _policy, calendar = load_policy_set(session.connection()).for_priority(priority)
+    """The SOP resolution deadline: the category's SLA hours on the priority's calendar
+    (``policies``: the SLA policies already read, for a batch of new tickets)."""
+    policies = policies or load_policy_set(session.connection())
+    _policy, calendar = policies.for_priority(priority)
     return calendar.add(reported_at, dt.timedelta(hours=category.sla_hours))
 
 
@@ -287,9 +293,12 @@ class TicketService:
             session.flush()
             return TicketRef(ticket.id, ticket.number, ticket.version)
 
-    def insert(self, session: Session, new: NewTicket) -> Ticket:
+    def insert(
+        self, session: Session, new: NewTicket, *, policies: PolicySet | None = None
+    ) -> Ticket:
         """:meth:`create` within the caller's unit of work (a received mail stores its
-        ticket and its first message together); the ticket is added, not yet flushed."""
+        ticket and its first message together); the ticket is added, not yet flushed.
+        ``policies``: the SLA policies, when the caller read them once for many tickets."""
         raise_if_problems(new.problems())
         category = session.get(Category, new.category_id)
         if category is None:
@@ -303,7 +312,7 @@ class TicketService:
             category=category,
             priority=priority,
             reported_at=reported,
-            sla_due_at=due_date(session, reported, category, priority),
+            sla_due_at=due_date(session, reported, category, priority, policies),
             description=new.description.strip(),
             expected_behavior=new.expected_behavior.strip(),
             actual_behavior=new.actual_behavior.strip(),
