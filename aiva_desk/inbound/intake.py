@@ -57,17 +57,12 @@ from aiva_desk.inbound.offers_detect import (
     sounds_unresolved,
 )
 from aiva_desk.inbound.reply_text import ReplyParts, split_reply
-from aiva_desk.inbound.threads import (
-    inbound_copy_of,
-    is_our_message,
-    kept_as_spam,
-    taken_in,
-    ticket_replied_to,
-)
+from aiva_desk.inbound.seen import Seen
+from aiva_desk.inbound.threads import ticket_replied_to
 from aiva_desk.sla.settings_store import PolicySet, load_policy_set
 from aiva_desk.store.audit import deferred_reindexing
 from aiva_desk.store.inbound_models import AutoReply, BlockedSender, SpamMail
-from aiva_desk.store.models import Communication, Ticket
+from aiva_desk.store.models import Ticket
 from aiva_desk.tickets.attachments import AttachmentStore, StoredFile
 from aiva_desk.tickets.service import NewTicket, TicketService
 from aiva_desk.validation import email_problem
@@ -103,7 +98,9 @@ class _Batch:
 
     session: Session
     senders: set[str]
+    seen: Seen
     now: dt.datetime = dataclasses.field(default_factory=clock.now)
+    files: set[str] = dataclasses.field(default_factory=set)  # to sync before the commit
 
     @cached_property
     def guesser(self) -> CategoryGuesser:
@@ -185,13 +182,16 @@ class MailIntake:
             return []
         taken: list[_Taken] = []
         senders = {mail.from_address for mail in mails if mail.from_address}
+        shas = [hashlib.sha256(mail.raw).hexdigest() for mail in mails]
         with (
             self.service.db.session(self.service.actor) as session,
             deferred_reindexing(session),
         ):
-            batch = _Batch(session, senders)
-            for mail in mails:
-                taken.append(self._one_alone(batch, mail, allow_blocked, raise_errors))
+            seen = Seen(session, shas, [mail.message_id for mail in mails if mail.message_id])
+            batch = _Batch(session, senders, seen)
+            for mail, sha in zip(mails, shas, strict=True):
+                taken.append(self._one_alone(batch, mail, sha, allow_blocked, raise_errors))
+            self.attachments.sync(batch.files)  # on disk before the commit refers to them
         results = [item.intake for item in taken]
         wanted = [(n, item) for n, item in enumerate(taken) if item.acknowledge]
         if wanted:
@@ -199,13 +199,13 @@ class MailIntake:
         return results
 
     def _one_alone(
-        self, batch: _Batch, mail: InboundMail, allow_blocked: bool, raise_errors: bool
+        self, batch: _Batch, mail: InboundMail, sha: str, allow_blocked: bool, raise_errors: bool
     ) -> _Taken:
         """One message in its own savepoint: rolled back alone when it fails."""
         session = batch.session
         try:
             with session.begin_nested(), session.no_autoflush:
-                result = self._one(batch, mail, allow_blocked)
+                result = self._one(batch, mail, sha, allow_blocked)
         except sa_exc.OperationalError:
             raise  # the database itself (locked, full, gone): the whole batch stops
         except Exception as exc:
@@ -214,34 +214,37 @@ class MailIntake:
             why = exc.message if isinstance(exc, AivaError) else f"{type(exc).__name__}: {exc}"
             log.warning("A received message was not taken in (%s): %s", mail.message_id, why)
             return _Taken(Intake("failed", None, None, why))
+        if result.intake.kind == "spam":
+            batch.seen.remember_spam(sha)
+        elif result.intake.ticket_id is not None:
+            batch.seen.remember_logged(sha, mail.message_id, result.intake.ticket_id)
         if result.acknowledge:
             batch.rate.take(result.acknowledge)
         return result
 
-    def _one(self, batch: _Batch, mail: InboundMail, allow_blocked: bool) -> _Taken:
-        session = batch.session
-        sha = hashlib.sha256(mail.raw).hexdigest()
-        if taken_in(session, Communication.original_sha256 == sha):
+    def _one(self, batch: _Batch, mail: InboundMail, sha: str, allow_blocked: bool) -> _Taken:
+        session, seen = batch.session, batch.seen
+        if sha in seen.taken:
             return _Taken(Intake("duplicate", None, None, "the same message was taken in before"))
-        if not allow_blocked and kept_as_spam(session, sha):
+        if not allow_blocked and sha in seen.spam:
             return _Taken(Intake("duplicate", None, None, "the same message is kept as spam"))
-        if is_our_message(session, mail.message_id):
-            self._keep_original(mail)
+        if mail.message_id in seen.ours:
+            self._keep_original(batch, mail)
             log.info("Our own message %s came back; original kept as %s", mail.message_id, sha)
             return _Taken(Intake("ignored", None, None, "our own message came back"))
         if not allow_blocked and (entry := batch.blocked(mail.from_address)):
-            return _Taken(self._spam(session, mail, entry))
-        original = self._keep_original(mail)
-        files, refused = self._store_attachments(mail)
+            return _Taken(self._spam(batch, mail, entry))
+        original = self._keep_original(batch, mail)
+        files, refused = self._store_attachments(batch, mail)
         parts = split_reply(mail.text)
         bounce = read_bounce(mail.raw, mail.text, mail.from_address, mail.subject) if (
             mail.machine
         ) else None  # fmt: skip
         if bounce is not None:
             return _Taken(self._bounce(session, mail, bounce, parts, original, files, refused))
-        copy_of = mail.message_id and inbound_copy_of(session, mail.message_id)
+        copy_of = seen.logged.get(mail.message_id or "")
         if copy_of:  # the same Message-ID with other bytes: kept, beside the first copy
-            ticket = session.get(Ticket, copy_of[0])
+            ticket = session.get(Ticket, copy_of)
             assert ticket is not None
             problem = "Another copy of a message already in the log (same Message-ID)."
             log_mail(session, ticket, mail, parts, original, files, [*refused, problem])
@@ -267,22 +270,29 @@ class MailIntake:
 
     # -- the outcomes ----------------------------------------------------------------------
 
-    def _keep_original(self, mail: InboundMail) -> StoredFile:
-        return self.attachments.add_bytes(ORIGINAL_NAME, mail.raw)
+    def _keep(self, batch: _Batch, filename: str, data: bytes) -> StoredFile:
+        stored = self.attachments.add_bytes(filename, data, sync=False)
+        batch.files.add(stored.sha256)
+        return stored
 
-    def _store_attachments(self, mail: InboundMail) -> tuple[list[StoredFile], list[str]]:
+    def _keep_original(self, batch: _Batch, mail: InboundMail) -> StoredFile:
+        return self._keep(batch, ORIGINAL_NAME, mail.raw)
+
+    def _store_attachments(
+        self, batch: _Batch, mail: InboundMail
+    ) -> tuple[list[StoredFile], list[str]]:
         files, refused = [], []
         for attachment in mail.attachments:
             try:
-                files.append(self.attachments.add_bytes(attachment.filename, attachment.data))
+                files.append(self._keep(batch, attachment.filename, attachment.data))
             except AttachmentError as exc:
                 refused.append(exc.message)
         return files, refused
 
-    def _spam(self, session: Session, mail: InboundMail, entry: str) -> Intake:
+    def _spam(self, batch: _Batch, mail: InboundMail, entry: str) -> Intake:
         """Mail from a blocked sender: kept for the Spam view, never a ticket."""
-        original = self._keep_original(mail)
-        session.add(
+        original = self._keep_original(batch, mail)
+        batch.session.add(
             SpamMail(
                 received_at=clock.now(),
                 written_at=mail.written_at,

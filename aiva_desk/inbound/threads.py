@@ -9,52 +9,14 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from aiva_desk.domain import Direction
 from aiva_desk.inbound.message import InboundMail
-from aiva_desk.store.inbound_models import SpamMail
 from aiva_desk.store.mail_models import OutboxMessage
 from aiva_desk.store.models import Communication, Ticket
 
 _TICKET_NUMBER = re.compile(r"\bticket\s*#\s*(\d+)\b", re.IGNORECASE)
-
-
-def taken_in(session: Session, same: ColumnElement[bool]) -> int | None:
-    """The ticket whose log already holds a message like this one."""
-    return session.scalar(select(Communication.ticket_id).where(same).limit(1))
-
-
-def kept_as_spam(session: Session, sha256: str) -> bool:
-    return (
-        session.scalar(select(SpamMail.id).where(SpamMail.original_sha256 == sha256).limit(1))
-        is not None
-    )
-
-
-def inbound_copy_of(session: Session, message_id: str) -> tuple[int, Direction] | None:
-    """The ticket and direction of a logged message with this Message-ID."""
-    row = session.execute(
-        select(Communication.ticket_id, Communication.direction)
-        .where(Communication.message_id == message_id)
-        .order_by(Communication.direction)  # "inbound" first
-        .limit(1)
-    ).first()
-    return None if row is None else (row[0], row[1])
-
-
-def is_our_message(session: Session, message_id: str | None) -> bool:
-    """Whether ``message_id`` is one we gave a message we sent (it came back to us)."""
-    if not message_id:
-        return False
-    outbox = select(OutboxMessage.id).where(OutboxMessage.message_id == message_id).limit(1)
-    if session.scalar(outbox) is not None:
-        return True
-    ours = select(Communication.id).where(
-        Communication.message_id == message_id, Communication.direction == Direction.OUTBOUND
-    )
-    return session.scalar(ours.limit(1)) is not None
 
 
 def ticket_replied_to(session: Session, mail: InboundMail) -> tuple[Ticket | None, str]:
