@@ -33,8 +33,10 @@ _NEGATED = re.compile(
     re.IGNORECASE,
 )
 _SCORES = (
-    re.compile(r"(?<![\d/.])([1-5])\s*(/|out\s+of|of)\s*5(?![\d/.])", re.IGNORECASE),
-    re.compile(r"\b(?:score|rating|rate|rated|grade)\s*[:=]?\s*([1-5])(?![\d/.])", re.IGNORECASE),
+    re.compile(r"(?<![\d/])(?<!\d\.)([1-5])\s*(/|out\s+of|of)\s*5(?!\d|/|\.\d)", re.IGNORECASE),
+    re.compile(
+        r"\b(?:score|rating|rate|rated|grade)\s*[:=]?\s*([1-5])(?!\d|/|\.\d)", re.IGNORECASE
+    ),
 )
 _ALONE = re.compile(r"^\W*([1-5])\W*$")  # the whole answer is the digit
 _STARS = re.compile(r"([★⭐]{1,5})([☆]{0,4})")
