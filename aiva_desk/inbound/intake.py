@@ -29,7 +29,7 @@ import hashlib
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from sqlalchemy import exc as sa_exc
 from sqlalchemy import select
@@ -72,6 +72,12 @@ log = logging.getLogger(__name__)
 UNKNOWN_SENDER = "unknown-sender@unknown.example"
 DEFAULT_REOPEN_DAYS = 14
 ORIGINAL_NAME = "original.eml"
+
+
+@lru_cache(maxsize=4096)
+def _readable(address: str) -> bool:
+    """Whether a new ticket can use ``address`` (checking one costs; senders repeat)."""
+    return not email_problem(address)
 
 
 @dataclass(frozen=True)
@@ -341,7 +347,7 @@ class MailIntake:
         follows: Ticket | None,
     ) -> _Taken:
         session = batch.session
-        readable = not email_problem(mail.from_address)
+        readable = _readable(mail.from_address)
         address = mail.from_address if readable else UNKNOWN_SENDER
         name = mail.from_name or (mail.from_address.split("@")[0] if mail.from_address else "")
         words = parts.text or mail.text
