@@ -2,8 +2,9 @@
 
 A path is one message (``.eml``), a folder of them (read in name order, below it too,
 skipping files that are not mail such as ``.txt`` or ``.html``) or an mbox file (as mail
-clients export). Each message is taken in on its own, so one that
-cannot be read is named in the summary and the others still come in.
+clients export). Messages are taken in :data:`BATCH` at a time (one transaction each,
+a savepoint per message), so one that cannot be read or stored is named in the summary
+and the others still come in.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from pathlib import Path
 from aiva_desk import clock
 from aiva_desk.errors import AivaError
 from aiva_desk.inbound.intake import MailIntake
-from aiva_desk.inbound.message import read_mail
+from aiva_desk.inbound.message import InboundMail, read_mail
+
+BATCH = 200  # messages per transaction: one commit per batch, memory stays small
 
 
 class MailImportError(AivaError):
@@ -36,8 +39,14 @@ class ImportSummary:
             _count(counts["new ticket"], "new ticket", "new tickets"),
             _count(counts["reply"], "reply attached", "replies attached"),
         ]
+        if counts["bounce"]:
+            parts.append(_count(counts["bounce"], "delivery failure", "delivery failures"))
         if counts["duplicate"]:
             parts.append(f"{counts['duplicate']} ignored (already taken in)")
+        if counts["spam"]:
+            parts.append(f"{counts['spam']} from blocked senders (kept as spam)")
+        if counts["ignored"]:
+            parts.append(f"{counts['ignored']} kept aside (not for a ticket)")
         if self.skipped:
             parts.append(f"{len(self.skipped)} not read ({'; '.join(self.skipped[:3])})")
         taken = _count(sum(counts.values()), "message", "messages")
@@ -84,18 +93,31 @@ def messages_in(path: Path) -> Iterator[tuple[str, bytes | OSError]]:
         box.close()
 
 
-def import_mail(intake: MailIntake, source: Path) -> ImportSummary:
+def import_mail(intake: MailIntake, source: Path, *, batch: int = BATCH) -> ImportSummary:
+    """Take in every message at ``source``, ``batch`` messages per transaction."""
     if not source.exists():
         raise MailImportError(f"There is no file or folder {source}.")
     summary = ImportSummary()
+    names: list[str] = []
+    mails: list[InboundMail] = []
     for name, raw in messages_in(source):
         if isinstance(raw, OSError):
             summary.skipped.append(f"{name}: {raw.strerror or raw}")
             continue
-        try:
-            taken = intake.take(read_mail(raw, clock.now()))
-        except AivaError as exc:  # e.g. a message larger than the attachment limit
-            summary.skipped.append(f"{name}: {exc.message}")
-            continue
-        summary.counts[taken.kind] += 1
+        names.append(name)
+        mails.append(read_mail(raw, clock.now()))
+        if len(mails) >= batch:
+            _take(intake, names, mails, summary)
+            names, mails = [], []
+    _take(intake, names, mails, summary)
     return summary
+
+
+def _take(
+    intake: MailIntake, names: list[str], mails: list[InboundMail], summary: ImportSummary
+) -> None:
+    for name, taken in zip(names, intake.take_all(mails), strict=True):
+        if taken.kind == "failed":  # e.g. a message larger than the attachment limit
+            summary.skipped.append(f"{name}: {taken.note}")
+        else:
+            summary.counts[taken.kind] += 1

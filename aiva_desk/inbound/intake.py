@@ -1,250 +1,421 @@
 """A received mail into the help desk: a new request becomes a ticket, a reply lands on
-its ticket, each exactly once, in one transaction with its attachments and original.
+its ticket, each exactly once, with its attachments and original.
 
-A reply is matched by its In-Reply-To and References to the Message-IDs of the ticket's
-messages, else by ``Ticket #NUMBER`` in its subject, never by subject text alone. A
-reply to a ticket waiting on the customer resumes its clock ("Customer replied"); a reply
-to a closed ticket reopens it, or, once it has been closed longer than ``reopen_days``,
-opens a new ticket that names the old one. "URGENT" in a customer's reply raises the
-ticket's priority one level, once. Mail a machine sent is logged like any other, and
-never moves a ticket along.
+A batch of messages is one transaction with a savepoint per message: a message that
+cannot be stored rolls back alone and is reported ("failed"), the others commit
+together, and the search index and SLA clocks of the tickets they touched are
+recomputed once for the batch. What becomes of each message, in this order:
+
+* the same bytes taken in before (as a ticket's mail or as spam): "duplicate";
+* our own message come back (its Message-ID is one we gave): "ignored";
+* from a blocked sender (unless ``allow_blocked``): kept for the Spam view, "spam";
+* a delivery report: logged on the ticket whose message bounced, which the outbox
+  marks failed ("bounce"); one for no message of ours opens no ticket: "ignored", its
+  original kept in the attachment store and its digest in the log;
+* a reply (see :mod:`~aiva_desk.inbound.threads`): logged on its ticket ("reply"); a
+  reply to a ticket closed longer than ``reopen_days`` opens a new ticket naming the old
+  one, except feedback on our Resolution Confirmation, which stays with it;
+* anything else: a new ticket ("new ticket"), its category and priority guessed
+  (:mod:`~aiva_desk.inbound.category_guess`) and, when an ``acknowledge`` callable was
+  given, the SOP's acknowledgment queued after the commit
+  (:mod:`~aiva_desk.inbound.acknowledgments`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-import re
+import hashlib
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import exc as sa_exc
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from aiva_desk import clock
-from aiva_desk.domain import Direction, Priority, TicketStatus
+from aiva_desk.domain import TicketStatus
 from aiva_desk.errors import AivaError, AttachmentError
-from aiva_desk.inbound.message import InboundMail
-from aiva_desk.inbound.reply_text import ReplyParts, split_reply
-from aiva_desk.store.mail_models import OutboxMessage
-from aiva_desk.store.models import (
-    Attachment,
-    Category,
-    Communication,
-    InternalNote,
-    Ticket,
+from aiva_desk.inbound import acknowledgments as acks
+from aiva_desk.inbound.blocked import block_key
+from aiva_desk.inbound.bounces import (
+    Bounce,
+    bounce_note,
+    fail_outbox_row,
+    match_bounce,
+    read_bounce,
 )
+from aiva_desk.inbound.category_guess import CategoryGuesser
+from aiva_desk.inbound.filing import DELIVERY_FAILURE, URGENT_TAG, add_note, log_mail, move_along
+from aiva_desk.inbound.message import InboundMail
+from aiva_desk.inbound.offers_detect import (
+    ASKS_FOR_CONFIRMATION,
+    AWAITING,
+    detect_offer,
+    sounds_unresolved,
+)
+from aiva_desk.inbound.reply_text import ReplyParts, split_reply
+from aiva_desk.inbound.seen import Seen
+from aiva_desk.inbound.threads import ticket_replied_to
+from aiva_desk.sla.settings_store import PolicySet, load_policy_set
+from aiva_desk.store.audit import deferred_reindexing
+from aiva_desk.store.inbound_models import AutoReply, BlockedSender, SpamMail
+from aiva_desk.store.models import Ticket
 from aiva_desk.tickets.attachments import AttachmentStore, StoredFile
 from aiva_desk.tickets.service import NewTicket, TicketService
-from aiva_desk.tickets.workflow import Action
 from aiva_desk.validation import email_problem
 
+log = logging.getLogger(__name__)
+
 UNKNOWN_SENDER = "unknown-sender@unknown.example"
-FALLBACK_CATEGORY = "General Question"
 DEFAULT_REOPEN_DAYS = 14
-URGENT_TAG = "urgent"
-_TICKET_NUMBER = re.compile(r"\bticket\s*#\s*(\d+)\b", re.IGNORECASE)
-_URGENT = re.compile(r"\burgent\b", re.IGNORECASE)
+ORIGINAL_NAME = "original.eml"
+
+
+@lru_cache(maxsize=4096)
+def _readable(address: str) -> bool:
+    """Whether a new ticket can use ``address`` (checking one costs; senders repeat)."""
+    return not email_problem(address)
 
 
 @dataclass(frozen=True)
 class Intake:
-    """What became of one message: ``kind`` is "new ticket", "reply" or "duplicate"."""
+    """What became of one message. ``kind``: "new ticket", "reply", "bounce" (logged on
+    the ticket whose message bounced), "duplicate", "spam", "ignored" (stored nowhere but
+    the attachment store; ``note`` says why) or "failed" (nothing stored; ``note`` says
+    why: leave the message where it is)."""
 
     kind: str
     ticket_id: int | None
     number: int | None
     note: str = ""
 
+    @property
+    def stored(self) -> bool:
+        """Whether the message is safely kept (everything but "failed")."""
+        return self.kind != "failed"
+
+
+@dataclass
+class _Batch:
+    """What the messages of one transaction share, read once."""
+
+    session: Session
+    senders: set[str]
+    seen: Seen
+    now: dt.datetime = dataclasses.field(default_factory=clock.now)
+    files: set[str] = dataclasses.field(default_factory=set)  # to sync before the commit
+
+    @cached_property
+    def guesser(self) -> CategoryGuesser:
+        return CategoryGuesser(self.session)
+
+    @cached_property
+    def policies(self) -> PolicySet:
+        return load_policy_set(self.session.connection())
+
+    @cached_property
+    def own(self) -> frozenset[str]:
+        return acks.own_addresses(self.session)
+
+    @cached_property
+    def rate(self) -> acks.RateLimit:
+        return acks.RateLimit(self.now)
+
+    @cached_property
+    def _blocked(self) -> set[str]:
+        keys = sorted({key for a in self.senders for key in (a, "@" + a.rpartition("@")[2])})
+        found: set[str] = set()
+        for start in range(0, len(keys), 500):
+            query = select(BlockedSender.address).where(
+                BlockedSender.address.in_(keys[start : start + 500])
+            )
+            found.update(self.session.scalars(query))
+        return found
+
+    def blocked(self, address: str) -> str | None:
+        """The entry (address or ``@domain``) that blocks ``address``, if any."""
+        address = block_key(address)
+        if not address:
+            return None
+        domain = "@" + address.rpartition("@")[2]
+        return next((key for key in (address, domain) if key in self._blocked), None)
+
+
+@dataclass
+class _Taken:
+    intake: Intake
+    acknowledge: str | None = None  # the address to acknowledge, after the commit
+
 
 class MailIntake:
-    """Takes received mail into the tickets of ``service`` (one message per transaction)."""
+    """Takes received mail into the tickets of ``service``. ``acknowledge`` queues the
+    SOP's acknowledgment of a new ticket (see
+    :func:`~aiva_desk.inbound.acknowledgments.auto_acknowledger`); None: none are sent."""
 
-    def __init__(self, service: TicketService, *, reopen_days: int = DEFAULT_REOPEN_DAYS) -> None:
+    def __init__(
+        self,
+        service: TicketService,
+        *,
+        reopen_days: int = DEFAULT_REOPEN_DAYS,
+        acknowledge: acks.Acknowledge | None = None,
+    ) -> None:
         if service.attachments is None:
             raise AivaError("Mail cannot be taken in without the data folder's attachments.")
         self.service = service
         self.attachments: AttachmentStore = service.attachments
         self.reopen_days = reopen_days
+        self.acknowledge = acknowledge
 
     def take_all(self, mails: Iterable[InboundMail]) -> list[Intake]:
-        """Take in each of ``mails``; when this returns, every one of them is stored."""
-        return [self.take(mail) for mail in mails]
+        """Take in ``mails`` in one transaction; when this returns, every one of them is
+        committed, except those reported "failed" (each rolled back alone)."""
+        return self._take(list(mails), allow_blocked=False, raise_errors=False)
 
     def take(self, mail: InboundMail, *, allow_blocked: bool = False) -> Intake:
-        """Take in one message. ``allow_blocked`` takes in mail from a blocked sender
-        too (the Spam view's "Not spam")."""
-        original = self.attachments.add_bytes("original.eml", mail.raw)
+        """Take in one message (raising what keeps it out). ``allow_blocked`` takes in
+        mail from a blocked sender too (the Spam view's "Not spam")."""
+        return self._take([mail], allow_blocked=allow_blocked, raise_errors=True)[0]
+
+    # -- the batch -------------------------------------------------------------------------
+
+    def _take(
+        self, mails: list[InboundMail], *, allow_blocked: bool, raise_errors: bool
+    ) -> list[Intake]:
+        if not mails:
+            return []
+        taken: list[_Taken] = []
+        senders = {mail.from_address for mail in mails if mail.from_address}
+        shas = [hashlib.sha256(mail.raw).hexdigest() for mail in mails]
+        with (
+            self.service.db.session(self.service.actor) as session,
+            deferred_reindexing(session),
+        ):
+            seen = Seen(session, shas, [mail.message_id for mail in mails if mail.message_id])
+            batch = _Batch(session, senders, seen)
+            for mail, sha in zip(mails, shas, strict=True):
+                taken.append(self._one_alone(batch, mail, sha, allow_blocked, raise_errors))
+            self.attachments.sync(batch.files)  # on disk before the commit refers to them
+        results = [item.intake for item in taken]
+        wanted = [(n, item) for n, item in enumerate(taken) if item.acknowledge]
+        if wanted:
+            self._acknowledge(wanted, results)
+        return results
+
+    def _one_alone(
+        self, batch: _Batch, mail: InboundMail, sha: str, allow_blocked: bool, raise_errors: bool
+    ) -> _Taken:
+        """One message in its own savepoint: rolled back alone when it fails."""
+        session = batch.session
+        try:
+            with session.begin_nested(), session.no_autoflush:
+                result = self._one(batch, mail, sha, allow_blocked)
+        except sa_exc.OperationalError:
+            raise  # the database itself (locked, full, gone): the whole batch stops
+        except Exception as exc:
+            if raise_errors:
+                raise
+            why = exc.message if isinstance(exc, AivaError) else f"{type(exc).__name__}: {exc}"
+            log.warning("A received message was not taken in (%s): %s", mail.message_id, why)
+            return _Taken(Intake("failed", None, None, why))
+        if result.intake.kind == "spam":
+            batch.seen.remember_spam(sha)
+        elif result.intake.ticket_id is not None:
+            batch.seen.remember_logged(sha, mail.message_id, result.intake.ticket_id)
+        if result.acknowledge:
+            batch.rate.take(result.acknowledge)
+        return result
+
+    def _one(self, batch: _Batch, mail: InboundMail, sha: str, allow_blocked: bool) -> _Taken:
+        session, seen = batch.session, batch.seen
+        if sha in seen.taken:
+            return _Taken(Intake("duplicate", None, None, "the same message was taken in before"))
+        if not allow_blocked and sha in seen.spam:
+            return _Taken(Intake("duplicate", None, None, "the same message is kept as spam"))
+        if mail.message_id in seen.ours:
+            self._keep_original(batch, mail)
+            log.info("Our own message %s came back; original kept as %s", mail.message_id, sha)
+            return _Taken(Intake("ignored", None, None, "our own message came back"))
+        if not allow_blocked and (entry := batch.blocked(mail.from_address)):
+            return _Taken(self._spam(batch, mail, entry))
+        original = self._keep_original(batch, mail)
+        files, refused = self._store_attachments(batch, mail)
         parts = split_reply(mail.text)
-        files, refused = self._store_attachments(mail)
-        with self.service.db.session(self.service.actor) as session, session.no_autoflush:
-            if _taken_in(session, Communication.original_sha256 == original.sha256):
-                return Intake("duplicate", None, None, "the same message was taken in before")
-            copy_of = mail.message_id and _taken_in(
-                session, Communication.message_id == mail.message_id
-            )
-            if copy_of:  # the same Message-ID with other bytes: kept, beside the first copy
-                ticket = session.get(Ticket, copy_of)
-                assert ticket is not None
-                problem = "Another copy of a message already in the log (same Message-ID)."
-                self._log(session, ticket, mail, parts, original, files, [*refused, problem])
-                return Intake("reply", ticket.id, ticket.number, "another copy")
-            ticket, follows = _ticket_replied_to(session, mail), None
-            if ticket is not None and ticket.status is TicketStatus.CLOSED:
-                closed_at = ticket.closed_at or clock.now()
-                if clock.now() - closed_at > dt.timedelta(days=self.reopen_days):
-                    follows = ticket
-                    ticket = None
-            if ticket is None:
-                return self._new_ticket(session, mail, parts, original, files, refused, follows)
-            self._log(session, ticket, mail, parts, original, files, refused)
-            note = self._move_along(session, ticket, mail, parts)
-            return Intake("reply", ticket.id, ticket.number, note)
+        bounce = read_bounce(mail.raw, mail.text, mail.from_address, mail.subject) if (
+            mail.machine
+        ) else None  # fmt: skip
+        if bounce is not None:
+            return _Taken(self._bounce(session, mail, bounce, parts, original, files, refused))
+        copy_of = seen.logged.get(mail.message_id or "")
+        if copy_of:  # the same Message-ID with other bytes: kept, beside the first copy
+            ticket = session.get(Ticket, copy_of)
+            assert ticket is not None
+            problem = "Another copy of a message already in the log (same Message-ID)."
+            log_mail(session, ticket, mail, parts, original, files, [*refused, problem])
+            return _Taken(Intake("reply", ticket.id, ticket.number, "another copy"))
+        ticket, template = ticket_replied_to(session, mail)
+        offer = ""
+        asked = template in ASKS_FOR_CONFIRMATION
+        if ticket is not None and not mail.machine and (asked or ticket.status in AWAITING):
+            offer = detect_offer(parts.text)
+        feedback = bool(offer) and asked and not sounds_unresolved(parts.text)
+        follows = None
+        if ticket is not None and ticket.status is TicketStatus.CLOSED and not feedback:
+            closed_at = ticket.closed_at or batch.now
+            if batch.now - closed_at > dt.timedelta(days=self.reopen_days):
+                follows, ticket = ticket, None
+        if ticket is None:
+            return self._new_ticket(batch, mail, parts, original, files, refused, follows)
+        log_mail(session, ticket, mail, parts, original, files, refused, offer=offer)
+        notes = [move_along(self.service, session, ticket, mail, parts, reopen=not feedback)]
+        if offer:
+            notes.append(f"offers: {offer}")
+        return _Taken(Intake("reply", ticket.id, ticket.number, "; ".join(n for n in notes if n)))
 
-    # -- the parts -------------------------------------------------------------------------
+    # -- the outcomes ----------------------------------------------------------------------
 
-    def _store_attachments(self, mail: InboundMail) -> tuple[list[StoredFile], list[str]]:
+    def _keep(self, batch: _Batch, filename: str, data: bytes) -> StoredFile:
+        stored = self.attachments.add_bytes(filename, data, sync=False)
+        batch.files.add(stored.sha256)
+        return stored
+
+    def _keep_original(self, batch: _Batch, mail: InboundMail) -> StoredFile:
+        return self._keep(batch, ORIGINAL_NAME, mail.raw)
+
+    def _store_attachments(
+        self, batch: _Batch, mail: InboundMail
+    ) -> tuple[list[StoredFile], list[str]]:
         files, refused = [], []
         for attachment in mail.attachments:
             try:
-                files.append(self.attachments.add_bytes(attachment.filename, attachment.data))
+                files.append(self._keep(batch, attachment.filename, attachment.data))
             except AttachmentError as exc:
                 refused.append(exc.message)
         return files, refused
 
-    def _new_ticket(
+    def _spam(self, batch: _Batch, mail: InboundMail, entry: str) -> Intake:
+        """Mail from a blocked sender: kept for the Spam view, never a ticket."""
+        original = self._keep_original(batch, mail)
+        batch.session.add(
+            SpamMail(
+                received_at=clock.now(),
+                written_at=mail.written_at,
+                sender=mail.from_address[:320],
+                sender_name=mail.from_name[:200],
+                subject=mail.subject[:300],
+                original_sha256=original.sha256,
+                size=original.size,
+            )
+        )
+        return Intake("spam", None, None, f"the sender is blocked ({entry})")
+
+    def _bounce(
         self,
         session: Session,
+        mail: InboundMail,
+        bounce: Bounce,
+        parts: ReplyParts,
+        original: StoredFile,
+        files: list[StoredFile],
+        refused: list[str],
+    ) -> Intake:
+        match = match_bounce(session, bounce, mail.refers_to)
+        if match.outbox is not None:
+            fail_outbox_row(match.outbox, bounce)
+        if match.ticket is None:
+            what = "for a message on no ticket" if match.outbox else "for no message of ours"
+            log.info("A delivery report %s (%s); original kept as %s", what, mail.subject,
+                     original.sha256)  # fmt: skip
+            return Intake("ignored", None, None, f"a delivery report {what}: {bounce.reason()}")
+        ticket = match.ticket
+        body = f"{bounce.reason()}\n\n{mail.text}".strip()
+        log_mail(session, ticket, mail, parts, original, files, refused,
+                 kind=DELIVERY_FAILURE, body=body)  # fmt: skip
+        add_note(session, ticket, bounce_note(bounce, match.outbox))
+        return Intake("bounce", ticket.id, ticket.number, bounce.reason())
+
+    def _new_ticket(
+        self,
+        batch: _Batch,
         mail: InboundMail,
         parts: ReplyParts,
         original: StoredFile,
         files: list[StoredFile],
         refused: list[str],
         follows: Ticket | None,
-    ) -> Intake:
-        address = mail.from_address if not email_problem(mail.from_address) else UNKNOWN_SENDER
+    ) -> _Taken:
+        session = batch.session
+        readable = _readable(mail.from_address)
+        address = mail.from_address if readable else UNKNOWN_SENDER
         name = mail.from_name or (mail.from_address.split("@")[0] if mail.from_address else "")
+        words = parts.text or mail.text
+        guess = batch.guesser.guess(mail.subject, words)
         new = NewTicket(
             subject=mail.subject.strip() or "(no subject)",
             customer_name=name or "Unknown sender",
             customer_email=address,
-            category_id=_guess_category(session, mail).id,
+            category_id=guess.category.id,
+            priority=guess.priority,
             description=parts.reply or mail.text or "(The message had no text; see the original.)",
             reported_at=mail.written_at,
+            tags=[URGENT_TAG] if guess.urgent else [],
         )
-        ticket = self.service.insert(session, new)
+        ticket = self.service.insert(session, new, policies=batch.policies)
         ticket.category_guessed = True
-        self._log(session, ticket, mail, parts, original, files, refused)
-        note = ""
+        log_mail(session, ticket, mail, parts, original, files, refused)
+        notes = []
+        if guess.urgent and guess.priority < guess.category.default_priority:
+            notes.append(f"URGENT: priority raised to {guess.priority.name}")
         if follows is not None:
             note = f"follows #{follows.number}, closed more than {self.reopen_days} days ago"
-            session.add(
-                InternalNote(ticket=ticket, body=f"A new request that {note}.", at=clock.now())
-            )
+            add_note(session, ticket, f"A new request that {note}.")
+            notes.append(note)
+        acknowledge = None
+        if self.acknowledge is not None:
+            address = mail.from_address if readable else ""
+            why = acks.why_not(mail.machine, address, batch.own)
+            why = why or batch.rate.allows(session, address)
+            if why is None:
+                acknowledge = address
+            else:
+                notes.append(f"not acknowledged: {why}")
+                if not mail.machine:  # a machine's mail already says so in its note
+                    add_note(session, ticket, f"No acknowledgment was sent automatically: {why}.")
         session.flush()
-        return Intake("new ticket", ticket.id, ticket.number, note)
+        intake = Intake("new ticket", ticket.id, ticket.number, "; ".join(notes))
+        return _Taken(intake, acknowledge)
 
-    def _log(
-        self,
-        session: Session,
-        ticket: Ticket,
-        mail: InboundMail,
-        parts: ReplyParts,
-        original: StoredFile,
-        files: list[StoredFile],
-        refused: list[str],
-    ) -> None:
-        folded = "\n\n".join(p for p in (parts.signature, parts.quoted, mail.quoted_html) if p)
-        problems = [*mail.problems, *refused]
-        if mail.machine:
-            problems.insert(0, f"This is {mail.machine}; nothing was answered automatically.")
-        session.add(
-            Communication(
-                ticket=ticket,
-                direction=Direction.INBOUND,
-                kind="Customer e-mail",
-                subject=mail.subject[:300],
-                body=parts.text or mail.text,
-                quoted=folded,
-                sender=mail.from_address,
-                recipients=", ".join(mail.to),
-                message_id=mail.message_id,
-                original_sha256=original.sha256,
-                at=mail.written_at,
-            )
-        )
-        for stored in files:
-            session.add(
-                Attachment(
-                    ticket=ticket,
-                    filename=stored.filename,
-                    sha256=stored.sha256,
-                    size=stored.size,
-                    mime_type=stored.mime_type,
-                )
-            )
-        if problems:
-            body = "The received e-mail needs a look:\n" + "\n".join(f"- {p}" for p in problems)
-            session.add(InternalNote(ticket=ticket, body=body, at=clock.now()))
+    # -- after the commit ------------------------------------------------------------------
 
-    def _move_along(
-        self, session: Session, ticket: Ticket, mail: InboundMail, parts: ReplyParts
-    ) -> str:
-        """What the customer's reply does to the ticket (nothing when a machine sent it)."""
-        if mail.machine:
-            return f"logged only: {mail.machine}"
-        now, notes = clock.now(), []
-        workflow = self.service.workflow
-        if ticket.status is TicketStatus.WAITING_ON_CUSTOMER:
-            workflow.apply(ticket, Action.CUSTOMER_REPLIED, now)
-            notes.append("the customer replied: the clock runs again")
-        elif ticket.status is TicketStatus.CLOSED:
-            workflow.apply(ticket, Action.REOPEN, now)
-            notes.append("reopened")
-        own_words = parts.text
-        tags = {tag.name for tag in ticket.tags}
-        if _URGENT.search(f"{mail.subject}\n{own_words}") and URGENT_TAG not in tags:
-            ticket.tags.append(self.service.tag(session, URGENT_TAG))
-            if ticket.priority is not None and ticket.priority > Priority.P1:
-                ticket.priority = Priority(ticket.priority - 1)
-                notes.append(f"URGENT: priority raised to {ticket.priority.name}")
-        return "; ".join(notes)
-
-
-def _taken_in(session: Session, same: ColumnElement[bool]) -> int | None:
-    """The ticket whose log already holds a message like this one."""
-    return session.scalar(select(Communication.ticket_id).where(same).limit(1))
-
-
-def _ticket_replied_to(session: Session, mail: InboundMail) -> Ticket | None:
-    if mail.refers_to:
-        ids = list(mail.refers_to)
-        for query in (
-            select(Communication.ticket_id).where(Communication.message_id.in_(ids)),
-            select(OutboxMessage.ticket_id).where(OutboxMessage.message_id.in_(ids)),
-        ):
-            ticket_id = session.scalars(query.limit(1)).first()
-            if ticket_id is not None:
-                return session.get(Ticket, ticket_id)
-    match = _TICKET_NUMBER.search(mail.subject)
-    if match is None:
-        return None
-    ticket = session.scalars(select(Ticket).where(Ticket.number == int(match[1]))).first()
-    # A number in a subject is easy to copy: it only counts from the ticket's customer.
-    if ticket is not None and ticket.customer.email == mail.from_address:
-        return ticket
-    return None
-
-
-def _guess_category(session: Session, mail: InboundMail) -> Category:
-    """The first active category whose name the mail's subject or text uses, else
-    General Question: a guess, shown as such until triage."""
-    categories = session.scalars(
-        select(Category).where(Category.active.is_(True)).order_by(Category.sort_order)
-    ).all()
-    words = f"{mail.subject}\n{mail.text}".casefold()
-    for category in categories:
-        name = category.name.casefold()
-        if name != FALLBACK_CATEGORY.casefold() and re.search(rf"\b{re.escape(name)}\b", words):
-            return category
-    fallback = next((c for c in categories if c.name == FALLBACK_CATEGORY), None)
-    return fallback or categories[0]
+    def _acknowledge(self, wanted: list[tuple[int, _Taken]], results: list[Intake]) -> None:
+        """Queue the acknowledgments the batch decided on; a ticket whose acknowledgment
+        could not be queued says why in a note (the agent acknowledges by hand)."""
+        assert self.acknowledge is not None
+        sent: list[tuple[str, int]] = []
+        missed: list[tuple[int, str]] = []
+        for index, item in wanted:
+            ticket_id = item.intake.ticket_id
+            assert ticket_id is not None and item.acknowledge is not None
+            try:
+                queued = self.acknowledge(ticket_id)
+                why = "" if queued else "no mail account is set up (Settings → Mail)"
+            except Exception as exc:  # the tickets are stored: never fail the batch now
+                log.warning("Acknowledgment of ticket %s not queued", ticket_id, exc_info=True)
+                why = exc.message if isinstance(exc, AivaError) else str(exc) or repr(exc)
+            if why:
+                missed.append((ticket_id, why))
+                note = "; ".join(n for n in (item.intake.note, f"not acknowledged: {why}") if n)
+            else:
+                sent.append((item.acknowledge, ticket_id))
+                note = "; ".join(n for n in (item.intake.note, "acknowledged") if n)
+            results[index] = dataclasses.replace(item.intake, note=note)
+        with self.service.db.session(self.service.actor) as session:
+            now = clock.now()
+            for address, ticket_id in sent:
+                session.add(AutoReply(address=address, sent_at=now, ticket_id=ticket_id))
+            for ticket_id, why in missed:
+                ticket = session.get(Ticket, ticket_id)
+                if ticket is not None:
+                    add_note(session, ticket, f"No acknowledgment was sent automatically: {why}.")

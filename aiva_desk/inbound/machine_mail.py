@@ -17,17 +17,29 @@ def _get(message: Message, name: str) -> str:
         return ""
 
 
+BOUNCE = "a delivery report (bounce)"
+RECEIPT = "a read receipt"
+
+
+def _report_type(message: Message) -> str:
+    if message.get_content_type() != "multipart/report":
+        return ""
+    return str(message.get_param("report-type") or "").lower()
+
+
 def is_bounce(message: Message) -> bool:
-    """A delivery status report: a message of ours that could not be delivered."""
-    return message.get_content_type() == "multipart/report" and (
-        message.get_param("report-type") or ""
-    ).lower() in ("delivery-status", "disposition-notification")
+    """A delivery status report: a message of ours that could not be delivered (or is
+    delayed)."""
+    return _report_type(message) == "delivery-status"
 
 
 def machine_reason(message: Message, from_address: str) -> str | None:
     """Why ``message`` comes from a machine, or None when a person wrote it."""
-    if is_bounce(message):
-        return "a delivery report (bounce)"
+    report = _report_type(message)
+    if report == "delivery-status":
+        return BOUNCE
+    if report == "disposition-notification":
+        return RECEIPT
     auto = _get(message, "Auto-Submitted").lower()
     if auto and auto != "no":
         return f"sent automatically (Auto-Submitted: {auto})"

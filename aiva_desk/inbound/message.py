@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass, field
 from email.message import EmailMessage, Message
 from email.utils import getaddresses, parseaddr, parsedate_to_datetime
+from functools import lru_cache
+from typing import Any
 
 from aiva_desk.inbound.html_text import html_to_text
 from aiva_desk.inbound.machine_mail import machine_reason
@@ -23,6 +25,26 @@ from aiva_desk.inbound.machine_mail import machine_reason
 MAX_SUBJECT = 300
 _ID = re.compile(r"<[^<>\s]+>")
 _UNSAFE_NAME = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
+HEADER_CACHE = 4096  # parsed header values kept (many messages share Content-Type & co)
+
+
+@lru_cache(maxsize=HEADER_CACHE)
+def _parsed_header(name: str, value: str) -> Any:
+    return email.policy.default.header_fetch_parse(name, value)
+
+
+class _ReadingPolicy(email.policy.EmailPolicy):
+    """The modern policy, remembering parsed header values: walking a message reads its
+    Content-Type many times, and parsing a header is the costly part of reading mail.
+    Parsed headers are immutable, so sharing them between messages is safe."""
+
+    def header_fetch_parse(self, name: str, value: Any) -> Any:
+        if hasattr(value, "name"):
+            return value
+        return _parsed_header(name, value)
+
+
+READING = _ReadingPolicy()
 
 
 @dataclass(frozen=True)
@@ -124,7 +146,7 @@ def _first_text_section(payload: str) -> Message | None:
     )
     if separator is None:
         return None
-    sections = [email.message_from_string(section.lstrip("\r\n"), policy=email.policy.default)
+    sections = [email.message_from_string(section.lstrip("\r\n"), policy=READING)
                 for section in payload.split(separator)[1:]]  # fmt: skip
     texts = [part for part in sections if part.get_content_maintype() == "text"]
     plain = [part for part in texts if part.get_content_subtype() == "plain"]
@@ -189,7 +211,7 @@ def _attachments(message: EmailMessage, body_parts: set[int]) -> list[InboundAtt
 def read_mail(raw: bytes, now: dt.datetime) -> InboundMail:
     """``raw`` as an :class:`InboundMail`; never raises."""
     problems: list[str] = []
-    message = email.message_from_bytes(raw, policy=email.policy.default)
+    message = email.message_from_bytes(raw, policy=READING)
     assert isinstance(message, EmailMessage)
     if message.defects:
         problems.append(

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import event, inspect
+from sqlalchemy import Connection, event, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
 from aiva_desk import clock
@@ -196,3 +198,33 @@ def install(
     def _remember_hooks(session: Session, _tx: Any, _conn: Any) -> None:
         session.info.setdefault("reindexers", everyone)
         session.info.setdefault("before_flush", hooks.before_flush)
+
+
+class _Collector:
+    """Stands in for the reindexers while they are deferred: remembers what was touched."""
+
+    def __init__(self) -> None:
+        self.ids: set[int] = set()
+
+    def reindex(self, conn: Connection, ticket_ids: Iterable[int]) -> None:
+        self.ids.update(ticket_ids)
+
+
+@contextmanager
+def deferred_reindexing(session: Session) -> Iterator[None]:
+    """Within the block, flushes only note the tickets they touch; when it ends the
+    search index and SLA clocks of all of them are recomputed once, in the same
+    transaction. A batch of many writes (a mailbox's new mail) pays the derived
+    indexes once instead of once per flush; nothing is reindexed if the block raises."""
+    session.connection()  # the transaction's hooks are in place from here on
+    everyone: list[Reindexer] = session.info.get("reindexers", [])
+    collector = _Collector()
+    session.info["reindexers"] = [collector]
+    try:
+        yield
+        session.flush()
+    finally:
+        session.info["reindexers"] = everyone
+    if collector.ids:
+        for reindexer in everyone:
+            reindexer.reindex(session.connection(), collector.ids)

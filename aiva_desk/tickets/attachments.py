@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import mimetypes
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -14,6 +16,7 @@ from pathlib import Path
 from aiva_desk.errors import AttachmentError
 
 DEFAULT_MAX_BYTES = 25 * 1024 * 1024  # what most mail servers accept
+SYNC_FILESYSTEM_FROM = 8  # files; from this many, one syncfs(2) beats an fsync per file
 
 
 @dataclass(frozen=True)
@@ -50,11 +53,15 @@ class AttachmentStore:
             raise AttachmentError(f"Cannot store {source.name}: {exc.strerror or exc}.") from exc
         return StoredFile(source.name, sha, size, _mime_type(source.name))
 
-    def add_bytes(self, filename: str, data: bytes) -> StoredFile:
-        """Store ``data`` (a received mail's attachment or the mail itself) as ``filename``."""
+    def add_bytes(self, filename: str, data: bytes, *, sync: bool = True) -> StoredFile:
+        """Store ``data`` (a received mail's attachment or the mail itself) as ``filename``.
+        ``sync=False`` leaves making it durable to :meth:`sync`: a batch of received mail
+        syncs its files once, before its transaction commits, instead of once per file."""
         self._check_size(filename, len(data))
         try:
-            sha = self._store([data])
+            sha = hashlib.sha256(data).hexdigest()
+            if not _holds(self.path_for(sha), len(data)):  # else stored before
+                sha = self._store([data], sync=sync)
         except OSError as exc:
             raise AttachmentError(f"Cannot store {filename}: {exc.strerror or exc}.") from exc
         return StoredFile(filename, sha, len(data), _mime_type(filename))
@@ -66,8 +73,20 @@ class AttachmentStore:
                 f"{self.max_bytes / 1048576:.0f} MB."
             )
 
-    def _store(self, blocks: Iterable[bytes]) -> str:
-        """Write ``blocks`` durably under their SHA-256 (once); return the digest."""
+    def sync(self, sha256s: Iterable[str]) -> None:
+        """Make files stored with ``sync=False`` durable (before anything refers to them):
+        many at once with one sync of their file system where the OS offers it (Linux),
+        else one fsync each."""
+        shas = sorted(set(sha256s))
+        if len(shas) >= SYNC_FILESYSTEM_FROM and _sync_filesystem(self.root):
+            return
+        for sha in shas:
+            with self.path_for(sha).open("rb") as handle:
+                os.fsync(handle.fileno())
+
+    def _store(self, blocks: Iterable[bytes], *, sync: bool = True) -> str:
+        """Write ``blocks`` under their SHA-256 (once), durably unless ``sync`` is False;
+        return the digest."""
         self.root.mkdir(parents=True, exist_ok=True)
         digest = hashlib.sha256()
         with tempfile.NamedTemporaryFile(dir=self.root, delete=False) as tmp:
@@ -75,7 +94,8 @@ class AttachmentStore:
                 digest.update(block)
                 tmp.write(block)
             tmp.flush()
-            os.fsync(tmp.fileno())
+            if sync:
+                os.fsync(tmp.fileno())
         sha = digest.hexdigest()
         target = self.path_for(sha)
         target.parent.mkdir(exist_ok=True)
@@ -84,6 +104,29 @@ class AttachmentStore:
         else:
             shutil.move(tmp.name, target)
         return sha
+
+
+def _sync_filesystem(path: Path) -> bool:
+    """syncfs(2) for the file system holding ``path``; False where there is none."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        syncfs = ctypes.CDLL(None, use_errno=True).syncfs
+        handle = os.open(path, os.O_RDONLY)
+    except (OSError, AttributeError):
+        return False
+    try:
+        return syncfs(handle) == 0
+    finally:
+        os.close(handle)
+
+
+def _holds(path: Path, size: int) -> bool:
+    """Whether ``path`` is there whole (a file cut short by a crash is written again)."""
+    try:
+        return path.stat().st_size == size
+    except OSError:
+        return False
 
 
 def _mime_type(filename: str) -> str:

@@ -38,7 +38,7 @@ from aiva_desk.errors import (
     TransitionRefused,
     ValidationError,
 )
-from aiva_desk.sla.settings_store import load_policy_set
+from aiva_desk.sla.settings_store import PolicySet, load_policy_set
 from aiva_desk.store.database import Database
 from aiva_desk.store.models import (
     Attachment,
@@ -152,19 +152,32 @@ class TicketRef:
 
 
 def due_date(
-    session: Session, reported_at: dt.datetime, category: Category, priority: Priority
+    session: Session,
+    reported_at: dt.datetime,
+    category: Category,
+    priority: Priority,
+    policies: PolicySet | None = None,
 ) -> dt.datetime:
-    """The SOP resolution deadline: the category's SLA hours on the priority's calendar."""
-    _policy, calendar = load_policy_set(session.connection()).for_priority(priority)
+    """The SOP resolution deadline: the category's SLA hours on the priority's calendar
+    (``policies``: the SLA policies already read, for a batch of new tickets)."""
+    policies = policies or load_policy_set(session.connection())
+    _policy, calendar = policies.for_priority(priority)
     return calendar.add(reported_at, dt.timedelta(hours=category.sla_hours))
 
 
+_COUNTERS = Counter.__table__
+_NEXT_NUMBER = (
+    update(_COUNTERS)
+    .where(_COUNTERS.c.name == TICKET_NUMBER_COUNTER)
+    .values(value=_COUNTERS.c.value + 1)
+    .returning(_COUNTERS.c.value)
+)
+
+
 def next_ticket_number(session: Session) -> int:
-    """Take the next ticket number; the counter only grows, so numbers are never reused."""
-    session.execute(
-        update(Counter).where(Counter.name == TICKET_NUMBER_COUNTER).values(value=Counter.value + 1)
-    )
-    return session.scalars(select(Counter.value).where(Counter.name == TICKET_NUMBER_COUNTER)).one()
+    """Take the next ticket number; the counter only grows, so numbers are never reused.
+    One statement, built once: a batch of received mail takes many numbers."""
+    return session.connection().execute(_NEXT_NUMBER).scalar_one()
 
 
 def coerce_field(name: str, value: Any) -> Any:
@@ -287,9 +300,12 @@ class TicketService:
             session.flush()
             return TicketRef(ticket.id, ticket.number, ticket.version)
 
-    def insert(self, session: Session, new: NewTicket) -> Ticket:
+    def insert(
+        self, session: Session, new: NewTicket, *, policies: PolicySet | None = None
+    ) -> Ticket:
         """:meth:`create` within the caller's unit of work (a received mail stores its
-        ticket and its first message together); the ticket is added, not yet flushed."""
+        ticket and its first message together); the ticket is added, not yet flushed.
+        ``policies``: the SLA policies, when the caller read them once for many tickets."""
         raise_if_problems(new.problems())
         category = session.get(Category, new.category_id)
         if category is None:
@@ -303,7 +319,7 @@ class TicketService:
             category=category,
             priority=priority,
             reported_at=reported,
-            sla_due_at=due_date(session, reported, category, priority),
+            sla_due_at=due_date(session, reported, category, priority, policies),
             description=new.description.strip(),
             expected_behavior=new.expected_behavior.strip(),
             actual_behavior=new.actual_behavior.strip(),
