@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from aiva_desk import __version__, template_engine
+from aiva_desk.inbound.acknowledgments import auto_acknowledger
+from aiva_desk.inbound.intake import MailIntake
 from aiva_desk.mail.service import MailService
 from aiva_desk.runtime.logs import setup_logging
 from aiva_desk.runtime.paths import DataPaths, resolve_data_dir, resolve_db_url
@@ -34,6 +36,15 @@ class AppContext:
     drafts: DraftStore
     settings: UserSettings
     mail: MailService
+
+    def mail_intake(self, *, live: bool = False) -> MailIntake:
+        """The mail intake as the agent set it up. ``live`` mail (read from a mailbox)
+        is acknowledged automatically if they asked for that; imported files, often old
+        mail, never are."""
+        acknowledge = auto_acknowledger(self.mail) if live else None
+        return MailIntake(
+            self.tickets, reopen_days=self.settings.reopen_days, acknowledge=acknowledge
+        )
 
     def save_settings(self) -> None:
         self.settings.save(self.paths.root)

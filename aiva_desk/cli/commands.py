@@ -183,12 +183,10 @@ def _run_gui(args: argparse.Namespace) -> int:
 def _run_import_mail(args: argparse.Namespace) -> int:
     from aiva_desk.app_context import open_context
     from aiva_desk.inbound.importing import import_mail
-    from aiva_desk.inbound.intake import MailIntake
 
     context = open_context(args.data_dir, args.db_url)
     try:
-        intake = MailIntake(context.tickets)
-        print(import_mail(intake, args.source).line(args.source))
+        print(import_mail(context.mail_intake(), args.source).line(args.source))
     finally:
         context.close()
     return 0
@@ -198,7 +196,6 @@ def _run_fetch_mail(args: argparse.Namespace) -> int:
     """One line per mailbox: what came in, or why nothing could (exit 2 if any failed)."""
     from aiva_desk.app_context import open_context
     from aiva_desk.inbound.imap_reader import MailboxReader
-    from aiva_desk.inbound.intake import MailIntake
     from aiva_desk.inbound.mailboxes import list_mailboxes
 
     context = open_context(args.data_dir, args.db_url)
@@ -209,9 +206,11 @@ def _run_fetch_mail(args: argparse.Namespace) -> int:
             if not mailboxes:
                 raise AivaError(f"There is no mailbox called “{args.mailbox}”.")
         if not mailboxes:
-            raise AivaError("No mailbox is set up yet: add one in Settings → Mail → Incoming mail (IMAP).")
+            raise AivaError(
+                "No mailbox is set up yet: add one in Settings → Mail → Incoming mail (IMAP)."
+            )
         reader = MailboxReader(
-            MailIntake(context.tickets), context.mail.credentials, ssl_context=context.mail.tls
+            context.mail_intake(live=True), context.mail.credentials, ssl_context=context.mail.tls
         )
         failed = 0
         for mailbox in mailboxes:

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from aiva_desk.domain import Priority
+from aiva_desk.inbound.category_rules import first_matching_rule
 from aiva_desk.store.inbound_models import CategoryRule
 from aiva_desk.store.models import Category
 
@@ -24,10 +25,12 @@ FALLBACK_CATEGORY = "General Question"
 URGENT = re.compile(r"\burgent\b", re.IGNORECASE)
 
 
-def word_pattern(keyword: str) -> re.Pattern[str]:
-    """``keyword`` as a whole word (or phrase), any case; its own punctuation kept."""
-    words = r"\s+".join(re.escape(part) for part in keyword.split())
-    return re.compile(rf"(?<!\w){words}(?!\w)", re.IGNORECASE)
+@dataclass(frozen=True)
+class _Keyword:
+    """A rule's keyword, or a category's name, and the category it guesses."""
+
+    keyword: str
+    category: Category
 
 
 @dataclass(frozen=True)
@@ -54,12 +57,12 @@ class CategoryGuesser:
             )
         ).all()
         self.rules = [
-            (keyword, word_pattern(keyword), active[category_id])
+            _Keyword(keyword, active[category_id])
             for keyword, category_id in rules
             if keyword.strip() and category_id in active
         ]
         self.names = [
-            (category.name, word_pattern(category.name), category)
+            _Keyword(category.name, category)
             for category in self.categories
             if category.name.casefold() != FALLBACK_CATEGORY.casefold()
         ]
@@ -70,9 +73,9 @@ class CategoryGuesser:
         """The guessed category and why."""
         for candidates, what in ((self.rules, "the rule"), (self.names, "the category name")):
             for where, words in (("subject", subject), ("text", text)):
-                for keyword, pattern, category in candidates:
-                    if pattern.search(words):
-                        return category, f"{what} “{keyword}” in the {where}"
+                found = first_matching_rule(candidates, words, "")
+                if found is not None:
+                    return found.category, f"{what} “{found.keyword}” in the {where}"
         if self.fallback is None:
             raise LookupError("There is no active category to file a new mail under.")
         return self.fallback, "no rule or category name matched"

@@ -3,8 +3,9 @@
 A rule's keyword is found in a mail's subject or text case-insensitively, as whole
 words (``bill`` does not match "billing"; ``C++`` and ``log in`` work as written, any
 spacing between the words of a phrase). Rules are tried in order and the first that
-matches wins; :func:`first_matching_rule` is the one matcher, for the intake's guess and
-the Settings page's "try a subject" alike. Every saved change is audited.
+matches wins; :func:`first_matching_rule` is the one matcher, for the intake's guess
+(:mod:`aiva_desk.inbound.category_guess`) and the Settings page's "try a subject" alike.
+Every saved change is audited.
 """
 
 from __future__ import annotations
@@ -75,13 +76,6 @@ def list_rules(db: Database) -> list[Rule]:
     """Every rule in the order they are tried."""
     with db.read_session() as session:
         return _rules(session)
-
-
-def guess_category_id(session: Session, subject: str, text: str) -> int | None:
-    """The category of the first rule (of an active category) the mail matches, else None."""
-    rules = [rule for rule in _rules(session) if rule.category_active]
-    found = first_matching_rule(rules, subject, text)
-    return found.category_id if found is not None else None
 
 
 def rule_problems(rules: Sequence[RuleInput], categories: dict[int, Category]) -> dict[str, str]:

@@ -23,6 +23,7 @@ from aiva_desk.tickets.service import TicketService
 from aiva_desk.tickets.workflow import Action
 
 URGENT_TAG = "urgent"
+URGENT_NOTE = "URGENT: "  # starts the part of an Intake's note that says what URGENT did
 CUSTOMER_MAIL = "Customer e-mail"
 DELIVERY_FAILURE = "Delivery failure"
 
@@ -107,5 +108,8 @@ def move_along(
         ticket.tags.append(service.tag(session, URGENT_TAG))
         if ticket.priority is not None and ticket.priority > Priority.P1:
             ticket.priority = Priority(ticket.priority - 1)
-            notes.append(f"URGENT: priority raised to {ticket.priority.name}")
+            notes.append(f"{URGENT_NOTE}priority raised to {ticket.priority.name}")
+        else:
+            highest = ticket.priority is Priority.P1
+            notes.append(URGENT_NOTE + ("already the highest priority" if highest else "triage it"))
     return "; ".join(notes)

@@ -48,6 +48,7 @@ class ReadSummary:
     mailbox: str
     counts: Counter[str] = field(default_factory=Counter)
     problems: list[str] = field(default_factory=list)  # "UID 7: why"
+    intakes: list[Intake] = field(default_factory=list)  # what became of each message
 
     @property
     def new_tickets(self) -> int:
@@ -183,8 +184,11 @@ def _take(
                 results.append(None)
     taken = []
     for uid, result in zip(uids, results, strict=True):
-        if result is not None:
+        if result is not None and not result.stored:
+            summary.problems.append(f"UID {uid}: {result.note}")
+        elif result is not None:
             summary.counts[result.kind] += 1
+            summary.intakes.append(result)
             taken.append(uid)
     return taken
 

@@ -48,7 +48,14 @@ from aiva_desk.inbound.bounces import (
     read_bounce,
 )
 from aiva_desk.inbound.category_guess import CategoryGuesser
-from aiva_desk.inbound.filing import DELIVERY_FAILURE, URGENT_TAG, add_note, log_mail, move_along
+from aiva_desk.inbound.filing import (
+    DELIVERY_FAILURE,
+    URGENT_NOTE,
+    URGENT_TAG,
+    add_note,
+    log_mail,
+    move_along,
+)
 from aiva_desk.inbound.message import InboundMail
 from aiva_desk.inbound.offers_detect import (
     ASKS_FOR_CONFIRMATION,
@@ -96,6 +103,15 @@ class Intake:
     def stored(self) -> bool:
         """Whether the message is safely kept (everything but "failed")."""
         return self.kind != "failed"
+
+    @property
+    def urgent(self) -> str:
+        """What the customer's "URGENT" did ("priority raised to P2"), or "" if they
+        did not write it (or it had been heard before on this ticket)."""
+        for part in self.note.split("; "):
+            if part.startswith(URGENT_NOTE):
+                return part.removeprefix(URGENT_NOTE)
+        return ""
 
 
 @dataclass
@@ -366,8 +382,10 @@ class MailIntake:
         ticket.category_guessed = True
         log_mail(session, ticket, mail, parts, original, files, refused)
         notes = []
-        if guess.urgent and guess.priority < guess.category.default_priority:
-            notes.append(f"URGENT: priority raised to {guess.priority.name}")
+        if guess.urgent:
+            raised = guess.priority < guess.category.default_priority
+            did = f"priority raised to {guess.priority.name}"
+            notes.append(URGENT_NOTE + (did if raised else "already the highest priority"))
         if follows is not None:
             note = f"follows #{follows.number}, closed more than {self.reopen_days} days ago"
             add_note(session, ticket, f"A new request that {note}.")

@@ -23,6 +23,7 @@ _TYPES: dict[str, tuple[type, ...]] = {
     "close_to_tray": (bool,),
     "tray_hint_shown": (bool,),
     "auto_acknowledge": (bool,),
+    "reopen_days": (int,),
 }
 
 
@@ -33,6 +34,7 @@ class UserSettings:
     close_to_tray: bool = True  # closing the window keeps AIVA Desk running in the tray
     tray_hint_shown: bool = False  # the one-time "still running in the tray" hint
     auto_acknowledge: bool = False  # queue the SOP's acknowledgment for each new ticket
+    reopen_days: int = 14  # a reply to a ticket closed longer ago opens a follow-up ticket
 
     @classmethod
     def load(cls, data_dir: Path) -> UserSettings:

@@ -14,7 +14,6 @@ from aiva_desk.app_context import AppContext
 from aiva_desk.gui.common.file_drops import accept_file_drops
 from aiva_desk.gui.tasks import BackgroundTask
 from aiva_desk.inbound.importing import import_mail
-from aiva_desk.inbound.intake import MailIntake
 
 MAIL_SUFFIXES = (".eml", ".mbox")
 
@@ -52,10 +51,9 @@ class MailImport(QObject):
         if not mail:
             status.showMessage(f"Not e-mail, not imported: {', '.join(left)} (.eml or .mbox)")
             return
-        service = self._context.tickets
+        intake = self._context.mail_intake()
 
         def work() -> str:
-            intake = MailIntake(service)
             lines = [import_mail(intake, path).line(path.name) for path in mail]
             if left:
                 lines.append(f"Not e-mail, left alone: {', '.join(left)}.")

@@ -41,18 +41,15 @@ from aiva_desk.gui.common.formatting import ticket_number
 from aiva_desk.gui.main.tray import Notice
 from aiva_desk.gui.tasks import BackgroundTask
 from aiva_desk.inbound.imap_reader import MailboxReader, ReadSummary
-from aiva_desk.inbound.intake import Intake, MailIntake
+from aiva_desk.inbound.intake import Intake
 from aiva_desk.inbound.mailboxes import MailboxAccount, list_mailboxes
-from aiva_desk.inbound.message import InboundMail
 from aiva_desk.inbound.watcher import Idler, MailWatcher, Result
 from aiva_desk.mail.errors import MailError
-from aiva_desk.tickets.service import TicketService
 
 log = logging.getLogger(__name__)
 
 CHECK_MAIL_SHORTCUT = "F9"
 NOTICE_INTERVAL_MS = 60_000  # at most one "new tickets" notice this often
-URGENT = "URGENT"
 
 
 class Watcher(Protocol):
@@ -79,20 +76,7 @@ def default_watcher(mailboxes: Mailboxes, read: Read, on_result: OnResult, idler
 class _Bridge(QObject):
     """Carries a read's outcome from the watcher's thread to the GUI thread."""
 
-    result = Signal(int, object, list)  # mailbox id, ReadSummary | MailError, [Intake]
-
-
-class _RecordingIntake(MailIntake):
-    """The mail intake, keeping what became of each message (new tickets, URGENT)."""
-
-    def __init__(self, service: TicketService, taken: list[Intake]) -> None:
-        super().__init__(service)
-        self._taken = taken
-
-    def take(self, mail: InboundMail, *, allow_blocked: bool = False) -> Intake:
-        intake = super().take(mail, allow_blocked=allow_blocked)
-        self._taken.append(intake)
-        return intake
+    result = Signal(int, object)  # mailbox id, ReadSummary | MailError
 
 
 def new_tickets_text(count: int, address: str) -> str:
@@ -102,9 +86,8 @@ def new_tickets_text(count: int, address: str) -> str:
 
 def urgent_text(intake: Intake) -> str:
     """``Ticket #1042: the customer wrote URGENT (priority raised to P2).``"""
-    said = intake.note[intake.note.index(URGENT) :].removeprefix(URGENT).lstrip(": ")
     number = ticket_number(intake.number or 0)
-    return f"Ticket {number}: the customer wrote URGENT" + (f" ({said})." if said else ".")
+    return f"Ticket {number}: the customer wrote URGENT ({intake.urgent})."
 
 
 class _Work:
@@ -114,8 +97,6 @@ class _Work:
     def __init__(self, context: AppContext, bridge: _Bridge) -> None:
         self.context = context
         self.bridge = bridge
-        self.lock = threading.Lock()
-        self.taken: dict[int, list[Intake]] = {}  # mailbox id -> its read's intakes
         self.names: dict[int, str] = {}
         self.addresses: dict[int, str] = {}
 
@@ -129,27 +110,21 @@ class _Work:
         self.remember(mailboxes)
         return mailboxes
 
+    def _reader(self) -> MailboxReader:
+        mail = self.context.mail
+        intake = self.context.mail_intake(live=True)
+        return MailboxReader(intake, mail.credentials, ssl_context=mail.tls)
+
     def read(self, mailbox: MailboxAccount) -> ReadSummary:
         """Read new mail (the secret from the keyring or token command, here, off the
-        GUI thread), keeping what became of each message."""
-        taken: list[Intake] = []
-        mail = self.context.mail
-        intake = _RecordingIntake(self.context.tickets, taken)
-        try:
-            return MailboxReader(intake, mail.credentials, ssl_context=mail.tls).read(mailbox)
-        finally:
-            with self.lock:
-                self.taken.setdefault(mailbox.id, []).extend(taken)
+        GUI thread)."""
+        return self._reader().read(mailbox)
 
     def idler(self, mailbox: MailboxAccount) -> Idler | None:
-        mail = self.context.mail
-        intake = MailIntake(self.context.tickets)
-        return MailboxReader(intake, mail.credentials, ssl_context=mail.tls).idler(mailbox)
+        return self._reader().idler(mailbox)
 
     def on_result(self, mailbox_id: int, outcome: Result) -> None:
-        with self.lock:
-            taken = self.taken.pop(mailbox_id, [])
-        self.bridge.result.emit(mailbox_id, outcome, taken)
+        self.bridge.result.emit(mailbox_id, outcome)
 
 
 class MailReading(QObject):
@@ -267,7 +242,7 @@ class MailReading(QObject):
 
     # -- on the GUI thread -------------------------------------------------------------
 
-    def _on_result(self, mailbox_id: int, outcome: object, taken: list[Intake]) -> None:
+    def _on_result(self, mailbox_id: int, outcome: object) -> None:
         asked = mailbox_id in self._asked_ids
         self._asked_ids.discard(mailbox_id)
         name = self._work.names.get(mailbox_id, "A mailbox")
@@ -279,12 +254,13 @@ class MailReading(QObject):
             if outcome.taken:
                 self.mail_arrived.emit(outcome)
         self.checked.emit(mailbox_id, outcome)
-        self._tell(mailbox_id, taken)
+        if isinstance(outcome, ReadSummary):
+            self._tell(mailbox_id, outcome.intakes)
 
     def _tell(self, mailbox_id: int, taken: list[Intake]) -> None:
         """Tray notices: new tickets (at most one notice a minute), a customer's URGENT."""
         for intake in taken:
-            if URGENT in intake.note and intake.ticket_id not in self._urgent_told:
+            if intake.urgent and intake.ticket_id not in self._urgent_told:
                 if intake.ticket_id is None or intake.number is None:
                     continue
                 self._urgent_told.add(intake.ticket_id)

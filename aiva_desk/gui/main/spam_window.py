@@ -52,7 +52,7 @@ from aiva_desk.gui.errors import show_error
 from aiva_desk.gui.main.blocked_senders import INTRO as BLOCKED_INTRO
 from aiva_desk.gui.main.blocked_senders import BlockedSendersPanel
 from aiva_desk.gui.tasks import BackgroundTask
-from aiva_desk.inbound.intake import Intake, MailIntake
+from aiva_desk.inbound.intake import Intake
 from aiva_desk.inbound.spam import (
     SpamItem,
     list_spam,
@@ -336,12 +336,12 @@ class SpamView(QDialog):
         choice = self.confirm_release(item)
         if choice is None:
             return
-        service, actor = self._context.tickets, self._context.actor
+        intake, actor = self._context.mail_intake(), self._context.actor
         spam_id, entry = item.id, item.blocked_by if choice.unblock else ""
 
         def work() -> tuple[Intake, bool]:
-            taken = release_spam(MailIntake(service), spam_id, actor=actor)
-            unblocked = bool(entry) and unblock_sender(service.db, entry, actor=actor)
+            taken = release_spam(intake, spam_id, actor=actor)
+            unblocked = bool(entry) and unblock_sender(intake.service.db, entry, actor=actor)
             return taken, unblocked
 
         self.release_button.setEnabled(False)

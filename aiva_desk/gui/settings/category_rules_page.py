@@ -5,7 +5,8 @@ guesses; Insert adds, Del removes, Alt+Up/Alt+Down move. "Try a subject" runs th
 they stand — applied or not — through the same matcher the intake uses
 (:func:`aiva_desk.inbound.category_rules.first_matching_rule`). Nothing is stored until
 :meth:`CategoryRulesPage.apply`, which saves the whole list in one transaction or, naming
-the rule at fault, nothing.
+the rule at fault, nothing. Below the rules: for how many days after closing a
+customer's reply reopens a ticket (later, it opens a new ticket that names the old one).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSpinBox,
     QStyledItemDelegate,
     QTableWidget,
     QTableWidgetItem,
@@ -47,6 +49,9 @@ INTRO = (
     f"a category the mail names is taken, else {FALLBACK}. The guess is marked as such "
     "until the ticket is triaged."
 )
+
+
+MIN_REOPEN_DAYS, MAX_REOPEN_DAYS = 0, 365
 
 
 class CategoryRulesPage(QWidget):
@@ -110,6 +115,14 @@ class CategoryRulesPage(QWidget):
         self.try_result.setWordWrap(True)
         try_label = QLabel("&Try a subject:", self)
         try_label.setBuddy(self.try_edit)
+        self.reopen_spin = QSpinBox(self)
+        self.reopen_spin.setObjectName("reopenDaysSpin")
+        self.reopen_spin.setRange(MIN_REOPEN_DAYS, MAX_REOPEN_DAYS)
+        self.reopen_spin.setSuffix(" days")
+        self.reopen_spin.setAccessibleName("Days a closed ticket can be reopened by a reply")
+        reopen_label = QLabel("A reply reopens a closed ticket for &up to", self)
+        reopen_label.setBuddy(self.reopen_spin)
+        reopen_after = QLabel("after it closed; later, it opens a new ticket naming the old.", self)
 
         buttons = QHBoxLayout()
         for button in (self.add_button, self.remove_button, self.up_button, self.down_button):
@@ -118,6 +131,10 @@ class CategoryRulesPage(QWidget):
         try_row = QHBoxLayout()
         try_row.addWidget(try_label)
         try_row.addWidget(self.try_edit, 1)
+        reopen_row = QHBoxLayout()
+        reopen_row.addWidget(reopen_label)
+        reopen_row.addWidget(self.reopen_spin)
+        reopen_row.addWidget(reopen_after, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(hint_label(INTRO, self))
         layout.addLayout(buttons)
@@ -125,6 +142,8 @@ class CategoryRulesPage(QWidget):
         layout.addWidget(self.problem)
         layout.addLayout(try_row)
         layout.addWidget(self.try_result)
+        layout.addSpacing(8)
+        layout.addLayout(reopen_row)
 
         self.add_button.clicked.connect(lambda _checked=False: self.add_rule())
         self.remove_button.clicked.connect(lambda _checked=False: self.remove_rule())
@@ -142,6 +161,7 @@ class CategoryRulesPage(QWidget):
         self.table.itemChanged.connect(lambda _item: self._edited())
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.try_edit.textChanged.connect(lambda _text: self._try())
+        self.reopen_spin.valueChanged.connect(lambda _value: self._edited())
         self._update_buttons()
 
     def _button(self, name: str, text: str, tip: str) -> QPushButton:
@@ -167,6 +187,7 @@ class CategoryRulesPage(QWidget):
         finally:
             self._filling = False
         self._loaded = self.rules()
+        self.reopen_spin.setValue(self._context.settings.reopen_days)
         self._say("")
         self._update_buttons()
         self._try()
@@ -182,10 +203,14 @@ class CategoryRulesPage(QWidget):
             self.table.selectRow(int(key.split(".", 1)[0]))
             self._say(" ".join(exc.problems.values()))
             raise
+        if self.reopen_spin.value() != self._context.settings.reopen_days:
+            self._context.settings.reopen_days = self.reopen_spin.value()
+            self._context.save_settings()
         self.load()
 
     def is_dirty(self) -> bool:
-        return self.rules() != self._loaded
+        reopen_changed = self.reopen_spin.value() != self._context.settings.reopen_days
+        return reopen_changed or self.rules() != self._loaded
 
     # -- reading the rows ----------------------------------------------------------
 

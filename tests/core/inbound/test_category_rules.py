@@ -7,10 +7,10 @@ import pytest
 from sqlalchemy import select, update
 
 from aiva_desk.errors import ValidationError
+from aiva_desk.inbound.category_guess import CategoryGuesser
 from aiva_desk.inbound.category_rules import (
     RuleInput,
     first_matching_rule,
-    guess_category_id,
     list_rules,
     save_rules,
 )
@@ -45,9 +45,10 @@ def test_the_first_matching_rule_wins(context, ids) -> None:
         actor="ann",
     )
     with context.db.read_session() as session:
-        assert guess_category_id(session, "Refund for the widget", "") == ids["Billing"]
-        assert guess_category_id(session, "Widget gone", "") == ids["Integration Issues"]
-        assert guess_category_id(session, "Hello", "How do I?") is None
+        guesser = CategoryGuesser(session)
+        assert guesser.category("Refund for the widget", "")[0].id == ids["Billing"]
+        assert guesser.category("Widget gone", "")[0].id == ids["Integration Issues"]
+        assert guesser.category("Hello", "How do I?")[0].name == "General Question"
 
 
 def test_rules_are_saved_in_order_and_edited_in_place(context, ids) -> None:
@@ -93,5 +94,5 @@ def test_a_rule_of_a_switched_off_category_guesses_nothing(context, ids) -> None
     save_rules(context.db, [RuleInput("refund", ids["Billing"])], actor="ann")
     with context.db.session("test") as session:
         session.execute(update(Category).where(Category.name == "Billing").values(active=False))
-        assert guess_category_id(session, "Refund please", "") is None
+        assert CategoryGuesser(session).category("Refund please", "")[0].name != "Billing"
     assert not list_rules(context.db)[0].category_active

@@ -121,3 +121,16 @@ def test_the_mail_service_queues_the_sops_acknowledgment(mail_context, clock):
         [row] = session.scalars(select(OutboxMessage)).all()
         assert (row.ticket_id, row.template) == (taken.ticket_id, "acknowledgment")
         assert f"Ticket #{taken.number}" in row.subject and "ann@example.com" in row.to_addrs
+
+
+def test_live_mail_is_acknowledged_and_imported_files_never(mail_context, clock):
+    clock.now = NOW
+    mail_context.settings.auto_acknowledge = True
+    mail_context.settings.reopen_days = 3
+    live, imported = mail_context.mail_intake(live=True), mail_context.mail_intake()
+    assert (live.reopen_days, imported.reopen_days) == (3, 3)
+    take(imported, mail(subject="Old mail from the archive", Message_ID="<old@c.example>"))
+    take(live, mail(subject="Agent silent since noon", Message_ID="<new@c.example>"))
+    with mail_context.db.read_session() as session:
+        sent = session.scalars(select(OutboxMessage.subject)).all()
+    assert len(sent) == 1 and "Agent silent since noon" in sent[0]

@@ -231,10 +231,11 @@ def test_results_reach_the_gui_thread_and_new_ticket_notices_are_throttled(
     reading._notice_timer.setInterval(200)
 
     def arrived(*ticket_ids: int) -> None:
-        summary = ReadSummary("Support inbox", Counter({"new ticket": len(ticket_ids)}))
-        work = reading._work  # what the read took in, as its recording intake keeps it
-        with work.lock:
-            work.taken[mailbox.id] = [Intake("new ticket", t, t + 1000) for t in ticket_ids]
+        summary = ReadSummary(
+            "Support inbox",
+            Counter({"new ticket": len(ticket_ids)}),
+            intakes=[Intake("new ticket", t, t + 1000) for t in ticket_ids],
+        )
         with qtbot.waitSignal(reading.checked, timeout=WAIT_MS):
             watchers[-1].report(mailbox.id, summary)
 

@@ -99,3 +99,13 @@ def test_a_problem_is_named_and_nothing_is_stored(context, page) -> None:
     assert "rule 1 has the same keyword" in page.problem.text() and page.problem.isVisible()
     assert [r.keyword for r in list_rules(context.db)] == ["refund", "widget"]
     assert page.is_dirty()
+
+
+def test_the_days_a_reply_reopens_a_ticket_are_set_here(qtbot, context, page) -> None:
+    assert page.reopen_spin.value() == 14 and not page.is_dirty()
+    page.reopen_spin.selectAll()
+    qtbot.keyClicks(page.reopen_spin, "3")
+    assert page.is_dirty()
+    page.apply()
+    assert context.settings.reopen_days == 3 and context.mail_intake().reopen_days == 3
+    assert not page.is_dirty()
