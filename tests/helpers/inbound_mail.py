@@ -1,5 +1,6 @@
-"""Received mail for the intake's tests: a message as a customer's client writes it, and
-an outbox row as if the desk had sent one (without a mail server)."""
+"""Received mail for tests of the intake and of what a mail becomes in a ticket: a
+message as a customer's client writes it, taken in as the desk takes it, and an outbox
+row as if the desk had sent one (without a mail server)."""
 
 from __future__ import annotations
 
@@ -39,6 +40,11 @@ def inbound(message: EmailMessage | bytes, now: dt.datetime = NOW) -> InboundMai
 
 def take(intake: MailIntake, message: EmailMessage | bytes) -> Intake:
     return intake.take(inbound(message))
+
+
+def take_in(context: AppContext, message: EmailMessage, now: dt.datetime = NOW) -> Intake:
+    """Take ``message`` in as received at ``now``, as the desk's intake does."""
+    return context.mail_intake().take(inbound(message, now))
 
 
 def sent_message(

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import mailbox
-from email.message import EmailMessage
 
 import pytest
 
@@ -14,12 +13,10 @@ from aiva_desk.cli import main
 from aiva_desk.domain import Direction, Priority, TicketStatus
 from aiva_desk.inbound.importing import import_mail, messages_in
 from aiva_desk.inbound.intake import MailIntake
-from aiva_desk.inbound.message import read_mail
 from aiva_desk.tickets.workflow import Action
 from tests.helpers.close_gates import satisfy_close_gates, send_solution
+from tests.helpers.inbound_mail import NOW, mail, take
 from tests.helpers.paths import real_world_mail
-
-NOW = dt.datetime(2026, 12, 7, 11, 10, tzinfo=dt.UTC)
 
 
 @pytest.fixture
@@ -28,32 +25,11 @@ def intake(context, clock) -> MailIntake:
     return MailIntake(context.tickets)
 
 
-def _mail(
-    subject: str = "Export fails",
-    body: str = "Hello,\n\nthe export fails since Monday.\n\nAnn",
-    sender: str = "Ann Lee <ann@example.com>",
-    **headers: str,
-) -> EmailMessage:
-    message = EmailMessage()
-    message["From"] = sender
-    message["To"] = "support@desk.example"
-    message["Subject"] = subject
-    message["Date"] = headers.pop("Date", "Mon, 07 Dec 2026 10:40:00 +0000")
-    for name, value in headers.items():
-        message[name.replace("_", "-")] = value
-    message.set_content(body)
-    return message
-
-
-def _take(intake: MailIntake, message: EmailMessage):
-    return intake.take(read_mail(message.as_bytes(), NOW))
-
-
 def test_a_new_request_becomes_a_ticket_with_its_mail(context, intake) -> None:
-    message = _mail(Message_ID="<first@client.example>")
+    message = mail(Message_ID="<first@client.example>")
     message.add_attachment(b"%PDF-1.4", maintype="application", subtype="pdf",
                            filename="invoice 42.pdf")  # fmt: skip
-    taken = _take(intake, message)
+    taken = take(intake, message)
     assert taken.kind == "new ticket"
     ticket = context.tickets.get(taken.ticket_id)
     assert (ticket.subject, ticket.customer.email, ticket.customer.name) == (
@@ -73,7 +49,7 @@ def test_a_new_request_becomes_a_ticket_with_its_mail(context, intake) -> None:
 
 
 def test_the_category_is_a_guess_until_triage(context, intake) -> None:
-    taken = _take(intake, _mail(subject="Billing: charged twice"))
+    taken = take(intake, mail(subject="Billing: charged twice"))
     ticket = context.tickets.get(taken.ticket_id)
     assert ticket.category.name == "Billing" and ticket.category_guessed
     context.tickets.perform(ticket.id, Action.ACKNOWLEDGE)
@@ -82,7 +58,7 @@ def test_the_category_is_a_guess_until_triage(context, intake) -> None:
 
 
 def test_a_reply_lands_on_its_ticket_with_the_history_folded(context, intake) -> None:
-    first = _take(intake, _mail(Message_ID="<first@client.example>"))
+    first = take(intake, mail(Message_ID="<first@client.example>"))
     context.tickets.add_communication(
         first.ticket_id,
         direction=Direction.OUTBOUND,
@@ -91,14 +67,14 @@ def test_a_reply_lands_on_its_ticket_with_the_history_folded(context, intake) ->
         message_id="<answer@desk.example>",
         at=NOW - dt.timedelta(minutes=25),
     )
-    reply = _mail(
+    reply = mail(
         subject="Re: Export fails",
         body="Firefox 133.\n\nOn Mon, Dec 7, 2026 at 11:00 AM Support wrote:\n> Which browser?",
         In_Reply_To="<answer@desk.example>",
         Message_ID="<reply@client.example>",
         Date="Mon, 07 Dec 2026 11:05:00 +0000",
     )
-    taken = _take(intake, reply)
+    taken = take(intake, reply)
     assert (taken.kind, taken.ticket_id) == ("reply", first.ticket_id)
     logged = context.tickets.get(first.ticket_id).communications[-1]
     assert (logged.body, logged.direction) == ("Firefox 133.", Direction.INBOUND)
@@ -106,18 +82,18 @@ def test_a_reply_lands_on_its_ticket_with_the_history_folded(context, intake) ->
 
 
 def test_a_ticket_number_in_the_subject_counts_only_from_its_customer(context, intake) -> None:
-    first = _take(intake, _mail())
+    first = take(intake, mail())
     subject = f"Re: Export fails - Ticket #{first.number}"
-    assert _take(intake, _mail(subject=subject, body="Still broken")).ticket_id == first.ticket_id
-    stranger = _take(intake, _mail(subject=subject, sender="eve@elsewhere.example"))
+    assert take(intake, mail(subject=subject, body="Still broken")).ticket_id == first.ticket_id
+    stranger = take(intake, mail(subject=subject, sender="eve@elsewhere.example"))
     assert stranger.kind == "new ticket" and stranger.ticket_id != first.ticket_id
 
 
 def test_a_reply_resumes_a_ticket_waiting_on_the_customer(context, intake) -> None:
-    first = _take(intake, _mail(Message_ID="<first@client.example>"))
+    first = take(intake, mail(Message_ID="<first@client.example>"))
     context.tickets.perform(first.ticket_id, Action.ACKNOWLEDGE)
     context.tickets.perform(first.ticket_id, Action.REQUEST_INFORMATION)
-    taken = _take(intake, _mail(body="Here it is", In_Reply_To="<first@client.example>"))
+    taken = take(intake, mail(body="Here it is", In_Reply_To="<first@client.example>"))
     assert "the clock runs again" in taken.note
     assert context.tickets.get(first.ticket_id).status is TicketStatus.INVESTIGATING
 
@@ -125,11 +101,11 @@ def test_a_reply_resumes_a_ticket_waiting_on_the_customer(context, intake) -> No
 def test_a_reply_reopens_a_closed_ticket_or_after_long_opens_a_follow_up(
     context, intake, clock
 ) -> None:
-    first = _take(intake, _mail(Message_ID="<first@client.example>"))
+    first = take(intake, mail(Message_ID="<first@client.example>"))
     send_solution(context.tickets, first.ticket_id)
     satisfy_close_gates(context, first.ticket_id)
     context.tickets.perform(first.ticket_id, Action.CLOSE)
-    taken = _take(intake, _mail(body="It broke again", In_Reply_To="<first@client.example>"))
+    taken = take(intake, mail(body="It broke again", In_Reply_To="<first@client.example>"))
     ticket = context.tickets.get(first.ticket_id)
     assert taken.kind == "reply" and ticket.status is TicketStatus.REOPENED
     assert ticket.reopen_count == 1
@@ -138,28 +114,28 @@ def test_a_reply_reopens_a_closed_ticket_or_after_long_opens_a_follow_up(
     context.tickets.perform(first.ticket_id, Action.SEND_SOLUTION)
     context.tickets.perform(first.ticket_id, Action.CLOSE)
     clock.now = NOW + dt.timedelta(days=30)
-    later = _take(intake, _mail(body="Again!", In_Reply_To="<first@client.example>"))
+    later = take(intake, mail(body="Again!", In_Reply_To="<first@client.example>"))
     assert later.kind == "new ticket" and f"follows #{first.number}" in later.note
     assert context.tickets.get(first.ticket_id).status is TicketStatus.CLOSED
 
 
 def test_urgent_raises_the_priority_one_level_once(context, intake) -> None:
-    first = _take(intake, _mail(Message_ID="<first@client.example>"))
+    first = take(intake, mail(Message_ID="<first@client.example>"))
     before = context.tickets.get(first.ticket_id).priority
     for _ in range(2):
-        _take(intake, _mail(body="URGENT please", In_Reply_To="<first@client.example>"))
+        take(intake, mail(body="URGENT please", In_Reply_To="<first@client.example>"))
     ticket = context.tickets.get(first.ticket_id)
     assert ticket.priority == Priority(before - 1)
     assert "urgent" in {tag.name for tag in ticket.tags}
 
 
 def test_a_machines_reply_is_logged_and_moves_nothing(context, intake) -> None:
-    first = _take(intake, _mail(Message_ID="<first@client.example>"))
+    first = take(intake, mail(Message_ID="<first@client.example>"))
     context.tickets.perform(first.ticket_id, Action.ACKNOWLEDGE)
     context.tickets.perform(first.ticket_id, Action.REQUEST_INFORMATION)
-    auto = _mail(body="I am out of office, URGENT matters to Bob.",
+    auto = mail(body="I am out of office, URGENT matters to Bob.",
                  In_Reply_To="<first@client.example>", Auto_Submitted="auto-replied")  # fmt: skip
-    taken = _take(intake, auto)
+    taken = take(intake, auto)
     ticket = context.tickets.get(first.ticket_id)
     assert taken.kind == "reply" and taken.note.startswith("logged only")
     assert ticket.status is TicketStatus.WAITING_ON_CUSTOMER and len(ticket.communications) == 2
@@ -167,12 +143,12 @@ def test_a_machines_reply_is_logged_and_moves_nothing(context, intake) -> None:
 
 
 def test_each_message_is_taken_in_once(context, intake) -> None:
-    message = _mail(Message_ID="<first@client.example>")
-    first = _take(intake, message)
-    assert _take(intake, message).kind == "duplicate"
-    resent = _mail(body="the same message, delivered by another route",
+    message = mail(Message_ID="<first@client.example>")
+    first = take(intake, message)
+    assert take(intake, message).kind == "duplicate"
+    resent = mail(body="the same message, delivered by another route",
                    Message_ID="<first@client.example>")  # fmt: skip
-    copy = _take(intake, resent)
+    copy = take(intake, resent)
     assert (copy.kind, copy.ticket_id) == ("reply", first.ticket_id)  # kept, not lost
     assert len(context.tickets.get(first.ticket_id).communications) == 2
 
@@ -180,7 +156,7 @@ def test_each_message_is_taken_in_once(context, intake) -> None:
 def test_an_mbox_imports_through_the_command(context, tmp_path, capsys) -> None:
     box = mailbox.mbox(tmp_path / "export.mbox")
     for number in range(3):
-        box.add(_mail(subject=f"Question {number}", Message_ID=f"<q{number}@client.example>"))
+        box.add(mail(subject=f"Question {number}", Message_ID=f"<q{number}@client.example>"))
     box.flush()
     box.close()
     args = ["--data-dir", str(context.paths.root), "import-mail", str(tmp_path / "export.mbox")]

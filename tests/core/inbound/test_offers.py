@@ -16,7 +16,8 @@ from aiva_desk.inbound.offers import (
     pending_offers,
 )
 from aiva_desk.store.models import Communication
-from tests.helpers.received_mail import RECEIVED_AT, customer_mail, take_in
+from tests.helpers.inbound_mail import NOW, take_in
+from tests.helpers.inbound_mail import mail as customer_mail
 
 REPLY = (
     "Hi,\n\nYes, that fixed it, the export runs again. I'd give you a 4 out of 5.\n\n"
@@ -27,7 +28,7 @@ REPLY = (
 @pytest.fixture
 def reply(context, clock) -> tuple[int, int]:
     """A ticket from a customer's mail and the customer's reply on it: (ticket, reply)."""
-    clock.now = RECEIVED_AT
+    clock.now = NOW
     first = take_in(context, customer_mail(Message_ID="<first@client.example>"))
     take_in(
         context,
@@ -100,7 +101,7 @@ def test_accepting_the_confirmation_says_how_and_when(context, reply) -> None:
     _offer(context, reply_id, "confirmed")
     accept_offer(context.tickets, reply_id, what="confirmed")
     ticket = context.tickets.get(ticket_id)
-    assert ticket.customer_confirmed_at == RECEIVED_AT
+    assert ticket.customer_confirmed_at == NOW
     replied = ticket.communications[-1].at.astimezone().strftime("%d %b %Y")
     assert ticket.customer_confirmed_by == (
         f"Replied by e-mail on {replied}: “Yes, that fixed it, the export runs again.”"

@@ -24,7 +24,8 @@ from aiva_desk.gui.editor.conversation_html import (
 )
 from aiva_desk.store.models import Communication
 from tests.helpers.editor_helpers import idle, open_in
-from tests.helpers.received_mail import RECEIVED_AT, customer_mail, take_in
+from tests.helpers.inbound_mail import NOW, take_in
+from tests.helpers.inbound_mail import mail as customer_mail
 
 pytestmark = pytest.mark.usefixtures("no_errors_shown")
 
@@ -35,7 +36,7 @@ QUOTE = "On Mon, Dec 7, 2026 at 10:50 AM Support wrote:\n> Which browser do you 
 def conversation(context, clock) -> tuple[int, int]:
     """A ticket from a received mail, our answer, and the customer's reply quoting it:
     (ticket id, the reply's communication id)."""
-    clock.now = RECEIVED_AT
+    clock.now = NOW
     first = take_in(context, customer_mail(Message_ID="<first@client.example>"))
     context.tickets.add_communication(
         first.ticket_id,
