@@ -10,13 +10,11 @@ Signals:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
-    QObject,
     QPersistentModelIndex,
     Qt,
     Signal,
@@ -38,6 +36,7 @@ from aiva_desk.app_context import AppContext
 from aiva_desk.gui.common.formatting import NOT_SET, local_time
 from aiva_desk.gui.common.forms import ask, message_box
 from aiva_desk.gui.common.icons import icon
+from aiva_desk.gui.common.items_model import ItemsTableModel
 from aiva_desk.gui.errors import show_error
 from aiva_desk.gui.tasks import BackgroundTask
 from aiva_desk.inbound.spam import BlockedItem, block_sender, list_blocked, unblock_sender
@@ -50,38 +49,10 @@ ADDRESS, KEPT, BLOCKED_AT, BLOCKED_BY, REASON = range(5)
 COLUMNS = ("Address or domain", "Kept", "Blocked", "By", "Reason")
 
 
-class BlockedTableModel(QAbstractTableModel):
+class BlockedTableModel(ItemsTableModel[BlockedItem]):
     """One :class:`BlockedItem` a row, in alphabetical order."""
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._items: list[BlockedItem] = []
-
-    @property
-    def items(self) -> list[BlockedItem]:
-        return list(self._items)
-
-    def set_items(self, items: Sequence[BlockedItem]) -> None:
-        self.beginResetModel()
-        self._items = list(items)
-        self.endResetModel()
-
-    def item(self, row: int) -> BlockedItem | None:
-        return self._items[row] if 0 <= row < len(self._items) else None
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._items)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        horizontal = orientation == Qt.Orientation.Horizontal
-        if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(COLUMNS):
-            return COLUMNS[section]
-        return None
+    columns = COLUMNS
 
     def data(
         self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole

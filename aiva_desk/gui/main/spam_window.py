@@ -14,14 +14,12 @@ Signals:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
-    QObject,
     QPersistentModelIndex,
     Qt,
     Signal,
@@ -47,6 +45,7 @@ from aiva_desk.gui.common import theme
 from aiva_desk.gui.common.formatting import human_size, local_time, ticket_number
 from aiva_desk.gui.common.forms import ask, hint_label, message_box, set_text_color
 from aiva_desk.gui.common.icons import icon
+from aiva_desk.gui.common.items_model import ItemsTableModel
 from aiva_desk.gui.common.original_mail import OriginalMailDialog
 from aiva_desk.gui.errors import show_error
 from aiva_desk.gui.main.blocked_senders import INTRO as BLOCKED_INTRO
@@ -82,41 +81,10 @@ def sender_text(item: SpamItem) -> str:
     return item.sender or item.sender_name or "(unknown sender)"
 
 
-class SpamTableModel(QAbstractTableModel):
+class SpamTableModel(ItemsTableModel[SpamItem]):
     """The kept messages, one :class:`SpamItem` a row, newest first (as read)."""
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._items: list[SpamItem] = []
-
-    @property
-    def items(self) -> list[SpamItem]:
-        return list(self._items)
-
-    def set_items(self, items: Sequence[SpamItem]) -> None:
-        self.beginResetModel()
-        self._items = list(items)
-        self.endResetModel()
-
-    def item(self, row: int) -> SpamItem | None:
-        return self._items[row] if 0 <= row < len(self._items) else None
-
-    def row_of(self, spam_id: int) -> int | None:
-        return next((row for row, i in enumerate(self._items) if i.id == spam_id), None)
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._items)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        horizontal = orientation == Qt.Orientation.Horizontal
-        if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(COLUMNS):
-            return COLUMNS[section]
-        return None
+    columns = COLUMNS
 
     def data(
         self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole

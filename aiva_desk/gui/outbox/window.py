@@ -19,14 +19,12 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QItemSelectionModel,
     QModelIndex,
-    QObject,
     QPersistentModelIndex,
     Qt,
     QTimer,
@@ -55,6 +53,7 @@ from aiva_desk.gui.common import theme
 from aiva_desk.gui.common.formatting import NOT_SET, local_time, ticket_number
 from aiva_desk.gui.common.forms import ask, message_box, set_text_color
 from aiva_desk.gui.common.icons import icon
+from aiva_desk.gui.common.items_model import ItemsTableModel
 from aiva_desk.gui.errors import show_error
 from aiva_desk.gui.tasks import BackgroundTask
 from aiva_desk.mail.outbox import OPEN_STATES, OutboxItem
@@ -99,27 +98,10 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-class OutboxTableModel(QAbstractTableModel):
+class OutboxTableModel(ItemsTableModel[OutboxItem]):
     """The rows of the Outbox: one :class:`OutboxItem` each, newest first."""
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._items: list[OutboxItem] = []
-
-    @property
-    def items(self) -> list[OutboxItem]:
-        return list(self._items)
-
-    def set_items(self, items: Sequence[OutboxItem]) -> None:
-        self.beginResetModel()
-        self._items = list(items)
-        self.endResetModel()
-
-    def item(self, row: int) -> OutboxItem | None:
-        return self._items[row] if 0 <= row < len(self._items) else None
-
-    def row_of(self, outbox_id: int) -> int | None:
-        return next((row for row, i in enumerate(self._items) if i.id == outbox_id), None)
+    columns = COLUMNS
 
     def tick(self) -> None:
         """Repaint the "Next retry" column (time passed; nothing was read)."""
@@ -128,20 +110,6 @@ class OutboxTableModel(QAbstractTableModel):
             self.dataChanged.emit(top, bottom, [Qt.ItemDataRole.DisplayRole])
 
     # -- QAbstractTableModel ------------------------------------------------------
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._items)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        horizontal = orientation == Qt.Orientation.Horizontal
-        if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(COLUMNS):
-            return COLUMNS[section]
-        return None
 
     def data(
         self,
