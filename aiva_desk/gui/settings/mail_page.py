@@ -36,9 +36,9 @@ from aiva_desk.errors import AivaError, DataDirError, ValidationError
 from aiva_desk.gui.common.icons import icon
 from aiva_desk.gui.errors import show_error
 from aiva_desk.gui.settings.mail_passwords import (
+    PasswordChecks,
     ask_keep_for_session,
     keyring_notice,
-    password_state,
 )
 from aiva_desk.gui.settings.mail_view import DEFAULT_PORTS, MailSettingsView, port_for_security
 from aiva_desk.gui.settings.mailboxes_page import MailboxesSection
@@ -98,14 +98,11 @@ class MailSettingsPage(MailSettingsView):
         self._drafts: list[_Draft] = []
         self._saved: dict[int, AccountInput] = {}
         self._removed: set[int] = set()
-        self._stored: dict[int, bool] = {}  # account id -> a password is kept
-        self._backend_problem: str | None = None
+        self.passwords = PasswordChecks(self, "mail passwords")
         self._loaded_auto_ack: bool | None = None
         self._populating = False
         self._test_token = 0
         self._testing = False
-        self._check_token = 0
-        self.checking_passwords = False
         self.ask_session_only = self._ask_session_only  # hook: (account, reason) -> keep?
         self.mailboxes = MailboxesSection(context, self.tabs)
         self.tabs.addTab(self.mailboxes, "&Incoming mail (IMAP)")
@@ -113,6 +110,7 @@ class MailSettingsPage(MailSettingsView):
         self._show_draft(None)
 
     def _connect(self) -> None:
+        self.passwords.read.connect(self._on_passwords_read)
         for edit in (
             self.name_edit,
             self.host_edit,
@@ -278,50 +276,29 @@ class MailSettingsPage(MailSettingsView):
 
     def _check_passwords(self) -> None:
         """Which accounts have a password, and whether the password store works."""
-        self._check_token += 1
-        token, mail = self._check_token, self._mail
-        self.checking_passwords = True
+        mail = self._mail
 
         def read() -> tuple[str | None, dict[int, bool]]:
             return mail.credentials.backend_problem(), {
                 a.id: mail.has_password(a) for a in mail.accounts()
             }
 
-        BackgroundTask(read, parent=self, writes=False, label="mail passwords").success(
-            lambda result: self._on_passwords_read(token, result)
-        ).failure(lambda exc: self._on_passwords_failed(token, exc)).run_in_background()
+        self.passwords.check(read)
 
-    def _on_passwords_read(self, token: int, result: tuple[str | None, dict[int, bool]]) -> None:
-        if token != self._check_token:
-            return
-        self.checking_passwords = False
-        self._backend_problem, self._stored = result
-        if self._backend_problem:
-            self.keyring_notice.setText(keyring_notice(self._backend_problem))
-        self.keyring_notice.setVisible(bool(self._backend_problem))
+    def _on_passwords_read(self) -> None:
+        problem = self.passwords.backend_problem
+        if problem:
+            self.keyring_notice.setText(keyring_notice(problem))
+        self.keyring_notice.setVisible(bool(problem))
         self._show_password_state()
         self.passwords_checked.emit()
 
-    def _on_passwords_failed(self, token: int, exc: Exception) -> None:
-        if token == self._check_token:
-            self.checking_passwords = False
-            show_error(self, exc)
-
     def _show_password_state(self) -> None:
         draft = self.current_draft()
-        if draft is None:
-            self.password_state.setText("")
-            return
-        stored = draft.id is not None and self._stored.get(draft.id, False)
-        text = password_state(
-            bool(self.password_edit.text()),
-            stored,
-            backend_problem=bool(self._backend_problem),
-            checking=self.checking_passwords and draft.id is not None,
+        draft_id = draft.id if draft is not None else None
+        self.passwords.show(
+            self.password_edit, self.password_state, draft_id, shown=draft is not None
         )
-        self.password_state.setText(text)
-        placeholder = "Leave empty to keep the saved one" if self._stored.get(draft.id or 0) else ""
-        self.password_edit.setPlaceholderText(placeholder)
 
     # -- accounts ------------------------------------------------------------------
 

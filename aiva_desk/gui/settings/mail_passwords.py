@@ -1,12 +1,18 @@
 """What Settings > Mail says about passwords, for the SMTP accounts and the IMAP mailboxes
 alike: one wording for "kept in the password store", "for this session only" and the
-question asked when the password store cannot keep one."""
+question asked when the password store cannot keep one; and one way to find out, off the
+GUI thread, which of them have a password."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QLabel, QLineEdit, QMessageBox, QWidget
 
 from aiva_desk.gui.common.forms import ask, message_box
+from aiva_desk.gui.errors import show_error
+from aiva_desk.gui.tasks import BackgroundTask
 
 
 def password_state(typed: bool, stored: bool, *, backend_problem: bool, checking: bool) -> str:
@@ -48,3 +54,62 @@ def ask_keep_for_session(parent: QWidget, name: str, reason: str, until_then: st
     box.button(buttons.No).setText("Don't Keep")
     box.setDefaultButton(buttons.Yes)
     return ask(box, automated=buttons.No) == buttons.Yes
+
+
+class PasswordChecks(QObject):
+    """Which saved accounts (or mailboxes) have a password, and whether the password store
+    works: read off the GUI thread, the newest read winning.
+
+    Signals:
+        read(): a check finished; :attr:`stored` and :attr:`backend_problem` are current.
+    """
+
+    read = Signal()
+
+    def __init__(self, parent: QWidget, label: str) -> None:
+        super().__init__(parent)
+        self._label = label
+        self._token = 0
+        self.checking = False
+        self.backend_problem: str | None = None
+        self.stored: dict[int, bool] = {}  # id -> a password is kept
+
+    def check(self, read: Callable[[], tuple[str | None, dict[int, bool]]]) -> None:
+        """Run ``read`` (the store's problem, and id -> has a password) in the background."""
+        self._token += 1
+        token = self._token
+        self.checking = True
+        BackgroundTask(read, parent=self, writes=False, label=self._label).success(
+            lambda result: self._on_read(token, result)
+        ).failure(lambda exc: self._on_failed(token, exc)).run_in_background()
+
+    def has_password(self, account_id: int | None) -> bool:
+        return account_id is not None and self.stored.get(account_id, False)
+
+    def show(self, edit: QLineEdit, state: QLabel, account_id: int | None, *, shown: bool) -> None:
+        """The line under the password field ``edit`` for the account shown (if ``shown``)."""
+        stored = self.has_password(account_id)
+        state.setText(
+            password_state(
+                bool(edit.text()),
+                stored,
+                backend_problem=bool(self.backend_problem),
+                checking=self.checking and account_id is not None,
+            )
+            if shown
+            else ""
+        )
+        edit.setPlaceholderText("Leave empty to keep the saved one" if stored else "")
+
+    def _on_read(self, token: int, result: tuple[str | None, dict[int, bool]]) -> None:
+        if token != self._token:
+            return
+        self.checking = False
+        self.backend_problem, self.stored = result
+        self.read.emit()
+
+    def _on_failed(self, token: int, exc: Exception) -> None:
+        if token == self._token:
+            self.checking = False
+            parent = self.parent()
+            show_error(parent if isinstance(parent, QWidget) else None, exc)

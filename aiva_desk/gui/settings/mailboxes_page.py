@@ -35,7 +35,10 @@ from aiva_desk.errors import AivaError, ValidationError
 from aiva_desk.gui.common.formatting import local_time
 from aiva_desk.gui.common.icons import icon
 from aiva_desk.gui.errors import show_error
-from aiva_desk.gui.settings.mail_passwords import ask_keep_for_session, password_state
+from aiva_desk.gui.settings.mail_passwords import (
+    PasswordChecks,
+    ask_keep_for_session,
+)
 from aiva_desk.gui.settings.mailboxes_view import DEFAULT_PORTS, MailboxesView, port_for_security
 from aiva_desk.gui.tasks import BackgroundTask
 from aiva_desk.inbound.mailboxes import (
@@ -100,18 +103,16 @@ class MailboxesSection(MailboxesView):
         self._saved: dict[int, MailboxInput] = {}
         self._checks: dict[int, tuple[dt.datetime | None, str]] = {}
         self._removed: list[MailboxAccount] = []
-        self._stored: dict[int, bool] = {}
-        self._backend_problem: str | None = None
+        self.passwords = PasswordChecks(self, "mailbox passwords")
         self._populating = False
         self._test_token = 0
         self._testing = False
-        self._check_token = 0
-        self.checking_passwords = False
         self.ask_session_only = self._ask_session_only  # hook: (mailbox, reason) -> keep?
         self._connect()
         self._show_draft(None)
 
     def _connect(self) -> None:
+        self.passwords.read.connect(self._on_passwords_read)
         for edit in (
             self.name_edit,
             self.host_edit,
@@ -222,8 +223,8 @@ class MailboxesSection(MailboxesView):
         if (
             draft.data.auth is AuthMethod.PASSWORD
             and not draft.password
-            and not self.checking_passwords
-            and not (draft.id is not None and self._stored.get(draft.id))
+            and not self.passwords.checking
+            and not self.passwords.has_password(draft.id)
         ):
             problems["password"] = NO_PASSWORD
         return problems
@@ -231,46 +232,25 @@ class MailboxesSection(MailboxesView):
     # -- passwords -------------------------------------------------------------------
 
     def _check_passwords(self) -> None:
-        self._check_token += 1
-        token, credentials = self._check_token, self._credentials
+        credentials = self._credentials
         keys = {d.id: mailbox_key(d.id, d.data.username) for d in self._drafts if d.id}
-        self.checking_passwords = True
 
         def read() -> tuple[str | None, dict[int, bool]]:
             problem = credentials.backend_problem()
             return problem, {mailbox_id: bool(credentials.get(k)) for mailbox_id, k in keys.items()}
 
-        BackgroundTask(read, parent=self, writes=False, label="mailbox passwords").success(
-            lambda result: self._on_passwords_read(token, result)
-        ).failure(lambda exc: self._on_passwords_failed(token, exc)).run_in_background()
+        self.passwords.check(read)
 
-    def _on_passwords_read(self, token: int, result: tuple[str | None, dict[int, bool]]) -> None:
-        if token != self._check_token:
-            return
-        self.checking_passwords = False
-        self._backend_problem, self._stored = result
+    def _on_passwords_read(self) -> None:
         self._show_password_state()
         self.passwords_checked.emit()
 
-    def _on_passwords_failed(self, token: int, exc: Exception) -> None:
-        if token == self._check_token:
-            self.checking_passwords = False
-            show_error(self, exc)
-
     def _show_password_state(self) -> None:
         draft = self.current_draft()
-        stored = draft is not None and draft.id is not None and self._stored.get(draft.id, False)
-        self.password_state.setText(
-            password_state(
-                bool(self.password_edit.text()),
-                stored,
-                backend_problem=bool(self._backend_problem),
-                checking=self.checking_passwords and draft is not None and draft.id is not None,
-            )
-            if draft is not None
-            else ""
+        draft_id = draft.id if draft is not None else None
+        self.passwords.show(
+            self.password_edit, self.password_state, draft_id, shown=draft is not None
         )
-        self.password_edit.setPlaceholderText("Leave empty to keep the saved one" if stored else "")
 
     # -- the list ----------------------------------------------------------------------
 

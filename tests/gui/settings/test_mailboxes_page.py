@@ -90,7 +90,7 @@ def test_a_mailbox_is_saved_with_its_password_in_the_keyring(qtbot, context, pag
         300,
     )
     assert memory_keyring.secrets == {(SERVICE, mailbox_key(mailbox.id, USER)): PASSWORD}
-    qtbot.waitUntil(lambda: not section.checking_passwords, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not section.passwords.checking, timeout=WAIT_MS)
     assert not page.is_dirty() and section.password_edit.text() == ""
     assert "Saved in the password store" in section.password_state.text()
     assert section.last_check.text() == "Not read yet."
@@ -178,7 +178,7 @@ def test_without_a_keyring_the_password_is_kept_for_the_session_if_asked(qtbot, 
     [mailbox] = list_mailboxes(context.db)
     assert asked and asked[0][0] == "Support inbox"
     assert context.mail.credentials.get(mailbox.credential_key) == PASSWORD
-    qtbot.waitUntil(lambda: not section.checking_passwords, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not section.passwords.checking, timeout=WAIT_MS)
     assert section.password_state.text() == "Kept for this session only; leave empty to keep it."
 
 

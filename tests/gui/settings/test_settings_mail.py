@@ -93,7 +93,7 @@ def test_add_an_account_test_it_and_save_it(qtbot, context, page, trusting, memo
     assert (account.name, account.port, account.security) == ("Support", trusting.port, "starttls")
     assert account.is_default
     assert memory_keyring.secrets == {(SERVICE, account_key(account.id, USER)): PASSWORD}
-    qtbot.waitUntil(lambda: not page.checking_passwords, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not page.passwords.checking, timeout=WAIT_MS)
     assert not page.is_dirty() and page.password_edit.text() == ""
     assert "Saved in the password store" in page.password_state.text()
 
@@ -190,7 +190,7 @@ def test_without_a_keyring_a_notice_and_a_password_for_this_session(qtbot, conte
     assert [name for name, _reason in asked] == ["Support"]
     assert "this session only" in asked[0][1]
     assert context.mail.has_password(account)
-    qtbot.waitUntil(lambda: not page.checking_passwords, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not page.passwords.checking, timeout=WAIT_MS)
     assert "Kept for this session only" in page.password_state.text()
 
     # The session's password sends mail.
@@ -205,7 +205,7 @@ def test_without_a_keyring_declining_keeps_no_password(qtbot, context, page, tru
     page.apply()
     [account] = context.mail.accounts()
     assert not context.mail.has_password(account)
-    qtbot.waitUntil(lambda: not page.checking_passwords, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not page.passwords.checking, timeout=WAIT_MS)
     assert page.password_state.text() == "No password saved."
 
 
