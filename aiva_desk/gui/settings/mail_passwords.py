@@ -12,6 +12,8 @@ from aiva_desk.gui.common.forms import ask, message_box
 def password_state(typed: bool, stored: bool, *, backend_problem: bool, checking: bool) -> str:
     """The line under a password field: what happens to the password shown (or not)."""
     if typed:
+        if backend_problem:  # no password store: Apply asks to keep it for this session
+            return "No password store here: the new password can be kept for this session only."
         return "The new password is saved with the account."
     if stored:
         if backend_problem:
