@@ -283,15 +283,25 @@ class ComposerDialog(QDialog):
         self.state.set_busy(busy, status)
 
     def _on_busy_changed(self, busy: bool, status: str) -> None:
-        self.status_label.setText(status if busy else "")
+        self.status_label.setText(status if busy else self.signer_hint())
         for widget in (self.send_button, self.save_draft_button, self.add_file_button):
             widget.setEnabled(self.state.ready and not busy)
         self.cancel_button.setEnabled(not busy)
 
     # -- loading -------------------------------------------------------------------
 
+    def signer_hint(self) -> str:
+        """Said while nobody is chosen under "I am": the templates then sign with the
+        computer's login name (say "root"), which the customer would read."""
+        if self.context.settings.me_staff_id is not None:
+            return ""
+        return (
+            f"Signed as “{self.context.tickets.actor}”: choose who you are under “I am” "
+            "in the main window to sign with your name."
+        )
+
     def _on_load_succeeded(self, start: ComposerStart) -> None:
-        self.status_label.clear()
+        self.status_label.setText(self.signer_hint())
         message = start.message
         self.state.take(start)  # the ticket as the start loaded it: not read again
         ticket = start.ticket

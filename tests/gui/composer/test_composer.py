@@ -15,13 +15,14 @@ from PySide6.QtCore import Qt, QUrl
 from PySide6.QtWidgets import QDialog
 from sqlalchemy import event
 
-from aiva_desk.domain import Direction
+from aiva_desk.domain import Direction, StaffRole
 from aiva_desk.gui.composer.dialog import ComposerDialog, UnsavedMessage
 from aiva_desk.gui.editor.conversation_html import SEND_DRAFT_LINK
 from aiva_desk.gui.editor.new_ticket_dialog import NewTicketDialog
 from aiva_desk.mail.composer_start import message_from_draft
 from aiva_desk.mail.errors import MailError, PermanentRejection, ServerUnreachable
 from aiva_desk.mail.sop_messages import request_information_draft
+from aiva_desk.profile import ProfileInput, save_profile
 from aiva_desk.store.mail_models import OutboxState
 from aiva_desk.tickets.workflow import Action
 from tests.helpers.editor_helpers import idle, new_tabs, open_in
@@ -85,6 +86,8 @@ def test_the_next_sop_steps_template_is_preselected_and_rendered(qtbot, mail_con
     assert "Priority Level: P2" in dialog.body.toPlainText()
     assert dialog.gaps_label.isHidden() and dialog.tone_findings() == []
     assert not dialog.is_dirty()
+    # nobody chosen under "I am": the login name signs, and the agent is told so
+    assert f"Signed as “{context.tickets.actor}”" in dialog.status_label.text()
 
     outage = make_ticket(context, subject="Nothing loads", category="System Outage")
     assert open_composer(qtbot, context, outage.id).template() == "p1_critical"
@@ -94,6 +97,17 @@ def test_the_next_sop_steps_template_is_preselected_and_rendered(qtbot, mail_con
     later = open_composer(qtbot, context, ref.id)
     assert later.template() == "still_investigating"
     assert "still investigating" in later.body.toPlainText()
+
+    agent = save_profile(
+        context.db,
+        context.settings,
+        context.paths.root,
+        ProfileInput("Mei Tanaka", "mei@example.org", StaffRole.AGENT),
+    )
+    assert context.settings.me_staff_id == agent
+    signed = open_composer(qtbot, context, ref.id)
+    assert "Mei Tanaka" in signed.body.toPlainText()
+    assert signed.status_label.text() == ""
 
 
 def test_an_edited_message_is_queued_with_ctrl_enter_and_arrives_as_edited(
