@@ -86,6 +86,7 @@ def test_the_next_sop_steps_template_is_preselected_and_rendered(qtbot, mail_con
     assert "Priority Level: P2" in dialog.body.toPlainText()
     assert dialog.gaps_label.isHidden() and dialog.tone_findings() == []
     assert not dialog.is_dirty()
+    assert "Solution" not in dialog.status_label.text()  # not a Solution: nothing to say
     # nobody chosen under "I am": the login name signs, and the agent is told so
     assert f"Signed as “{context.tickets.actor}”" in dialog.status_label.text()
 
@@ -97,6 +98,8 @@ def test_the_next_sop_steps_template_is_preselected_and_rendered(qtbot, mail_con
     later = open_composer(qtbot, context, ref.id)
     assert later.template() == "still_investigating"
     assert "still investigating" in later.body.toPlainText()
+    later.set_template("solution")  # chosen by hand: the line under it follows
+    qtbot.waitUntil(lambda: "Resolution tab) is empty" in later.status_label.text())
 
     agent = save_profile(
         context.db,
@@ -166,6 +169,8 @@ def test_gaps_are_marked_and_refuse_sending_until_filled(qtbot, mail_context, sm
     ref = make_ticket(context)
     dialog = open_composer(qtbot, context, ref.id, template="solution")
     assert dialog.template() == "solution"
+    # the ticket's own Solution is empty: sending this won't move it, and that is said
+    assert "Solution (Resolution tab) is empty" in dialog.status_label.text()
     assert dialog.gaps_label.isVisible()
     assert dialog.gaps_label.text().startswith("4 gaps to fill in before sending:")
     assert dialog.body.textCursor().selectedText().startswith("[[ Explain what was wrong")
@@ -523,3 +528,18 @@ def test_a_draft_with_its_subject_line_in_the_text_and_a_message_being_sent(
     dialog = open_composer(qtbot, context, ref.id, outbox_id=outbox_id)
     assert dialog.banner_text == "A message that is sending can't be edited."
     assert not dialog.ready and not dialog.send_button.isEnabled()
+
+
+def test_a_solution_for_a_ticket_whose_solution_is_written_says_nothing(
+    qtbot, mail_context
+) -> None:
+    context = mail_context
+    ref = make_ticket(context)
+    version = context.tickets.get(ref.id).version
+    context.tickets.update(ref.id, version, {"solution": "Cleared the stale cache."})
+    dialog = open_composer(qtbot, context, ref.id, template="solution")
+    assert dialog.template() == "solution"
+    assert "Resolution tab" not in dialog.status_label.text()
+    dialog.set_template("acknowledgment")  # another template: the line follows it
+    qtbot.waitUntil(lambda: "Priority Level" in dialog.body.toPlainText())
+    assert "Resolution tab" not in dialog.status_label.text()
