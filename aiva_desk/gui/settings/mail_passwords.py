@@ -32,6 +32,15 @@ def keyring_notice(problem: str) -> str:
     )
 
 
+def box_reason(reason: str) -> str:
+    """The password store's reason without what the question around it says already
+    ("… could not be saved", "Keep the password for this session only?")."""
+    reason = reason.replace(
+        " The password was not saved; you can use it for this session only.", ""
+    )
+    return reason.replace("; you can use it for this session only.", ".")
+
+
 def ask_keep_for_session(parent: QWidget, name: str, reason: str, until_then: str) -> bool:
     """Whether to keep the password of ``name`` for this session only, the password store
     having refused it for ``reason``; ``until_then`` says what does not work without it."""
@@ -41,7 +50,7 @@ def ask_keep_for_session(parent: QWidget, name: str, reason: str, until_then: st
         QMessageBox.Icon.Warning,
         "Password not saved",
         f"The password of “{name}” could not be saved.",
-        f"{reason}\n\nKeep the password for this session only? You will enter it again "
+        f"{box_reason(reason)}\n\nKeep the password for this session only? You will enter it again "
         f"after AIVA Desk restarts; until then, {until_then}",
     )
     buttons = QMessageBox.StandardButton
