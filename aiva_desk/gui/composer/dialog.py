@@ -124,6 +124,7 @@ class ComposerDialog(QDialog):
         self.load_banner = child(self, QLabel, "loadBanner")
         self.problem_summary = child(self, QLabel, "problemSummary")
         self.status_label = child(self, QLabel, "statusLabel")
+        self.status_label.setWordWrap(True)  # a long hint wraps: the dialog keeps its width
         self.save_draft_button = child(self, QPushButton, "saveDraftButton")
         self.cancel_button = child(self, QPushButton, "cancelButton")
         self.send_button = child(self, QPushButton, "sendButton")
@@ -305,20 +306,14 @@ class ComposerDialog(QDialog):
         ticket = self.state.ticket
         if self.template() != "solution" or ticket is None or ticket.solution.strip():
             return ""
-        return (
-            "The ticket's Solution (Resolution tab) is empty: sent now, this message "
-            "leaves the ticket where it is instead of Awaiting confirmation."
-        )
+        return "The Solution field (Resolution tab) is empty: the ticket stays as it is."
 
     def signer_hint(self) -> str:
         """Said while nobody is chosen under "I am": the templates then sign with the
         computer's login name (say "root"), which the customer would read."""
         if self.context.settings.me_staff_id is not None:
             return ""
-        return (
-            f"Signed as “{self.context.tickets.actor}”: choose who you are under “I am” "
-            "in the main window to sign with your name."
-        )
+        return f"Signed “{self.context.tickets.actor}”: choose your name under “I am”."
 
     def _on_load_succeeded(self, start: ComposerStart) -> None:
         message = start.message

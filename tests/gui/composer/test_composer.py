@@ -88,7 +88,7 @@ def test_the_next_sop_steps_template_is_preselected_and_rendered(qtbot, mail_con
     assert not dialog.is_dirty()
     assert "Solution" not in dialog.status_label.text()  # not a Solution: nothing to say
     # nobody chosen under "I am": the login name signs, and the agent is told so
-    assert f"Signed as “{context.tickets.actor}”" in dialog.status_label.text()
+    assert f"Signed “{context.tickets.actor}”" in dialog.status_label.text()
 
     outage = make_ticket(context, subject="Nothing loads", category="System Outage")
     assert open_composer(qtbot, context, outage.id).template() == "p1_critical"
@@ -170,7 +170,8 @@ def test_gaps_are_marked_and_refuse_sending_until_filled(qtbot, mail_context, sm
     dialog = open_composer(qtbot, context, ref.id, template="solution")
     assert dialog.template() == "solution"
     # the ticket's own Solution is empty: sending this won't move it, and that is said
-    assert "Solution (Resolution tab) is empty" in dialog.status_label.text()
+    assert "Solution field (Resolution tab) is empty" in dialog.status_label.text()
+    assert dialog.minimumSizeHint().width() <= 900  # the hint wraps, the dialog keeps its width
     assert dialog.gaps_label.isVisible()
     assert dialog.gaps_label.text().startswith("4 gaps to fill in before sending:")
     assert dialog.body.textCursor().selectedText().startswith("[[ Explain what was wrong")
