@@ -124,6 +124,7 @@ class ComposerDialog(QDialog):
         self.load_banner = child(self, QLabel, "loadBanner")
         self.problem_summary = child(self, QLabel, "problemSummary")
         self.status_label = child(self, QLabel, "statusLabel")
+        self.status_label.setWordWrap(True)  # a long hint wraps: the dialog keeps its width
         self.save_draft_button = child(self, QPushButton, "saveDraftButton")
         self.cancel_button = child(self, QPushButton, "cancelButton")
         self.send_button = child(self, QPushButton, "sendButton")
@@ -138,7 +139,11 @@ class ComposerDialog(QDialog):
         self.addresses = ComposerAddresses(self.state, self.problems, self)
         self.checks = ComposerChecks(self.state.fields, self)
         self.templates = ComposerTemplates(
-            self.state, self.checks, self, lambda title: self.prompt_replace(self, title)
+            self.state,
+            self.checks,
+            self,
+            lambda title: self.prompt_replace(self, title),
+            idle_status=self.idle_status,
         )
         self.sending = ComposerSending(self.state, self)
         self.addresses.sender_changed.connect(self.templates.on_sender_changed)
@@ -283,15 +288,34 @@ class ComposerDialog(QDialog):
         self.state.set_busy(busy, status)
 
     def _on_busy_changed(self, busy: bool, status: str) -> None:
-        self.status_label.setText(status if busy else "")
+        self.status_label.setText(status if busy else self.idle_status())
         for widget in (self.send_button, self.save_draft_button, self.add_file_button):
             widget.setEnabled(self.state.ready and not busy)
         self.cancel_button.setEnabled(not busy)
 
     # -- loading -------------------------------------------------------------------
 
+    def idle_status(self) -> str:
+        """The status line while nothing is under way: what the agent should know before
+        sending (who signs; a Solution that won't move the ticket)."""
+        return " ".join(hint for hint in (self.solution_hint(), self.signer_hint()) if hint)
+
+    def solution_hint(self) -> str:
+        """A Solution moves the ticket to Awaiting confirmation only once the ticket's own
+        Solution is written (SOP step 5); sent without it, the ticket stays as it is."""
+        ticket = self.state.ticket
+        if self.template() != "solution" or ticket is None or ticket.solution.strip():
+            return ""
+        return "The Solution field (Resolution tab) is empty: the ticket stays as it is."
+
+    def signer_hint(self) -> str:
+        """Said while nobody is chosen under "I am": the templates then sign with the
+        computer's login name (say "root"), which the customer would read."""
+        if self.context.settings.me_staff_id is not None:
+            return ""
+        return f"Signed “{self.context.tickets.actor}”: choose your name under “I am”."
+
     def _on_load_succeeded(self, start: ComposerStart) -> None:
-        self.status_label.clear()
         message = start.message
         self.state.take(start)  # the ticket as the start loaded it: not read again
         ticket = start.ticket
@@ -307,6 +331,7 @@ class ComposerDialog(QDialog):
             self.body.setPlainText(message.body)
         finally:
             self._filling = False
+        self.status_label.setText(self.idle_status())
         self.state.mark_clean()
         self._set_ready(True)
         self.check_addresses()

@@ -34,8 +34,11 @@ class ComposerTemplates(QObject):
         checks: ComposerChecks,
         root: QWidget,
         ask_replace: Callable[[str], bool],
+        idle_status: Callable[[], str] = lambda: "",
     ) -> None:
+        """``idle_status``: what the status line says once a template is filled in."""
         super().__init__(root)
+        self._idle_status = idle_status
         self._state = state
         self._checks = checks
         self._root = root
@@ -123,7 +126,7 @@ class ComposerTemplates(QObject):
         if token != self._token:
             return
         fields = self._state.fields
-        self._status.clear()
+        self._status.setText(self._idle_status())
         fields.subject.setText(message.subject)
         cursor = QTextCursor(fields.body.document())  # one undoable edit: Ctrl+Z brings it back
         cursor.select(QTextCursor.SelectionType.Document)
@@ -134,5 +137,5 @@ class ComposerTemplates(QObject):
 
     def _on_render_failed(self, token: int, exc: Exception) -> None:
         if token == self._token:
-            self._status.clear()
+            self._status.setText(self._idle_status())
             show_error(self._root, exc)

@@ -331,7 +331,7 @@ class TicketEditor(QWidget):
         self.logs.show_ticket(ticket, list(reversed(history)))
         self.mail_panel.show_ticket(ticket)
         self.attachments.show_ticket(ticket)
-        if self.workflow.message_ticket != ticket.id:
+        if self.workflow.is_stale_for(ticket.id, ticket.status):
             self.workflow.hide_message()
         self._update_steps()
         self.title_changed.emit(self.title())

@@ -119,9 +119,8 @@ class EditorHeader:
             parts[0] += " (guessed from the e-mail)"
         parts.append(f"assigned to {ticket.assignee.name}" if ticket.assignee else "unassigned")
         parts.append(_deadline_text(ticket, now))
-        paused = ticket.paused_time(now)
-        if paused:
-            parts.append(f"clock paused {duration(paused)} in all")
+        if paused := paused_text(ticket.paused_time(now)):
+            parts.append(paused)
         if ticket.escalation_level is not EscalationLevel.NONE:
             parts.append(f"escalated to {ticket.escalation_level.label}")
         return "  ·  ".join(parts)
@@ -184,3 +183,11 @@ def _deadline_text(ticket: Ticket, now: dt.datetime) -> str:
     if due is None:
         return "no deadline"
     return f"due {local_time(due)} ({relative(due, now)})"
+
+
+def paused_text(paused: dt.timedelta) -> str:
+    """``clock paused 2 h 5 min in all``, or "" while the pauses add up to under a minute
+    (a ticket just set waiting on the customer would read "paused 0 min")."""
+    if paused < dt.timedelta(minutes=1):
+        return ""
+    return f"clock paused {duration(paused)} in all"

@@ -13,6 +13,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QTextDocumentFragment
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
+from aiva_desk.domain import TicketStatus
 from aiva_desk.errors import ConflictError, NotFoundError, TransitionRefused
 from aiva_desk.gui.common.formatting import ticket_number
 from aiva_desk.gui.common.forms import child
@@ -39,6 +40,9 @@ class WorkflowBar(QObject):
         self._message = child(root, QLabel, "transitionMessage")
         self._buttons: dict[Action, QPushButton] = {}
         self.message_ticket: int | None = None
+        # the status a "#1042 is now …" message announced: once the ticket has moved on
+        # (a customer's reply, another agent), the message is stale and goes
+        self.message_status: TicketStatus | None = None
 
     def button(self, action: Action) -> QPushButton | None:
         return self._buttons.get(Action(action))
@@ -89,16 +93,32 @@ class WorkflowBar(QObject):
         lines = "".join(f"<br>• {html.escape(reason)}" for reason in reasons)
         self.show_message(ticket_id, f"<b>{html.escape(label)} is not possible yet.</b>{lines}")
 
-    def show_message(self, ticket_id: int, rich_text: str, *, kind: str = "error") -> None:
+    def show_message(
+        self,
+        ticket_id: int,
+        rich_text: str,
+        *,
+        kind: str = "error",
+        status: TicketStatus | None = None,
+    ) -> None:
+        """Show ``rich_text`` under the buttons; ``status``: the status it announces."""
         self.message_ticket = ticket_id
+        self.message_status = status
         self._message.setProperty("kind", kind)
         self._message.style().unpolish(self._message)
         self._message.style().polish(self._message)
         self._message.setText(rich_text)
         self._message.show()
 
+    def is_stale_for(self, ticket_id: int, status: TicketStatus) -> bool:
+        """Whether the message shown is not about this ticket as it is now."""
+        if self.message_ticket != ticket_id:
+            return True
+        return self.message_status is not None and self.message_status is not status
+
     def hide_message(self) -> None:
         self.message_ticket = None
+        self.message_status = None
         self._message.clear()
         self._message.hide()
 
@@ -213,7 +233,10 @@ class WorkflowSteps(QObject):
         number = ticket_number(state.ticket.number) if state.ticket else f"Ticket {ticket_id}"
         target = html.escape(transition.target.label)
         self._bar.show_message(
-            ticket_id, f"{html.escape(number)} is now <b>{target}</b>.", kind="info"
+            ticket_id,
+            f"{html.escape(number)} is now <b>{target}</b>.",
+            kind="info",
+            status=transition.target,
         )
         self._bar.set_enabled(True)
         state.ticket_changed.emit(ticket_id)

@@ -59,7 +59,7 @@ class MailImport(QObject):
                 lines.append(f"Not e-mail, left alone: {', '.join(left)}.")
             return " ".join(lines)
 
-        status.showMessage(f"Importing {len(mail)} file(s) of mail…")
+        status.showMessage(importing_text(mail))
         BackgroundTask(work, parent=self._window, label="import mail").success(
             self._on_imported
         ).run_in_background()
@@ -67,3 +67,10 @@ class MailImport(QObject):
     def _on_imported(self, summary: str) -> None:
         self._window.statusBar().showMessage(summary)
         self.imported.emit(summary)
+
+
+def importing_text(mail: list[Path]) -> str:
+    """``Importing inbox.mbox…`` or ``Importing 3 mail files…`` while the import runs."""
+    if len(mail) == 1:
+        return f"Importing {mail[0].name}…"
+    return f"Importing {len(mail)} mail files…"

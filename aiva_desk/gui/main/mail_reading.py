@@ -80,8 +80,10 @@ class _Bridge(QObject):
 
 
 def new_tickets_text(count: int, address: str) -> str:
+    """``3 new tickets in mail to support@example.com``: the mailbox's address is where the
+    mail went, not who wrote it."""
     noun = "new ticket" if count == 1 else "new tickets"
-    return f"{count} {noun} from {address}"
+    return f"{count} {noun} in mail to {address}"
 
 
 def urgent_text(intake: Intake) -> str:

@@ -62,6 +62,8 @@ from aiva_desk.inbound.spam import (
 RECEIVED, SENDER, SUBJECT, SIZE = range(4)
 COLUMNS = ("Received", "Sender", "Subject", "Size")
 DEFAULT_SIZE = (960, 540)
+# true before anything came and after the last kept message was taken in (Not Spam)
+EMPTY_TEXT = "No mail from blocked senders is waiting here."
 KEPT_INTRO = (
     "Mail from blocked senders is kept here, never deleted. Not Spam takes a message in as "
     "if it had just arrived: a new ticket, or a reply on its ticket."
@@ -193,7 +195,7 @@ class SpamView(QDialog):
         for column, width in ((RECEIVED, 130), (SENDER, 280), (SIZE, 80)):
             self.table.setColumnWidth(column, width)
         header.setSectionResizeMode(SUBJECT, QHeaderView.ResizeMode.Stretch)
-        self.empty_label = QLabel("No mail is kept: nothing came from a blocked sender.", page)
+        self.empty_label = QLabel(EMPTY_TEXT, page)
         self.empty_label.setObjectName("spamEmptyLabel")
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         set_text_color(self.empty_label, theme.muted_color())

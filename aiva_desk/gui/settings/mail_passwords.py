@@ -18,6 +18,8 @@ from aiva_desk.gui.tasks import BackgroundTask
 def password_state(typed: bool, stored: bool, *, backend_problem: bool, checking: bool) -> str:
     """The line under a password field: what happens to the password shown (or not)."""
     if typed:
+        if backend_problem:  # no password store: Apply asks to keep it for this session
+            return "No password store here: the new password can be kept for this session only."
         return "The new password is saved with the account."
     if stored:
         if backend_problem:
@@ -36,6 +38,15 @@ def keyring_notice(problem: str) -> str:
     )
 
 
+def box_reason(reason: str) -> str:
+    """The password store's reason without what the question around it says already
+    ("… could not be saved", "Keep the password for this session only?")."""
+    reason = reason.replace(
+        " The password was not saved; you can use it for this session only.", ""
+    )
+    return reason.replace("; you can use it for this session only.", ".")
+
+
 def ask_keep_for_session(parent: QWidget, name: str, reason: str, until_then: str) -> bool:
     """Whether to keep the password of ``name`` for this session only, the password store
     having refused it for ``reason``; ``until_then`` says what does not work without it."""
@@ -45,7 +56,7 @@ def ask_keep_for_session(parent: QWidget, name: str, reason: str, until_then: st
         QMessageBox.Icon.Warning,
         "Password not saved",
         f"The password of “{name}” could not be saved.",
-        f"{reason}\n\nKeep the password for this session only? You will enter it again "
+        f"{box_reason(reason)}\n\nKeep the password for this session only? You will enter it again "
         f"after AIVA Desk restarts; until then, {until_then}",
     )
     buttons = QMessageBox.StandardButton

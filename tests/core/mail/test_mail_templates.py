@@ -54,6 +54,11 @@ def test_the_catalog_has_every_sop_template_and_each_renders_without_gaps_or_lef
     assert "Explain what was wrong, in plain words" in solution.gaps[0]
     info_request = render_message("request_information", values)
     assert "1. What is the Agent ID or name?" in info_request.body
+    # the SOP's fixed list asks when it started, unless a question already did
+    asked = render_message("request_information", {**values, "questions": ["Which agent?"]})
+    assert "- When this started happening" in asked.body
+    again = {**values, "questions": ["Which agent?", "When did this start?"]}
+    assert "started happening" not in render_message("request_information", again).body
 
 
 def test_subjects_follow_the_sop_without_stacking_prefixes():

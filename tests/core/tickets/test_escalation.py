@@ -146,3 +146,6 @@ def test_request_for_information_asks_the_open_questions(context):
     assert "1. What is the Agent ID or name?" in body
     assert "2. When did this start?" in body
     assert '3. Is the agent status "Active" in the dashboard?' in body
+    # asked already as a question: not asked again in the SOP's fixed list
+    assert "When this started happening" not in body
+    assert "- Steps to reproduce the issue\n\nThis will help us" in body

@@ -15,13 +15,14 @@ from PySide6.QtCore import Qt, QUrl
 from PySide6.QtWidgets import QDialog
 from sqlalchemy import event
 
-from aiva_desk.domain import Direction
+from aiva_desk.domain import Direction, StaffRole
 from aiva_desk.gui.composer.dialog import ComposerDialog, UnsavedMessage
 from aiva_desk.gui.editor.conversation_html import SEND_DRAFT_LINK
 from aiva_desk.gui.editor.new_ticket_dialog import NewTicketDialog
 from aiva_desk.mail.composer_start import message_from_draft
 from aiva_desk.mail.errors import MailError, PermanentRejection, ServerUnreachable
 from aiva_desk.mail.sop_messages import request_information_draft
+from aiva_desk.profile import ProfileInput, save_profile
 from aiva_desk.store.mail_models import OutboxState
 from aiva_desk.tickets.workflow import Action
 from tests.helpers.editor_helpers import idle, new_tabs, open_in
@@ -85,6 +86,9 @@ def test_the_next_sop_steps_template_is_preselected_and_rendered(qtbot, mail_con
     assert "Priority Level: P2" in dialog.body.toPlainText()
     assert dialog.gaps_label.isHidden() and dialog.tone_findings() == []
     assert not dialog.is_dirty()
+    assert "Solution" not in dialog.status_label.text()  # not a Solution: nothing to say
+    # nobody chosen under "I am": the login name signs, and the agent is told so
+    assert f"Signed “{context.tickets.actor}”" in dialog.status_label.text()
 
     outage = make_ticket(context, subject="Nothing loads", category="System Outage")
     assert open_composer(qtbot, context, outage.id).template() == "p1_critical"
@@ -94,6 +98,19 @@ def test_the_next_sop_steps_template_is_preselected_and_rendered(qtbot, mail_con
     later = open_composer(qtbot, context, ref.id)
     assert later.template() == "still_investigating"
     assert "still investigating" in later.body.toPlainText()
+    later.set_template("solution")  # chosen by hand: the line under it follows
+    qtbot.waitUntil(lambda: "Resolution tab) is empty" in later.status_label.text())
+
+    agent = save_profile(
+        context.db,
+        context.settings,
+        context.paths.root,
+        ProfileInput("Mei Tanaka", "mei@example.org", StaffRole.AGENT),
+    )
+    assert context.settings.me_staff_id == agent
+    signed = open_composer(qtbot, context, ref.id)
+    assert "Mei Tanaka" in signed.body.toPlainText()
+    assert signed.status_label.text() == ""
 
 
 def test_an_edited_message_is_queued_with_ctrl_enter_and_arrives_as_edited(
@@ -152,6 +169,9 @@ def test_gaps_are_marked_and_refuse_sending_until_filled(qtbot, mail_context, sm
     ref = make_ticket(context)
     dialog = open_composer(qtbot, context, ref.id, template="solution")
     assert dialog.template() == "solution"
+    # the ticket's own Solution is empty: sending this won't move it, and that is said
+    assert "Solution field (Resolution tab) is empty" in dialog.status_label.text()
+    assert dialog.minimumSizeHint().width() <= 900  # the hint wraps, the dialog keeps its width
     assert dialog.gaps_label.isVisible()
     assert dialog.gaps_label.text().startswith("4 gaps to fill in before sending:")
     assert dialog.body.textCursor().selectedText().startswith("[[ Explain what was wrong")
@@ -509,3 +529,18 @@ def test_a_draft_with_its_subject_line_in_the_text_and_a_message_being_sent(
     dialog = open_composer(qtbot, context, ref.id, outbox_id=outbox_id)
     assert dialog.banner_text == "A message that is sending can't be edited."
     assert not dialog.ready and not dialog.send_button.isEnabled()
+
+
+def test_a_solution_for_a_ticket_whose_solution_is_written_says_nothing(
+    qtbot, mail_context
+) -> None:
+    context = mail_context
+    ref = make_ticket(context)
+    version = context.tickets.get(ref.id).version
+    context.tickets.update(ref.id, version, {"solution": "Cleared the stale cache."})
+    dialog = open_composer(qtbot, context, ref.id, template="solution")
+    assert dialog.template() == "solution"
+    assert "Resolution tab" not in dialog.status_label.text()
+    dialog.set_template("acknowledgment")  # another template: the line follows it
+    qtbot.waitUntil(lambda: "Priority Level" in dialog.body.toPlainText())
+    assert "Resolution tab" not in dialog.status_label.text()

@@ -290,3 +290,25 @@ def test_closure_records_the_satisfaction_score_comment_and_closure_reason(
     stored = context.tickets.get(ticket_id)
     assert (stored.satisfaction_score, stored.closure_reason) == (None, ClosureReason.NONE)
     assert not editor.is_dirty()
+
+
+def test_a_step_message_goes_once_the_ticket_moved_on_elsewhere(qtbot, context, tabs) -> None:
+    """The message "#1042 is now Acknowledged" stays while it is true; once the ticket moved on (a
+    customer's reply read from a mailbox, another agent), the reload takes it away."""
+    ticket_id = make_ticket(context)
+    editor = open_in(qtbot, tabs, ticket_id)
+    qtbot.mouseClick(editor.workflow.button(Action.ACKNOWLEDGE), Qt.MouseButton.LeftButton)
+    idle()
+    assert "is now Acknowledged" in editor.workflow.message
+    tabs.refresh_ticket(ticket_id)  # reloaded, still Acknowledged: the message stays
+    idle()
+    assert "is now Acknowledged" in editor.workflow.message
+
+    ticket = context.tickets.get(ticket_id)
+    context.tickets.triage(
+        ticket_id, category_id=ticket.category_id, priority=Priority.P3, expected_version=None
+    )
+    tabs.refresh_ticket(ticket_id)
+    idle()
+    assert editor.header.status.text() == "Triaged"
+    assert editor.workflow.message == ""

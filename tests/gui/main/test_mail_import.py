@@ -9,6 +9,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QFileDialog, QMenu
 
 from aiva_desk.gui.common.forms import child
+from aiva_desk.gui.main.mail_import import importing_text
 from tests.helpers.file_drops import drop_files
 from tests.helpers.queue_gui_helpers import numbers, settle
 
@@ -63,3 +64,8 @@ def test_only_other_files_dropped_say_so_and_import_nothing(qtbot, window, tmp_p
     drop_files(window.queue_view.viewport(), [picture])
     assert window.statusBar().currentMessage().startswith("Not e-mail, not imported: screenshot")
     assert window.model.total == 0
+
+
+def test_the_status_while_importing_names_the_file_or_counts_them() -> None:
+    assert importing_text([Path("/x/inbox.mbox")]) == "Importing inbox.mbox…"
+    assert importing_text([Path("a.eml"), Path("b.eml")]) == "Importing 2 mail files…"

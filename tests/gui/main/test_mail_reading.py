@@ -87,7 +87,7 @@ def test_check_mail_now_brings_a_message_into_the_queue(
         "Support inbox: read 1 message: 1 new ticket, 0 replies attached."
     )
     [notice] = alerts.tray.shown
-    assert notice.text == f"1 new ticket from {imap_server.user}"
+    assert notice.text == f"1 new ticket in mail to {imap_server.user}"
     assert notice.ticket_id == context.tickets.id_for_number(1001)
     assert [flags for flags in imap_server.messages().values()] == [(b"\\Flagged", b"\\Seen")]
 
@@ -242,9 +242,9 @@ def test_results_reach_the_gui_thread_and_new_ticket_notices_are_throttled(
     arrived(1)
     arrived(2, 3)  # within the minute: held back, then told together
     assert on_gui_thread == [True, True]
-    assert notices == [(f"1 new ticket from {mailbox.username}", False)]
+    assert notices == [(f"1 new ticket in mail to {mailbox.username}", False)]
     qtbot.waitUntil(lambda: len(notices) == 2, timeout=WAIT_MS)
-    assert notices[1] == (f"2 new tickets from {mailbox.username}", False)
+    assert notices[1] == (f"2 new tickets in mail to {mailbox.username}", False)
 
     with qtbot.waitSignal(reading.checked, timeout=WAIT_MS) as failed:
         watchers[-1].report(mailbox.id, AuthenticationFailed("The server refused the login."))

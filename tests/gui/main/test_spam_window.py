@@ -84,6 +84,22 @@ def test_not_spam_makes_a_ticket_and_can_unblock(qtbot, context, view) -> None:
     assert opened.args[0] == view.selected_item().ticket_id
 
 
+def test_once_the_last_kept_mail_is_taken_in_the_empty_list_does_not_deny_it(
+    qtbot, context, view
+) -> None:
+    view.confirm_release = lambda _item: ReleaseChoice(unblock=False)
+    for subject in ("Old offer", "Newest offer"):
+        _select(qtbot, view, subject)
+        view.release_button.click()
+        qtbot.waitUntil(
+            lambda s=subject: s not in [i.subject for i in view.model.items], timeout=10_000
+        )
+    qtbot.waitUntil(lambda: view.empty_label.isVisible(), timeout=10_000)
+    # mail did come from blocked senders (and was taken in): "nothing came" would be wrong
+    assert view.empty_label.text() == "No mail from blocked senders is waiting here."
+    assert view.message.text().startswith("Taken in as new ticket #")
+
+
 def test_cancelling_not_spam_changes_nothing(qtbot, context, view) -> None:
     view.confirm_release = lambda _item: None
     _select(qtbot, view, "Newest offer")

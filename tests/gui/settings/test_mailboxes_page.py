@@ -174,6 +174,9 @@ def test_without_a_keyring_the_password_is_kept_for_the_session_if_asked(qtbot, 
     asked = []
     section.ask_session_only = lambda name, reason: asked.append((name, reason)) or True
     _fill(qtbot, page)
+    # before Apply, the line under the typed password does not promise to save it
+    assert "for this session only" in section.password_state.text()
+    assert "saved with the account" not in section.password_state.text()
     page.apply()
     [mailbox] = list_mailboxes(context.db)
     assert asked and asked[0][0] == "Support inbox"
