@@ -34,11 +34,18 @@ from aiva_desk.store.mail_models import OutboxMessage, OutboxState
 from aiva_desk.store.models import Attachment, Communication, InternalNote, Ticket
 from aiva_desk.tickets.attachments import AttachmentStore
 from aiva_desk.tickets.service import TicketService
-from aiva_desk.tickets.workflow import Action
+from aiva_desk.tickets.workflow import TRANSITION_BY_ACTION, Action
 
 log = logging.getLogger(__name__)
 
 BACKOFF_SECONDS = (60, 300, 900, 1800, 3600, 7200, 14400)  # then it fails for good
+# A message that is itself a step of the workflow moves its ticket along once it is sent
+# (an acknowledgment sent automatically acknowledges the ticket as the button would).
+STEP_SENT = {
+    "acknowledgment": TRANSITION_BY_ACTION[Action.ACKNOWLEDGE],
+    "p1_critical": TRANSITION_BY_ACTION[Action.ACKNOWLEDGE],
+    "solution": TRANSITION_BY_ACTION[Action.SEND_SOLUTION],
+}
 STALE_AFTER = dt.timedelta(minutes=10)  # a claim this old belongs to a dead sender
 OPEN_STATES = (OutboxState.QUEUED, OutboxState.SENDING, OutboxState.FAILED, OutboxState.UNKNOWN)
 S = OutboxState
@@ -369,11 +376,12 @@ class Outbox:
                 ticket.first_response_at = now
             session.flush()
             row.communication_id = entry.id
-            if row.template == "solution":
+            step = STEP_SENT.get(row.template)
+            if step is not None and ticket.status in step.sources:
                 try:
-                    self.service.workflow.apply(ticket, Action.SEND_SOLUTION, now)
+                    self.service.workflow.apply(ticket, step.action, now)
                 except TransitionRefused as exc:
-                    log.info("Solution sent; ticket stays %s (%s)", ticket.status, exc)
+                    log.info("%s sent; ticket stays %s (%s)", row.kind, ticket.status, exc)
 
         with self.db.read_session() as session:
             ticket_id = session.scalar(

@@ -97,6 +97,20 @@ def test_sending_the_solution_moves_the_ticket_to_awaiting_confirmation(mail_con
     assert service.get(ref.id).status is TicketStatus.AWAITING_CONFIRMATION
 
 
+def test_a_sent_acknowledgment_acknowledges_a_new_ticket(mail_context, smtp_server):
+    context = mail_context
+    ref = make_ticket(context)
+    assert context.tickets.get(ref.id).status is TicketStatus.NEW
+    context.settings.auto_acknowledge = True
+    assert context.mail.acknowledge_new_ticket(ref.id) is not None
+    context.mail.deliver_due()
+    ticket = context.tickets.get(ref.id)
+    assert ticket.status is TicketStatus.ACKNOWLEDGED and ticket.acknowledged_at is not None
+    _queue(context, ref)  # another acknowledgment later moves nothing back or on
+    context.mail.deliver_due()
+    assert context.tickets.get(ref.id).status is TicketStatus.ACKNOWLEDGED
+
+
 def test_a_server_that_is_down_is_retried_with_backoff(mail_context, smtp_server, clock):
     context = mail_context
     ref = make_ticket(context)
