@@ -19,6 +19,12 @@ from aiva_desk.store.models import Communication, Ticket
 _TICKET_NUMBER = re.compile(r"\bticket\s*#\s*(\d+)\b", re.IGNORECASE)
 
 
+def ticket_number(subject: str) -> int | None:
+    """The NUMBER of ``Ticket #NUMBER`` in ``subject``, if it says one."""
+    match = _TICKET_NUMBER.search(subject)
+    return int(match[1]) if match else None
+
+
 def ticket_replied_to(session: Session, mail: InboundMail) -> tuple[Ticket | None, str]:
     """The ticket ``mail`` answers and the template of our message it answers ("" when
     it answers none of the outbox's, or was matched by number)."""
@@ -38,10 +44,10 @@ def ticket_replied_to(session: Session, mail: InboundMail) -> tuple[Ticket | Non
         ).first()
         if ticket_id is not None:
             return session.get(Ticket, ticket_id), ""
-    match = _TICKET_NUMBER.search(mail.subject)
-    if match is None:
+    number = ticket_number(mail.subject)
+    if number is None:
         return None, ""
-    ticket = session.scalars(select(Ticket).where(Ticket.number == int(match[1]))).first()
+    ticket = session.scalars(select(Ticket).where(Ticket.number == number)).first()
     if ticket is not None and ticket.customer.email == mail.from_address:
         return ticket, ""
     return None, ""

@@ -301,11 +301,18 @@ class TicketService:
             return TicketRef(ticket.id, ticket.number, ticket.version)
 
     def insert(
-        self, session: Session, new: NewTicket, *, policies: PolicySet | None = None
+        self,
+        session: Session,
+        new: NewTicket,
+        *,
+        policies: PolicySet | None = None,
+        customers: dict[str, Customer | None] | None = None,
     ) -> Ticket:
         """:meth:`create` within the caller's unit of work (a received mail stores its
         ticket and its first message together); the ticket is added, not yet flushed.
-        ``policies``: the SLA policies, when the caller read them once for many tickets."""
+        ``policies``: the SLA policies, when the caller read them once for many tickets;
+        ``customers``: customers by normalized e-mail (None: none has it), read at once for
+        many tickets and kept up to date here, so tickets not yet flushed share theirs."""
         raise_if_problems(new.problems())
         category = session.get(Category, new.category_id)
         if category is None:
@@ -315,7 +322,7 @@ class TicketService:
         ticket = Ticket(
             number=next_ticket_number(session),
             subject=new.subject.strip(),
-            customer=self._customer_for(session, new),
+            customer=self._customer_for(session, new, customers),
             category=category,
             priority=priority,
             reported_at=reported,
@@ -330,14 +337,21 @@ class TicketService:
         session.add(ticket)
         return ticket
 
-    def _customer_for(self, session: Session, new: NewTicket) -> Customer:
+    def _customer_for(
+        self, session: Session, new: NewTicket, known: dict[str, Customer | None] | None = None
+    ) -> Customer:
         email = normalize_email(new.customer_email)
-        customer = session.scalars(select(Customer).where(Customer.email == email)).first()
+        if known is not None and email in known:
+            customer = known[email]
+        else:
+            customer = session.scalars(select(Customer).where(Customer.email == email)).first()
         if customer is None:
             customer = Customer(email=email, name=new.customer_name.strip())
             session.add(customer)
         else:
             customer.name = new.customer_name.strip() or customer.name
+        if known is not None:
+            known[email] = customer
         if new.organization.strip():
             customer.organization = self._organization(session, new.organization, new.tenant_id)
         if new.customer_role is not None:
@@ -359,8 +373,10 @@ class TicketService:
 
     @staticmethod
     def tag(session: Session, name: str) -> Tag:
-        """The tag called ``name``, created if new."""
-        tag = session.scalars(select(Tag).where(Tag.name == name)).first()
+        """The tag called ``name``, created if new (also when the one created is not yet
+        flushed: a batch of received mail flushes once)."""
+        pending = (obj for obj in session.new if isinstance(obj, Tag) and obj.name == name)
+        tag = next(pending, None) or session.scalars(select(Tag).where(Tag.name == name)).first()
         if tag is None:
             tag = Tag(name=name)
             session.add(tag)
