@@ -58,6 +58,7 @@ from aiva_desk.inbound.filing import (
     add_note,
     log_mail,
     move_along,
+    moves,
 )
 from aiva_desk.inbound.message import InboundMail
 from aiva_desk.inbound.offers_detect import (
@@ -68,7 +69,7 @@ from aiva_desk.inbound.offers_detect import (
 )
 from aiva_desk.inbound.reply_text import ReplyParts, split_reply
 from aiva_desk.inbound.seen import Seen
-from aiva_desk.inbound.threads import ticket_number, ticket_replied_to
+from aiva_desk.inbound.threads import ticket_replied_to
 from aiva_desk.sla.settings_store import PolicySet, load_policy_set
 from aiva_desk.store.audit import deferred_reindexing
 from aiva_desk.store.inbound_models import AutoReply, BlockedSender, SpamMail
@@ -137,7 +138,7 @@ class _Batch:
     seen: Seen
     now: dt.datetime = dataclasses.field(default_factory=clock.now)
     files: set[str] = dataclasses.field(default_factory=set)  # to sync before the commit
-    numbers: set[int] = dataclasses.field(default_factory=set)  # of this batch's new tickets
+    numbered: dict[int, Ticket] = dataclasses.field(default_factory=dict)  # new tickets
 
     @cached_property
     def customers(self) -> dict[str, Customer | None]:
@@ -150,17 +151,9 @@ class _Batch:
             found.update((customer.email, customer) for customer in self.session.scalars(query))
         return found
 
-    def see_pending(self, mail: InboundMail) -> None:
-        """Flush what this batch holds when ``mail`` may be looked up among it (a reply to
-        one of its messages or tickets, a delivery report): the lookups ask the database."""
-        pending = self.seen.pending
-        number = ticket_number(mail.subject)
-        if (
-            mail.machine
-            or any(ref in pending for ref in mail.refers_to)
-            or (number is not None and number in self.numbers)
-        ):
-            self.session.flush()
+    def replied_to(self, mail: InboundMail) -> tuple[Ticket | None, str]:
+        """:func:`ticket_replied_to`, among this batch's messages and tickets too."""
+        return ticket_replied_to(self.session, mail, self.seen.pending, self.numbered)
 
     @cached_property
     def guesser(self) -> CategoryGuesser:
@@ -202,10 +195,10 @@ class _Batch:
 class _Taken:
     intake: Intake
     acknowledge: str | None = None  # the address to acknowledge, after the commit
-    ticket: Ticket | None = None  # a new ticket, whose id is known once flushed
+    ticket: Ticket | None = None  # its ticket, whose id is known once flushed
 
     def final(self) -> Intake:
-        """The intake with the new ticket's id (call after the flush)."""
+        """The intake with its ticket's id (call after the flush)."""
         if self.ticket is None or self.intake.ticket_id is not None:
             return self.intake
         return dataclasses.replace(self.intake, ticket_id=self.ticket.id)
@@ -352,8 +345,8 @@ class MailIntake:
         bounce = read_bounce(mail.raw, mail.text, mail.from_address, mail.subject) if (
             mail.machine
         ) else None  # fmt: skip
-        batch.see_pending(mail)
         if bounce is not None:
+            session.flush()  # a delivery report is matched by queries that see flushed rows
             return _Taken(self._bounce(session, mail, bounce, parts, original, files, refused))
         copy_of = seen.ticket_logging(session, mail.message_id)
         if copy_of is not None:  # the same Message-ID with other bytes: kept, beside the first
@@ -362,9 +355,7 @@ class MailIntake:
             return _Taken(
                 Intake("reply", copy_of.id, copy_of.number, "another copy"), ticket=copy_of
             )
-        ticket, template = ticket_replied_to(session, mail)
-        if ticket is not None and session.is_modified(ticket):
-            session.flush()  # an earlier message of the batch changed it: audited apart
+        ticket, template = batch.replied_to(mail)
         offer = ""
         asked = template in ASKS_FOR_CONFIRMATION
         if ticket is not None and not mail.machine and (asked or ticket.status in AWAITING):
@@ -377,11 +368,16 @@ class MailIntake:
                 follows, ticket = ticket, None
         if ticket is None:
             return self._new_ticket(batch, mail, parts, original, files, refused, follows)
+        if moves(ticket, mail, parts, reopen=not feedback) and (
+            ticket in session.new or session.is_modified(ticket)
+        ):
+            session.flush()  # the batch holds it unflushed: this reply's change audited apart
         log_mail(session, ticket, mail, parts, original, files, refused, offer=offer)
         notes = [move_along(self.service, session, ticket, mail, parts, reopen=not feedback)]
         if offer:
             notes.append(f"offers: {offer}")
-        return _Taken(Intake("reply", ticket.id, ticket.number, "; ".join(n for n in notes if n)))
+        note = "; ".join(n for n in notes if n)
+        return _Taken(Intake("reply", ticket.id, ticket.number, note), ticket=ticket)
 
     # -- the outcomes ----------------------------------------------------------------------
 
@@ -475,7 +471,7 @@ class MailIntake:
             session, new, policies=batch.policies, customers=batch.customers
         )
         ticket.category_guessed = True
-        batch.numbers.add(ticket.number)
+        batch.numbered[ticket.number] = ticket
         log_mail(session, ticket, mail, parts, original, files, refused)
         notes = []
         if guess.urgent:

@@ -8,6 +8,7 @@ ticket's customer, since a number in a subject is easy to copy. Never by subject
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -25,9 +26,17 @@ def ticket_number(subject: str) -> int | None:
     return int(match[1]) if match else None
 
 
-def ticket_replied_to(session: Session, mail: InboundMail) -> tuple[Ticket | None, str]:
+def ticket_replied_to(
+    session: Session,
+    mail: InboundMail,
+    logged: Mapping[str, Ticket] | None = None,
+    numbered: Mapping[int, Ticket] | None = None,
+) -> tuple[Ticket | None, str]:
     """The ticket ``mail`` answers and the template of our message it answers ("" when
-    it answers none of the outbox's, or was matched by number)."""
+    it answers none of the outbox's, or was matched by number). ``logged`` (by
+    Message-ID) and ``numbered`` (by number): tickets of a batch not yet flushed, which
+    the database cannot find yet."""
+    logged, numbered = logged or {}, numbered or {}
     if mail.refers_to:
         ids = list(mail.refers_to)
         answered = session.execute(
@@ -44,10 +53,16 @@ def ticket_replied_to(session: Session, mail: InboundMail) -> tuple[Ticket | Non
         ).first()
         if ticket_id is not None:
             return session.get(Ticket, ticket_id), ""
+        pending = next((logged[i] for i in ids if i in logged), None)
+        if pending is not None:
+            return pending, ""
     number = ticket_number(mail.subject)
     if number is None:
         return None, ""
-    ticket = session.scalars(select(Ticket).where(Ticket.number == number)).first()
+    ticket = (
+        numbered.get(number)
+        or session.scalars(select(Ticket).where(Ticket.number == number)).first()
+    )
     if ticket is not None and ticket.customer.email == mail.from_address:
         return ticket, ""
     return None, ""
