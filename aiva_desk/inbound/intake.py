@@ -69,7 +69,7 @@ from aiva_desk.inbound.offers_detect import (
 )
 from aiva_desk.inbound.reply_text import ReplyParts, split_reply
 from aiva_desk.inbound.seen import Seen
-from aiva_desk.inbound.threads import ticket_replied_to
+from aiva_desk.inbound.threads import Referenced, ticket_replied_to
 from aiva_desk.sla.settings_store import PolicySet, load_policy_set
 from aiva_desk.store.audit import deferred_reindexing
 from aiva_desk.store.inbound_models import AutoReply, BlockedSender, SpamMail
@@ -139,6 +139,11 @@ class _Batch:
     now: dt.datetime = dataclasses.field(default_factory=clock.now)
     files: set[str] = dataclasses.field(default_factory=set)  # to sync before the commit
     numbered: dict[int, Ticket] = dataclasses.field(default_factory=dict)  # new tickets
+    refers_to: set[str] = dataclasses.field(default_factory=set)  # the batch's references
+
+    @cached_property
+    def referenced(self) -> Referenced:
+        return Referenced.read(self.session, self.refers_to)
 
     @cached_property
     def customers(self) -> dict[str, Customer | None]:
@@ -153,7 +158,8 @@ class _Batch:
 
     def replied_to(self, mail: InboundMail) -> tuple[Ticket | None, str]:
         """:func:`ticket_replied_to`, among this batch's messages and tickets too."""
-        return ticket_replied_to(self.session, mail, self.seen.pending, self.numbered)
+        referenced = self.referenced if mail.refers_to else None
+        return ticket_replied_to(self.session, mail, self.seen.pending, self.numbered, referenced)
 
     @cached_property
     def guesser(self) -> CategoryGuesser:
@@ -274,6 +280,7 @@ class MailIntake:
         ):
             seen = Seen(session, shas, [mail.message_id for mail in mails if mail.message_id])
             batch = _Batch(session, senders, seen)
+            batch.refers_to.update(ref for mail in mails for ref in mail.refers_to)
             if alone:
                 for mail, sha in zip(mails, shas, strict=True):
                     taken.append(self._one_alone(batch, mail, sha, allow_blocked, raise_errors))
