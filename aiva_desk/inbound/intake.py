@@ -315,7 +315,9 @@ class MailIntake:
                 raise
             why = exc.message if isinstance(exc, AivaError) else f"{type(exc).__name__}: {exc}"
             log.warning("A received message was not taken in (%s): %s", mail.message_id, why)
-            batch.customers.clear()  # it may hold one rolled back: ask the database again
+            # They may hold what was rolled back; the database has the rest (all flushed).
+            batch.customers.clear()
+            batch.numbered.clear()
             return _Taken(Intake("failed", None, None, why))
         return self._remember(batch, mail, sha, result)
 
