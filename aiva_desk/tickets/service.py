@@ -310,9 +310,9 @@ class TicketService:
     ) -> Ticket:
         """:meth:`create` within the caller's unit of work (a received mail stores its
         ticket and its first message together); the ticket is added, not yet flushed.
-        ``policies``: the SLA policies, when the caller read them once for many tickets;
-        ``customers``: customers by normalized e-mail (None: none has it), read at once for
-        many tickets and kept up to date here, so tickets not yet flushed share theirs."""
+        ``policies``, ``customers`` (by normalized e-mail; None: none yet): what the caller
+        read once for many tickets; the customers are kept up to date, so that tickets not
+        yet flushed share theirs."""
         raise_if_problems(new.problems())
         category = session.get(Category, new.category_id)
         if category is None:
@@ -340,18 +340,15 @@ class TicketService:
     def _customer_for(
         self, session: Session, new: NewTicket, known: dict[str, Customer | None] | None = None
     ) -> Customer:
-        email = normalize_email(new.customer_email)
-        if known is not None and email in known:
-            customer = known[email]
-        else:
-            customer = session.scalars(select(Customer).where(Customer.email == email)).first()
+        email, known = normalize_email(new.customer_email), {} if known is None else known
+        if email not in known:
+            known[email] = session.scalars(select(Customer).where(Customer.email == email)).first()
+        customer = known[email]
         if customer is None:
-            customer = Customer(email=email, name=new.customer_name.strip())
+            customer = known[email] = Customer(email=email, name=new.customer_name.strip())
             session.add(customer)
         else:
             customer.name = new.customer_name.strip() or customer.name
-        if known is not None:
-            known[email] = customer
         if new.organization.strip():
             customer.organization = self._organization(session, new.organization, new.tenant_id)
         if new.customer_role is not None:
@@ -373,8 +370,7 @@ class TicketService:
 
     @staticmethod
     def tag(session: Session, name: str) -> Tag:
-        """The tag called ``name``, created if new (also when the one created is not yet
-        flushed: a batch of received mail flushes once)."""
+        """The tag called ``name``, created if new (one not yet flushed counts too)."""
         pending = (obj for obj in session.new if isinstance(obj, Tag) and obj.name == name)
         tag = next(pending, None) or session.scalars(select(Tag).where(Tag.name == name)).first()
         if tag is None:
