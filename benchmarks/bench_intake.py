@@ -4,7 +4,7 @@ Requirement (inbound e-mail issue): 10,000 messages into a 100,000-ticket databa
 most 60 s, peak RSS at most 300 MB, on a 2-core machine. The mbox holds new requests from
 many senders, replies to them by In-Reply-To, replies by ``Ticket #N`` from the ticket's
 customer, and a few auto-replies; ``import_mail`` takes them in batches (one transaction
-each, a savepoint per message), as the mailbox reader does. The demo database is built once
+and one flush each), as the mailbox reader does. The demo database is built once
 (as ``bench_queue.py`` does) and copied for each run. ``cpu_seconds`` is this process's
 CPU time, the fairer figure on a machine busy with other work.
 

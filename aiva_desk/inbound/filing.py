@@ -81,6 +81,25 @@ def add_note(session: Session, ticket: Ticket, body: str) -> None:
     session.add(InternalNote(ticket=ticket, body=body, at=clock.now()))
 
 
+def moves(ticket: Ticket, mail: InboundMail, parts: ReplyParts, *, reopen: bool = True) -> bool:
+    """Whether :func:`move_along` changes ``ticket`` (a batch stores what it holds of the
+    ticket first, so the change is audited on its own)."""
+    if mail.machine:
+        return False
+    if ticket.status is TicketStatus.WAITING_ON_CUSTOMER:
+        return True
+    if ticket.status is TicketStatus.CLOSED:
+        return reopen
+    return _urgent_unheard(ticket, mail, parts)
+
+
+def _urgent_unheard(ticket: Ticket, mail: InboundMail, parts: ReplyParts) -> bool:
+    """Whether the reply says URGENT and the ticket has not heard it (its tag) before."""
+    if not URGENT.search(f"{mail.subject}\n{parts.text}"):
+        return False
+    return all(tag.name != URGENT_TAG for tag in ticket.tags)
+
+
 def move_along(
     service: TicketService,
     session: Session,
@@ -103,8 +122,7 @@ def move_along(
             return "feedback on a closed ticket: logged, not reopened"
         service.workflow.apply(ticket, Action.REOPEN, now)
         notes.append("reopened")
-    tags = {tag.name for tag in ticket.tags}
-    if URGENT.search(f"{mail.subject}\n{parts.text}") and URGENT_TAG not in tags:
+    if _urgent_unheard(ticket, mail, parts):
         ticket.tags.append(service.tag(session, URGENT_TAG))
         if ticket.priority is not None and ticket.priority > Priority.P1:
             ticket.priority = Priority(ticket.priority - 1)

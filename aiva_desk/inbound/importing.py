@@ -3,8 +3,8 @@
 A path is one message (``.eml``), a folder of them (read in name order, below it too,
 skipping files that are not mail such as ``.txt`` or ``.html``) or an mbox file (as mail
 clients export). Messages are taken in :data:`BATCH` at a time (one transaction each,
-a savepoint per message), so one that cannot be read or stored is named in the summary
-and the others still come in.
+in which a message that cannot be stored rolls back alone), so one that cannot be read
+or stored is named in the summary and the others still come in.
 """
 
 from __future__ import annotations

@@ -1,10 +1,13 @@
 """A received mail into the help desk: a new request becomes a ticket, a reply lands on
 its ticket, each exactly once, with its attachments and original.
 
-A batch of messages is one transaction with a savepoint per message: a message that
-cannot be stored rolls back alone and is reported ("failed"), the others commit
-together, and the search index and SLA clocks of the tickets they touched are
-recomputed once for the batch. What becomes of each message, in this order:
+A batch of messages is one transaction: a message that cannot be stored rolls back
+alone and is reported ("failed"), the others commit together, and the search index and
+SLA clocks of the tickets they touched are recomputed once for the batch. The batch is
+first stored at once, flushed once (a savepoint and a flush per message cost more than
+the rest of the work); only when that raises is it rolled back and taken in again with
+a savepoint per message, so the failing message is the only one left out. What becomes
+of each message, in this order:
 
 * the same bytes taken in before (as a ticket's mail or as spam): "duplicate";
 * our own message come back (its Message-ID is one we gave): "ignored";
@@ -55,6 +58,7 @@ from aiva_desk.inbound.filing import (
     add_note,
     log_mail,
     move_along,
+    moves,
 )
 from aiva_desk.inbound.message import InboundMail
 from aiva_desk.inbound.offers_detect import (
@@ -65,14 +69,14 @@ from aiva_desk.inbound.offers_detect import (
 )
 from aiva_desk.inbound.reply_text import ReplyParts, split_reply
 from aiva_desk.inbound.seen import Seen
-from aiva_desk.inbound.threads import ticket_replied_to
+from aiva_desk.inbound.threads import Referenced, ticket_replied_to
 from aiva_desk.sla.settings_store import PolicySet, load_policy_set
 from aiva_desk.store.audit import deferred_reindexing
 from aiva_desk.store.inbound_models import AutoReply, BlockedSender, SpamMail
-from aiva_desk.store.models import Ticket
+from aiva_desk.store.models import Customer, Ticket
 from aiva_desk.tickets.attachments import AttachmentStore, StoredFile
 from aiva_desk.tickets.service import NewTicket, TicketService
-from aiva_desk.validation import email_problem
+from aiva_desk.validation import email_problem, normalize_email
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +89,17 @@ ORIGINAL_NAME = "original.eml"
 def _readable(address: str) -> bool:
     """Whether a new ticket can use ``address`` (checking one costs; senders repeat)."""
     return not email_problem(address)
+
+
+def _normalized(address: str) -> str:
+    try:
+        return normalize_email(address)
+    except ValueError:
+        return ""
+
+
+class _Retry(Exception):
+    """A batch stored at once raised: it is taken in again, a savepoint per message."""
 
 
 @dataclass(frozen=True)
@@ -123,6 +138,28 @@ class _Batch:
     seen: Seen
     now: dt.datetime = dataclasses.field(default_factory=clock.now)
     files: set[str] = dataclasses.field(default_factory=set)  # to sync before the commit
+    numbered: dict[int, Ticket] = dataclasses.field(default_factory=dict)  # new tickets
+    refers_to: set[str] = dataclasses.field(default_factory=set)  # the batch's references
+
+    @cached_property
+    def referenced(self) -> Referenced:
+        return Referenced.read(self.session, self.refers_to)
+
+    @cached_property
+    def customers(self) -> dict[str, Customer | None]:
+        """The senders' customers by normalized e-mail (None: no customer yet), read at
+        once; the new tickets add theirs (see :meth:`TicketService.insert`)."""
+        emails = sorted({_normalized(a) for a in self.senders if _readable(a)} - {""})
+        found: dict[str, Customer | None] = dict.fromkeys(emails)
+        for start in range(0, len(emails), 500):
+            query = select(Customer).where(Customer.email.in_(emails[start : start + 500]))
+            found.update((customer.email, customer) for customer in self.session.scalars(query))
+        return found
+
+    def replied_to(self, mail: InboundMail) -> tuple[Ticket | None, str]:
+        """:func:`ticket_replied_to`, among this batch's messages and tickets too."""
+        referenced = self.referenced if mail.refers_to else None
+        return ticket_replied_to(self.session, mail, self.seen.pending, self.numbered, referenced)
 
     @cached_property
     def guesser(self) -> CategoryGuesser:
@@ -164,6 +201,13 @@ class _Batch:
 class _Taken:
     intake: Intake
     acknowledge: str | None = None  # the address to acknowledge, after the commit
+    ticket: Ticket | None = None  # its ticket, whose id is known once flushed
+
+    def final(self) -> Intake:
+        """The intake with its ticket's id (call after the flush)."""
+        if self.ticket is None or self.intake.ticket_id is not None:
+            return self.intake
+        return dataclasses.replace(self.intake, ticket_id=self.ticket.id)
 
 
 class MailIntake:
@@ -202,23 +246,59 @@ class MailIntake:
     ) -> list[Intake]:
         if not mails:
             return []
+        shas = [hashlib.sha256(mail.raw).hexdigest() for mail in mails]
+        taken: list[_Taken] | None = None
+        if not raise_errors and len(mails) > 1:
+            try:
+                taken = self._batch(mails, shas, allow_blocked, raise_errors, alone=False)
+            except _Retry as retry:
+                log.info("Received mail taken in again one by one: %r", retry.__cause__)
+        if taken is None:
+            taken = self._batch(mails, shas, allow_blocked, raise_errors, alone=True)
+        results = [item.intake for item in taken]
+        wanted = [(n, item) for n, item in enumerate(taken) if item.acknowledge]
+        if wanted:
+            self._acknowledge(wanted, results)
+        return results
+
+    def _batch(
+        self,
+        mails: list[InboundMail],
+        shas: list[str],
+        allow_blocked: bool,
+        raise_errors: bool,
+        *,
+        alone: bool,
+    ) -> list[_Taken]:
+        """One transaction: each message in its savepoint (``alone``), or all at once,
+        raising :class:`_Retry` (all rolled back) when any of them fails."""
         taken: list[_Taken] = []
         senders = {mail.from_address for mail in mails if mail.from_address}
-        shas = [hashlib.sha256(mail.raw).hexdigest() for mail in mails]
         with (
             self.service.db.session(self.service.actor) as session,
             deferred_reindexing(session),
         ):
             seen = Seen(session, shas, [mail.message_id for mail in mails if mail.message_id])
             batch = _Batch(session, senders, seen)
-            for mail, sha in zip(mails, shas, strict=True):
-                taken.append(self._one_alone(batch, mail, sha, allow_blocked, raise_errors))
+            batch.refers_to.update(ref for mail in mails for ref in mail.refers_to)
+            if alone:
+                for mail, sha in zip(mails, shas, strict=True):
+                    taken.append(self._one_alone(batch, mail, sha, allow_blocked, raise_errors))
+            else:
+                try:
+                    with session.no_autoflush:
+                        for mail, sha in zip(mails, shas, strict=True):
+                            result = self._one(batch, mail, sha, allow_blocked)
+                            taken.append(self._remember(batch, mail, sha, result))
+                    session.flush()
+                except sa_exc.OperationalError:
+                    raise  # the database itself (locked, full, gone): the batch stops
+                except Exception as exc:
+                    raise _Retry from exc
+            session.flush()
+            taken = [dataclasses.replace(item, intake=item.final()) for item in taken]
             self.attachments.sync(batch.files)  # on disk before the commit refers to them
-        results = [item.intake for item in taken]
-        wanted = [(n, item) for n, item in enumerate(taken) if item.acknowledge]
-        if wanted:
-            self._acknowledge(wanted, results)
-        return results
+        return taken
 
     def _one_alone(
         self, batch: _Batch, mail: InboundMail, sha: str, allow_blocked: bool, raise_errors: bool
@@ -235,11 +315,23 @@ class MailIntake:
                 raise
             why = exc.message if isinstance(exc, AivaError) else f"{type(exc).__name__}: {exc}"
             log.warning("A received message was not taken in (%s): %s", mail.message_id, why)
+            # They may hold what was rolled back; the database has the rest (all flushed).
+            batch.customers.clear()
+            batch.numbered.clear()
             return _Taken(Intake("failed", None, None, why))
+        return self._remember(batch, mail, sha, result)
+
+    @staticmethod
+    def _remember(batch: _Batch, mail: InboundMail, sha: str, result: _Taken) -> _Taken:
+        """What the rest of the batch must know of a message taken in."""
         if result.intake.kind == "spam":
             batch.seen.remember_spam(sha)
-        elif result.intake.ticket_id is not None:
-            batch.seen.remember_logged(sha, mail.message_id, result.intake.ticket_id)
+        else:
+            ticket = result.ticket
+            if ticket is None and result.intake.ticket_id is not None:
+                ticket = batch.session.get(Ticket, result.intake.ticket_id)
+            if ticket is not None:
+                batch.seen.remember_logged(sha, mail.message_id, ticket)
         if result.acknowledge:
             batch.rate.take(result.acknowledge)
         return result
@@ -263,15 +355,16 @@ class MailIntake:
             mail.machine
         ) else None  # fmt: skip
         if bounce is not None:
+            session.flush()  # a delivery report is matched by queries that see flushed rows
             return _Taken(self._bounce(session, mail, bounce, parts, original, files, refused))
-        copy_of = seen.logged.get(mail.message_id or "")
-        if copy_of:  # the same Message-ID with other bytes: kept, beside the first copy
-            ticket = session.get(Ticket, copy_of)
-            assert ticket is not None
+        copy_of = seen.ticket_logging(session, mail.message_id)
+        if copy_of is not None:  # the same Message-ID with other bytes: kept, beside the first
             problem = "Another copy of a message already in the log (same Message-ID)."
-            log_mail(session, ticket, mail, parts, original, files, [*refused, problem])
-            return _Taken(Intake("reply", ticket.id, ticket.number, "another copy"))
-        ticket, template = ticket_replied_to(session, mail)
+            log_mail(session, copy_of, mail, parts, original, files, [*refused, problem])
+            return _Taken(
+                Intake("reply", copy_of.id, copy_of.number, "another copy"), ticket=copy_of
+            )
+        ticket, template = batch.replied_to(mail)
         offer = ""
         asked = template in ASKS_FOR_CONFIRMATION
         if ticket is not None and not mail.machine and (asked or ticket.status in AWAITING):
@@ -284,11 +377,16 @@ class MailIntake:
                 follows, ticket = ticket, None
         if ticket is None:
             return self._new_ticket(batch, mail, parts, original, files, refused, follows)
+        if moves(ticket, mail, parts, reopen=not feedback) and (
+            ticket in session.new or session.is_modified(ticket)
+        ):
+            session.flush()  # the batch holds it unflushed: this reply's change audited apart
         log_mail(session, ticket, mail, parts, original, files, refused, offer=offer)
         notes = [move_along(self.service, session, ticket, mail, parts, reopen=not feedback)]
         if offer:
             notes.append(f"offers: {offer}")
-        return _Taken(Intake("reply", ticket.id, ticket.number, "; ".join(n for n in notes if n)))
+        note = "; ".join(n for n in notes if n)
+        return _Taken(Intake("reply", ticket.id, ticket.number, note), ticket=ticket)
 
     # -- the outcomes ----------------------------------------------------------------------
 
@@ -378,8 +476,11 @@ class MailIntake:
             reported_at=mail.written_at,
             tags=[URGENT_TAG] if guess.urgent else [],
         )
-        ticket = self.service.insert(session, new, policies=batch.policies)
+        ticket = self.service.insert(
+            session, new, policies=batch.policies, customers=batch.customers
+        )
         ticket.category_guessed = True
+        batch.numbered[ticket.number] = ticket
         log_mail(session, ticket, mail, parts, original, files, refused)
         notes = []
         if guess.urgent:
@@ -401,9 +502,8 @@ class MailIntake:
                 notes.append(f"not acknowledged: {why}")
                 if not mail.machine:  # a machine's mail already says so in its note
                     add_note(session, ticket, f"No acknowledgment was sent automatically: {why}.")
-        session.flush()
-        intake = Intake("new ticket", ticket.id, ticket.number, "; ".join(notes))
-        return _Taken(intake, acknowledge)
+        intake = Intake("new ticket", None, ticket.number, "; ".join(notes))
+        return _Taken(intake, acknowledge, ticket)
 
     # -- after the commit ------------------------------------------------------------------
 

@@ -14,6 +14,7 @@ import email
 import email.policy
 import re
 from dataclasses import dataclass, field
+from email.headerregistry import HeaderRegistry
 from email.message import EmailMessage, Message
 from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 from functools import lru_cache
@@ -28,9 +29,28 @@ _UNSAFE_NAME = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
 HEADER_CACHE = 4096  # parsed header values kept (many messages share Content-Type & co)
 
 
+class _HeaderClasses(HeaderRegistry):
+    """The standard header classes, each put together once: the standard registry builds
+    a new class for every header it parses, a good part of what reading a message costs."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._made: dict[type, type] = {}
+
+    def __getitem__(self, name: str) -> type:
+        base = self.registry.get(name.lower(), self.default_class)
+        made = self._made.get(base)
+        if made is None:
+            made = self._made[base] = super().__getitem__(name)
+        return made
+
+
+_PARSING = email.policy.default.clone(header_factory=_HeaderClasses())
+
+
 @lru_cache(maxsize=HEADER_CACHE)
 def _parsed_header(name: str, value: str) -> Any:
-    return email.policy.default.header_fetch_parse(name, value)
+    return _PARSING.header_fetch_parse(name, value)
 
 
 class _ReadingPolicy(email.policy.EmailPolicy):

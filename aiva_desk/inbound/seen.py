@@ -1,7 +1,9 @@
 """What a batch of received mail already has in the database, asked once for the batch:
 which originals were taken in (as a ticket's mail or as spam), which Message-IDs are
 logged on which ticket, and which are our own. Each message the batch stores is added
-as it commits, so the same message twice in one batch is still taken in once.
+as it is taken in, so the same message twice in one batch is still taken in once; its
+ticket is remembered as an object, since a batch stored at once has no ids until its
+flush.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from aiva_desk.domain import Direction
 from aiva_desk.store.inbound_models import SpamMail
 from aiva_desk.store.mail_models import OutboxMessage
-from aiva_desk.store.models import Communication
+from aiva_desk.store.models import Communication, Ticket
 
 CHUNK = 500  # values per IN (…) list
 
@@ -35,6 +37,7 @@ class Seen:
         self.spam: set[str] = self._present(session, SpamMail.original_sha256, shas)
         self.ours: set[str] = self._present(session, OutboxMessage.message_id, message_ids)
         self.logged: dict[str, int] = {}  # Message-ID → the ticket whose log has it inbound
+        self.pending: dict[str, Ticket] = {}  # the same, for the messages of this batch
         for chunk in _chunks(message_ids):
             rows = session.execute(
                 select(Communication.message_id, Communication.ticket_id, Communication.direction)
@@ -56,11 +59,19 @@ class Seen:
             found.update(session.scalars(select(column).where(column.in_(chunk)).distinct()))
         return found
 
-    def remember_logged(self, sha: str, message_id: str | None, ticket_id: int | None) -> None:
-        """A message this batch logged on a ticket (once its savepoint is released)."""
+    def remember_logged(self, sha: str, message_id: str | None, ticket: Ticket) -> None:
+        """A message this batch logged on ``ticket`` (once it is taken in)."""
         self.taken.add(sha)
-        if message_id and ticket_id is not None:
-            self.logged.setdefault(message_id, ticket_id)
+        if message_id and message_id not in self.logged:
+            self.pending.setdefault(message_id, ticket)
+
+    def ticket_logging(self, session: Session, message_id: str | None) -> Ticket | None:
+        """The ticket whose log already has ``message_id`` inbound (stored or this batch's)."""
+        if not message_id:
+            return None
+        if message_id in self.logged:
+            return session.get(Ticket, self.logged[message_id])
+        return self.pending.get(message_id)
 
     def remember_spam(self, sha: str) -> None:
         self.spam.add(sha)

@@ -29,6 +29,7 @@ HoursSpec = Mapping[int, Sequence[tuple[dt.time, dt.time]]]
 ZERO = dt.timedelta(0)
 _ONE_DAY = dt.timedelta(days=1)
 _SEARCH_LIMIT_DAYS = 3 * 366  # a calendar with no business time at all must not loop forever
+_DAYS_KEPT = 4096  # local days whose intervals a calendar remembers
 
 
 class CalendarError(AivaError):
@@ -93,6 +94,7 @@ class BusinessCalendar:
         self.country = country
         self.subdivision = subdivision
         self._always = self.is_always
+        self._days: dict[dt.date, tuple[tuple[Interval, ...], dt.datetime]] = {}
         if country is not None:
             self._country_holidays(clock.today().year)  # fail now on an unknown country
 
@@ -138,6 +140,18 @@ class BusinessCalendar:
                 result.append((begin, finish))
         return result
 
+    def _day(self, day: dt.date) -> tuple[tuple[Interval, ...], dt.datetime]:
+        """:meth:`_day_intervals` of ``day`` and its local midnight in UTC, worked out once
+        per day: the deadlines of many tickets (a batch of mail, a reindex) cross the
+        same days, and the time zone arithmetic is the costly part."""
+        known = self._days.get(day)
+        if known is None:
+            if len(self._days) >= _DAYS_KEPT:
+                self._days.clear()
+            known = (tuple(self._day_intervals(day)), self._local(day, dt.time(0)))
+            self._days[day] = known
+        return known
+
     def _intervals_from(self, start: dt.datetime) -> Iterator[Interval]:
         """Merged business intervals that end after ``start``, in order, clipped to it."""
         if self._always:
@@ -146,9 +160,9 @@ class BusinessCalendar:
         day = start.astimezone(self.zone).date() - _ONE_DAY  # a night shift may reach in
         pending: list[Interval] = []
         for _ in range(_SEARCH_LIMIT_DAYS):
-            pending = _merge([*pending, *self._day_intervals(day)])
+            pending = _merge([*pending, *self._day(day)[0]])
             day += _ONE_DAY
-            horizon = self._local(day, dt.time(0))  # nothing not yet seen starts before this
+            horizon = self._day(day)[1]  # nothing not yet seen starts before this
             while pending and pending[0][1] < horizon:
                 begin, finish = pending.pop(0)
                 if finish > start:

@@ -61,7 +61,7 @@ class AttachmentStore:
         try:
             sha = hashlib.sha256(data).hexdigest()
             if not _holds(self.path_for(sha), len(data)):  # else stored before
-                sha = self._store([data], sync=sync)
+                self._store_bytes(data, sha, sync=sync)
         except OSError as exc:
             raise AttachmentError(f"Cannot store {filename}: {exc.strerror or exc}.") from exc
         return StoredFile(filename, sha, len(data), _mime_type(filename))
@@ -83,6 +83,37 @@ class AttachmentStore:
         for sha in shas:
             with self.path_for(sha).open("rb") as handle:
                 os.fsync(handle.fileno())
+
+    def _store_bytes(self, data: bytes, sha: str, *, sync: bool) -> None:
+        """Write ``data`` (whose SHA-256 is ``sha``) as :meth:`_store` does — a temporary
+        file renamed into place, so the name never holds part of it — with plain file
+        calls: a batch of received mail writes one file per message."""
+        try:
+            handle, tmp = tempfile.mkstemp(dir=self.root)
+        except FileNotFoundError:
+            self.root.mkdir(parents=True, exist_ok=True)
+            handle, tmp = tempfile.mkstemp(dir=self.root)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(handle, view) :]
+            if sync:
+                os.fsync(handle)
+        except BaseException:
+            os.close(handle)
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        os.close(handle)
+        target = self.path_for(sha)
+        try:
+            target.parent.mkdir(exist_ok=True)
+            if target.exists():  # written meanwhile
+                os.unlink(tmp)
+            else:
+                os.replace(tmp, target)
+        except OSError:
+            Path(tmp).unlink(missing_ok=True)
+            raise
 
     def _store(self, blocks: Iterable[bytes], *, sync: bool = True) -> str:
         """Write ``blocks`` under their SHA-256 (once), durably unless ``sync`` is False;

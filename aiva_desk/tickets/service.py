@@ -301,11 +301,18 @@ class TicketService:
             return TicketRef(ticket.id, ticket.number, ticket.version)
 
     def insert(
-        self, session: Session, new: NewTicket, *, policies: PolicySet | None = None
+        self,
+        session: Session,
+        new: NewTicket,
+        *,
+        policies: PolicySet | None = None,
+        customers: dict[str, Customer | None] | None = None,
     ) -> Ticket:
         """:meth:`create` within the caller's unit of work (a received mail stores its
         ticket and its first message together); the ticket is added, not yet flushed.
-        ``policies``: the SLA policies, when the caller read them once for many tickets."""
+        ``policies``, ``customers`` (by normalized e-mail; None: none yet): what the caller
+        read once for many tickets; the customers are kept up to date, so that tickets not
+        yet flushed share theirs."""
         raise_if_problems(new.problems())
         category = session.get(Category, new.category_id)
         if category is None:
@@ -315,7 +322,7 @@ class TicketService:
         ticket = Ticket(
             number=next_ticket_number(session),
             subject=new.subject.strip(),
-            customer=self._customer_for(session, new),
+            customer=self._customer_for(session, new, customers),
             category=category,
             priority=priority,
             reported_at=reported,
@@ -330,11 +337,15 @@ class TicketService:
         session.add(ticket)
         return ticket
 
-    def _customer_for(self, session: Session, new: NewTicket) -> Customer:
-        email = normalize_email(new.customer_email)
-        customer = session.scalars(select(Customer).where(Customer.email == email)).first()
+    def _customer_for(
+        self, session: Session, new: NewTicket, known: dict[str, Customer | None] | None = None
+    ) -> Customer:
+        email, known = normalize_email(new.customer_email), {} if known is None else known
+        if email not in known:
+            known[email] = session.scalars(select(Customer).where(Customer.email == email)).first()
+        customer = known[email]
         if customer is None:
-            customer = Customer(email=email, name=new.customer_name.strip())
+            customer = known[email] = Customer(email=email, name=new.customer_name.strip())
             session.add(customer)
         else:
             customer.name = new.customer_name.strip() or customer.name
@@ -359,8 +370,9 @@ class TicketService:
 
     @staticmethod
     def tag(session: Session, name: str) -> Tag:
-        """The tag called ``name``, created if new."""
-        tag = session.scalars(select(Tag).where(Tag.name == name)).first()
+        """The tag called ``name``, created if new (one not yet flushed counts too)."""
+        pending = (obj for obj in session.new if isinstance(obj, Tag) and obj.name == name)
+        tag = next(pending, None) or session.scalars(select(Tag).where(Tag.name == name)).first()
         if tag is None:
             tag = Tag(name=name)
             session.add(tag)

@@ -1,6 +1,7 @@
-"""A batch of received mail is one transaction with a savepoint per message: a message
-that cannot be stored rolls back alone and is reported, the others commit; duplicates are
-caught within the batch too; search and SLA clocks are recomputed for the batch."""
+"""A batch of received mail is one transaction: a message that cannot be stored rolls
+back alone (the batch is taken in again, a savepoint per message) and is reported, the
+others commit; duplicates are caught within the batch too; search and SLA clocks are
+recomputed for the batch."""
 
 from __future__ import annotations
 
