@@ -13,12 +13,18 @@ def block_key(text: str) -> str:
     return text.strip().lower()
 
 
+def block_keys(address: str) -> tuple[str, ...]:
+    """The entries that would block ``address``: itself and its ``@domain`` (none for an
+    empty address)."""
+    address = block_key(address)
+    return (address, "@" + address.rpartition("@")[2]) if address else ()
+
+
 def blocked_entry(session: Session, address: str) -> BlockedSender | None:
     """The entry that blocks ``address`` (itself or its domain), or ``None``."""
-    address = block_key(address)
-    if not address:
+    keys = block_keys(address)
+    if not keys:
         return None
-    domain = "@" + address.rpartition("@")[2]
     return session.scalars(
-        select(BlockedSender).where(BlockedSender.address.in_([address, domain])).limit(1)
+        select(BlockedSender).where(BlockedSender.address.in_(keys)).limit(1)
     ).first()

@@ -42,7 +42,7 @@ from aiva_desk import clock
 from aiva_desk.domain import TicketStatus
 from aiva_desk.errors import AivaError, AttachmentError
 from aiva_desk.inbound import acknowledgments as acks
-from aiva_desk.inbound.blocked import block_key
+from aiva_desk.inbound.blocked import block_keys
 from aiva_desk.inbound.bounces import (
     Bounce,
     bounce_note,
@@ -179,7 +179,7 @@ class _Batch:
 
     @cached_property
     def _blocked(self) -> set[str]:
-        keys = sorted({key for a in self.senders for key in (a, "@" + a.rpartition("@")[2])})
+        keys = sorted({key for a in self.senders for key in block_keys(a)})
         found: set[str] = set()
         for start in range(0, len(keys), 500):
             query = select(BlockedSender.address).where(
@@ -190,11 +190,7 @@ class _Batch:
 
     def blocked(self, address: str) -> str | None:
         """The entry (address or ``@domain``) that blocks ``address``, if any."""
-        address = block_key(address)
-        if not address:
-            return None
-        domain = "@" + address.rpartition("@")[2]
-        return next((key for key in (address, domain) if key in self._blocked), None)
+        return next((key for key in block_keys(address) if key in self._blocked), None)
 
 
 @dataclass
