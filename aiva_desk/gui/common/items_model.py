@@ -1,13 +1,21 @@
 """A table model over a short list of detached items read in one go (the Outbox, Spam,
 blocked senders): rows, header and lookup by id, so each window's model only says what
-a cell shows."""
+a cell shows; and the read-only table they are shown in."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
+from PySide6.QtWidgets import QAbstractItemView, QTableView, QWidget
 
 T = TypeVar("T")
 
@@ -52,3 +60,23 @@ class ItemsTableModel(QAbstractTableModel, Generic[T]):
         if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self.columns):
             return self.columns[section]
         return None
+
+
+def items_table(
+    parent: QWidget, model: QAbstractItemModel, name: str, accessible_name: str
+) -> QTableView:
+    """A read-only table over ``model`` that selects one whole row at a time, as the
+    Outbox, Spam and blocked senders show their items."""
+    table = QTableView(parent)
+    table.setObjectName(name)
+    table.setAccessibleName(accessible_name)
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setAlternatingRowColors(True)
+    table.setWordWrap(False)
+    table.verticalHeader().hide()
+    table.setTabKeyNavigation(False)
+    table.horizontalHeader().setHighlightSections(False)
+    return table

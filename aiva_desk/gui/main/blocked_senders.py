@@ -20,14 +20,12 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -36,7 +34,7 @@ from aiva_desk.app_context import AppContext
 from aiva_desk.gui.common.formatting import NOT_SET, local_time
 from aiva_desk.gui.common.forms import ask, message_box
 from aiva_desk.gui.common.icons import icon
-from aiva_desk.gui.common.items_model import ItemsTableModel
+from aiva_desk.gui.common.items_model import ItemsTableModel, items_table
 from aiva_desk.gui.errors import show_error
 from aiva_desk.gui.tasks import BackgroundTask
 from aiva_desk.inbound.spam import BlockedItem, block_sender, list_blocked, unblock_sender
@@ -108,18 +106,8 @@ class BlockedSendersPanel(QWidget):
         self.unblock_button.setToolTip("Let mail from the selected address or domain through")
 
         self.model = BlockedTableModel(self)
-        self.table = QTableView(self)
-        self.table.setObjectName("blockedSendersTable")
-        self.table.setAccessibleName("Blocked senders")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
+        self.table = items_table(self, self.model, "blockedSendersTable", "Blocked senders")
         header = self.table.horizontalHeader()
-        header.setHighlightSections(False)
         for column, width in ((ADDRESS, 260), (KEPT, 56), (BLOCKED_AT, 130), (BLOCKED_BY, 110)):
             self.table.setColumnWidth(column, width)
         header.setSectionResizeMode(REASON, QHeaderView.ResizeMode.Stretch)

@@ -25,7 +25,6 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QDialog,
     QDialogButtonBox,
@@ -34,7 +33,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -45,7 +43,7 @@ from aiva_desk.gui.common import theme
 from aiva_desk.gui.common.formatting import human_size, local_time, ticket_number
 from aiva_desk.gui.common.forms import ask, hint_label, message_box, set_text_color
 from aiva_desk.gui.common.icons import icon
-from aiva_desk.gui.common.items_model import ItemsTableModel
+from aiva_desk.gui.common.items_model import ItemsTableModel, items_table
 from aiva_desk.gui.common.original_mail import OriginalMailDialog
 from aiva_desk.gui.errors import show_error
 from aiva_desk.gui.main.blocked_senders import INTRO as BLOCKED_INTRO
@@ -179,19 +177,8 @@ class SpamView(QDialog):
         self.show_released_check.setObjectName("showReleasedCheck")
 
         self.model = SpamTableModel(self)
-        self.table = QTableView(page)
-        self.table.setObjectName("spamTable")
-        self.table.setAccessibleName("Kept mail")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        self.table.setTabKeyNavigation(False)
+        self.table = items_table(page, self.model, "spamTable", "Kept mail")
         header = self.table.horizontalHeader()
-        header.setHighlightSections(False)
         for column, width in ((RECEIVED, 130), (SENDER, 280), (SIZE, 80)):
             self.table.setColumnWidth(column, width)
         header.setSectionResizeMode(SUBJECT, QHeaderView.ResizeMode.Stretch)

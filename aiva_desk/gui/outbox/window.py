@@ -32,7 +32,6 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QDialog,
     QDialogButtonBox,
@@ -42,7 +41,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -53,7 +51,7 @@ from aiva_desk.gui.common import theme
 from aiva_desk.gui.common.formatting import NOT_SET, local_time, ticket_number
 from aiva_desk.gui.common.forms import ask, message_box, set_text_color
 from aiva_desk.gui.common.icons import icon
-from aiva_desk.gui.common.items_model import ItemsTableModel
+from aiva_desk.gui.common.items_model import ItemsTableModel, items_table
 from aiva_desk.gui.errors import show_error
 from aiva_desk.gui.tasks import BackgroundTask
 from aiva_desk.mail.outbox import OPEN_STATES, OutboxItem
@@ -208,19 +206,8 @@ class OutboxView(QDialog):
         )
         self.intro.setWordWrap(True)
         self.model = OutboxTableModel(self)
-        self.table = QTableView(self)
-        self.table.setObjectName("outboxTable")
-        self.table.setAccessibleName("Outgoing messages")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        self.table.setTabKeyNavigation(False)
+        self.table = items_table(self, self.model, "outboxTable", "Outgoing messages")
         header = self.table.horizontalHeader()
-        header.setHighlightSections(False)
         header.setStretchLastSection(False)
         for column, width in (
             (TICKET, 64),
