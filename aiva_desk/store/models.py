@@ -290,6 +290,12 @@ class Ticket(Base):
     verification: Mapped[str] = mapped_column(Text, default="")
     prevention: Mapped[str] = mapped_column(Text, default="")
     solution_class: Mapped[SolutionClass | None] = mapped_column(_str_enum(SolutionClass))
+    # What the customer is told (the resolution panel's Communicate step): their wording,
+    # never the internal fields above
+    customer_explanation: Mapped[str] = mapped_column(Text, default="", server_default="")
+    customer_fix: Mapped[str] = mapped_column(Text, default="", server_default="")
+    customer_steps: Mapped[str] = mapped_column(Text, default="", server_default="")
+    customer_prevention: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     # Workflow milestones
     acknowledged_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
@@ -451,8 +457,13 @@ class Escalation(_TicketChild, Base):
     acknowledged_by: Mapped[str | None] = mapped_column(String(200))
     ended_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)  # de-escalated
     ended_by: Mapped[str | None] = mapped_column(String(200))
+    # Who takes it: a staff member, or the queue of a role (``to_role``) when nobody is named
+    to_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
+    to_role: Mapped[str] = mapped_column(String(32), default="", server_default="")
+    seen_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)  # by the one it went to
 
     ticket: Mapped[Ticket] = relationship(back_populates="escalations")
+    to_staff: Mapped[Staff | None] = relationship(foreign_keys=[to_staff_id])
 
 
 class Attachment(Base):
