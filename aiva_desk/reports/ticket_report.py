@@ -41,6 +41,10 @@ def _yes_no(value: bool | None) -> str:
     return EMPTY if value is None else ("Yes" if value else "No")
 
 
+def _minutes(value: int | None) -> str:
+    return duration(dt.timedelta(minutes=value)) if value else EMPTY
+
+
 def report_data(ticket: Ticket) -> dict[str, Any]:
     """The ticket as the SOP template's sections (needs the relationships loaded)."""
     customer = ticket.customer
@@ -113,6 +117,7 @@ def report_data(ticket: Ticket) -> dict[str, Any]:
             "Customer Satisfied": satisfied,
             "Added to KB": _yes_no(ticket.added_to_kb),
             "Closure Reason": text(ticket.closure_reason.label if ticket.closure_reason else ""),
+            "Time Spent": _minutes(ticket.time_spent_minutes),
         },
         "override": text(ticket.close_override_reason),
         "has_override": bool((ticket.close_override_reason or "").strip()),

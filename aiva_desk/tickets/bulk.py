@@ -37,7 +37,7 @@ class BulkResult:
         return text if text.endswith(".") else text + "."
 
 
-def _run(
+def run_bulk(
     service: TicketService, ticket_ids: Iterable[int], change: Callable[[Session, Ticket], None]
 ) -> BulkResult:
     ids = sorted(set(ticket_ids))
@@ -72,7 +72,7 @@ def bulk_update(
         for name, value in values.items():
             setattr(ticket, name, value)
 
-    return _run(service, ticket_ids, change)
+    return run_bulk(service, ticket_ids, change)
 
 
 def bulk_add_tag(service: TicketService, ticket_ids: Iterable[int], tag: str) -> BulkResult:
@@ -85,12 +85,12 @@ def bulk_add_tag(service: TicketService, ticket_ids: Iterable[int], tag: str) ->
         if tag_row not in ticket.tags:
             ticket.tags.append(tag_row)
 
-    return _run(service, ticket_ids, change)
+    return run_bulk(service, ticket_ids, change)
 
 
 def bulk_perform(service: TicketService, ticket_ids: Iterable[int], action: Action) -> BulkResult:
     """Take one workflow step on each ticket; those whose guards refuse are reported."""
     now = clock.now()
-    return _run(
+    return run_bulk(
         service, ticket_ids, lambda _s, ticket: service.workflow.apply(ticket, Action(action), now)
     )

@@ -552,8 +552,11 @@ class TicketService:
         ticket.customer_confirmed_at = clock.now()
         ticket.customer_confirmed_by = (how.strip() or f"recorded by {self.actor}")[:200]
 
-    def close_with_override(self, ticket_id: int, reason: str, *, staff_id: int | None) -> int:
-        """Senior support closes a ticket the gates refuse; who and why go on the record."""
+    def close_with_override(
+        self, ticket_id: int, reason: str, *, staff_id: int | None, record: Any = None
+    ) -> int:
+        """Senior support closes a ticket the gates refuse; who and why go on the record
+        (``record(ticket)``: the closure's own values, :mod:`aiva_desk.tickets.closing`)."""
         problems: dict[str, str] = {}
         require(problems, "reason", reason, "The reason for closing anyway")
         raise_if_problems(problems)
@@ -566,6 +569,8 @@ class TicketService:
                 )
             if ticket.status is TicketStatus.CLOSED:
                 raise TransitionRefused("Close anyway", ["The ticket is already closed."])
+            if record is not None:
+                record(ticket)
             self.workflow.override(ticket, Action.CLOSE, clock.now())
             ticket.close_override_reason = f"{staff.name}: {reason.strip()}"
             session.add(

@@ -14,14 +14,24 @@ from PySide6.QtGui import QTextDocumentFragment
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from aiva_desk.domain import TicketStatus
-from aiva_desk.errors import ConflictError, NotFoundError, TransitionRefused
+from aiva_desk.errors import AivaError, ConflictError, NotFoundError, TransitionRefused
 from aiva_desk.gui.common.formatting import ticket_number
 from aiva_desk.gui.common.forms import child
 from aiva_desk.gui.editor.saving import EditorSaver
 from aiva_desk.gui.editor.state import EditorState
 from aiva_desk.gui.errors import show_error
 from aiva_desk.gui.tasks import BackgroundTask
+from aiva_desk.tickets.closing import Closure, close_ticket
 from aiva_desk.tickets.workflow import Action, Overlay, Transition
+
+
+def _one_line(exc: Exception) -> str:
+    """What the Close dialog says when the close failed (details go where they always do)."""
+    if isinstance(exc, TransitionRefused):
+        return " ".join(exc.reasons) or exc.message
+    if isinstance(exc, AivaError):
+        return exc.message.replace("\n", " ")
+    return "The ticket was not closed."
 
 
 class WorkflowBar(QObject):
@@ -130,7 +140,15 @@ class WorkflowSteps(QObject):
     guards are checked against the edited values (triage takes the category,
     priority and, when set by hand, the deadline from the form). Works on the editor's
     state; a step taken is announced through it.
+
+    Close asks for the closure first: once the gates pass, ``close_requested`` is
+    emitted and the Close dialog calls :meth:`close` with what the agent chose.
+
+    Signals:
+        close_requested(Transition): the gates pass; ask for the closure.
     """
+
+    close_requested = Signal(object)
 
     def __init__(
         self, state: EditorState, bar: WorkflowBar, saver: EditorSaver, parent: QWidget
@@ -140,6 +158,8 @@ class WorkflowSteps(QObject):
         self._bar = bar
         self._saver = saver
         self._widget = parent  # errors are shown over it
+        # the Close dialog's closure and what to tell it: (closure, done, failed)
+        self._closing: tuple[Closure, Callable[[], None], Callable[[str], None]] | None = None
         bar.step_clicked.connect(self._on_bar_step_clicked)
 
     def update(self) -> None:
@@ -191,17 +211,34 @@ class WorkflowSteps(QObject):
         if reasons:
             self._bar.show_refusal(ticket_id, transition.label, reasons)
         else:
-            self._start(transition)
+            self.close_requested.emit(transition)
+
+    def close(
+        self,
+        transition: Transition,
+        closure: Closure,
+        done: Callable[[], None],
+        failed: Callable[[str], None],
+    ) -> None:
+        """Close with ``closure`` (the Close dialog's), saving unsaved edits first."""
+        self._closing = (closure, done, failed)
+        self._start(transition)
 
     def _start(self, transition: Transition) -> None:
         self._bar.set_enabled(False)
         if self._state.is_dirty():
             self._saver.save(
                 then=lambda: self._perform(transition),
-                failed=lambda: self._bar.set_enabled(True),
+                failed=lambda: self._on_save_failed(),
             )
         else:
             self._perform(transition)
+
+    def _on_save_failed(self) -> None:
+        self._bar.set_enabled(True)
+        closing, self._closing = self._closing, None
+        if closing is not None:
+            closing[2]("Your edits were not saved, so the ticket was not closed.")
 
     def _perform(self, transition: Transition) -> None:
         state = self._state
@@ -209,6 +246,19 @@ class WorkflowSteps(QObject):
         version = state.base_version
         due = base["sla_due_at"] if state.due_edited else None
         assert ticket_id is not None
+        closing, self._closing = self._closing, None
+        if transition.action is Action.CLOSE and closing is not None:
+            closure, done, failed = closing
+
+            def close() -> int:
+                return close_ticket(service, ticket_id, closure, version)
+
+            BackgroundTask(close, parent=self._widget, label=f"close {ticket_id}").success(
+                lambda _v: (done(), self._on_step_succeeded(ticket_id, transition))
+            ).failure(
+                lambda exc: (failed(_one_line(exc)), self._on_step_failed(ticket_id, exc))
+            ).run_in_background()
+            return
         if transition.action is Action.TRIAGE:
 
             def step() -> int:

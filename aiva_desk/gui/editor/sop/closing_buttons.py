@@ -6,12 +6,14 @@ is documented and the customer confirmed; the editor shows why inline. Beside
 the workflow buttons, "Customer confirmed…" records the confirmation (how: a
 reply, a call), and — only for senior support — "Close anyway…" closes past the
 gates with a written reason that goes into the closure section and the history.
+Both ask for the closure (reason, time spent, satisfaction score) in the Close
+dialog (:mod:`aiva_desk.gui.editor.sop.close_dialog`) before the ticket closes.
 """
 
 from __future__ import annotations
 
 import html
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
@@ -28,12 +30,15 @@ from PySide6.QtWidgets import (
 )
 
 from aiva_desk.domain import StaffRole, TicketStatus
-from aiva_desk.errors import AivaError
+from aiva_desk.errors import AivaError, ValidationError
 from aiva_desk.gui.common.formatting import NOT_SET, local_time
 from aiva_desk.gui.common.forms import child
+from aiva_desk.gui.editor.sop.close_dialog import CloseDialog
 from aiva_desk.gui.errors import show_error
 from aiva_desk.gui.tasks import BackgroundTask
 from aiva_desk.store.models import Staff, Ticket
+from aiva_desk.tickets.closing import Closure, close_anyway
+from aiva_desk.tickets.workflow import Transition
 
 if TYPE_CHECKING:
     from aiva_desk.gui.editor.editor import TicketEditor
@@ -117,6 +122,9 @@ class _TextDialog(QDialog):
         self._update_ok()
 
 
+_D = TypeVar("_D", bound=QDialog)
+
+
 class ClosingButtons(QObject):
     """The two buttons beside the workflow steps and the closure rows that show the result.
 
@@ -131,7 +139,7 @@ class ClosingButtons(QObject):
         self._editor = editor
         self._ticket: Ticket | None = None
         self.me: Staff | None = None
-        self.dialog: _TextDialog | None = None
+        self.dialog: _TextDialog | CloseDialog | None = None
         bar = child(editor, QWidget, "actionsBar")
         actions = child(editor, QHBoxLayout, "actionsLayout")
         self.confirm_button = self._button(bar, "customerConfirmedButton", "Customer confirmed…")
@@ -151,6 +159,7 @@ class ClosingButtons(QObject):
         width = child(editor, QLabel, "resolvedLabel").minimumWidth()
         self.confirmed_value = self._row(grid, "customerConfirmed", "Customer confirmed", width)
         self.override_value = self._row(grid, "closeOverride", "Closed anyway", width)
+        editor.steps.close_requested.connect(self.open_close)
 
     @staticmethod
     def _button(parent: QWidget, name: str, text: str) -> QPushButton:
@@ -212,26 +221,31 @@ class ClosingButtons(QObject):
         dialog.submitted.connect(lambda how: self._confirm(dialog, how))
         return self._open(dialog)
 
-    def open_close_anyway(self) -> _TextDialog:
-        intro = (
-            "<b>Close this ticket past its close gates.</b> Your name and reason go into the "
-            "closure section and the history, and show on reports."
+    def open_close(self, transition: Transition) -> CloseDialog | None:
+        """The gates pass: ask for the closure, then close (the editor's workflow steps)."""
+        ticket = self._editor.ticket
+        if ticket is None:
+            return None
+        dialog = CloseDialog(self._editor, ticket)
+        steps = self._editor.steps
+        dialog.submitted.connect(
+            lambda closure, _why: steps.close(
+                transition, closure, dialog.done_ok, dialog.show_problem
+            )
         )
-        dialog = _TextDialog(
-            self._editor,
-            name="closeAnywayDialog",
-            title="Close anyway",
-            intro=intro,
-            label="Why close it anyway? (required)",
-            multiline=True,
-        )
-        dialog.submitted.connect(lambda reason: self._close_anyway(dialog, reason))
+        return self._open(dialog)
+
+    def open_close_anyway(self) -> CloseDialog | None:
+        ticket = self._editor.ticket
+        if ticket is None:
+            return None
+        dialog = CloseDialog(self._editor, ticket, override=True)
+        dialog.submitted.connect(lambda closure, why: self._close_anyway(dialog, closure, why))
         service, ticket_id = self._editor.service, self._editor.ticket_id
 
         def show(reasons: list[str]) -> None:
             items = "".join(f"<li>{html.escape(reason, quote=False)}</li>" for reason in reasons)
-            dialog.intro.setText(intro + (f"<br>Not met now:<ul>{items}</ul>" if items else ""))
-            dialog.adjustSize()
+            dialog.set_intro(f"<br>Not met now:<ul>{items}</ul>" if items else "")
 
         gates = BackgroundTask(
             lambda: service.close_blockers(ticket_id), parent=dialog, writes=False, label="gates"
@@ -239,26 +253,29 @@ class ClosingButtons(QObject):
         gates.success(show).run_in_background()
         return self._open(dialog)
 
-    def _open(self, dialog: _TextDialog) -> _TextDialog:
+    def _open(self, dialog: _D) -> _D:
         if self.dialog is not None:
             self.dialog.close()
         self.dialog = dialog
-        dialog.destroyed.connect(lambda *_a: setattr(self, "dialog", None))
+        dialog.destroyed.connect(lambda *_a: self.dialog is dialog and self._forget_dialog())
         dialog.open()
         return dialog
+
+    def _forget_dialog(self) -> None:
+        self.dialog = None
 
     def _confirm(self, dialog: _TextDialog, how: str) -> None:
         service = self._editor.service
         self._run(dialog, lambda ticket_id: service.record_customer_confirmation(ticket_id, how))
 
-    def _close_anyway(self, dialog: _TextDialog, reason: str) -> None:
+    def _close_anyway(self, dialog: CloseDialog, closure: Closure, reason: str) -> None:
         service, staff_id = self._editor.service, self.me.id if self.me else None
         self._run(
             dialog,
-            lambda ticket_id: service.close_with_override(ticket_id, reason, staff_id=staff_id),
+            lambda ticket_id: close_anyway(service, ticket_id, closure, reason, staff_id=staff_id),
         )
 
-    def _run(self, dialog: _TextDialog, work) -> None:
+    def _run(self, dialog: _TextDialog | CloseDialog, work) -> None:
         ticket_id = self._editor.ticket_id
         if ticket_id is None:
             return
@@ -268,7 +285,9 @@ class ClosingButtons(QObject):
             self.changed.emit(ticket_id)
 
         def failed(exc: Exception) -> None:
-            if isinstance(exc, AivaError):
+            if isinstance(exc, ValidationError):
+                dialog.show_problem("\n".join(exc.problems.values()))
+            elif isinstance(exc, AivaError):
                 dialog.show_problem(exc.message)
             else:
                 dialog.show_problem("Not saved.")

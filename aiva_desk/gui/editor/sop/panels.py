@@ -130,8 +130,13 @@ class SupportPanels(QTabWidget):
         ticket = self._state.ticket
         if ticket is not None:
             self.closing_buttons.show_ticket(ticket, self.me)
+        self.follow_me()
+
+    def follow_me(self) -> None:
+        """Read who "I am" is when it changed: the role-dependent controls (Close
+        anyway…, escalation) follow at once, without reopening the ticket."""
         me_id = self._state.context.settings.me_staff_id
-        if me_id != self._me_id:  # who "me" is: read once, and again when it changes
+        if me_id != self._me_id:  # read once, and again when it changes
             self._me_id = me_id
             service = self._state.service
             BackgroundTask(
@@ -147,8 +152,10 @@ class SupportPanels(QTabWidget):
         self.me = me
         if self._escalation is not None:
             self._escalation.me = me
+            self._stale.add(self._escalation)
         if self._state.ticket is not None:
             self.closing_buttons.show_ticket(self._state.ticket, me)
+            self._show_current()
 
     def _on_current_changed(self, index: int) -> None:
         if index == 1:

@@ -93,9 +93,11 @@ def test_close_anyway_is_only_for_senior_support_and_is_on_the_record(qtbot, con
     assert dialog is not None and dialog.objectName() == "closeAnywayDialog"
     idle()
     assert "Record the customer's confirmation" in dialog.intro.text()  # the gates not met
-    assert not dialog.ok_button.isEnabled()  # a reason is required
+    dialog.reason_combo.setCurrentIndex(dialog.reason_combo.findData("no_response"))
+    qtbot.keyClicks(dialog.time_edit, "45")
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert dialog.problem_text == "Write why you close it anyway."  # a reason is required
     qtbot.keyClicks(dialog.edit, "Customer unreachable for 3 weeks; fix verified in logs")
-    assert dialog.ok_button.isEnabled()
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     idle()
     ticket = context.tickets.get(ticket_id)
