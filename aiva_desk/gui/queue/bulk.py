@@ -1,4 +1,5 @@
 """Bulk actions on the tickets selected in the queue: assign, priority, category, tag, steps.
+Close asks once for the closure reason and time (:mod:`aiva_desk.gui.queue.bulk_close`).
 
 Each runs as one background write (:mod:`aiva_desk.tickets.bulk`); tickets a step does not
 apply to are skipped, and the agent gets one message saying what changed and what
@@ -20,9 +21,11 @@ from aiva_desk.domain import Priority
 from aiva_desk.gui.common.formatting import priority_text
 from aiva_desk.gui.common.icons import icon
 from aiva_desk.gui.errors import show_error
+from aiva_desk.gui.queue.bulk_close import BulkCloseDialog
 from aiva_desk.gui.tasks import BackgroundTask
 from aiva_desk.tickets import bulk
 from aiva_desk.tickets.bulk import BulkResult
+from aiva_desk.tickets.closing import Closure, bulk_close
 from aiva_desk.tickets.workflow import TRANSITIONS, Action
 
 log = logging.getLogger(__name__)
@@ -55,6 +58,7 @@ class BulkActions(QObject):
         self._window = parent
         self.result_box: QMessageBox | None = None
         self.tag_dialog: QInputDialog | None = None
+        self.close_dialog: BulkCloseDialog | None = None
         self.running = False
 
         self.assign_menu = self._menu("&Assign To", "assignMenu", "assign")
@@ -71,7 +75,7 @@ class BulkActions(QObject):
             action = self.step_menu.addAction(transition.label)
             action.setObjectName(f"{transition.action.value}StepAction")
             action.setToolTip(f"SOP: {transition.sop_step}")
-            action.triggered.connect(lambda _=False, a=transition.action: self.perform(a))
+            action.triggered.connect(lambda _=False, a=transition.action: self._on_step(a))
         self.add_tag_action = QAction(icon("tag"), "Add &Tag…", self)
         self.add_tag_action.setObjectName("addTagAction")
         self.add_tag_action.triggered.connect(self._on_add_tag_action_triggered)
@@ -80,7 +84,7 @@ class BulkActions(QObject):
         self.close_action.setToolTip(
             "Close the selected tickets; those not ready to close are listed with the reason"
         )
-        self.close_action.triggered.connect(lambda: self.perform(Action.CLOSE))
+        self.close_action.triggered.connect(self.ask_close)
         self._fill_assign_menu()
         self._fill_category_menu()
 
@@ -164,6 +168,26 @@ class BulkActions(QObject):
         service = self._service
         label = next(t.label for t in TRANSITIONS if t.action is action)
         self._run(lambda ids: bulk.bulk_perform(service, ids, action), f"{label}:")
+
+    def _on_step(self, action: Action) -> None:
+        if action is Action.CLOSE:
+            self.ask_close()
+        else:
+            self.perform(action)
+
+    def ask_close(self) -> None:
+        """Close asks once for the closure reason (and time) of all selected tickets."""
+        ids = self._selected_ids()
+        if not ids or self.running:
+            return
+        dialog = BulkCloseDialog(self._window, len(ids))
+        dialog.submitted.connect(self.close_tickets)
+        self.close_dialog = dialog
+        dialog.open()
+
+    def close_tickets(self, closure: Closure) -> None:
+        service = self._service
+        self._run(lambda ids: bulk_close(service, ids, closure), "Close:")
 
     def _update(self, changes: dict[str, Any], what: str) -> None:
         service = self._service

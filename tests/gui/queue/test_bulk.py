@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from aiva_desk.domain import Priority, TicketStatus
+from aiva_desk.domain import ClosureReason, Priority, TicketStatus
 from aiva_desk.gui.queue.model import ASSIGNEE, PRIORITY
 from aiva_desk.tickets.workflow import Action
+from tests.helpers.close_gates import satisfy_close_gates, send_solution
 from tests.helpers.queue_gui_helpers import add_staff, click_row, make_tickets, settle
 
 pytest_plugins = ("tests.helpers.queue_gui_fixtures",)  # the window, settings and error fixtures
@@ -16,6 +17,16 @@ def _select_rows(qtbot, window, rows: list[int]) -> None:
     click_row(qtbot, window.queue_view, rows[0])
     for row in rows[1:]:
         click_row(qtbot, window.queue_view, row, Qt.KeyboardModifier.ControlModifier)
+
+
+def _close_with(qtbot, window, reason: str, time: str) -> None:
+    """Answer the bulk Close dialog by keyboard: reason, time each (or none), Enter."""
+    dialog = window.bulk.close_dialog
+    assert dialog is not None and dialog.objectName() == "bulkCloseDialog"
+    qtbot.waitUntil(dialog.isVisible)
+    dialog.reason_combo.setCurrentIndex(dialog.reason_combo.findData(reason))
+    qtbot.keyClicks(dialog.time_edit, time)
+    qtbot.keyClick(dialog.time_edit, Qt.Key.Key_Return)
 
 
 def _finish(qtbot, window) -> str:
@@ -95,6 +106,7 @@ def test_bulk_close_lists_the_refused_tickets_in_one_message(qtbot, window, cont
     menu_actions = {a.objectName() for a in window.findChild(object, "ticketMenu").actions()}
     assert "closeTicketsAction" in menu_actions
     window.bulk.close_action.trigger()
+    _close_with(qtbot, window, "support", "")
     text = _finish(qtbot, window)
     first, *refused = text.splitlines()
     closed = service.get(ready.id).status is TicketStatus.CLOSED
@@ -117,3 +129,33 @@ def test_bulk_close_lists_the_refused_tickets_in_one_message(qtbot, window, cont
     box = window.bulk.result_box
     assert box.objectName() == "bulkResultBox" and box.isVisible()
     assert box.icon() == box.Icon.Warning
+
+
+def test_bulk_close_asks_once_for_the_reason_and_the_time_each(qtbot, window, context):
+    refs = make_tickets(context, 2)
+    service = context.tickets
+    ready, new = refs
+    send_solution(service, ready.id)
+    satisfy_close_gates(context, ready.id)
+    window.refresh()
+    settle(qtbot, window)
+    window.queue_view.selectAll()
+    window.bulk.step_menu.findChild(object, "closeStepAction").trigger()
+    dialog = window.bulk.close_dialog
+    qtbot.waitUntil(dialog.isVisible)
+    qtbot.keyClicks(dialog.time_edit, "half an hour")
+    qtbot.keyClick(dialog.time_edit, Qt.Key.Key_Return)
+    assert dialog.isVisible()  # nothing chosen, a bad time: both named, one line each
+    assert dialog.problem_text.splitlines() == [
+        "Choose the closure reason.",
+        "“half an hour” is not a time spent like 1h 30m, 90 or 1.5h.",
+    ]
+    dialog.time_edit.clear()
+    _close_with(qtbot, window, "self_service", "30m")
+    assert _finish(qtbot, window).startswith("1 ticket changed; 1 not changed:")
+    closed, refused = service.get(ready.id), service.get(new.id)
+    assert closed.status is TicketStatus.CLOSED
+    assert closed.closure_reason is ClosureReason.SELF_SERVICE
+    assert closed.time_spent_minutes == 30
+    assert refused.status is TicketStatus.NEW  # refused: keeps its values
+    assert refused.closure_reason is ClosureReason.NONE and refused.time_spent_minutes == 0
