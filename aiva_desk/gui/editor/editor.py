@@ -55,6 +55,7 @@ from aiva_desk.gui.editor.sop.panels import SupportPanels
 from aiva_desk.gui.editor.state import RECORDED, EditorState
 from aiva_desk.gui.editor.workflow import WorkflowBar, WorkflowSteps
 from aiva_desk.gui.errors import show_error
+from aiva_desk.gui.reports.ticket_export import add_export_button
 from aiva_desk.gui.tasks import BackgroundTask
 from aiva_desk.store.models import AuditEntry, Ticket
 from aiva_desk.tickets.drafts import Draft
@@ -134,6 +135,7 @@ class TicketEditor(QWidget):
             panel.refused.connect(self.show_problems)
         self.attachments.attached.connect(self._on_log_added)
         self.header.save_button.clicked.connect(lambda _checked=False: self.save())
+        self.export_button = add_export_button(self, context)  # the ticket report
         self.header.connect_due_button(self.fields["sla_due_at"])
         accept_file_drops(self, self.attach_files)  # on the editor and on its text boxes
         self.scroll.setEnabled(False)

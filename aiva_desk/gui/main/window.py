@@ -62,6 +62,7 @@ from aiva_desk.gui.main.mail_import import MailImport
 from aiva_desk.gui.main.mail_reading import MailReading
 from aiva_desk.gui.main.menus import MainMenus, find_action
 from aiva_desk.gui.main.spam_window import SpamView
+from aiva_desk.gui.main.ticket_actions import TicketActions
 from aiva_desk.gui.main.window_state import WindowLayout
 from aiva_desk.gui.outbox.sender import MailSender
 from aiva_desk.gui.outbox.window import OutboxView
@@ -169,6 +170,7 @@ class MainWindow(QMainWindow):
             self.sender_blocking.block_action, self.sender_blocking.unblock_action
         )
         self.menus.add_to_file_menu(self.mail_import.action)
+        self.ticket_actions = TicketActions(self, context)  # export report; "I am" → editors
         self.mail_import.accept_drops_on(self.queue_view.viewport())
         self.mail_reading = MailReading(context, self)
         self.menus.add_to_file_menu(self.mail_reading.action)
@@ -450,6 +452,7 @@ class MainWindow(QMainWindow):
         menu = QMenu(self)
         menu.setObjectName("queueContextMenu")
         menu.addAction(self.action("openTicketAction"))
+        menu.addAction(self.ticket_actions.queue_export_action)
         menu.addSeparator()
         self.bulk.add_to(menu)
         menu.popup(self.queue_view.viewport().mapToGlobal(pos))

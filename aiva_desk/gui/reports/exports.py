@@ -25,10 +25,10 @@ from aiva_desk.gui.reports.charts import chart_png, png_data_uri
 from aiva_desk.gui.reports.dashboard import DashboardData
 from aiva_desk.gui.reports.dashboard_view import CHART_TABS
 from aiva_desk.gui.reports.pdf import html_to_pdf
+from aiva_desk.gui.reports.ticket_export import DIRECTORY_KEY
 from aiva_desk.gui.tasks import BackgroundTask
 from aiva_desk.reports import exports
 
-DIRECTORY_KEY = "reports/export_directory"
 METRICS_FILTERS = {
     "csv": "CSV (*.csv)",
     "xlsx": "Excel workbook (*.xlsx)",
