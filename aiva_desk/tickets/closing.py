@@ -41,9 +41,8 @@ class Closure:
 
 def parse_time_spent(text: str) -> int:
     """``1h 30m``, ``90``, ``1.5h``, ``2 h 15 min`` → minutes; ValueError with one line."""
-    cleaned = text.strip().casefold().replace("hrs", "h").replace("hr", "h")
     try:
-        minutes = parse_minutes(cleaned)
+        minutes = parse_minutes(text)
     except ValueError:
         raise ValueError(f"“{text.strip()}” is not a time spent {TIME_EXAMPLES}.") from None
     if minutes <= 0:
