@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -83,7 +84,7 @@ def closure_from_input(
     return Closure(chosen, minutes, score)
 
 
-def suggested_time(ticket: Ticket) -> str:
+def suggested_time(ticket: Any) -> str:
     """The time spent to offer: what the ticket already records, else nothing (the agent
     knows; the app does not log working time, so it does not guess)."""
     minutes = ticket.time_spent_minutes or 0

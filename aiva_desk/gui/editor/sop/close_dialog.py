@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import shiboken6
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -24,11 +25,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from aiva_desk.domain import ClosureReason
 from aiva_desk.errors import ValidationError
 from aiva_desk.gui.common.formatting import ticket_number
 from aiva_desk.store.models import Ticket
 from aiva_desk.tickets.closing import CLOSURE_REASONS, TIME_EXAMPLES, Closure, closure_from_input
 from aiva_desk.tickets.closing import suggested_time as _suggested_time
+from aiva_desk.tickets.workflow import Overlay
 
 SCORE_CHOICES = (
     ("Not known", None),
@@ -63,7 +66,10 @@ class CloseDialog(QDialog):
 
     submitted = Signal(object, str)
 
-    def __init__(self, parent: QWidget, ticket: Ticket, *, override: bool = False) -> None:
+    def __init__(
+        self, parent: QWidget, ticket: Ticket | Overlay, *, override: bool = False
+    ) -> None:
+        """``ticket``: as the agent sees it (unsaved closure fields offered too)."""
         super().__init__(parent)
         self.ticket_id = ticket.id
         self.override = override
@@ -135,10 +141,10 @@ class CloseDialog(QDialog):
 
     # -- values --------------------------------------------------------------------
 
-    def _fill(self, ticket: Ticket) -> None:
+    def _fill(self, ticket: Ticket | Overlay) -> None:
         typed = REMEMBERED.get(ticket.id)
         if typed is None:
-            reason = ticket.closure_reason.value if ticket.closure_reason else ""
+            reason = ClosureReason(ticket.closure_reason or "").value
             typed = TypedClosure(reason, _suggested_time(ticket), ticket.satisfaction_score)
         self.reason_combo.setCurrentIndex(max(self.reason_combo.findData(typed.reason), 0))
         self.time_edit.setText(typed.time)
@@ -194,11 +200,15 @@ class CloseDialog(QDialog):
         self.submitted.emit(closure, self.typed().why.strip())
 
     def done_ok(self) -> None:
-        self._closed = True
         REMEMBERED.pop(self.ticket_id, None)
+        if not shiboken6.isValid(self):
+            return  # cancelled while the close ran: it closed all the same
+        self._closed = True
         super().accept()
 
     def show_problem(self, text: str) -> None:
+        if not shiboken6.isValid(self):
+            return
         self.problem.setText(text)
         self.problem.show()
         self.ok_button.setEnabled(True)

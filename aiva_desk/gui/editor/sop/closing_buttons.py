@@ -38,7 +38,7 @@ from aiva_desk.gui.errors import show_error
 from aiva_desk.gui.tasks import BackgroundTask
 from aiva_desk.store.models import Staff, Ticket
 from aiva_desk.tickets.closing import Closure, close_anyway
-from aiva_desk.tickets.workflow import Transition
+from aiva_desk.tickets.workflow import Overlay, Transition
 
 if TYPE_CHECKING:
     from aiva_desk.gui.editor.editor import TicketEditor
@@ -226,7 +226,7 @@ class ClosingButtons(QObject):
         ticket = self._editor.ticket
         if ticket is None:
             return None
-        dialog = CloseDialog(self._editor, ticket)
+        dialog = CloseDialog(self._editor, Overlay(ticket, self._editor.values()))
         steps = self._editor.steps
         dialog.submitted.connect(
             lambda closure, _why: steps.close(

@@ -146,3 +146,29 @@ def test_close_anyway_records_the_closure_too(qtbot, context) -> None:
     assert ticket.closure_reason is ClosureReason.NO_RESPONSE
     assert ticket.time_spent_minutes == 20
     assert ticket.close_override_reason == "Aisha: Customer unreachable for 3 weeks"
+
+
+def test_unsaved_closure_fields_of_the_form_are_offered_and_saved_first(qtbot, context) -> None:
+    close_dialog.REMEMBERED.clear()
+    ticket_id = ready_to_close(context)
+    editor = open_ticket(qtbot, context, ticket_id)
+    spin = editor.fields["time_spent_minutes"].widget
+    spin.setFocus()
+    spin.selectAll()
+    qtbot.keyClicks(spin, "40")
+    editor.fields["closure_reason"].widget.setCurrentIndex(
+        editor.fields["closure_reason"].widget.findData(ClosureReason.DUPLICATE.value)
+    )
+    assert editor.is_dirty()
+    dialog = open_close_dialog(qtbot, editor)
+    assert dialog.time_edit.text() == "40m"
+    assert dialog.reason_combo.currentData() == ClosureReason.DUPLICATE.value
+    dialog.time_edit.selectAll()
+    qtbot.keyClicks(dialog.time_edit, "1h")
+    qtbot.keyClick(dialog.time_edit, Qt.Key.Key_Enter)
+    idle()
+    qtbot.waitUntil(lambda: editor.support.closing_buttons.dialog is None)
+    ticket = context.tickets.get(ticket_id)
+    assert ticket.status is TicketStatus.CLOSED
+    assert (ticket.closure_reason, ticket.time_spent_minutes) == (ClosureReason.DUPLICATE, 60)
+    qtbot.waitUntil(lambda: not editor.is_dirty())
