@@ -46,9 +46,15 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (SQL, re.compile(r"\b(?:DELETE\s+FROM|INSERT\s+INTO)\s+\w+[^\n]*")),
     (SQL, re.compile(r"\bWHERE\s+[\w.]+\s*(?:=|<>|!=|\bIS\b)[^\n]*")),
     (ERROR_CODE, re.compile(_NOT_AFTER + r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+" + _NOT_BEFORE)),
-    (ERROR_CODE, re.compile(r"\bE(?:CONN[A-Z]+|NOENT|TIMEDOUT|ACCES|ADDRINUSE|PIPE|HOSTUNREACH)\b")),
+    (
+        ERROR_CODE,
+        re.compile(r"\bE(?:CONN[A-Z]+|NOENT|TIMEDOUT|ACCES|ADDRINUSE|PIPE|HOSTUNREACH)\b"),
+    ),
     (ERROR_CODE, re.compile(r"\b0x[0-9A-Fa-f]{6,}\b")),
-    (DATABASE_NAME, re.compile(_NOT_AFTER + r"[a-z][a-z0-9_]*\.[a-z][a-z0-9]*_[a-z0-9_]+" + _NOT_BEFORE)),
+    (
+        DATABASE_NAME,
+        re.compile(_NOT_AFTER + r"[a-z][a-z0-9_]*\.[a-z][a-z0-9]*_[a-z0-9_]+" + _NOT_BEFORE),
+    ),
     (DATABASE_NAME, re.compile(_NOT_AFTER + r"[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*(?=\s*(?:=|!=|<>))")),
     (INTERNAL_ID, re.compile(_NOT_AFTER + r"[a-z]{1,5}[-_]\d{3,}" + _NOT_BEFORE)),
     (

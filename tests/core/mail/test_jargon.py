@@ -74,7 +74,11 @@ def test_ordinary_customer_prose_acronyms_addresses_and_own_ids_pass():
 def _bodies() -> list[tuple[str, str]]:
     bodies = []
     for path in sorted(SHARED_MAIL.rglob("*")):
-        if not path.is_file() or path.suffix == ".md" or path.name.startswith(("LICENSE", "SOURCE")):
+        if (
+            not path.is_file()
+            or path.suffix == ".md"
+            or path.name.startswith(("LICENSE", "SOURCE"))
+        ):
             continue
         raw = path.read_bytes()
         if path.suffix == ".txt":  # reply bodies without headers
