@@ -14,6 +14,10 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from aiva_desk.store.models import Ticket
 
 ERROR_CODE = "error code"
 DATABASE_NAME = "database name"
@@ -101,3 +105,20 @@ def check_jargon(text: str, own_ids: Collection[str] = ()) -> list[JargonFinding
 def _is_not_an_id(found: str, own: set[str]) -> bool:
     prefix = re.split(r"[-_]", found, maxsplit=1)[0].casefold()
     return found.casefold() in own or prefix in _NOT_ID_PREFIXES
+
+
+def own_ids(ticket: Ticket | None) -> list[str]:
+    """The ids a ticket's customer may read: their tenant's and the ticket number.
+
+    ``ticket`` as ``TicketService.get`` gives it (its customer and organization loaded).
+    """
+    if ticket is None:
+        return []
+    customer = ticket.customer
+    organization = customer.organization if customer else None
+    values = (
+        customer.tenant_id if customer else None,
+        organization.tenant_id if organization else None,
+        str(ticket.number),
+    )
+    return [value for value in values if value]

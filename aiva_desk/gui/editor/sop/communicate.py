@@ -21,7 +21,7 @@ from aiva_desk.gui.common.forms import child
 from aiva_desk.gui.common.text_widgets import FitToText
 from aiva_desk.gui.editor.saving import EditorSaver
 from aiva_desk.gui.editor.state import EditorState
-from aiva_desk.mail.jargon import check_jargon
+from aiva_desk.mail.jargon import check_jargon, own_ids
 
 # The customer's wording -> the label of its point in the panel's form (rows 1–4).
 WORDING = {
@@ -80,26 +80,9 @@ class CommunicateStep(QObject):
             f"{written} of 4 written — the Solution mail adds points 1 and 6 itself."
         )
 
-    def own_ids(self) -> list[str]:
-        """The customer's own ids (tenant, ticket number): fine to mention to them."""
-        ticket = self._state.ticket
-        if ticket is None:
-            return []
-        customer = ticket.customer
-        organization = customer.organization if customer else None
-        return [
-            value
-            for value in (
-                customer.tenant_id if customer else None,
-                organization.tenant_id if organization else None,
-                str(ticket.number),
-            )
-            if value
-        ]
-
     def update_hint(self) -> None:
         """List what looks internal in the boxes, and show the internal fields for reference."""
-        own = self.own_ids()
+        own = own_ids(self._state.ticket)
         found = []
         for name, edit in self.points.items():
             for finding in check_jargon(edit.toPlainText(), own):
