@@ -134,3 +134,17 @@ def test_the_ticket_report_shows_what_the_customer_was_told_once_written(context
     ) in markdown
     html = render_ticket_report(context.tickets, number, "html")
     assert "<h3>Explained to the Customer</h3>" in html and "How to Avoid It" in html
+
+
+def test_the_template_editor_offers_the_customer_wording_and_the_sample_fills_it(
+    context,
+) -> None:
+    from aiva_desk.mail.sample import sample_context
+    from aiva_desk.mail.template_preview import variables
+
+    values = sample_context(context.db, SIGNER)
+    offered = dict(variables(values))
+    assert offered["ticket.customer_explanation"].startswith("A sample explanation")
+    assert offered["ticket.customer_steps"] == "Nothing: it works again now."
+    assert offered["wording.asks_to_confirm"] is False
+    assert render_message("solution", values).gaps == []  # the sample needs no gap filled
