@@ -30,8 +30,14 @@ from aiva_desk.tickets.checklists import states_for, unanswered_questions
 # error messages are internal and stay in the internal escalation forms.
 CUSTOMER_WORDING = ("customer_explanation", "customer_fix", "customer_steps", "customer_prevention")
 FOUND_GAP = "[[ What we found so far, in plain words for the customer ]]"
-_THANKS = re.compile(r"\b(?:thank|thanks)\b", re.IGNORECASE)
-_CONFIRM = re.compile(r"\bconfirm", re.IGNORECASE)
+# The agent's own thanks ("Thank you for…", "Thanks for…", not "thanks to the fix") and
+# request to confirm ("Please confirm…", "Could you confirm…?", not "we confirmed it").
+_THANKS = re.compile(r"\b(?:thank you|thanks for|thanks again|many thanks)\b", re.IGNORECASE)
+_CONFIRM = re.compile(
+    r"\b(?:please|could you|can you|would you|kindly|let us know)\b[^.!?\n]*\bconfirm"
+    r"|\bconfirm\b[^.!\n]*\?",
+    re.IGNORECASE,
+)
 
 TEXT_FIELDS = (
     "description",

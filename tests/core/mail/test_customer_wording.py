@@ -148,3 +148,21 @@ def test_the_template_editor_offers_the_customer_wording_and_the_sample_fills_it
     assert offered["ticket.customer_steps"] == "Nothing: it works again now."
     assert offered["wording.asks_to_confirm"] is False
     assert render_message("solution", values).gaps == []  # the sample needs no gap filled
+
+
+def test_only_the_agents_own_thanks_or_request_to_confirm_replaces_the_templates() -> None:
+    from types import SimpleNamespace
+
+    from aiva_desk.mail.context import wording
+
+    def said(**texts: str) -> dict[str, bool]:
+        return wording(SimpleNamespace(**{**dict.fromkeys(CUSTOMER, ""), **texts}))
+
+    assert said() == {"thanks": False, "asks_to_confirm": False}
+    assert said(customer_fix="Thanks to the new limit, calls work. We confirmed it.") == {
+        "thanks": False,
+        "asks_to_confirm": False,
+    }
+    assert said(customer_explanation="Thank you for bearing with us.")["thanks"]
+    assert said(customer_steps="Could you confirm calls work now?")["asks_to_confirm"]
+    assert said(customer_steps="Please reply to confirm it works.")["asks_to_confirm"]
