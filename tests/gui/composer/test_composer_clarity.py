@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextCharFormat
 
 from aiva_desk.gui.composer.jargon_row import JargonFindingRow
 from aiva_desk.mail.jargon import DATABASE_NAME, ERROR_CODE, INTERNAL_ID
@@ -51,6 +52,18 @@ def test_internal_terms_are_listed_and_selected_for_rewording(qtbot, mail_contex
         (INTERNAL_ID, "tn-4821"),
     ]
     assert dialog.tone_summary.text() == "3 things that look internal:"
+    text = dialog.body.toPlainText()
+    block = dialog.body.document().findBlock(text.index("INSUFFICIENT_CREDITS"))
+    at = text.index("INSUFFICIENT_CREDITS") - block.position()
+    wavy = QTextCharFormat.UnderlineStyle.WaveUnderline
+    qtbot.waitUntil(  # underlined in the message, like a tone phrase
+        lambda: any(
+            r.start <= at < r.start + r.length and r.format.underlineStyle() == wavy
+            for r in block.layout().formats()
+        )
+    )
+    own = text.index("tn-1001") - block.position()
+    assert not any(r.start <= own < r.start + r.length for r in block.layout().formats())
     rows = dialog.findChildren(JargonFindingRow)
     assert len(rows) == 3
     qtbot.waitUntil(lambda: all(row.isVisibleTo(dialog) for row in rows))
