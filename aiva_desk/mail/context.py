@@ -8,6 +8,7 @@ preview renders the same way when it is sent.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -24,6 +25,20 @@ from aiva_desk.store.models import Customer, Ticket
 from aiva_desk.tickets import escalation
 from aiva_desk.tickets.checklists import states_for, unanswered_questions
 
+# The customer's wording of a resolution (the resolution panel's Communicate step): the
+# only ticket text customer templates quote. Root cause, log findings, steps taken and
+# error messages are internal and stay in the internal escalation forms.
+CUSTOMER_WORDING = ("customer_explanation", "customer_fix", "customer_steps", "customer_prevention")
+FOUND_GAP = "[[ What we found so far, in plain words for the customer ]]"
+# The agent's own thanks ("Thank you for…", "Thanks for…", not "thanks to the fix") and
+# request to confirm ("Please confirm…", "Could you confirm…?", not "we confirmed it").
+_THANKS = re.compile(r"\b(?:thank you|thanks for|thanks again|many thanks)\b", re.IGNORECASE)
+_CONFIRM = re.compile(
+    r"\b(?:please|could you|can you|would you|kindly|let us know)\b[^.!?\n]*\bconfirm"
+    r"|\bconfirm\b[^.!\n]*\?",
+    re.IGNORECASE,
+)
+
 TEXT_FIELDS = (
     "description",
     "expected_behavior",
@@ -35,6 +50,7 @@ TEXT_FIELDS = (
     "steps_taken",
     "verification",
     "prevention",
+    *CUSTOMER_WORDING,
 )
 
 
@@ -68,13 +84,21 @@ def format_moment(moment: dt.datetime, tz_name: str) -> str:
     return local.strftime("%a %d %b %Y, %H:%M ") + (local.tzname() or tz_name)
 
 
+def wording(ticket: Ticket) -> dict[str, bool]:
+    """Whether the customer's wording already thanks them or asks them to confirm, so a
+    template adds its own sentence only where the agent's text does not say it."""
+    text = "\n".join(getattr(ticket, name) or "" for name in CUSTOMER_WORDING)
+    return {"thanks": bool(_THANKS.search(text)), "asks_to_confirm": bool(_CONFIRM.search(text))}
+
+
 def _escalation_defaults(ticket: Ticket, next_update: str) -> dict[str, str]:
-    found = [entry.found for entry in ticket.troubleshooting if entry.found.strip()]
+    """The customer's "Escalated" notice: what was found comes from the customer's wording
+    (a gap to fill until there is some), never from the internal log."""
     development = ticket.escalation_level is EscalationLevel.DEVELOPMENT
     team = "development team" if development else "senior team"
     return {
         "team": team,
-        "found": found[-1] if found else "We are still narrowing it down.",
+        "found": (ticket.customer_explanation or "").strip() or FOUND_GAP,
         "next_steps": f"Our {team} is investigating and will work on a fix.",
         "timeline": f"We expect an update by {next_update}.",
         "workaround": "",
@@ -118,7 +142,8 @@ def ticket_context(
         "signature": signer.signature,
         "ticket": {name: getattr(ticket, name) or "" for name in TEXT_FIELDS},
         "questions": questions,
-        "latest_finding": found[-1] if found else "",
+        "latest_finding": found[-1] if found else "",  # internal: for staff templates only
+        "wording": wording(ticket),
         "escalation": _escalation_defaults(ticket, next_update),
         "f": form,
     }

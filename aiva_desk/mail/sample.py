@@ -58,6 +58,10 @@ def _fill(session: Session, signer: Signer, now: dt.datetime) -> dict[str, Any]:
         reported_at=now,
         sla_due_at=due_date(session, now, category, category.default_priority),
         description="A sample description of the problem.",
+        customer_explanation="A sample explanation, in plain words, of what was wrong.",
+        customer_fix="A sample description of what was fixed.",
+        customer_steps="Nothing: it works again now.",
+        customer_prevention="A sample tip on how to avoid it in future.",
     )
     session.add(ticket)
     session.flush()

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from aiva_desk.domain import EscalationLevel
-from aiva_desk.mail.context import Signer, context_for
+from aiva_desk.mail.context import FOUND_GAP, Signer, context_for
 from aiva_desk.mail.message_templates import render_message, split_message
 from aiva_desk.mail.subjects import original_subject
 from aiva_desk.tickets import escalation
@@ -43,9 +43,13 @@ def customer_message(
     next_update: str,
     context: dict[str, Any] | None = None,
 ) -> str:
-    """The "Escalated" message to the customer, from the form as the agent filled it."""
+    """The "Escalated" message to the customer, from the form as the agent filled it.
+
+    What was found comes from the ticket's customer wording in ``context``, never from
+    the form's internal findings; without it the message keeps a gap to fill.
+    """
     team = "development team" if target is EscalationLevel.DEVELOPMENT else "senior team"
-    found = form.what_we_know[-1] if form.what_we_know else "We are still narrowing it down."
+    found = (context or {}).get("escalation", {}).get("found") or FOUND_GAP
     values = {
         **(context or {}),
         "subject": original_subject(form.subject, form.number),

@@ -100,6 +100,21 @@ def report_data(ticket: Ticket) -> dict[str, Any]:
             "Prevention": text(ticket.prevention),
         },
         "steps_taken": _steps(ticket.steps_taken),
+        "customer_wording": {  # what the Solution mail tells the customer
+            "What Was Wrong": text(ticket.customer_explanation),
+            "What We Fixed": text(ticket.customer_fix),
+            "What the Customer Needs to Do": text(ticket.customer_steps),
+            "How to Avoid It": text(ticket.customer_prevention),
+        },
+        "has_customer_wording": any(
+            (value or "").strip()
+            for value in (
+                ticket.customer_explanation,
+                ticket.customer_fix,
+                ticket.customer_steps,
+                ticket.customer_prevention,
+            )
+        ),
         "communications": [
             {
                 "at": moment(message.at),

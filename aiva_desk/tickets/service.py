@@ -91,6 +91,10 @@ EDITABLE_FIELDS: dict[str, Any] = {
     "steps_taken": str,
     "verification": str,
     "prevention": str,
+    "customer_explanation": str,  # the customer's wording of the resolution
+    "customer_fix": str,
+    "customer_steps": str,
+    "customer_prevention": str,
     "solution_class": SolutionClass,
     "customer_satisfied": Satisfaction,
     "added_to_kb": bool,

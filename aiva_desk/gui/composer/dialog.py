@@ -63,6 +63,7 @@ from aiva_desk.gui.errors import show_error
 from aiva_desk.gui.tasks import BackgroundTask
 from aiva_desk.mail.accounts import Account
 from aiva_desk.mail.composer_start import ComposerStart, start_message
+from aiva_desk.mail.jargon import own_ids
 from aiva_desk.mail.outbox import OutgoingMessage
 from aiva_desk.mail.tone import ToneFinding
 
@@ -137,7 +138,9 @@ class ComposerDialog(QDialog):
         self._filling = False
         self.problems = ComposerProblems(self)
         self.addresses = ComposerAddresses(self.state, self.problems, self)
-        self.checks = ComposerChecks(self.state.fields, self)
+        self.checks = ComposerChecks(
+            self.state.fields, self, own_ids=lambda: own_ids(self.state.ticket)
+        )
         self.templates = ComposerTemplates(
             self.state,
             self.checks,

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QMessageBox, QPushButton, QVBoxLay
 
 from aiva_desk.gui.common.forms import message_box
 from aiva_desk.gui.common.highlight import MATCH_BACKGROUND, MATCH_FOREGROUND
+from aiva_desk.mail.jargon import check_jargon
 from aiva_desk.mail.tone import ToneFinding, check_tone
 
 CHECK_DELAY_MS = 350  # the tone check and the address check wait for a pause in typing
@@ -35,10 +36,12 @@ def utf16_offset(text: str, index: int) -> int:
 
 
 class ComposerHighlighter(QSyntaxHighlighter):
-    """Marks the ``[[ … ]]`` gaps to fill, and underlines the phrases the SOP avoids."""
+    """Marks the ``[[ … ]]`` gaps to fill, and underlines the phrases the SOP avoids and
+    what looks internal (``own_ids``: the customer's own ids, which do not)."""
 
     def __init__(self, document: QTextDocument) -> None:
         super().__init__(document)
+        self.own_ids: list[str] = []
         self.gap_format = QTextCharFormat()
         self.gap_format.setBackground(QColor(MATCH_BACKGROUND))
         self.gap_format.setForeground(QColor(MATCH_FOREGROUND))
@@ -47,7 +50,7 @@ class ComposerHighlighter(QSyntaxHighlighter):
         self.tone_format.setUnderlineColor(QColor(TONE_UNDERLINE))
 
     def highlightBlock(self, text: str) -> None:
-        for finding in check_tone(text):
+        for finding in [*check_tone(text), *check_jargon(text, self.own_ids)]:
             start = utf16_offset(text, finding.start)
             self.setFormat(start, utf16_offset(text, finding.end) - start, self.tone_format)
         matches = GAP_PATTERN.globalMatch(text)

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from aiva_desk.gui.common.forms import child, load_form
 from aiva_desk.gui.common.text_widgets import FitToText
-from aiva_desk.gui.editor.fields import FIELD_LABELS, TEXT_FIELDS
+from aiva_desk.gui.editor.fields import CUSTOMER_WORDING_FIELDS, FIELD_LABELS, TEXT_FIELDS
 from aiva_desk.tickets.merge import FieldConflict
 
 MINE, THEIRS = "mine", "theirs"
@@ -113,7 +113,7 @@ class ConflictDialog(QDialog):
     def _value_widget(self, name: str, side: str, text: str) -> QWidget:
         object_name = f"{name}{side.capitalize()}Value"
         owner = "Saved elsewhere" if side == THEIRS else "Your version"
-        if name in TEXT_FIELDS:
+        if name in TEXT_FIELDS or name in CUSTOMER_WORDING_FIELDS:
             view = QPlainTextEdit(text, self)
             view.setReadOnly(True)
             view.setObjectName(object_name)

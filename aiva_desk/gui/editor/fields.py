@@ -64,6 +64,10 @@ FIELD_LABELS: dict[str, str] = {
     "steps_taken": "Steps taken",
     "verification": "Verification",
     "prevention": "Prevention",
+    "customer_explanation": "What was wrong (for the customer)",
+    "customer_fix": "What we fixed (for the customer)",
+    "customer_steps": "What the customer needs to do",
+    "customer_prevention": "How to avoid it (for the customer)",
     "solution_class": "Solution type",
     "customer_satisfied": "Customer satisfied",
     "added_to_kb": "Added to KB",
@@ -97,6 +101,18 @@ TEXT_FIELDS = {
     "steps_taken": "stepsTakenEdit",
     "verification": "verificationEdit",
     "prevention": "preventionEdit",
+}
+# The customer's wording of a resolution, with its placeholder hint. Its boxes are made
+# here, beside the form, so they are fields from the start (drafts, conflicts, saving);
+# the resolution panel's Communicate step shows them when it is first opened.
+CUSTOMER_WORDING_FIELDS = {
+    "customer_explanation": ("customerExplanationEdit", "Your account had run out of credits."),
+    "customer_fix": ("customerFixEdit", "We added credits; your calls go through again."),
+    "customer_steps": ("customerStepsEdit", "Nothing: it works again now."),
+    "customer_prevention": (
+        "customerPreventionEdit",
+        "We now e-mail you before your balance runs out.",
+    ),
 }
 NO_DEADLINE = QDateTime.fromSecsSinceEpoch(946684800)  # 2000-01-01: shown as "No deadline"
 YES_NO = {True: "yes", False: "no"}
@@ -222,6 +238,16 @@ def _deadline(widget: QDateTimeEdit) -> FieldBinding:
     )
 
 
+def _wording_box(root: QWidget, object_name: str, hint: str, label: str) -> QPlainTextEdit:
+    edit = QPlainTextEdit(root)
+    edit.setObjectName(object_name)
+    edit.setPlaceholderText(f"e.g. {hint}")
+    edit.setAccessibleName(label)
+    edit.setTabChangesFocus(True)  # Tab goes on to the next point
+    edit.hide()  # until the resolution panel places it
+    return edit
+
+
 def bind_fields(root: QWidget) -> dict[str, FieldBinding]:
     """Every editable field of the editor form in ``root``, keyed by field name.
 
@@ -232,6 +258,8 @@ def bind_fields(root: QWidget) -> dict[str, FieldBinding]:
         bindings[name] = _line(name, child(root, QLineEdit, object_name))
     for name, object_name in TEXT_FIELDS.items():
         bindings[name] = _text(name, child(root, QPlainTextEdit, object_name))
+    for name, (object_name, hint) in CUSTOMER_WORDING_FIELDS.items():
+        bindings[name] = _text(name, _wording_box(root, object_name, hint, FIELD_LABELS[name]))
 
     def combo(name: str, object_name: str, options: Sequence[tuple[str, Any]], decode, missing=str):
         bindings[name] = _combo(name, child(root, QComboBox, object_name), options, decode, missing)

@@ -83,7 +83,14 @@ def test_sending_the_solution_moves_the_ticket_to_awaiting_confirmation(mail_con
     service.update(
         ref.id,
         ticket.version,
-        {"root_cause": "Credits ran out", "solution": "Added credits", "prevention": "Alerts"},
+        {
+            "root_cause": "Credits ran out",
+            "solution": "Added credits",
+            "prevention": "Alerts",
+            "customer_explanation": "Your account had run out of credits.",
+            "customer_fix": "We added credits.",
+            "customer_prevention": "We will warn you before it runs low.",
+        },
     )
     draft = context.mail.draft(ref.id)
     assert draft.template == "solution"

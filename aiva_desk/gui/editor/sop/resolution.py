@@ -3,7 +3,8 @@
 Nothing is kept here: each step writes to the ticket. Reproduce and Determine
 Solution set the editor's Can reproduce and Solution type fields and save them;
 the diagnosis checks and the implementation checklist become troubleshooting log
-entries; Communicate writes the six points of a solution message into Solution.
+entries; Communicate holds the customer's wording of the six solution points
+(:mod:`aiva_desk.gui.editor.sop.communicate`), which the Solution mail quotes.
 Vague troubleshooting and resolution texts get the SOP's documentation hints.
 """
 
@@ -32,6 +33,7 @@ from aiva_desk.domain import SolutionClass
 from aiva_desk.gui.common.forms import child, load_form
 from aiva_desk.gui.editor.doc_hints import show_hints
 from aiva_desk.gui.editor.saving import EditorSaver
+from aiva_desk.gui.editor.sop.communicate import CommunicateStep
 from aiva_desk.gui.editor.state import EditorState
 from aiva_desk.gui.tasks import BackgroundTask
 from aiva_desk.store.models import Ticket
@@ -58,8 +60,6 @@ IMPLEMENT_CHECKS = {
     "stepsDocumentedCheck": "Exact steps documented",
 }
 IMPLEMENT_TITLE = "Implement solution (SOP step 4)"
-POINTS = ("acknowledge", "wasWrong", "fixed", "userSteps", "avoid", "confirm")
-CONFIRM_QUESTION = "Could you confirm that it is working for you now?"
 DOCUMENTED_FIELDS = {
     "root_cause": "Root cause",
     "solution": "Solution",
@@ -112,8 +112,8 @@ class ResolutionPanel(QWidget):
         self.steps.setMaximumHeight(110)
         self.record_button = child(self, QPushButton, "recordImplementationButton")
         self.test_warning = child(self, QFrame, "testWarning")
-        self.points = {key: child(self, QLineEdit, f"{key}Edit") for key in POINTS}
-        self.write_solution_button = child(self, QPushButton, "writeSolutionButton")
+        self.communicate = CommunicateStep(self, state, saver)
+        self.points = self.communicate.points
         self.documentation = child(self, QLabel, "documentationHints")
         self._label = lambda name: child(self, QLabel, name)
         for button, value in self._buttons(self.reproduce):
@@ -128,21 +128,17 @@ class ResolutionPanel(QWidget):
         )
         self.add_check_button.clicked.connect(lambda _c=False: self.add_check())
         self.record_button.clicked.connect(lambda _c=False: self.record_implementation())
-        self.write_solution_button.clicked.connect(lambda _c=False: self.write_solution())
         for edit in (self.found, self.action):
             edit.textChanged.connect(self._update_diagnose)
         for box in self.implement.values():
             box.toggled.connect(self._update_implement)
         self.steps.textChanged.connect(self._update_implement)
-        for edit in self.points.values():
-            edit.textChanged.connect(self._update_points)
         self._hints_timer = QTimer(self, singleShot=True, interval=250)
         self._hints_timer.timeout.connect(self.update_documentation)
         for name in ("can_reproduce", "solution_class", *DOCUMENTED_FIELDS):
             state.fields[name].changed.connect(lambda *_a: self._on_editor_field_changed())
         self._update_diagnose()
         self._update_implement()
-        self._update_points()
         self.setEnabled(False)
 
     def _group(self, radios: dict[str, Any]) -> QButtonGroup:
@@ -169,16 +165,11 @@ class ResolutionPanel(QWidget):
     def show_ticket(self, ticket: Ticket) -> None:
         if ticket.id != self._ticket_id:
             self._ticket_id = ticket.id
-            for edit in (self.found, self.action, *self.points.values()):
+            for edit in (self.found, self.action):
                 edit.clear()
             for box in self.implement.values():
                 box.setChecked(False)
             self.steps.setPlainText(ticket.steps_taken)
-            self.points["wasWrong"].setText(ticket.root_cause.strip())
-            self.points["avoid"].setText(ticket.prevention.strip())
-            self.points["confirm"].setText(CONFIRM_QUESTION)
-            for edit in self.points.values():
-                edit.setCursorPosition(0)  # show the start of a prefilled point
         elif not self.steps.toPlainText().strip():
             self.steps.setPlainText(ticket.steps_taken)
         done = {entry.checked for entry in ticket.troubleshooting}
@@ -190,6 +181,7 @@ class ResolutionPanel(QWidget):
         )
         self._on_editor_field_changed()
         self.update_documentation()
+        self.communicate.update_hint()
         self.setEnabled(True)
 
     def _on_editor_field_changed(self) -> None:
@@ -317,19 +309,3 @@ class ResolutionPanel(QWidget):
             self._set_field("steps_taken", steps, then=lambda: self._add_entry(entry, []))
         else:
             self._add_entry(entry, [])
-
-    # -- step 5: the six points of a solution message -> Solution ------------------
-
-    def _update_points(self) -> None:
-        written = sum(1 for edit in self.points.values() if edit.text().strip())
-        self._label("pointsLabel").setText(f"{written} of 6 points written")
-        self.write_solution_button.setEnabled(written > 0)
-
-    def solution_text(self) -> str:
-        return "\n\n".join(e.text().strip() for e in self.points.values() if e.text().strip())
-
-    def write_solution(self) -> None:
-        """Write the points, one paragraph each, into the Solution field and save."""
-        text = self.solution_text()
-        if text:
-            self._set_field("solution", text)

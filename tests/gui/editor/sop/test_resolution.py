@@ -7,7 +7,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QCheckBox
 
 from aiva_desk.domain import SolutionClass
-from aiva_desk.gui.editor.sop.resolution import CONFIRM_QUESTION, IMPLEMENT_TITLE
+from aiva_desk.gui.editor.sop.resolution import IMPLEMENT_TITLE
 from tests.helpers.editor_helpers import idle, make_ticket, new_tabs, open_in
 
 
@@ -108,32 +108,6 @@ def test_the_implementation_checklist_is_logged_and_the_steps_saved(qtbot, conte
     assert "✗ No new issues introduced" in entry.checked
     assert (entry.found, entry.action) == ("Fix tested and working", "pm2 restart api")
     assert not editor.is_dirty()
-
-
-def test_the_six_points_become_the_solution(qtbot, context) -> None:
-    ticket_id, editor, panel = open_resolution(
-        qtbot, context, root_cause="API credits balance was $0.00"
-    )
-    assert panel.points["wasWrong"].text() == "API credits balance was $0.00"
-    assert panel.points["confirm"].text() == CONFIRM_QUESTION
-    pointsLabel = panel.findChild(type(panel.documentation), "pointsLabel")
-    assert pointsLabel.text() == "2 of 6 points written"
-    for key, text in (
-        ("acknowledge", "Thanks for your patience."),
-        ("fixed", "We added $100 credits; the agent replies again."),
-    ):
-        panel.points[key].setFocus()
-        qtbot.keyClicks(panel.points[key], text)
-    assert pointsLabel.text() == "4 of 6 points written"
-    click(qtbot, panel.write_solution_button)
-    solution = context.tickets.get(ticket_id).solution
-    assert solution.split("\n\n") == [
-        "Thanks for your patience.",
-        "API credits balance was $0.00",
-        "We added $100 credits; the agent replies again.",
-        CONFIRM_QUESTION,
-    ]
-    assert editor.fields["solution"].get() == solution
 
 
 def test_vague_entries_get_the_sop_hint_without_being_refused(qtbot, context) -> None:
