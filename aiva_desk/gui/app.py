@@ -142,6 +142,7 @@ def _first_run(context: AppContext) -> AppContext:
     """The welcome on a fresh data folder; "explore with demo data" reopens on its folder."""
     first = run_first_run(context)
     if first.demo_data_dir is None:
+        context.refresh_actor()  # the profile just made names the history from now on
         return context
     context.close()
     return open_context(str(first.demo_data_dir))

@@ -10,6 +10,7 @@ each escalation with Acknowledge, and the ticket can be handed back (de-escalate
 from __future__ import annotations
 
 import html
+import logging
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QPalette
@@ -35,10 +36,13 @@ from aiva_desk.gui.editor.sop.escalation_dialog import EscalationDialog
 from aiva_desk.gui.editor.state import EditorState
 from aiva_desk.gui.errors import show_error
 from aiva_desk.gui.tasks import BackgroundTask
-from aiva_desk.mail import sop_messages
+from aiva_desk.mail.escalation_mail import EscalationOutcome, escalate_to
 from aiva_desk.store.models import Escalation, Staff, Ticket
 from aiva_desk.tickets import escalation as esc
+from aiva_desk.tickets import escalation_people as people
 from aiva_desk.tickets.workflow import Overlay
+
+log = logging.getLogger(__name__)
 
 LEVELS = {
     Priority.P1: "P1 · Escalate immediately",
@@ -70,6 +74,12 @@ class EscalationPanel(QWidget):
         self.suggestion = child(self, QLabel, "suggestionLabel")
         self.deadline = child(self, QLabel, "deadlineLabel")
         self.status = child(self, QLabel, "statusLabel")
+        self.notice = QLabel(self)  # how the last escalation reached its person, one line
+        self.notice.setObjectName("escalationNotice")
+        self.notice.setWordWrap(True)
+        self.notice.hide()
+        status_layout = self.status.parentWidget().layout()
+        status_layout.insertWidget(status_layout.indexOf(self.status) + 1, self.notice)
         self.escalate_button = child(self, QPushButton, "escalateButton")
         self.reason_edit = child(self, QLineEdit, "deEscalateReasonEdit")
         self.de_escalate_button = child(self, QPushButton, "deEscalateButton")
@@ -121,6 +131,19 @@ class EscalationPanel(QWidget):
         self._assess()
         self._show_history(ticket)
         self.setEnabled(True)
+        if me is not None and any(
+            e.to_staff_id == me.id and e.seen_at is None for e in ticket.escalations
+        ):
+            self._mark_seen(ticket.id, me.id)
+
+    def _mark_seen(self, ticket_id: int, staff_id: int) -> None:
+        """The colleague it went to opened the ticket: their notice is done with."""
+        db = self._state.context.db
+        BackgroundTask(
+            lambda: people.mark_seen(db, ticket_id, staff_id), parent=self, label="escalation-seen"
+        ).failure(
+            lambda exc: log.warning("Could not mark escalation seen: %s", exc)
+        ).run_in_background()
 
     def _assess(self) -> None:
         ticket = self._ticket
@@ -274,13 +297,21 @@ class EscalationPanel(QWidget):
             agent_name=self.me.name if self.me else state.context.actor,
             parent=self,
         )
-        dialog.submitted.connect(lambda target, f, draft: self._escalate(dialog, target, f, draft))
+        dialog.submitted.connect(
+            lambda target, f, draft, to: self._escalate(dialog, target, f, draft, to)
+        )
         dialog.destroyed.connect(lambda *_a: setattr(self, "dialog", None))
+        db = state.context.db
+        BackgroundTask(
+            lambda: people.people_by_level(db), parent=dialog, label="escalation-people"
+        ).success(dialog.set_people).failure(
+            lambda exc: show_error(dialog, exc)
+        ).run_in_background()
         dialog.open()
         return dialog
 
-    def _escalate(self, dialog: EscalationDialog, target, form, draft: str) -> None:
-        service, ticket_id = self._state.service, self._state.ticket_id
+    def _escalate(self, dialog: EscalationDialog, target, form, draft: str, to) -> None:
+        mail, ticket_id = self._state.context.mail, self._state.ticket_id
 
         def failed(exc: Exception) -> None:
             if isinstance(exc, ValidationError):
@@ -291,11 +322,16 @@ class EscalationPanel(QWidget):
                 dialog.show_problems(["Not escalated."])
                 show_error(dialog, exc)
 
+        def escalated(outcome: EscalationOutcome) -> None:
+            self.notice.setText(outcome.notice)
+            self.notice.show()
+            dialog.done_ok(outcome.notice)
+
         self._run(
-            lambda: sop_messages.escalate(
-                service, ticket_id, target=target, form=form, customer_draft=draft
+            lambda: escalate_to(
+                mail, ticket_id, target=target, form=form, customer_draft=draft, to_staff_id=to
             ),
-            then=dialog.done_ok,
+            with_result=escalated,
             failed=failed,
         )
 
@@ -310,14 +346,16 @@ class EscalationPanel(QWidget):
         service, ticket_id = self._state.service, self._state.ticket_id
         self._run(lambda: esc.de_escalate(service, ticket_id, reason), then=self.reason_edit.clear)
 
-    def _run(self, work, *, then=None, failed=None) -> None:
+    def _run(self, work, *, then=None, failed=None, with_result=None) -> None:
         ticket_id = self._state.ticket_id
         if ticket_id is None:
             return
 
-        def done(_result: object) -> None:
+        def done(result: object) -> None:
             if then is not None:
                 then()
+            if with_result is not None:
+                with_result(result)
             self.changed.emit(ticket_id)
 
         def on_failure(exc: Exception) -> None:
