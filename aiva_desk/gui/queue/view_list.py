@@ -175,6 +175,10 @@ class ViewListPanel(QWidget):
         group.setExpanded(True)
         return item
 
+    def reload_staff(self) -> None:
+        """The staff list changed (Settings → Staff): "I am" offers who is active now."""
+        self._fill_me_combo()
+
     def _fill_me_combo(self) -> None:
         blocked = self.me_combo.blockSignals(True)
         self.me_combo.clear()

@@ -52,6 +52,21 @@ LEVELS = {
 TICK_MS = 1000
 
 
+def mark_seen_if_named(parent: QWidget, db, ticket: Ticket, me: Staff | None) -> None:
+    """The colleague an escalation was named to opened its ticket: their notice is done
+    with (marked in the background)."""
+    if me is None or not any(
+        e.to_staff_id == me.id and e.seen_at is None for e in ticket.escalations
+    ):
+        return
+    ticket_id, staff_id = ticket.id, me.id
+    BackgroundTask(
+        lambda: people.mark_seen(db, ticket_id, staff_id), parent=parent, label="escalation-seen"
+    ).failure(
+        lambda exc: log.warning("Could not mark escalation seen: %s", exc)
+    ).run_in_background()
+
+
 class EscalationPanel(QWidget):
     """When to escalate, the escalation deadline, Escalate…, and the escalation history.
 
@@ -131,19 +146,6 @@ class EscalationPanel(QWidget):
         self._assess()
         self._show_history(ticket)
         self.setEnabled(True)
-        if me is not None and any(
-            e.to_staff_id == me.id and e.seen_at is None for e in ticket.escalations
-        ):
-            self._mark_seen(ticket.id, me.id)
-
-    def _mark_seen(self, ticket_id: int, staff_id: int) -> None:
-        """The colleague it went to opened the ticket: their notice is done with."""
-        db = self._state.context.db
-        BackgroundTask(
-            lambda: people.mark_seen(db, ticket_id, staff_id), parent=self, label="escalation-seen"
-        ).failure(
-            lambda exc: log.warning("Could not mark escalation seen: %s", exc)
-        ).run_in_background()
 
     def _assess(self) -> None:
         ticket = self._ticket
