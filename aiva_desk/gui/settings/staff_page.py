@@ -69,7 +69,7 @@ class StaffSettingsPage(QWidget):
         self.role_combo = QComboBox(self)
         self.role_combo.setObjectName("staffRoleCombo")
         for role in StaffRole:
-            self.role_combo.addItem(role.label, role)
+            self.role_combo.addItem(role.label, role.value)
         self.active_box = QCheckBox("Active (offered for tickets, escalations and “I am”)", self)
         self.active_box.setObjectName("staffActiveBox")
         self.problem_label = QLabel(self)
@@ -175,7 +175,7 @@ class StaffSettingsPage(QWidget):
             self._set_form_enabled(True)
             self.name_edit.setText(row.name)
             self.email_edit.setText(row.email)
-            self.role_combo.setCurrentIndex(self.role_combo.findData(row.role))
+            self.role_combo.setCurrentIndex(self.role_combo.findData(row.role.value))
             self.active_box.setChecked(row.active)
             self._show_problem(row)
         finally:
@@ -189,7 +189,7 @@ class StaffSettingsPage(QWidget):
             self.rows[index],
             name=self.name_edit.text(),
             email=self.email_edit.text(),
-            role=self.role_combo.currentData(),
+            role=StaffRole(self.role_combo.currentData()),
             active=self.active_box.isChecked(),
         )
         self.rows[index] = row
