@@ -60,8 +60,9 @@ def escalate_to(
     to = named[0].name if named else QUEUE_LABEL[ROLE_FOR[target]]
     recipients = [p for p in (named or people) if p.email.strip()]
     if not recipients:
+        why = "no e-mail address" if named or people else "nobody of that role on the staff list"
         return EscalationOutcome(
-            ticket_id, to, None, f"Escalated to {to}; nobody there has an e-mail address."
+            ticket_id, to, None, f"Escalated to {to}, not e-mailed: {why} (Settings → Staff)."
         )
     account = mail.default_account()
     if account is None:

@@ -116,3 +116,23 @@ def test_the_history_names_the_chosen_staff_member_and_saved_views_stay(
     window.view_panel.reload_saved_views()  # the saved view survived choosing "I am"
     assert [v.name for v in views.list_views(context.db, context.view_owner)] == ["Mine"]
     assert "saved:" in " ".join(window.view_panel.view_keys())
+
+
+def test_the_profile_made_at_first_run_names_the_history_at_once_and_next_time(
+    context, qapp
+) -> None:
+    from aiva_desk import app_context
+    from aiva_desk.gui import app as gui_app
+    from aiva_desk.profile import ProfileInput, save_profile
+
+    assert context.actor == NO_PROFILE
+    save_profile(
+        context.db, context.settings, context.paths.root, ProfileInput("Dana", "dana@example.com")
+    )
+    assert gui_app._first_run(context) is context  # done already: no wizard, same folder
+    assert context.actor == "Dana" == context.tickets.actor
+    again = app_context.open_context()
+    try:
+        assert again.actor == "Dana" and again.mail.signer(None).name == "Dana"
+    finally:
+        again.close()

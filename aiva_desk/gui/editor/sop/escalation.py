@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from aiva_desk import clock
-from aiva_desk.domain import EscalationLevel, Priority, TicketStatus
+from aiva_desk.domain import EscalationLevel, Priority, StaffRole, TicketStatus
 from aiva_desk.errors import TransitionRefused, ValidationError
 from aiva_desk.gui.common import theme
 from aiva_desk.gui.common.formatting import duration, local_time
@@ -50,6 +50,18 @@ LEVELS = {
     Priority.P3: "P3 · Escalate within 24 hours",
 }
 TICK_MS = 1000
+
+
+def _taken_by(escalation: Escalation) -> str:
+    """Who the escalation went to, in words (older escalations named nobody)."""
+    if escalation.to_staff is not None:
+        seen = (
+            f", seen {local_time(escalation.seen_at)}" if escalation.seen_at else ", not seen yet"
+        )
+        return escalation.to_staff.name + seen
+    if escalation.to_role:
+        return people.QUEUE_LABEL[StaffRole(escalation.to_role)]
+    return "not recorded"
 
 
 def mark_seen_if_named(parent: QWidget, db, ticket: Ticket, me: Staff | None) -> None:
@@ -142,6 +154,8 @@ class EscalationPanel(QWidget):
         return clock.now()
 
     def show_ticket(self, ticket: Ticket, me: Staff | None) -> None:
+        if self._ticket is None or self._ticket.id != ticket.id:
+            self.notice.hide()  # said of another ticket
         self._ticket, self.me = ticket, me
         self._assess()
         self._show_history(ticket)
@@ -233,6 +247,7 @@ class EscalationPanel(QWidget):
         lines = [
             f"<b>{html.escape(escalation.level.label)}</b> · {local_time(escalation.at)}"
             f" by {html.escape(escalation.by_name or 'someone')}",
+            f"To: {html.escape(_taken_by(escalation))}",
             f"Why: {html.escape(escalation.reason)}",
         ]
         if escalation.acknowledged_at is not None:

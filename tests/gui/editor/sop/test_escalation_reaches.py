@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QLabel
 
 from aiva_desk.domain import EscalationLevel, StaffRole
 from aiva_desk.gui.editor.sop import escalation as panel_module
@@ -68,6 +69,8 @@ def test_escalating_to_a_named_senior_assigns_and_emails_them(
     assert panel.notice.isVisible() and panel.notice.text() == (
         "Escalated to Sam Senior; e-mail queued."
     )
+    item = panel.findChild(QFrame, f"escalation{escalation.id}")
+    qtbot.waitUntil(lambda: "To: Sam Senior, not seen yet" in item.findChild(QLabel).text())
     [queued] = context.mail.outbox.items((OutboxState.QUEUED,))
     assert "sam@aiva.example" in queued.to and queued.subject.startswith("ESCALATION - Ticket")
 
