@@ -66,20 +66,17 @@ def save_staff(db: Database, actor: str, colleagues: list[Colleague]) -> list[in
             )
         emails[email] = colleague
     ids: list[int] = []
+    new_address = {c.id: normalize_email(c.email) for c in colleagues if c.id is not None}
     with db.session(actor) as session:
         for colleague in colleagues:
             email = normalize_email(colleague.email)
             other = session.scalars(select(Staff).where(func.lower(Staff.email) == email)).first()
-            if other is not None and other.id != colleague.id:
-                changing = {c.id for c in colleagues if c.id is not None}
-                if (
-                    other.id not in changing
-                    or normalize_email(next(c.email for c in colleagues if c.id == other.id))
-                    == email
-                ):
-                    raise ValidationError(
-                        {"email": f"{other.name} already has the e-mail address {email}."}
-                    )
+            # someone else has it, and keeps it (not changed to another address here)
+            taken = other is not None and other.id != colleague.id
+            if taken and new_address.get(other.id, email) == email:
+                raise ValidationError(
+                    {"email": f"{other.name} already has the e-mail address {email}."}
+                )
             if colleague.id is None:
                 staff = Staff(email=email)
                 session.add(staff)
