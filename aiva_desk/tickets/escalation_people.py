@@ -133,10 +133,6 @@ def escalations_for(
         ]
 
 
-def escalated_ticket_ids(db: Database, staff_id: int | None) -> list[int]:
-    return sorted({n.ticket_id for n in escalations_for(db, staff_id)})
-
-
 def mark_seen(db: Database, ticket_id: int, staff_id: int | None) -> int:
     """The named person opened the ticket: their escalations on it are seen (count)."""
     if staff_id is None:

@@ -3,9 +3,13 @@
 Every field of both forms is there, prefilled from the ticket
 (:func:`aiva_desk.tickets.escalation.prefill`); the SLA time remaining counts down while
 the dialog is open. The internal message and the customer's "Escalated" draft are
-previewed as they will be stored. OK refuses while a required field is empty and
-says which, inline; otherwise the dialog hands the form over (``submitted``) and
-closes once the escalation is recorded (:meth:`EscalationDialog.done_ok`).
+previewed as they will be stored. *Takes it* names who gets it: a colleague of the
+role (the only one by default) or the role's queue. The judgement fields (business
+impact, customer sentiment) start empty: nothing is guessed for the agent. OK refuses
+while a required field is empty and says which, inline; otherwise the dialog hands the
+form over (``submitted``) and closes once the escalation is recorded
+(:meth:`EscalationDialog.done_ok`) — unless the agent typed on meanwhile: then it stays
+open with their text.
 """
 
 from __future__ import annotations
