@@ -20,6 +20,7 @@ from aiva_desk.runtime.paths import DataPaths, resolve_data_dir, resolve_db_url
 from aiva_desk.runtime.settings import UserSettings
 from aiva_desk.sla.indexer import sla_session_hooks
 from aiva_desk.store.database import BUSY_TIMEOUT_MS, Database, open_database
+from aiva_desk.store.models import Staff
 from aiva_desk.tickets.attachments import AttachmentStore
 from aiva_desk.tickets.drafts import DraftStore
 from aiva_desk.tickets.service import TicketService
@@ -32,10 +33,27 @@ class AppContext:
     paths: DataPaths
     db: Database
     tickets: TicketService
-    actor: str
     drafts: DraftStore
     settings: UserSettings
     mail: MailService
+    # Whose saved views these are: the computer login, as it always was, so a data folder's
+    # saved views survive choosing (or changing) "I am". Never written into the history.
+    view_owner: str = ""
+
+    @property
+    def actor(self) -> str:
+        """Who the history names: the staff member chosen under "I am"."""
+        return self.tickets.actor
+
+    def refresh_actor(self) -> str:
+        """Take the actor from the profile again (after "I am" or the profile changed)."""
+        self.tickets.actor = actor_for(self.db, self.settings.me_staff_id)
+        return self.tickets.actor
+
+    def set_me(self, staff_id: int | None) -> str:
+        """Work as ``staff_id`` from now on: remembered, and named in the history."""
+        self.settings.me_staff_id = staff_id
+        return self.refresh_actor()
 
     def mail_intake(self, *, live: bool = False) -> MailIntake:
         """The mail intake as the agent set it up. ``live`` mail (read from a mailbox)
@@ -53,11 +71,24 @@ class AppContext:
         self.db.dispose()
 
 
-def current_actor() -> str:
+NO_PROFILE = "Agent (no profile chosen)"
+
+
+def current_login() -> str:
+    """The computer login: only the key of the saved views, never a name in the history."""
     try:
         return getpass.getuser()
     except (KeyError, OSError):
         return "agent"
+
+
+def actor_for(db: Database, staff_id: int | None) -> str:
+    """The name the history records for ``staff_id``; an honest placeholder for nobody."""
+    if staff_id is None:
+        return NO_PROFILE
+    with db.read_session() as session:
+        staff = session.get(Staff, staff_id)
+        return staff.name if staff is not None and staff.name.strip() else NO_PROFILE
 
 
 def open_desk_database(
@@ -76,19 +107,19 @@ def open_context(data_dir: str | None = None, db_url: str | None = None) -> AppC
     url = resolve_db_url(paths, db_url)
     log.info("AIVA Desk %s starting; data dir %s", __version__, paths.root)
     db = open_desk_database(url, backups_dir=paths.backups)
-    actor = current_actor()
+    settings = UserSettings.load(paths.root)
+    actor = actor_for(db, settings.me_staff_id)
     attachments = AttachmentStore(paths.attachments)
     service = TicketService(db, actor=actor, attachments=attachments)
     template_engine.use_overrides(paths.templates)
-    settings = UserSettings.load(paths.root)
     mail = MailService(service, attachments, paths.templates, settings)
     mail.outbox.recover()
     return AppContext(
         paths=paths,
         db=db,
         tickets=service,
-        actor=actor,
         drafts=DraftStore(paths.drafts),
         settings=settings,
         mail=mail,
+        view_owner=current_login(),
     )

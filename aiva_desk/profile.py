@@ -42,22 +42,30 @@ class ProfileInput:
     role: StaffRole = StaffRole.AGENT
 
 
-def profile_problems(data: ProfileInput) -> dict[str, str]:
-    """Each field that is wrong, with what to do about it (empty: all fine)."""
+def profile_problems(data: ProfileInput, *, colleague: bool = False) -> dict[str, str]:
+    """Each field that is wrong, with what to do about it (empty: all fine). With
+    ``colleague`` the messages speak of someone else (the Staff settings page)."""
     problems: dict[str, str] = {}
+    your, your_cap = ("their", "Their") if colleague else ("your", "Your")
     name = data.name.strip()
     if not name:
-        problems["name"] = "Enter your name as customers and colleagues should see it."
+        problems["name"] = (
+            "Enter the colleague's name."
+            if colleague
+            else "Enter your name as customers and colleagues should see it."
+        )
     elif len(name) > NAME_MAX:
-        problems["name"] = f"Your name is too long ({len(name)} characters, at most {NAME_MAX})."
+        problems["name"] = (
+            f"{your_cap} name is too long ({len(name)} characters, at most {NAME_MAX})."
+        )
     elif any(ch in name for ch in "\r\n\t"):
-        problems["name"] = "Your name must fit on one line."
+        problems["name"] = f"{your_cap} name must fit on one line."
     if not data.email.strip():
-        problems["email"] = "Enter your work e-mail address."
+        problems["email"] = f"Enter {your} work e-mail address."
     elif problem := email_problem(data.email):
-        problems["email"] = problem.replace("the customer's", "your")
+        problems["email"] = problem.replace("the customer's", your)
     if not isinstance(data.role, StaffRole):
-        problems["role"] = "Choose your role."
+        problems["role"] = f"Choose {your} role."
     return problems
 
 

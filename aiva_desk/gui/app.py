@@ -142,6 +142,7 @@ def _first_run(context: AppContext) -> AppContext:
     """The welcome on a fresh data folder; "explore with demo data" reopens on its folder."""
     first = run_first_run(context)
     if first.demo_data_dir is None:
+        context.refresh_actor()  # the profile just made names the history from now on
         return context
     context.close()
     return open_context(str(first.demo_data_dir))
@@ -153,12 +154,17 @@ def wire_alerts(window: MainWindow, context: AppContext, **options: Any) -> Aler
     Closing the window may only hide it to the tray; File > Quit (Ctrl+Q) really quits
     (and stops the mail sender with the window). Mail the agent must decide about is
     notified like an SLA alert; clicking the notice opens the Outbox. New tickets and
-    a customer's URGENT read from the mailboxes are notified too; a click opens the ticket.
+    a customer's URGENT read from the mailboxes are notified too, and so is a ticket
+    escalated to the person chosen under "I am"; a click opens the ticket.
     """
     from aiva_desk.gui.main.alert_wiring import AlertWiring
+    from aiva_desk.gui.main.escalation_notices import EscalationNotifier
     from aiva_desk.gui.main.mail_notices import MailNotices
 
     alerts = AlertWiring(window, context, **options)
+    # An escalation to "me" that I have not opened yet, on the SLA alerts' cadence.
+    alerts.escalations = EscalationNotifier(alerts, context)
+    window.view_panel.me_changed.connect(lambda _me: alerts.escalations.check())
     notices = MailNotices(alerts)
     window.mail_sender.problems_found.connect(notices.notify)
 

@@ -104,12 +104,17 @@ class MailService:
 
     def signer(self, account: Account | None) -> Signer:
         """The agent as the templates name them: profile name, own and team address."""
-        name, email = self.tickets.actor, ""
+        # The profile chosen under "I am"; before anyone is chosen, the support team
+        # (never the computer login, which means nothing to a customer).
+        name, email = "", ""
         if self.settings.me_staff_id is not None:
             with self.db.read_session() as session:
                 staff = session.get(Staff, self.settings.me_staff_id)
                 if staff is not None:
                     name, email = staff.name, staff.email
+        if not name and account is not None:
+            name = account.from_name or ""
+        name = name or "The support team"
         if account is None:
             return Signer(name=name, email=email)
         return Signer(

@@ -13,11 +13,20 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from aiva_desk.domain import EscalationLevel, Priority, TicketStatus
-from aiva_desk.store.models import Category, Customer, Organization, Staff, Tag, Ticket, ticket_tags
+from aiva_desk.store.models import (
+    Category,
+    Customer,
+    Escalation,
+    Organization,
+    Staff,
+    Tag,
+    Ticket,
+    ticket_tags,
+)
 from aiva_desk.store.search import SearchIndex
 
 OPEN_STATUSES = frozenset(s for s in TicketStatus if s.is_open)
@@ -55,6 +64,7 @@ class QueueFilter:
     unassigned: bool = False
     tags: frozenset[str] = field(default_factory=frozenset)
     escalated: bool = False
+    escalated_to: int | None = None  # open escalations to this staff member or their queue
     customer_id: int | None = None
     organization_id: int | None = None
     due_after: dt.datetime | None = None  # the resolution due date (sla_due_at)
@@ -149,6 +159,11 @@ def builtin_views(
         ),
         BuiltinView("escalated", "Escalated", QueueFilter(statuses=OPEN_STATUSES, escalated=True)),
         BuiltinView(
+            "escalated_to_me",
+            "Escalated to me",
+            QueueFilter(statuses=OPEN_STATUSES, escalated_to=me_staff_id or -1),
+        ),
+        BuiltinView(
             "recently_closed",
             "Recently closed",
             QueueFilter(
@@ -179,6 +194,18 @@ SORT_COLUMNS: dict[str, ColumnElement[Any]] = {
 }
 
 
+def escalated_to(staff_id: int) -> Select:
+    """Tickets with an open escalation named to ``staff_id`` or in their role's queue."""
+    role = select(Staff.role).where(Staff.id == staff_id).scalar_subquery()
+    return select(Escalation.ticket_id).where(
+        Escalation.ended_at.is_(None),
+        or_(
+            Escalation.to_staff_id == staff_id,
+            and_(Escalation.to_staff_id.is_(None), Escalation.to_role == role),
+        ),
+    )
+
+
 def _conditions(flt: QueueFilter, search: SearchIndex) -> list[ColumnElement[bool]]:
     where: list[ColumnElement[bool]] = []
     if flt.statuses:
@@ -204,6 +231,8 @@ def _conditions(flt: QueueFilter, search: SearchIndex) -> list[ColumnElement[boo
         where.append(Ticket.id.in_(tagged))
     if flt.escalated:
         where.append(Ticket.escalation_level > EscalationLevel.NONE)
+    if flt.escalated_to is not None:
+        where.append(Ticket.id.in_(escalated_to(flt.escalated_to)))
     if flt.customer_id is not None:
         where.append(Ticket.customer_id == flt.customer_id)
     if flt.organization_id is not None:

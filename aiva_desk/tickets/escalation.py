@@ -17,6 +17,7 @@ from aiva_desk.domain import Direction, EscalationLevel, Priority
 from aiva_desk.durations import duration
 from aiva_desk.errors import NotFoundError, TransitionRefused, ValidationError
 from aiva_desk.store.models import Communication, Escalation, InternalNote, Ticket
+from aiva_desk.tickets.escalation_people import ROLE_FOR, resolve_recipient
 from aiva_desk.tickets.service import TicketService
 from aiva_desk.tickets.workflow import escalation_refusal
 
@@ -135,8 +136,8 @@ class EscalationForm:
     current_status: str = ""
     why: str = ""
     supporting: list[str] = field(default_factory=list)
-    business_impact: str = "Medium"
-    customer_sentiment: str = "Calm"
+    business_impact: str = ""  # the agent's judgement: chosen in the form, never guessed
+    customer_sentiment: str = ""
     sla_remaining: str = ""
     # development form
     issue_type: str = "Bug"  # Bug / Feature Request / Performance
@@ -181,10 +182,6 @@ def prefill(ticket: Ticket, assessment: Assessment, now: dt.datetime) -> Escalat
             for text in (ticket.error_messages, ticket.console_errors, ticket.network_errors)
             if text.strip()
         ],
-        business_impact={"P1": "High", "P2": "Medium"}.get(priority, "Low"),
-        customer_sentiment="Angry"
-        if "customer_upset" in parse_flags(ticket.escalation_flags)
-        else "Calm",
         sla_remaining=remaining(ticket.sla_due_at, now),
         issue_type="Feature Request" if feature else "Bug",
         description=ticket.description,
@@ -237,20 +234,29 @@ def escalate(
     form: EscalationForm,
     internal_note: str,
     customer_draft: tuple[str, str],
+    to_staff_id: int | None = None,
 ) -> int:
-    """Record the escalation (level, who, when, why, the form), mark the ticket, keep the
-    internal message as a note and the customer's "Escalated" message (subject, body) as a
-    draft. :func:`aiva_desk.mail.sop_messages.escalate` renders both."""
+    """Record the escalation (level, who, when, why, to whom, the form), mark the ticket,
+    keep the internal message as a note and the customer's "Escalated" message (subject,
+    body) as a draft. :func:`aiva_desk.mail.sop_messages.escalate` renders both.
+
+    ``to_staff_id`` names who takes it (``None``: the role's queue). Senior support takes
+    the ticket over (assigned to them); development is added beside the support owner,
+    who stays assigned and keeps talking to the customer.
+    """
     missing = missing_fields(form, target)
     if missing:
         raise ValidationError({name: f"{name} is required." for name in missing})
     draft_subject, draft_body = customer_draft
 
-    def change(_session: Session, ticket: Ticket) -> None:
+    def change(session: Session, ticket: Ticket) -> None:
         if refusal := escalation_refusal(ticket, target, form.why):
             raise TransitionRefused("Escalate", [refusal])
+        to = resolve_recipient(session, target, to_staff_id)
         now = clock.now()
         ticket.escalation_level = target
+        if to is not None and target is EscalationLevel.SENIOR_SUPPORT:
+            ticket.assignee_id = to.id
         ticket.escalations.append(
             Escalation(
                 level=target,
@@ -258,6 +264,8 @@ def escalate(
                 by_name=service.actor,
                 at=now,
                 form_json=json.dumps(form.to_dict()),
+                to_staff_id=to.id if to is not None else None,
+                to_role=ROLE_FOR[target].value,
             )
         )
         ticket.notes.append(InternalNote(body=internal_note, at=now))

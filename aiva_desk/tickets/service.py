@@ -236,7 +236,7 @@ class TicketService:
                     selectinload(Ticket.troubleshooting),
                     selectinload(Ticket.communications),
                     selectinload(Ticket.notes),
-                    selectinload(Ticket.escalations),
+                    selectinload(Ticket.escalations).selectinload(Escalation.to_staff),
                     selectinload(Ticket.attachments),
                     selectinload(Ticket.clock_segments),
                 )

@@ -313,10 +313,10 @@ class ComposerDialog(QDialog):
 
     def signer_hint(self) -> str:
         """Said while nobody is chosen under "I am": the templates then sign with the
-        computer's login name (say "root"), which the customer would read."""
+        account's sender name or "The support team", not with a person's name."""
         if self.context.settings.me_staff_id is not None:
             return ""
-        return f"Signed “{self.context.tickets.actor}”: choose your name under “I am”."
+        return "Signed by the team, not by you: choose your name under “I am”."
 
     def _on_load_succeeded(self, start: ComposerStart) -> None:
         message = start.message

@@ -597,7 +597,9 @@ class MainWindow(QMainWindow):
 
     def _on_settings_dialog_pages_applied(self, titles: list[str]) -> None:
         """Checklist templates changed: the open tickets show their checklists again;
-        mailboxes changed: they are read as they are now."""
+        mailboxes changed: they are read as they are now; staff changed: "I am" lists them."""
+        if "Staff" in titles:
+            self.view_panel.reload_staff()
         if MAIL_PAGE in titles:
             self.mail_reading.reload()
         if ChecklistSettingsPage.title in titles:

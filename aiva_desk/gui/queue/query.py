@@ -189,7 +189,7 @@ class QueueQuery(QObject):
 
     def save_view(self, name: str, flt: QueueFilter, *, dialog: FilterDialog | None = None) -> None:
         """Save ``flt`` with the current sort as the agent's view ``name``, then show it."""
-        db, owner = self._context.db, self._context.actor
+        db, owner = self._context.db, self._context.view_owner
         sort_key, descending = self._model.sort_key, self._model.descending
 
         def work() -> views.View:

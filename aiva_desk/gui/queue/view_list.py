@@ -175,6 +175,10 @@ class ViewListPanel(QWidget):
         group.setExpanded(True)
         return item
 
+    def reload_staff(self) -> None:
+        """The staff list changed (Settings → Staff): "I am" offers who is active now."""
+        self._fill_me_combo()
+
     def _fill_me_combo(self) -> None:
         blocked = self.me_combo.blockSignals(True)
         self.me_combo.clear()
@@ -238,7 +242,7 @@ class ViewListPanel(QWidget):
 
     def reload_saved_views(self) -> None:
         """Read the agent's saved views again (a quick read of one small table)."""
-        self._saved = views.list_views(self._context.db, self._context.actor)
+        self._saved = views.list_views(self._context.db, self._context.view_owner)
         current = self.current_key()
         for key in [k for k in self._items if k.startswith(SAVED_PREFIX)]:
             item = self._items.pop(key)
@@ -317,7 +321,7 @@ class ViewListPanel(QWidget):
 
     def _on_me_combo_current_index_changed(self, _index: int) -> None:
         me = self.me_combo.currentData()
-        self._context.settings.me_staff_id = me
+        self._context.set_me(me)  # the history names this person from now on
         try:
             self._context.save_settings()
         except OSError as exc:
@@ -363,7 +367,7 @@ class ViewListPanel(QWidget):
         dialog.open()
 
     def rename_view(self, view: views.View, name: str) -> None:
-        db, owner = self._context.db, self._context.actor
+        db, owner = self._context.db, self._context.view_owner
 
         def work() -> views.View:
             renamed = views.save_view(
@@ -402,7 +406,7 @@ class ViewListPanel(QWidget):
         box.open()
 
     def delete_view(self, view: views.View) -> None:
-        db, owner = self._context.db, self._context.actor
+        db, owner = self._context.db, self._context.view_owner
 
         def done(_result: object) -> None:
             self.reload_saved_views()

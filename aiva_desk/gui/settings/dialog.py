@@ -22,6 +22,7 @@ import; see ``general_page`` for a complete one):
 Then add the class to :data:`PAGES`, in the order the list shows them::
 
     from aiva_desk.gui.settings.sla_page import SlaSettingsPage
+from aiva_desk.gui.settings.staff_page import StaffSettingsPage
     PAGES = (GeneralSettingsPage, SlaSettingsPage)
 
 When a page refuses its input, the error is shown through
@@ -67,6 +68,7 @@ from aiva_desk.gui.settings.checklists_page import ChecklistSettingsPage
 from aiva_desk.gui.settings.general_page import GeneralSettingsPage
 from aiva_desk.gui.settings.mail_page import MailSettingsPage
 from aiva_desk.gui.settings.sla_page import SlaSettingsPage
+from aiva_desk.gui.settings.staff_page import StaffSettingsPage
 from aiva_desk.gui.settings.templates_page import TemplateSettingsPage
 
 log = logging.getLogger(__name__)
@@ -93,6 +95,7 @@ PAGES: tuple[PageFactory, ...] = (
     MailSettingsPage,
     CategoryRulesPage,
     TemplateSettingsPage,
+    StaffSettingsPage,
     SlaSettingsPage,
     ChecklistSettingsPage,
 )

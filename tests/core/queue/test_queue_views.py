@@ -29,6 +29,7 @@ def test_builtin_views_count_what_they_promise(context):
         "breached",
         "waiting",
         "escalated",
+        "escalated_to_me",
         "recently_closed",
         "all",
     ]
@@ -64,6 +65,7 @@ def test_builtin_views_count_what_they_promise(context):
     nobody = {v.key: v for v in builtin_views(NOW, None)}
     with db.read_session() as session:
         assert queue.count(session, nobody["my_open"].filter, db.search) == 0
+        assert queue.count(session, nobody["escalated_to_me"].filter, db.search) == 0
 
 
 def test_every_sort_column_works_and_status_follows_the_workflow(context):

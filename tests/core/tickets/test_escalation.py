@@ -82,7 +82,13 @@ def test_forms_are_prefilled_and_render_the_sop_messages(context):
     form = esc.prefill(ticket, assessment, T0 + H)
     assert form.what_we_know == ["Balance $0.00"]
     assert form.what_we_tried == ["Asked billing to add credits → Balance $0.00"]
-    assert form.customer_sentiment == "Angry" and form.business_impact == "Medium"
+    # the agent's judgement is theirs to make: never guessed from the ticket
+    assert form.customer_sentiment == "" and form.business_impact == ""
+    assert esc.missing_fields(form, EscalationLevel.SENIOR_SUPPORT) == [
+        "Business impact",
+        "Customer sentiment",
+    ]
+    form.business_impact, form.customer_sentiment = "Medium", "Angry"
     assert form.sla_remaining == "3 h left"
     internal = sop_messages.internal_message(form, EscalationLevel.SENIOR_SUPPORT)
     assert internal.startswith("Subject: ESCALATION - Ticket #1001 - Agent silent")
@@ -100,6 +106,7 @@ def test_escalating_records_marks_drafts_and_can_be_acknowledged_and_undone(cont
     ref = _ticket(context, "Agent Issues")
     ticket, assessment = _assess(context, ref.id)
     form = esc.prefill(ticket, assessment, T0)
+    form.business_impact, form.customer_sentiment = "Low", "Calm"
     form.why = ""
     with pytest.raises(ValidationError):
         sop_messages.escalate(

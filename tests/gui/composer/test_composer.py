@@ -7,6 +7,7 @@ test server (aiosmtpd), so each test checks what really arrives.
 from __future__ import annotations
 
 import dataclasses
+import getpass
 import re
 from pathlib import Path
 
@@ -87,8 +88,10 @@ def test_the_next_sop_steps_template_is_preselected_and_rendered(qtbot, mail_con
     assert dialog.gaps_label.isHidden() and dialog.tone_findings() == []
     assert not dialog.is_dirty()
     assert "Solution" not in dialog.status_label.text()  # not a Solution: nothing to say
-    # nobody chosen under "I am": the login name signs, and the agent is told so
-    assert f"Signed “{context.tickets.actor}”" in dialog.status_label.text()
+    # nobody chosen under "I am": the team signs (never the computer login), and the agent
+    # is told so
+    assert "Signed by the team, not by you" in dialog.status_label.text()
+    assert getpass.getuser() not in dialog.body.toPlainText().split("Best regards")[-1]
 
     outage = make_ticket(context, subject="Nothing loads", category="System Outage")
     assert open_composer(qtbot, context, outage.id).template() == "p1_critical"

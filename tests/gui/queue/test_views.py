@@ -126,7 +126,7 @@ def test_save_a_view_reselect_rename_and_delete_it(qtbot, window, context):
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: (window.current_view_key() or "").startswith("saved:"), timeout=10_000)
     settle(qtbot, window)
-    [saved] = views.list_views(context.db, context.actor)
+    [saved] = views.list_views(context.db, context.view_owner)
     assert saved.name == "Shopify by priority" and saved.filter.text == "shopify"
     assert (saved.sort_key, saved.descending) == ("priority", False)
     assert window.search_box.text() == "" and window.model.total == matches
@@ -160,20 +160,20 @@ def test_save_a_view_reselect_rename_and_delete_it(qtbot, window, context):
     panel.rename_dialog.accept()
     qtbot.waitUntil(
         lambda: (
-            [v.name for v in views.list_views(context.db, context.actor)]
+            [v.name for v in views.list_views(context.db, context.view_owner)]
             == ["Shopify, most urgent first"]
         ),
         timeout=10_000,
     )
     settle(qtbot, window)
-    renamed = views.list_views(context.db, context.actor)[0]
+    renamed = views.list_views(context.db, context.view_owner)[0]
     assert window.current_view_key() == f"saved:{renamed.id}"
     assert panel.label(f"saved:{renamed.id}") == "Shopify, most urgent first"
 
     panel.delete_action.trigger()
     box = panel.delete_box
     box.button(QMessageBox.StandardButton.Yes).click()
-    qtbot.waitUntil(lambda: views.list_views(context.db, context.actor) == [], timeout=10_000)
+    qtbot.waitUntil(lambda: views.list_views(context.db, context.view_owner) == [], timeout=10_000)
     settle(qtbot, window)
     assert window.current_view_key() == "builtin:all"
     assert not any(key.startswith("saved:") for key in panel.view_keys())

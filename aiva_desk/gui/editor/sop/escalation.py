@@ -10,6 +10,7 @@ each escalation with Acknowledge, and the ticket can be handed back (de-escalate
 from __future__ import annotations
 
 import html
+import logging
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QPalette
@@ -25,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from aiva_desk import clock
-from aiva_desk.domain import EscalationLevel, Priority, TicketStatus
+from aiva_desk.domain import EscalationLevel, Priority, StaffRole, TicketStatus
 from aiva_desk.errors import TransitionRefused, ValidationError
 from aiva_desk.gui.common import theme
 from aiva_desk.gui.common.formatting import duration, local_time
@@ -35,10 +36,13 @@ from aiva_desk.gui.editor.sop.escalation_dialog import EscalationDialog
 from aiva_desk.gui.editor.state import EditorState
 from aiva_desk.gui.errors import show_error
 from aiva_desk.gui.tasks import BackgroundTask
-from aiva_desk.mail import sop_messages
+from aiva_desk.mail.escalation_mail import EscalationOutcome, escalate_to
 from aiva_desk.store.models import Escalation, Staff, Ticket
 from aiva_desk.tickets import escalation as esc
+from aiva_desk.tickets import escalation_people as people
 from aiva_desk.tickets.workflow import Overlay
+
+log = logging.getLogger(__name__)
 
 LEVELS = {
     Priority.P1: "P1 · Escalate immediately",
@@ -46,6 +50,33 @@ LEVELS = {
     Priority.P3: "P3 · Escalate within 24 hours",
 }
 TICK_MS = 1000
+
+
+def _taken_by(escalation: Escalation) -> str:
+    """Who the escalation went to, in words (older escalations named nobody)."""
+    if escalation.to_staff is not None:
+        seen = (
+            f", seen {local_time(escalation.seen_at)}" if escalation.seen_at else ", not seen yet"
+        )
+        return escalation.to_staff.name + seen
+    if escalation.to_role:
+        return people.QUEUE_LABEL[StaffRole(escalation.to_role)]
+    return "not recorded"
+
+
+def mark_seen_if_named(parent: QWidget, db, ticket: Ticket, me: Staff | None) -> None:
+    """The colleague an escalation was named to opened its ticket: their notice is done
+    with (marked in the background)."""
+    if me is None or not any(
+        e.to_staff_id == me.id and e.seen_at is None for e in ticket.escalations
+    ):
+        return
+    ticket_id, staff_id = ticket.id, me.id
+    BackgroundTask(
+        lambda: people.mark_seen(db, ticket_id, staff_id), parent=parent, label="escalation-seen"
+    ).failure(
+        lambda exc: log.warning("Could not mark escalation seen: %s", exc)
+    ).run_in_background()
 
 
 class EscalationPanel(QWidget):
@@ -70,6 +101,12 @@ class EscalationPanel(QWidget):
         self.suggestion = child(self, QLabel, "suggestionLabel")
         self.deadline = child(self, QLabel, "deadlineLabel")
         self.status = child(self, QLabel, "statusLabel")
+        self.notice = QLabel(self)  # how the last escalation reached its person, one line
+        self.notice.setObjectName("escalationNotice")
+        self.notice.setWordWrap(True)
+        self.notice.hide()
+        status_layout = self.status.parentWidget().layout()
+        status_layout.insertWidget(status_layout.indexOf(self.status) + 1, self.notice)
         self.escalate_button = child(self, QPushButton, "escalateButton")
         self.reason_edit = child(self, QLineEdit, "deEscalateReasonEdit")
         self.de_escalate_button = child(self, QPushButton, "deEscalateButton")
@@ -117,6 +154,8 @@ class EscalationPanel(QWidget):
         return clock.now()
 
     def show_ticket(self, ticket: Ticket, me: Staff | None) -> None:
+        if self._ticket is None or self._ticket.id != ticket.id:
+            self.notice.hide()  # said of another ticket
         self._ticket, self.me = ticket, me
         self._assess()
         self._show_history(ticket)
@@ -208,6 +247,7 @@ class EscalationPanel(QWidget):
         lines = [
             f"<b>{html.escape(escalation.level.label)}</b> · {local_time(escalation.at)}"
             f" by {html.escape(escalation.by_name or 'someone')}",
+            f"To: {html.escape(_taken_by(escalation))}",
             f"Why: {html.escape(escalation.reason)}",
         ]
         if escalation.acknowledged_at is not None:
@@ -274,13 +314,21 @@ class EscalationPanel(QWidget):
             agent_name=self.me.name if self.me else state.context.actor,
             parent=self,
         )
-        dialog.submitted.connect(lambda target, f, draft: self._escalate(dialog, target, f, draft))
+        dialog.submitted.connect(
+            lambda target, f, draft, to: self._escalate(dialog, target, f, draft, to)
+        )
         dialog.destroyed.connect(lambda *_a: setattr(self, "dialog", None))
+        db = state.context.db
+        BackgroundTask(
+            lambda: people.people_by_level(db), parent=dialog, label="escalation-people"
+        ).success(dialog.set_people).failure(
+            lambda exc: show_error(dialog, exc)
+        ).run_in_background()
         dialog.open()
         return dialog
 
-    def _escalate(self, dialog: EscalationDialog, target, form, draft: str) -> None:
-        service, ticket_id = self._state.service, self._state.ticket_id
+    def _escalate(self, dialog: EscalationDialog, target, form, draft: str, to) -> None:
+        mail, ticket_id = self._state.context.mail, self._state.ticket_id
 
         def failed(exc: Exception) -> None:
             if isinstance(exc, ValidationError):
@@ -291,11 +339,16 @@ class EscalationPanel(QWidget):
                 dialog.show_problems(["Not escalated."])
                 show_error(dialog, exc)
 
+        def escalated(outcome: EscalationOutcome) -> None:
+            self.notice.setText(outcome.notice)
+            self.notice.show()
+            dialog.done_ok(outcome.notice)
+
         self._run(
-            lambda: sop_messages.escalate(
-                service, ticket_id, target=target, form=form, customer_draft=draft
+            lambda: escalate_to(
+                mail, ticket_id, target=target, form=form, customer_draft=draft, to_staff_id=to
             ),
-            then=dialog.done_ok,
+            with_result=escalated,
             failed=failed,
         )
 
@@ -310,14 +363,16 @@ class EscalationPanel(QWidget):
         service, ticket_id = self._state.service, self._state.ticket_id
         self._run(lambda: esc.de_escalate(service, ticket_id, reason), then=self.reason_edit.clear)
 
-    def _run(self, work, *, then=None, failed=None) -> None:
+    def _run(self, work, *, then=None, failed=None, with_result=None) -> None:
         ticket_id = self._state.ticket_id
         if ticket_id is None:
             return
 
-        def done(_result: object) -> None:
+        def done(result: object) -> None:
             if then is not None:
                 then()
+            if with_result is not None:
+                with_result(result)
             self.changed.emit(ticket_id)
 
         def on_failure(exc: Exception) -> None:

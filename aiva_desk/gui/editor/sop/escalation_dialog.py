@@ -3,9 +3,13 @@
 Every field of both forms is there, prefilled from the ticket
 (:func:`aiva_desk.tickets.escalation.prefill`); the SLA time remaining counts down while
 the dialog is open. The internal message and the customer's "Escalated" draft are
-previewed as they will be stored. OK refuses while a required field is empty and
-says which, inline; otherwise the dialog hands the form over (``submitted``) and
-closes once the escalation is recorded (:meth:`EscalationDialog.done_ok`).
+previewed as they will be stored. *Takes it* names who gets it: a colleague of the
+role (the only one by default) or the role's queue. The judgement fields (business
+impact, customer sentiment) start empty: nothing is guessed for the agent. OK refuses
+while a required field is empty and says which, inline; otherwise the dialog hands the
+form over (``submitted``) and closes once the escalation is recorded
+(:meth:`EscalationDialog.done_ok`) — unless the agent typed on meanwhile: then it stays
+open with their text.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -46,6 +51,7 @@ from aiva_desk.tickets.escalation import (
     missing_fields,
     remaining,
 )
+from aiva_desk.tickets.escalation_people import QUEUE_LABEL, ROLE_FOR, Person, default_person
 
 # Form attribute -> widget name. Lists are edited one item per line.
 TEXTS = {
@@ -69,8 +75,8 @@ LISTS = {
 }
 CHOICES = {
     "priority": ("priorityCombo", tuple(p.name for p in Priority)),
-    "business_impact": ("businessImpactCombo", IMPACTS),
-    "customer_sentiment": ("sentimentCombo", SENTIMENTS),
+    "business_impact": ("businessImpactCombo", ("", *IMPACTS)),  # the agent's judgement
+    "customer_sentiment": ("sentimentCombo", ("", *SENTIMENTS)),
     "issue_type": ("issueTypeCombo", ("Bug", "Feature Request", "Performance")),
     "component": ("componentCombo", ("", *COMPONENTS)),
 }
@@ -97,11 +103,12 @@ class EscalationDialog(QDialog):
     """Escalate one ticket: choose the target, check the prefilled form, preview, OK.
 
     Signals:
-        submitted(object, object, str): target (EscalationLevel), the form
-            (EscalationForm) and the customer's draft, when OK found nothing missing.
+        submitted(object, object, str, object): target (EscalationLevel), the form
+            (EscalationForm), the customer's draft and who takes it (a staff id, or
+            ``None`` for the role's queue), when OK found nothing missing.
     """
 
-    submitted = Signal(object, object, str)
+    submitted = Signal(object, object, str, object)
 
     def __init__(
         self,
@@ -110,6 +117,7 @@ class EscalationDialog(QDialog):
         *,
         due: dt.datetime | None,
         agent_name: str,
+        people: dict[EscalationLevel, list[Person]] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -122,6 +130,18 @@ class EscalationDialog(QDialog):
             f'QLabel[role="problem"] {{ color: {error}; font-weight: 600; }}'
         )
         self._base = form
+        self._people = people
+        self._submitted: EscalationForm | None = None  # what OK handed over, while saving
+        self.escalated = False  # recorded, but kept open for the changes made meanwhile
+        self.recipient = QComboBox(self)
+        self.recipient.setObjectName("recipientCombo")
+        self.recipient.setAccessibleName("Who takes it")
+        self.recipient.setToolTip("A colleague of that role, or the role's queue")
+        recipient_label = QLabel("&Takes it:", self)
+        recipient_label.setBuddy(self.recipient)
+        target_row = child(self, QHBoxLayout, "targetRow")
+        target_row.insertWidget(3, recipient_label)
+        target_row.insertWidget(4, self.recipient)
         self._due, self._agent = due, agent_name
         self.texts = {name: child(self, QPlainTextEdit, w) for name, w in TEXTS.items()}
         self.brief = child(self, QLineEdit, "briefEdit")
@@ -156,6 +176,8 @@ class EscalationDialog(QDialog):
             guard_wheel(combo)
             combo.currentIndexChanged.connect(self._preview_timer.start)
         self._targets.buttonToggled.connect(lambda *_a: self._preview_timer.start())
+        self._targets.buttonToggled.connect(lambda _b, on: on and self._fill_recipients())
+        self._fill_recipients()
         self._tick = QTimer(self, interval=1000)
         self._tick.timeout.connect(self.update_sla)
         self._tick.start()
@@ -192,6 +214,30 @@ class EscalationDialog(QDialog):
         self.missing_label.hide()
 
     # -- the form ------------------------------------------------------------------
+
+    def set_people(self, people: dict[EscalationLevel, list[Person]]) -> None:
+        """Who can take each level, once loaded (off the GUI thread)."""
+        self._people = people
+        self._fill_recipients()
+
+    def _fill_recipients(self) -> None:
+        combo, target = self.recipient, self.target()
+        combo.clear()
+        if self._people is None:
+            combo.addItem("Loading…", None)
+            combo.setEnabled(False)
+            return
+        people = self._people.get(target, [])
+        for person in people:
+            combo.addItem(person.name + (f" <{person.email}>" if person.email else ""), person.id)
+        combo.addItem(QUEUE_LABEL[ROLE_FOR[target]], None)
+        chosen = default_person(people)
+        combo.setCurrentIndex(combo.findData(chosen.id) if chosen else combo.count() - 1)
+        combo.setEnabled(True)
+
+    def recipient_id(self) -> int | None:
+        """The colleague chosen to take it; ``None``: the role's queue."""
+        return self.recipient.currentData()
 
     def target(self) -> EscalationLevel:
         if self.development.isChecked():
@@ -257,17 +303,38 @@ class EscalationDialog(QDialog):
         self.missing_label.setText("Not escalated yet: " + " ".join(problems))
         self.missing_label.setVisible(bool(problems))
         self.ok_button.setEnabled(True)
+        self._submitted = None
 
     def accept(self) -> None:
         """Refuse while something required is empty; otherwise hand the form over."""
+        if self._submitted is not None or self.escalated:
+            return  # being saved, or already recorded
+        if self._people is None:
+            self.show_problems(["Still loading who can take it; try again in a moment."])
+            return
         missing = self.missing()
         if missing:
             self.show_missing(missing)
             return
         self.show_missing([])
         self.ok_button.setEnabled(False)
-        self.submitted.emit(self.target(), self.form(), self.customer_draft())
+        self._submitted = form = self.form()
+        self.submitted.emit(self.target(), form, self.customer_draft(), self.recipient_id())
 
-    def done_ok(self) -> None:
+    def done_ok(self, notice: str = "") -> None:
+        """Escalated: close, unless the agent changed the form while it was being saved;
+        then it stays open with their changes, saying what was recorded."""
         self._tick.stop()
+        submitted, self._submitted = self._submitted, None
+        if submitted is not None and self.form() != dataclasses.replace(
+            submitted, sla_remaining=self.form().sla_remaining
+        ):
+            self.ok_button.setEnabled(False)
+            self.missing_label.setText(
+                f"{notice or 'Escalated.'} Your changes made while saving were not part of "
+                "it: they are still here to copy."
+            )
+            self.missing_label.show()
+            self.escalated = True
+            return
         super().accept()

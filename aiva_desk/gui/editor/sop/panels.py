@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QScrollArea, QSplitter, QTabWidget, QVBoxLayout, Q
 from aiva_desk.gui.editor.saving import EditorSaver
 from aiva_desk.gui.editor.sop.checklists import ChecklistPanel
 from aiva_desk.gui.editor.sop.closing_buttons import ClosingButtons
-from aiva_desk.gui.editor.sop.escalation import EscalationPanel
+from aiva_desk.gui.editor.sop.escalation import EscalationPanel, mark_seen_if_named
 from aiva_desk.gui.editor.sop.resolution import ResolutionPanel
 from aiva_desk.gui.editor.state import EditorState
 from aiva_desk.gui.tasks import BackgroundTask
@@ -130,6 +130,8 @@ class SupportPanels(QTabWidget):
         ticket = self._state.ticket
         if ticket is not None:
             self.closing_buttons.show_ticket(ticket, self.me)
+            if self._state.context.settings.me_staff_id == self._me_id:  # else once read
+                mark_seen_if_named(self, self._state.context.db, ticket, self.me)
         self.follow_me()
 
     def follow_me(self) -> None:
@@ -156,6 +158,7 @@ class SupportPanels(QTabWidget):
         if self._state.ticket is not None:
             self.closing_buttons.show_ticket(self._state.ticket, me)
             self._show_current()
+            mark_seen_if_named(self, self._state.context.db, self._state.ticket, me)
 
     def _on_current_changed(self, index: int) -> None:
         if index == 1:

@@ -79,14 +79,25 @@ def test_the_form_is_prefilled_refuses_what_is_missing_and_escalates(qtbot, cont
     assert dialog.texts["actual"].toPlainText() == "Upload stays at Processing"
     due = context.tickets.get(ticket_id).sla_due_at  # 24 business hours (Knowledge Base)
     assert dialog.sla_value.text() == esc.remaining(due, T0)
-    assert dialog.combos["business_impact"].currentText() == "Low"
+    # the agent's judgement starts empty: nothing is guessed for them
+    assert dialog.combos["business_impact"].currentText() == "Choose…"
+    assert dialog.combos["customer_sentiment"].currentText() == "Choose…"
     internal = dialog.internal_preview.toPlainText()
     assert internal.startswith("Subject: ESCALATION - Ticket #1001 - Widget does not load 1")
     assert "Escalated" in dialog.customer_preview.toPlainText().splitlines()[0]
 
+    qtbot.waitUntil(dialog.recipient.isEnabled)  # who can take it, loaded
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert "Business impact is required." in dialog.missing_label.text()
+    assert "Customer sentiment is required." in dialog.missing_label.text()
+    assert dialog.combos["business_impact"].property("problem") is True
+    assert context.tickets.get(ticket_id).escalations == []  # nothing submitted
+    choose(qtbot, dialog.combos["business_impact"], "Low")
+    choose(qtbot, dialog.combos["customer_sentiment"], "Frustrated")
     dialog.development.click()
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     assert "Component is required." in dialog.missing_label.text()
+    assert "Business impact" not in dialog.missing_label.text()
     assert dialog.combos["component"].property("problem") is True
     assert dialog.isVisible()
     choose(qtbot, dialog.combos["component"], "Python")
@@ -118,6 +129,7 @@ def test_an_escalation_is_acknowledged_and_handed_back_with_history(qtbot, conte
     ticket = context.tickets.get(ticket_id)
     form = esc.prefill(ticket, esc.assess(ticket, "Knowledge Base", T0), T0)
     form.why = "Beyond my knowledge of the embedding pipeline"
+    form.business_impact, form.customer_sentiment = "Medium", "Calm"
     sop_messages.escalate(
         context.tickets,
         ticket_id,
