@@ -12,7 +12,6 @@ from PySide6.QtWidgets import QLabel, QPushButton, QToolButton, QWidget
 
 from aiva_desk import clock
 from aiva_desk.domain import EscalationLevel, TicketStatus
-from aiva_desk.durations import relative
 from aiva_desk.gui.common.formatting import (
     NOT_SET,
     PRIORITY_COLORS,
@@ -22,7 +21,7 @@ from aiva_desk.gui.common.formatting import (
 )
 from aiva_desk.gui.common.forms import child
 from aiva_desk.gui.editor.fields import FieldBinding
-from aiva_desk.sla.deadlines import DeadlineKind
+from aiva_desk.sla.deadlines import deadline_phrase, shown_deadline
 from aiva_desk.store.models import Ticket
 
 # (fill, text) per status; the default for the working states.
@@ -171,18 +170,19 @@ class EditorHeader:
 
 
 def _deadline_text(ticket: Ticket, now: dt.datetime) -> str:
-    """The next SLA deadline and what it is for, as the queue's countdown shows it."""
-    due = ticket.sla_due_at
+    """The next SLA deadline named by its clock, read from the same source and worded by
+    the same function as the queue's countdown (``sla.deadlines.shown_deadline``)."""
     if ticket.closed_at is not None:
+        due = ticket.sla_due_at
         return f"was due {local_time(due)}" if due else "closed"
     if ticket.sla_paused:
         return "SLA clock paused: waiting on the customer"
-    if ticket.next_deadline_at is not None and ticket.next_deadline_kind:
-        kind, next_due = DeadlineKind(ticket.next_deadline_kind).label, ticket.next_deadline_at
-        return f"{kind} due {local_time(next_due)} ({relative(next_due, now)})"
+    due, kind = shown_deadline(
+        ticket.next_deadline_at, ticket.next_deadline_kind, ticket.sla_due_at
+    )
     if due is None:
         return "no deadline"
-    return f"due {local_time(due)} ({relative(due, now)})"
+    return f"{deadline_phrase(kind, due, now)} ({local_time(due)})"
 
 
 def paused_text(paused: dt.timedelta) -> str:

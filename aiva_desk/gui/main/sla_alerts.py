@@ -4,7 +4,9 @@ The scheduler in the core says which alerts are due and when the next one falls;
 this object arms a single-shot timer for that moment (never a per-second scan),
 re-evaluates at once after a clock jump or sleep/resume (the wall clock moved
 more than the monotonic clock), and holds alerts back while snoozed, raising
-them when the snooze ends.
+them when the snooze ends. A ticket saved or changed (:meth:`reschedule`) re-arms
+the timer at once, so a deadline created or moved alerts on time instead of up to
+a minute late; the minute's poll only catches changes made by other agents.
 
 Signals:
     alerts_raised(list): SlaAlertEvent objects to notify about now.
@@ -42,6 +44,8 @@ class SlaAlertCenter(QObject):
         self._snoozed_until: dt.datetime | None = None
         self._held: list[SlaAlertEvent] = []
         self._busy = False
+        self._again = False  # a reschedule came while evaluating: evaluate once more
+        self.wake_at: dt.datetime | None = None  # the next alert the timer is armed for
         self.summary: TrayUrgency | None = None
         self._wake = QTimer(self)
         self._wake.setSingleShot(True)
@@ -91,6 +95,14 @@ class SlaAlertCenter(QObject):
             log.info("Clock jumped by %s; re-evaluating SLA alerts", drift)
             self.evaluate()
 
+    def reschedule(self) -> None:
+        """A ticket's deadlines may have moved: evaluate now (or right after the running
+        evaluation, which may have read the database before the change)."""
+        if self._busy:
+            self._again = True
+        else:
+            self.evaluate()
+
     def evaluate(self) -> None:
         """Raise what is due now and re-arm the timer (the work runs off the GUI thread)."""
         if self._busy:
@@ -110,7 +122,14 @@ class SlaAlertCenter(QObject):
     def _on_failed(self, exc: Exception) -> None:
         self._busy = False
         log.warning("SLA evaluation failed: %s", exc)
+        self.wake_at = None
         self._wake.start(MAX_SLEEP_MS)
+        self._evaluate_again()
+
+    def _evaluate_again(self) -> None:
+        if self._again:
+            self._again = False
+            self.evaluate()
 
     def _on_evaluated(
         self, result: tuple[list[SlaAlertEvent], dt.datetime | None, TrayUrgency]
@@ -125,6 +144,8 @@ class SlaAlertCenter(QObject):
             else:
                 self.alerts_raised.emit(events)
         delay = MAX_SLEEP_MS
+        self.wake_at = wake_at
         if wake_at is not None:
             delay = int(max(0.0, (wake_at - clock.now()).total_seconds()) * 1000)
         self._wake.start(min(MAX_SLEEP_MS, max(delay, 50)))
+        self._evaluate_again()
