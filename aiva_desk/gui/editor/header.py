@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QPushButton, QToolButton, QWidget
 
 from aiva_desk import clock
@@ -33,6 +34,7 @@ STATUS_CHIP = {
     TicketStatus.REOPENED: ("#fbe0dd", "#5c1610"),
 }
 WORKING_CHIP = ("#e4e7ec", "#1f2937")
+TICK_MS = 30_000  # the deadline line counts down like the queue's SLA column
 NO_PRIORITY_CHIP = ("#e4e7ec", "#1f2937")
 
 
@@ -73,6 +75,10 @@ class EditorHeader:
         self._ticket: Ticket | None = None
         self.status.hide()
         self.priority.hide()
+        # The summary's "Update due in 1 h 56 min" moves with the clock, without a query.
+        self.tick_timer = QTimer(root)
+        self.tick_timer.setInterval(TICK_MS)
+        self.tick_timer.timeout.connect(lambda: self.tick())
 
     def value(self, name: str) -> str:
         return self._values[name].text()
@@ -80,7 +86,14 @@ class EditorHeader:
     def show_loading(self) -> None:
         self.number.setText("Loading…")
 
+    def tick(self, now: dt.datetime | None = None) -> None:
+        """Count the deadline line down to ``now`` from the ticket shown (no reading)."""
+        if self._ticket is not None:
+            self.summary.setText(self._summary(self._ticket, now or clock.now()))
+
     def show_missing(self, message: str) -> None:
+        self._ticket = None
+        self.tick_timer.stop()
         self.number.setText("—")
         self.summary.setText(message)
         self.status.hide()
@@ -108,6 +121,7 @@ class EditorHeader:
         self.status.show()
         self.priority.show()
         self.summary.setText(self._summary(ticket, now))
+        self.tick_timer.start()
         self._show_customer(ticket)
         self._show_closure(ticket)
 

@@ -19,7 +19,7 @@ import datetime as dt
 import logging
 import time
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from aiva_desk import clock
 from aiva_desk.gui.tasks import BackgroundTask
@@ -47,9 +47,10 @@ class SlaAlertCenter(QObject):
         self._again = False  # a reschedule came while evaluating: evaluate once more
         self.wake_at: dt.datetime | None = None  # the next alert the timer is armed for
         self.summary: TrayUrgency | None = None
-        self._wake = QTimer(self)
-        self._wake.setSingleShot(True)
-        self._wake.timeout.connect(self.evaluate)
+        self.wake_timer = QTimer(self)
+        self.wake_timer.setSingleShot(True)
+        self.wake_timer.setTimerType(Qt.TimerType.PreciseTimer)  # a coarse one may be 5 % late
+        self.wake_timer.timeout.connect(self.evaluate)
         self._snooze_end = QTimer(self)
         self._snooze_end.setSingleShot(True)
         self._snooze_end.timeout.connect(self._on_snooze_ended)
@@ -64,7 +65,7 @@ class SlaAlertCenter(QObject):
         self.evaluate()
 
     def stop(self) -> None:
-        for timer in (self._wake, self._snooze_end, self._heartbeat):
+        for timer in (self.wake_timer, self._snooze_end, self._heartbeat):
             timer.stop()
 
     # -- snooze --------------------------------------------------------------------
@@ -123,7 +124,7 @@ class SlaAlertCenter(QObject):
         self._busy = False
         log.warning("SLA evaluation failed: %s", exc)
         self.wake_at = None
-        self._wake.start(MAX_SLEEP_MS)
+        self.wake_timer.start(MAX_SLEEP_MS)
         self._evaluate_again()
 
     def _evaluate_again(self) -> None:
@@ -147,5 +148,5 @@ class SlaAlertCenter(QObject):
         self.wake_at = wake_at
         if wake_at is not None:
             delay = int(max(0.0, (wake_at - clock.now()).total_seconds()) * 1000)
-        self._wake.start(min(MAX_SLEEP_MS, max(delay, 50)))
+        self.wake_timer.start(min(MAX_SLEEP_MS, max(delay, 50)))
         self._evaluate_again()
