@@ -1,7 +1,8 @@
 """The window's notice list, for desktops without a system tray.
 
 Every pending notice stays until dismissed (SLA alerts, new tickets from the mailboxes,
-a customer's URGENT), so a new-ticket notice never hides an SLA alert. Each line is
+a customer's URGENT), so a new-ticket notice never hides an SLA alert: missed deadlines
+are listed first, then warnings, then information. Each line is
 coloured by severity from the theme (breached red, warning amber, info in the normal
 text colour, readable on a light and a dark palette), opens its ticket when clicked,
 and has its own dismiss button; "Dismiss all" clears the list. Beyond
@@ -31,7 +32,7 @@ from aiva_desk.gui.common.theme import SlaState
 
 SEVERITIES = ("breached", "warning", "info")
 VISIBLE_LINES = 3
-_MARKS = {"breached": "⛔", "warning": "⚠", "info": "•"}
+_MARKS = {"breached": "✖", "warning": "⚠", "info": "ℹ"}  # in the common UI fonts
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,7 @@ class AlertBanner(QToolBar):
         self.more_button = QPushButton(box)
         self.more_button.setObjectName("alertMoreButton")
         self.more_button.setFlat(True)
+        self.more_button.setStyleSheet("QPushButton { text-align: left; padding: 1px 9px; }")
         self.more_button.setAutoDefault(False)
         self.more_button.clicked.connect(
             lambda _checked=False: self.set_expanded(not self._expanded)
@@ -141,7 +143,7 @@ class AlertBanner(QToolBar):
     # -- the public API --------------------------------------------------------------
 
     def add_notice(self, text: str, severity: str = "info", ticket_id: int | None = None) -> None:
-        """Add a notice to the top of the list (the same text and ticket again: moved up).
+        """Add a notice at the top of its severity (the same text and ticket again: moved up).
 
         ``severity`` is "breached" (red), "warning" (amber) or "info" (neutral);
         ``ticket_id``, when given, makes the line open that ticket when clicked.
@@ -153,8 +155,18 @@ class AlertBanner(QToolBar):
             if (line.notice.text, line.notice.ticket_id) == (text, ticket_id):
                 self._remove(line)
         line = _NoticeLine(notice, self._open_line, self._dismiss_line, self)
-        self._lines.insert(0, line)
-        self._list.insertWidget(0, line)
+        # Missed deadlines first, then warnings, then information; newest first in each.
+        rank = SEVERITIES.index(severity)
+        at = next(
+            (
+                i
+                for i, old in enumerate(self._lines)
+                if SEVERITIES.index(old.notice.severity) >= rank
+            ),
+            len(self._lines),
+        )
+        self._lines.insert(at, line)
+        self._list.insertWidget(at, line)
         self._layout_lines()
 
     def show_notice(self, text: str, ticket_id: int | None, severity: str = "info") -> None:
@@ -162,7 +174,7 @@ class AlertBanner(QToolBar):
         self.add_notice(text, severity or "info", ticket_id)
 
     def notices(self) -> list[PendingNotice]:
-        """Every pending notice, newest first."""
+        """Every pending notice as listed: by severity, newest first."""
         return [line.notice for line in self._lines]
 
     def dismiss(self, index: int) -> None:
@@ -175,7 +187,7 @@ class AlertBanner(QToolBar):
         self._layout_lines()
 
     def line(self, index: int) -> _NoticeLine:
-        """The widget of notice ``index`` (newest first), for keyboard and test access."""
+        """The widget of notice ``index`` (as listed), for keyboard and test access."""
         return self._lines[index]
 
     def set_expanded(self, expanded: bool) -> None:

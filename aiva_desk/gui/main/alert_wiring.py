@@ -59,6 +59,7 @@ class AlertWiring(QObject):
         self.tray = TrayIcon(self, **kwargs)
         self.center = SlaAlertCenter(context.db, self)
         self.banner = AlertBanner(self.open_ticket, window)
+        window.addToolBarBreak(Qt.ToolBarArea.TopToolBarArea)  # a row of its own
         window.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.banner)
         self.center.summary_changed.connect(self.tray.update_summary)
         self.center.alerts_raised.connect(self.tray.notify)

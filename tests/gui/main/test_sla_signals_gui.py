@@ -100,24 +100,25 @@ def test_banner_lists_every_notice_by_severity_and_each_opens_its_ticket(
     # As the mailboxes tell them: a new ticket (info), then a customer's URGENT (warning).
     wiring.tray.notify_notice(Notice("New tickets", "1 new ticket", other.id), critical=False)
     wiring.tray.notify_notice(Notice("URGENT", "URGENT from Ann", outage.id), critical=True)
-    notices = banner.notices()
-    assert [n.severity for n in notices] == ["warning", "info", "breached", "breached"]
-    assert {n.ticket_id for n in notices if n.severity == "breached"} == {outage.id, other.id}
-    assert all("Escalation deadline missed" in n.text for n in notices[2:])  # not replaced
+    notices = banner.notices()  # missed deadlines first, then warnings, then information
+    assert [n.severity for n in notices] == ["breached", "breached", "warning", "info"]
+    assert {n.ticket_id for n in notices[:2]} == {outage.id, other.id}
+    assert all("Escalation deadline missed" in n.text for n in notices[:2])  # not replaced
     red = theme.sla_color(SlaState.BREACHED).name()
     amber = theme.sla_color(SlaState.DUE_SOON).name()
-    assert red in banner.line(2).text_button.styleSheet()
-    assert amber in banner.line(0).text_button.styleSheet()
-    assert red not in banner.line(1).text_button.styleSheet()
-    assert not banner.more_button.isVisible() or len(notices) > VISIBLE_LINES
+    assert red in banner.line(0).text_button.styleSheet()
+    assert amber in banner.line(2).text_button.styleSheet()
+    assert red not in banner.line(3).text_button.styleSheet()
+    assert banner.more_button.text() == "1 more…" and not banner.line(3).isVisible()
+    qtbot.mouseClick(banner.more_button, CLICK)
+    assert banner.line(3).isVisible()
 
     # The new-ticket notice opens its ticket and is done; the others stay.
-    qtbot.mouseClick(banner.line(1).text_button, CLICK)
+    qtbot.mouseClick(banner.line(3).text_button, CLICK)
     qtbot.waitUntil(lambda: window.ticket_tabs.current_ticket_id() == other.id, timeout=10_000)
-    assert banner.notices()[0].text == "URGENT from Ann"
-    assert len(banner.notices()) == 3
+    assert [n.severity for n in banner.notices()] == ["breached", "breached", "warning"]
     # Dismissing the URGENT line opens nothing.
-    qtbot.mouseClick(banner.line(0).dismiss_button, CLICK)
+    qtbot.mouseClick(banner.line(2).dismiss_button, CLICK)
     assert len(banner.notices()) == 2 and window.ticket_tabs.current_ticket_id() == other.id
 
     # Beyond a few lines the rest fold into "N more".
