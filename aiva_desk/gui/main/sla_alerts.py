@@ -45,6 +45,7 @@ class SlaAlertCenter(QObject):
         self._held: list[SlaAlertEvent] = []
         self._busy = False
         self._again = False  # a reschedule came while evaluating: evaluate once more
+        self._stopped = False
         self.wake_at: dt.datetime | None = None  # the next alert the timer is armed for
         self.summary: TrayUrgency | None = None
         self.wake_timer = QTimer(self)
@@ -61,10 +62,12 @@ class SlaAlertCenter(QObject):
         self._last_mono = time.monotonic()
 
     def start(self) -> None:
+        self._stopped = False
         self._heartbeat.start()
         self.evaluate()
 
     def stop(self) -> None:
+        self._stopped = True  # a late reschedule (a save while quitting) starts nothing
         for timer in (self.wake_timer, self._snooze_end, self._heartbeat):
             timer.stop()
 
@@ -99,6 +102,8 @@ class SlaAlertCenter(QObject):
     def reschedule(self) -> None:
         """A ticket's deadlines may have moved: evaluate now (or right after the running
         evaluation, which may have read the database before the change)."""
+        if self._stopped:
+            return
         if self._busy:
             self._again = True
         else:
