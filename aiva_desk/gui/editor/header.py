@@ -34,8 +34,8 @@ STATUS_CHIP = {
     TicketStatus.REOPENED: ("#fbe0dd", "#5c1610"),
 }
 WORKING_CHIP = ("#e4e7ec", "#1f2937")
-TICK_MS = 30_000  # the deadline line counts down like the queue's SLA column
 NO_PRIORITY_CHIP = ("#e4e7ec", "#1f2937")
+TICK_MS = 30_000  # the deadline line counts down like the queue's SLA column
 
 
 def _chip(label: QLabel, text: str, colors: tuple[str, str]) -> None:
