@@ -189,6 +189,7 @@ SORT_COLUMNS: dict[str, ColumnElement[Any]] = {
     "status": _STATUS_ORDER,
     "assignee": _Assignee.name,
     "sla_due_at": Ticket.sla_due_at,
+    "next_deadline_at": Ticket.next_deadline_at,  # what the SLA column counts down to
     "updated_at": Ticket.updated_at,
     "reported_at": Ticket.reported_at,
 }

@@ -13,6 +13,7 @@ import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from aiva_desk.durations import duration
 from aiva_desk.sla.calendar import BusinessCalendar, Interval
 from aiva_desk.sla.policy import SlaPolicy
 
@@ -29,7 +30,7 @@ class DeadlineKind(enum.StrEnum):
         return {
             "acknowledge": "Acknowledge",
             "first_response": "First response",
-            "next_update": "Next update",
+            "next_update": "Update",
             "resolution": "Resolution",
             "escalation": "Escalation",
         }[self.value]
@@ -170,8 +171,8 @@ def _escalation(
     """ "When to Escalate": within the priority's window, and at the latest at the breach."""
     start = facts.reported_at
     candidates = []
-    if policy.escalate_within is not None:
-        candidates.append(cal.add(start, policy.escalate_within, pauses))
+    if policy.escalation_window is not None:
+        candidates.append(cal.add(start, policy.escalation_window, pauses))
     if resolution.due_at is not None and not facts.resolved_at:
         candidates.append(resolution.due_at)
     due = min(candidates) if candidates else None
@@ -188,6 +189,32 @@ def next_open_deadline(deadlines: Sequence[Deadline]) -> Deadline | None:
     """The unmet deadline due first (what the queue's countdown shows)."""
     pending = [d for d in deadlines if d.is_open and d.due_at is not None]
     return min(pending, key=lambda d: d.due_at) if pending else None  # type: ignore[arg-type, return-value]
+
+
+def shown_deadline(
+    next_at: dt.datetime | None, next_kind: str | None, resolution_due: dt.datetime | None
+) -> tuple[dt.datetime | None, DeadlineKind]:
+    """The one deadline a ticket shows (queue countdown, editor header, tray): the indexed
+    earliest running clock, else the resolution due date (a ticket never indexed)."""
+    if next_at is not None and next_kind:
+        return next_at, DeadlineKind(next_kind)
+    return resolution_due, DeadlineKind.RESOLUTION
+
+
+def deadline_phrase(kind: DeadlineKind, due: dt.datetime, now: dt.datetime) -> str:
+    """A deadline named by its clock: "Update due in 1 h 56 min", "Escalation overdue by
+    3 min" -- worded once here so every place that shows it says the same."""
+    left = due - now
+    if left < dt.timedelta(0):
+        return f"{kind.label} overdue by {duration(left)}"
+    return f"{kind.label} due in {duration(left)}"
+
+
+def countdown_text(kind: DeadlineKind, due: dt.datetime, now: dt.datetime) -> str:
+    """The same deadline, compact for a table cell: "Update 1 h 56 min", "Escalation −3 min"."""
+    left = due - now
+    sign = "−" if left < dt.timedelta(0) else ""
+    return f"{kind.label} {sign}{duration(left)}"
 
 
 def alert_moments(deadline: Deadline) -> list[tuple[str, dt.datetime]]:

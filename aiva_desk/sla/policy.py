@@ -8,6 +8,9 @@ from dataclasses import dataclass
 from aiva_desk.domain import Priority
 
 MIN = dt.timedelta(minutes=1)
+# "Escalate Immediately (P1)" is a task, not a breach at birth: a window of 0 (the SOP's
+# "immediately") gives the agent this long from creation to escalate.
+IMMEDIATE_ESCALATION = 15 * MIN
 
 
 @dataclass(frozen=True)
@@ -24,6 +27,16 @@ class SlaPolicy:
     warn_at_fractions: tuple[float, ...] = (0.75, 0.90)
     warn_before: dt.timedelta = 10 * MIN  # "always 10 minutes before"
 
+    @property
+    def escalation_window(self) -> dt.timedelta | None:
+        """How long from creation to escalate: "immediately" (0) is
+        :data:`IMMEDIATE_ESCALATION`, so a new P1 starts as a task, not a breach."""
+        if self.escalate_within is None:
+            return None
+        return (
+            self.escalate_within if self.escalate_within > dt.timedelta(0) else IMMEDIATE_ESCALATION
+        )
+
 
 def default_policies() -> dict[Priority, SlaPolicy]:
     """The SOP's numbers: Initial Response Guidelines, Communication Frequency, Escalation."""
@@ -33,7 +46,7 @@ def default_policies() -> dict[Priority, SlaPolicy]:
             Priority.P1,
             first_response=30 * MIN,
             update_every=30 * MIN,
-            escalate_within=dt.timedelta(0),  # "Escalate Immediately (P1)"
+            escalate_within=dt.timedelta(0),  # "Escalate Immediately": IMMEDIATE_ESCALATION
         ),
         Priority.P2: SlaPolicy(
             Priority.P2,

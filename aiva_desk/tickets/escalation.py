@@ -16,6 +16,7 @@ from aiva_desk import clock
 from aiva_desk.domain import Direction, EscalationLevel, Priority
 from aiva_desk.durations import duration
 from aiva_desk.errors import NotFoundError, TransitionRefused, ValidationError
+from aiva_desk.sla.policy import IMMEDIATE_ESCALATION
 from aiva_desk.store.models import Communication, Escalation, InternalNote, Ticket
 from aiva_desk.tickets.escalation_people import ROLE_FOR, resolve_recipient
 from aiva_desk.tickets.service import TicketService
@@ -49,7 +50,8 @@ RULES = [
     Rule("recurring", "Recurring issue that needs permanent fix", Priority.P3, False),
 ]
 RULE_KEYS = {rule.key for rule in RULES}
-WITHIN = {Priority.P1: dt.timedelta(0), Priority.P2: 4 * H, Priority.P3: 24 * H}
+# "Escalate Immediately" (P1) is a short task, as the SLA clock counts it, not overdue at once.
+WITHIN = {Priority.P1: IMMEDIATE_ESCALATION, Priority.P2: 4 * H, Priority.P3: 24 * H}
 COMPONENTS = ("API", "Frontend", "Python", "Bridge", "Database")
 IMPACTS = ("High", "Medium", "Low")
 SENTIMENTS = ("Calm", "Frustrated", "Angry")

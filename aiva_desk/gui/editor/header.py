@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QPushButton, QToolButton, QWidget
 
 from aiva_desk import clock
 from aiva_desk.domain import EscalationLevel, TicketStatus
-from aiva_desk.durations import relative
 from aiva_desk.gui.common.formatting import (
     NOT_SET,
     PRIORITY_COLORS,
@@ -22,7 +22,7 @@ from aiva_desk.gui.common.formatting import (
 )
 from aiva_desk.gui.common.forms import child
 from aiva_desk.gui.editor.fields import FieldBinding
-from aiva_desk.sla.deadlines import DeadlineKind
+from aiva_desk.sla.deadlines import deadline_phrase, shown_deadline
 from aiva_desk.store.models import Ticket
 
 # (fill, text) per status; the default for the working states.
@@ -35,6 +35,7 @@ STATUS_CHIP = {
 }
 WORKING_CHIP = ("#e4e7ec", "#1f2937")
 NO_PRIORITY_CHIP = ("#e4e7ec", "#1f2937")
+TICK_MS = 30_000  # the deadline line counts down like the queue's SLA column
 
 
 def _chip(label: QLabel, text: str, colors: tuple[str, str]) -> None:
@@ -74,6 +75,10 @@ class EditorHeader:
         self._ticket: Ticket | None = None
         self.status.hide()
         self.priority.hide()
+        # The summary's "Update due in 1 h 56 min" moves with the clock, without a query.
+        self.tick_timer = QTimer(root)
+        self.tick_timer.setInterval(TICK_MS)
+        self.tick_timer.timeout.connect(lambda: self.tick())
 
     def value(self, name: str) -> str:
         return self._values[name].text()
@@ -81,7 +86,14 @@ class EditorHeader:
     def show_loading(self) -> None:
         self.number.setText("Loading…")
 
+    def tick(self, now: dt.datetime | None = None) -> None:
+        """Count the deadline line down to ``now`` from the ticket shown (no reading)."""
+        if self._ticket is not None:
+            self.summary.setText(self._summary(self._ticket, now or clock.now()))
+
     def show_missing(self, message: str) -> None:
+        self._ticket = None
+        self.tick_timer.stop()
         self.number.setText("—")
         self.summary.setText(message)
         self.status.hide()
@@ -109,6 +121,7 @@ class EditorHeader:
         self.status.show()
         self.priority.show()
         self.summary.setText(self._summary(ticket, now))
+        self.tick_timer.start()
         self._show_customer(ticket)
         self._show_closure(ticket)
 
@@ -171,18 +184,19 @@ class EditorHeader:
 
 
 def _deadline_text(ticket: Ticket, now: dt.datetime) -> str:
-    """The next SLA deadline and what it is for, as the queue's countdown shows it."""
-    due = ticket.sla_due_at
+    """The next SLA deadline named by its clock, read from the same source and worded by
+    the same function as the queue's countdown (``sla.deadlines.shown_deadline``)."""
     if ticket.closed_at is not None:
+        due = ticket.sla_due_at
         return f"was due {local_time(due)}" if due else "closed"
     if ticket.sla_paused:
         return "SLA clock paused: waiting on the customer"
-    if ticket.next_deadline_at is not None and ticket.next_deadline_kind:
-        kind, next_due = DeadlineKind(ticket.next_deadline_kind).label, ticket.next_deadline_at
-        return f"{kind} due {local_time(next_due)} ({relative(next_due, now)})"
+    due, kind = shown_deadline(
+        ticket.next_deadline_at, ticket.next_deadline_kind, ticket.sla_due_at
+    )
     if due is None:
         return "no deadline"
-    return f"due {local_time(due)} ({relative(due, now)})"
+    return f"{deadline_phrase(kind, due, now)} ({local_time(due)})"
 
 
 def paused_text(paused: dt.timedelta) -> str:

@@ -1,7 +1,10 @@
 """Connect the SLA alert center, the tray and the main window.
 
 * Alerts go to the tray as notifications; clicking one (or an urgent ticket in the tray
-  menu) opens the ticket. Where no tray exists they appear in a banner in the window.
+  menu) opens the ticket. Where no tray exists every notice is listed in a banner in the
+  window (:mod:`aiva_desk.gui.main.alert_banner`) until opened or dismissed.
+* A ticket saved or changed in the window, or the queue read again, re-arms the SLA
+  alert timer at once, so a deadline created or moved is scheduled without delay.
 * Closing the window keeps the app running in the tray (a setting, with a one-time hint);
   without a tray, closing asks first, since alerts stop with the app.
 """
@@ -10,11 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox, QToolBar
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox
 
 from aiva_desk.app_context import AppContext
 from aiva_desk.gui.common.forms import ask, message_box
+from aiva_desk.gui.main.alert_banner import AlertBanner
 from aiva_desk.gui.main.sla_alerts import SlaAlertCenter
 from aiva_desk.gui.main.tray import TrayIcon
 
@@ -33,35 +37,6 @@ def ask_quit_without_tray(parent: QMainWindow) -> bool:
     buttons = QMessageBox.StandardButton
     box.setStandardButtons(buttons.Yes | buttons.No)
     return ask(box, automated=buttons.Yes) == buttons.Yes
-
-
-class AlertBanner(QToolBar):
-    """A strip at the top of the window for alerts when there is no tray."""
-
-    def __init__(self, on_open: Callable[[int], None], parent: QMainWindow) -> None:
-        super().__init__("SLA alerts", parent)
-        self.setObjectName("alertBanner")
-        self.setMovable(False)
-        self._on_open = on_open
-        self._ticket_id: int | None = None
-        self.label = QLabel(self)
-        self.label.setObjectName("alertBannerText")
-        self.label.setTextFormat(Qt.TextFormat.PlainText)
-        self.addWidget(self.label)
-        self.open_action = self.addAction("Open ticket", self._open)
-        self.addAction("Dismiss", self.hide)
-        self.hide()
-
-    def show_notice(self, text: str, ticket_id: int | None) -> None:
-        self._ticket_id = ticket_id
-        self.label.setText(f"⚠ {text}")
-        self.open_action.setVisible(ticket_id is not None)
-        self.show()
-
-    def _open(self) -> None:
-        if self._ticket_id is not None:
-            self._on_open(self._ticket_id)
-        self.hide()
 
 
 class AlertWiring(QObject):
@@ -84,10 +59,24 @@ class AlertWiring(QObject):
         self.tray = TrayIcon(self, **kwargs)
         self.center = SlaAlertCenter(context.db, self)
         self.banner = AlertBanner(self.open_ticket, window)
+        window.addToolBarBreak(Qt.ToolBarArea.TopToolBarArea)  # a row of its own
         window.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.banner)
         self.center.summary_changed.connect(self.tray.update_summary)
         self.center.alerts_raised.connect(self.tray.notify)
         self.tray.fallback_notice.connect(self.banner.show_notice)
+        # Deadlines move when tickets are written: re-arm the alert timer then, coalescing
+        # the signals one change sends (saved, changed, queue reloaded) into one evaluation.
+        self._rearm = QTimer(self)
+        self._rearm.setSingleShot(True)
+        self._rearm.setInterval(0)
+        self._rearm.timeout.connect(self.center.reschedule)
+        for name in ("ticket_saved", "tickets_changed"):
+            signal = getattr(getattr(window, "ticket_tabs", None), name, None)
+            if signal is not None:
+                signal.connect(lambda *_args: self._rearm.start())
+        reloaded = getattr(getattr(window, "model", None), "reloaded", None)
+        if reloaded is not None:
+            reloaded.connect(self._rearm.start)
         self.tray.ticket_requested.connect(self.open_ticket)
         self.tray.open_requested.connect(self.show_window)
         self.tray.snooze_requested.connect(self.center.snooze)

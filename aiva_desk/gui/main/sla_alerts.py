@@ -4,7 +4,9 @@ The scheduler in the core says which alerts are due and when the next one falls;
 this object arms a single-shot timer for that moment (never a per-second scan),
 re-evaluates at once after a clock jump or sleep/resume (the wall clock moved
 more than the monotonic clock), and holds alerts back while snoozed, raising
-them when the snooze ends.
+them when the snooze ends. A ticket saved or changed (:meth:`reschedule`) re-arms
+the timer at once, so a deadline created or moved alerts on time instead of up to
+a minute late; the minute's poll only catches changes made by other agents.
 
 Signals:
     alerts_raised(list): SlaAlertEvent objects to notify about now.
@@ -17,7 +19,7 @@ import datetime as dt
 import logging
 import time
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from aiva_desk import clock
 from aiva_desk.gui.tasks import BackgroundTask
@@ -42,10 +44,14 @@ class SlaAlertCenter(QObject):
         self._snoozed_until: dt.datetime | None = None
         self._held: list[SlaAlertEvent] = []
         self._busy = False
+        self._again = False  # a reschedule came while evaluating: evaluate once more
+        self._stopped = False
+        self.wake_at: dt.datetime | None = None  # the next alert the timer is armed for
         self.summary: TrayUrgency | None = None
-        self._wake = QTimer(self)
-        self._wake.setSingleShot(True)
-        self._wake.timeout.connect(self.evaluate)
+        self.wake_timer = QTimer(self)
+        self.wake_timer.setSingleShot(True)
+        self.wake_timer.setTimerType(Qt.TimerType.PreciseTimer)  # a coarse one may be 5 % late
+        self.wake_timer.timeout.connect(self.evaluate)
         self._snooze_end = QTimer(self)
         self._snooze_end.setSingleShot(True)
         self._snooze_end.timeout.connect(self._on_snooze_ended)
@@ -56,11 +62,13 @@ class SlaAlertCenter(QObject):
         self._last_mono = time.monotonic()
 
     def start(self) -> None:
+        self._stopped = False
         self._heartbeat.start()
         self.evaluate()
 
     def stop(self) -> None:
-        for timer in (self._wake, self._snooze_end, self._heartbeat):
+        self._stopped = True  # a late reschedule (a save while quitting) starts nothing
+        for timer in (self.wake_timer, self._snooze_end, self._heartbeat):
             timer.stop()
 
     # -- snooze --------------------------------------------------------------------
@@ -91,6 +99,16 @@ class SlaAlertCenter(QObject):
             log.info("Clock jumped by %s; re-evaluating SLA alerts", drift)
             self.evaluate()
 
+    def reschedule(self) -> None:
+        """A ticket's deadlines may have moved: evaluate now (or right after the running
+        evaluation, which may have read the database before the change)."""
+        if self._stopped:
+            return
+        if self._busy:
+            self._again = True
+        else:
+            self.evaluate()
+
     def evaluate(self) -> None:
         """Raise what is due now and re-arm the timer (the work runs off the GUI thread)."""
         if self._busy:
@@ -110,7 +128,14 @@ class SlaAlertCenter(QObject):
     def _on_failed(self, exc: Exception) -> None:
         self._busy = False
         log.warning("SLA evaluation failed: %s", exc)
-        self._wake.start(MAX_SLEEP_MS)
+        self.wake_at = None
+        self.wake_timer.start(MAX_SLEEP_MS)
+        self._evaluate_again()
+
+    def _evaluate_again(self) -> None:
+        if self._again:
+            self._again = False
+            self.evaluate()
 
     def _on_evaluated(
         self, result: tuple[list[SlaAlertEvent], dt.datetime | None, TrayUrgency]
@@ -125,6 +150,8 @@ class SlaAlertCenter(QObject):
             else:
                 self.alerts_raised.emit(events)
         delay = MAX_SLEEP_MS
+        self.wake_at = wake_at
         if wake_at is not None:
             delay = int(max(0.0, (wake_at - clock.now()).total_seconds()) * 1000)
-        self._wake.start(min(MAX_SLEEP_MS, max(delay, 50)))
+        self.wake_timer.start(min(MAX_SLEEP_MS, max(delay, 50)))
+        self._evaluate_again()

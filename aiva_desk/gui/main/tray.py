@@ -10,7 +10,8 @@ Signals:
     ticket_requested(int): open this ticket.
     snooze_requested(int): hold alerts for this many minutes.
     quit_requested(): leave the app.
-    fallback_notice(str, object): (text, ticket id or None) for an in-app banner.
+    fallback_notice(str, object, str): (text, ticket id or None, severity) for the
+        window's notice list: severity "breached", "warning" or "info".
     notified(): a notice whose click opens its ticket was shown (SLA, incoming mail).
 """
 
@@ -39,6 +40,7 @@ class Notice:
     title: str
     text: str
     ticket_id: int | None
+    severity: str = ""  # "breached", "warning" or "info"; "" for: from ``critical``
 
 
 def _tickets(count: int) -> str:
@@ -55,12 +57,13 @@ def notices_for(events: Sequence[SlaAlertEvent], now: dt.datetime) -> list[Notic
             f"{len(events)} SLA alerts on {_tickets(len(tickets))}, {len(missed)} with a "
             f"deadline missed. Most urgent: {first.message(now)}"
         )
-        return [Notice("SLA alerts", text, first.ticket_id)]
+        return [Notice("SLA alerts", text, first.ticket_id, "breached" if missed else "warning")]
     return [
         Notice(
             "SLA deadline missed" if e.is_breach else "SLA deadline soon",
             e.message(now),
             e.ticket_id,
+            "breached" if e.is_breach else "warning",
         )
         for e in events
     ]
@@ -94,7 +97,7 @@ class TrayIcon(QObject):
     ticket_requested = Signal(int)
     snooze_requested = Signal(int)
     quit_requested = Signal()
-    fallback_notice = Signal(str, object)
+    fallback_notice = Signal(str, object, str)
     notified = Signal()
 
     def __init__(
@@ -156,6 +159,11 @@ class TrayIcon(QObject):
                 action.triggered.connect(
                     lambda _checked=False, tid=urgent.ticket_id: self.ticket_requested.emit(tid)
                 )
+        if rest := self._rest_text():
+            if not self._summary.urgent:
+                self.menu.addSeparator()
+            action = self.menu.addAction(rest, self.open_requested.emit)
+            action.setObjectName("trayMoreAction")
         self.menu.addSeparator()
         snooze = self.menu.addMenu("Snooze alerts")
         for minutes in SNOOZE_CHOICES:
@@ -163,11 +171,20 @@ class TrayIcon(QObject):
         self.menu.addSeparator()
         self.menu.addAction("Quit", self.quit_requested.emit)
 
+    def _rest_text(self) -> str:
+        """What the list leaves out: "and 2 more due now, and 37 long overdue"."""
+        parts = []
+        if self._summary.more:
+            parts.append(f"{self._summary.more} more due now")
+        if self._summary.long_overdue:
+            parts.append(f"{self._summary.long_overdue} long overdue")
+        return ("and " + ", and ".join(parts)) if parts else ""
+
     # -- notifications -------------------------------------------------------------
 
     def notify(self, events: Sequence[SlaAlertEvent]) -> None:
         for notice in notices_for(events, clock.now()):
-            self.notify_notice(notice, critical=notice.title != "SLA deadline soon")
+            self.notify_notice(notice, critical=notice.severity == "breached")
 
     def notify_notice(self, notice: Notice, *, critical: bool = True) -> None:
         """Show ``notice`` the way SLA alerts are shown: a tray balloon whose click opens
@@ -178,7 +195,8 @@ class TrayIcon(QObject):
             self.show_message(notice.title, notice.text, notice.ticket_id, critical=critical)
         else:
             self._last_ticket = notice.ticket_id
-            self.fallback_notice.emit(notice.text, notice.ticket_id)
+            severity = notice.severity or ("warning" if critical else "info")
+            self.fallback_notice.emit(notice.text, notice.ticket_id, severity)
 
     def show_message(
         self, title: str, text: str, ticket_id: int | None, *, critical: bool = True

@@ -33,7 +33,6 @@ from aiva_desk.errors import AivaError
 from aiva_desk.gui.common import theme
 from aiva_desk.gui.common.formatting import (
     NOT_SET,
-    duration,
     local_time,
     priority_text,
     ticket_number,
@@ -42,7 +41,7 @@ from aiva_desk.gui.common.theme import SlaState
 from aiva_desk.gui.tasks import BackgroundTask
 from aiva_desk.queue import query as queue
 from aiva_desk.queue.query import DEFAULT_BREACHING_WINDOW, QueueFilter, QueueRow
-from aiva_desk.sla.deadlines import DeadlineKind
+from aiva_desk.sla.deadlines import countdown_text, deadline_phrase, shown_deadline
 from aiva_desk.store.database import Database
 
 log = logging.getLogger(__name__)
@@ -99,7 +98,14 @@ COLUMNS: tuple[Column, ...] = (
     Column("customer", "Customer / organization", "customer", 180, "Who reported it"),
     Column("status", "Status", "status", 128, "Workflow step (sorts in workflow order)"),
     Column("assignee", "Assignee", "assignee", 108, "The agent working on it"),
-    Column("sla", "SLA remaining", "sla_due_at", 104, "Time left on the SLA clock due first"),
+    Column(
+        "sla",
+        "SLA remaining",
+        "next_deadline_at",
+        150,
+        "The SLA clock due first (acknowledge, response, update, escalation or resolution) "
+        "and the time left on it",
+    ),
     Column("updated", "Last update", "updated_at", 118, "When the ticket last changed"),
 )
 NUMBER, PRIORITY, CATEGORY, SUBJECT, CUSTOMER, STATUS, ASSIGNEE, SLA, UPDATED = range(len(COLUMNS))
@@ -299,6 +305,8 @@ class TicketTableModel(QAbstractTableModel):
 
     @staticmethod
     def column_for_sort_key(sort_key: str) -> int | None:
+        if sort_key == "sla_due_at":  # views saved when the SLA column sorted by this
+            sort_key = "next_deadline_at"
         return next((i for i, c in enumerate(COLUMNS) if c.sort_key == sort_key), None)
 
     def ticket_id(self, row: int) -> int:
@@ -475,9 +483,8 @@ class TicketTableModel(QAbstractTableModel):
     @staticmethod
     def countdown(row: QueueRow) -> tuple[dt.datetime | None, str]:
         """What the SLA column counts down to: the clock due first, and what it is for."""
-        if row.next_deadline_at is not None and row.next_deadline_kind:
-            return row.next_deadline_at, DeadlineKind(row.next_deadline_kind).label
-        return row.sla_due_at, "Resolution"
+        due, kind = shown_deadline(row.next_deadline_at, row.next_deadline_kind, row.sla_due_at)
+        return due, kind.label
 
     def sla_state(self, row: QueueRow) -> SlaState | None:
         due, _kind = self.countdown(row)
@@ -491,17 +498,15 @@ class TicketTableModel(QAbstractTableModel):
         return SlaState.ON_TRACK
 
     def _sla_text(self, row: QueueRow) -> str:
-        due, _kind = self.countdown(row)
+        """The clock due first and the time left on it, as the editor's header names it."""
         if not row.status.is_open:
             return "closed"
         if row.sla_paused:
             return "paused"
+        due, kind = shown_deadline(row.next_deadline_at, row.next_deadline_kind, row.sla_due_at)
         if due is None:
             return NOT_SET
-        left = due - self._now
-        if left < dt.timedelta(0):
-            return f"−{duration(left)}"
-        return duration(left)
+        return countdown_text(kind, due, self._now)
 
     def _display(self, row: QueueRow, column: int) -> str:
         if column == SLA:
@@ -535,15 +540,14 @@ class TicketTableModel(QAbstractTableModel):
             return self._display(row, column)
         if column == SLA and row.sla_paused and row.status.is_open:
             return "SLA clock paused: waiting on the customer"
-        deadline, kind = self.countdown(row)
-        if column == SLA and deadline is not None:
-            due = f"due {local_time(deadline)}"
-            state = self.sla_state(row)
-            if state is SlaState.BREACHED:
-                return f"{kind} overdue by {duration(self._now - deadline)} ({due})"
-            if state is not None:
-                return f"{kind} due in {duration(deadline - self._now)} ({due})"
-            return f"Closed; was {due}"
+        if column == SLA and row.status.is_open:
+            deadline, kind = shown_deadline(
+                row.next_deadline_at, row.next_deadline_kind, row.sla_due_at
+            )
+            if deadline is not None:
+                return f"{deadline_phrase(kind, deadline, self._now)} (due {local_time(deadline)})"
+        if column == SLA and row.sla_due_at is not None:
+            return f"Closed; was due {local_time(row.sla_due_at)}"
         return None
 
     def _foreground(self, row: QueueRow, column: int) -> Any:

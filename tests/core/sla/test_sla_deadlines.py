@@ -15,7 +15,7 @@ from aiva_desk.sla.deadlines import (
     next_alert_at,
     next_open_deadline,
 )
-from aiva_desk.sla.policy import default_policies
+from aiva_desk.sla.policy import IMMEDIATE_ESCALATION, default_policies
 
 pytestmark = pytest.mark.time_sensitive  # run again at other instants and zones
 
@@ -89,7 +89,8 @@ def test_p1_updates_every_30_minutes_from_the_last_update():
         )
     )
     assert deadlines[K.NEXT_UPDATE].due_at == update + 30 * MIN
-    assert deadlines[K.ESCALATION].due_at == T0  # "Escalate Immediately (P1)"
+    # "Escalate Immediately (P1)": a short task, not a deadline missed at creation
+    assert deadlines[K.ESCALATION].due_at == T0 + IMMEDIATE_ESCALATION
 
 
 def test_p2_fits_two_updates_before_the_deadline():

@@ -40,16 +40,17 @@ def test_scheduler_raises_each_alert_once_and_reschedules(context, clock):
     t0 = dt.datetime(2026, 11, 26, 9, tzinfo=dt.UTC)
     clock.now = t0
     ref = _outage(context, t0)
-    # A P1 outage: escalate immediately (due at once), acknowledge within 30 min.
+    # A P1 outage: escalate immediately (a 15-minute task), acknowledge within 30 min.
     kind, due, alert_at, paused = _stored(context, ref.id)
-    assert (kind, due, alert_at, paused) == ("escalation", t0, t0, False)
+    assert (kind, due, alert_at, paused) == ("escalation", t0 + 15 * MIN, t0 + 5 * MIN, False)
     with context.db.engine.begin() as conn:
-        assert next_wake(conn) == t0
-        events = due_alerts(conn, t0)
+        assert next_wake(conn) == t0 + 5 * MIN  # 10 minutes before the escalation is due
+        assert due_alerts(conn, t0) == []  # just created: nothing missed
+        events = due_alerts(conn, t0 + 16 * MIN)
     assert [(e.kind, e.level) for e in events] == [(DeadlineKind.ESCALATION, "breach")]
-    assert "Escalation deadline missed" in events[0].message(t0)
+    assert "Escalation deadline missed" in events[0].message(t0 + 16 * MIN)
     with context.db.engine.begin() as conn:
-        assert due_alerts(conn, t0) == []  # never repeated
+        assert due_alerts(conn, t0 + 16 * MIN) == []  # never repeated
         assert next_wake(conn) == t0 + 20 * MIN  # 75 % of the 30-minute acknowledge window
 
     # The app was closed for a while: only the latest level of each deadline is raised.

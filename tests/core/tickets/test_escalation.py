@@ -58,7 +58,7 @@ def test_rules_are_judged_live_and_suggest_level_target_and_deadline(context):
     outage = _ticket(context, "System Outage")
     _ticket_obj, assessment = _assess(context, outage.id)
     assert assessment.suggested is Priority.P1
-    assert assessment.deadline == T0  # "Escalate Immediately"
+    assert assessment.deadline == T0 + 15 * dt.timedelta(minutes=1)  # "Escalate Immediately"
     assert [r.rule.key for r in assessment.applying] == ["system_outage"]
     assert len(assessment.results) == 13
 

@@ -5,6 +5,7 @@ and closing asks first."""
 import datetime as dt
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from aiva_desk.gui import tasks
@@ -82,7 +83,10 @@ def test_without_a_tray_alerts_are_a_banner_and_closing_asks(
     tasks.wait_for_idle()
     clock.now = T0 + dt.timedelta(minutes=40)
     _evaluate(qtbot, wiring)
-    assert wiring.banner.isVisible() and "deadline missed" in wiring.banner.label.text()
-    wiring.banner.open_action.trigger()
+    notices = wiring.banner.notices()  # acknowledge and first response, both listed
+    assert wiring.banner.isVisible() and len(notices) == 2
+    assert all("deadline missed" in n.text and n.severity == "breached" for n in notices)
+    qtbot.mouseClick(wiring.banner.line(0).text_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.ticket_tabs.current_ticket_id() == ref.id, timeout=10_000)
+    assert len(wiring.banner.notices()) == 1  # the one opened is done; the other stays
     assert not window.close() and asked == [True] and window.isVisible()

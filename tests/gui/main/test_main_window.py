@@ -93,8 +93,8 @@ def test_window_shows_created_tickets_with_their_columns(qtbot, window, context,
     assert model.index(row, CATEGORY).data() == context.tickets.categories()[1].name
     assert model.index(row, CUSTOMER).data() == "Customer 1 · Acme"
     assert model.index(row, STATUS).data() == "New"
-    due, _kind = model.countdown(model.row_data(row))
-    assert model.index(row, SLA).data() == duration(due - clock.now)  # e.g. "29 min"
+    due, kind = model.countdown(model.row_data(row))
+    assert model.index(row, SLA).data() == f"{kind} {duration(due - clock.now)}"  # "… 29 min"
     assert "3 tickets" in window.findChild(object, "ticketCountLabel").text()
 
 

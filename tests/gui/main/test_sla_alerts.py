@@ -75,7 +75,7 @@ def test_tray_menu_notices_and_click_to_open(qtbot, context, clock):
     tray.rebuild_menu()
     labels = [a.text() for a in tray.menu.actions() if a.text()]
     assert labels[0] == "Open AIVA Desk" and labels[-1] == "Quit"
-    assert any(text.startswith("#1001 Acknowledge overdue by 10 min") for text in labels)
+    assert any(text.startswith("#1001 (P1) Acknowledge overdue by 10 min") for text in labels)
     assert tray.shown and tray.shown[-1].ticket_id == ref.id
     with qtbot.waitSignal(tray.ticket_requested) as opened:
         tray.icon.messageClicked.emit()
@@ -96,10 +96,11 @@ def test_without_a_tray_notices_become_banners(qtbot, context, clock):
     center = SlaAlertCenter(context.db)
     center.alerts_raised.connect(tray.notify)
     banners = []
-    tray.fallback_notice.connect(lambda text, tid: banners.append((text, tid)))
+    tray.fallback_notice.connect(lambda text, tid, severity: banners.append((text, tid, severity)))
     clock.now = T0 + 40 * MIN
     _evaluate(qtbot, center)
     assert banners and "Acknowledge deadline missed" in banners[0][0]
+    assert banners[0][2] == "breached"
 
 
 def test_many_alerts_at_once_make_one_summary_notice(context, clock):

@@ -147,13 +147,13 @@ def test_sla_countdown_repaints_without_a_query(qtbot, context, clock) -> None:
     clock.now = due - dt.timedelta(minutes=20)
     model.tick(0, 0)
     assert changed == [(model.index(0, SLA), model.index(0, SLA))] and fetched == []
-    assert model.index(0, SLA).data() == "20 min"
+    assert model.index(0, SLA).data() == "Acknowledge 20 min"
     assert model.index(0, SLA).data(Qt.ItemDataRole.ForegroundRole) == theme.sla_color(
         SlaState.DUE_SOON
     )
     clock.now = due + dt.timedelta(hours=2, minutes=5)
     model.tick()
-    assert model.index(0, SLA).data() == "−2 h 5 min"
+    assert model.index(0, SLA).data() == "Acknowledge −2 h 5 min"
     tooltip = model.index(0, SLA).data(Qt.ItemDataRole.ToolTipRole)
     assert tooltip.startswith("Acknowledge overdue by 2 h 5 min")
     assert model.index(0, SLA).data(Qt.ItemDataRole.ForegroundRole) == theme.sla_color(
@@ -280,11 +280,11 @@ def test_painted_cells_move_with_the_clock_and_the_palette(qtbot, context, qapp,
     due, _kind = model.countdown(model.row_data(0))
     clock.now = due - dt.timedelta(minutes=20)
     model.tick()
-    assert _painted(model, 0, SLA) == ("20 min", theme.sla_color(SlaState.DUE_SOON))
+    assert _painted(model, 0, SLA) == ("Acknowledge 20 min", theme.sla_color(SlaState.DUE_SOON))
     subject = _painted(model, 0, SUBJECT)[0]
     clock.now = due + dt.timedelta(hours=2, minutes=5)
     model.tick()
-    assert _painted(model, 0, SLA) == ("−2 h 5 min", theme.sla_color(SlaState.BREACHED))
+    assert _painted(model, 0, SLA) == ("Acknowledge −2 h 5 min", theme.sla_color(SlaState.BREACHED))
     assert _painted(model, 0, SUBJECT)[0] == subject
     before = qapp.palette()
     light = theme.sla_color(SlaState.BREACHED)
