@@ -40,10 +40,12 @@ log = logging.getLogger(__name__)
 
 BACKOFF_SECONDS = (60, 300, 900, 1800, 3600, 7200, 14400)  # then it fails for good
 # A message that is itself a step of the workflow moves its ticket along once it is sent
-# (an acknowledgment sent automatically acknowledges the ticket as the button would).
+# (an acknowledgment sent automatically acknowledges the ticket as the button would; a
+# Request for Information sent makes it Waiting on customer, not before).
 STEP_SENT = {
     "acknowledgment": TRANSITION_BY_ACTION[Action.ACKNOWLEDGE],
     "p1_critical": TRANSITION_BY_ACTION[Action.ACKNOWLEDGE],
+    "request_information": TRANSITION_BY_ACTION[Action.REQUEST_INFORMATION],
     "solution": TRANSITION_BY_ACTION[Action.SEND_SOLUTION],
 }
 STALE_AFTER = dt.timedelta(minutes=10)  # a claim this old belongs to a dead sender

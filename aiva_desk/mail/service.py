@@ -17,7 +17,7 @@ from aiva_desk.mail.errors import MailError
 from aiva_desk.mail.message_templates import TemplateLibrary
 from aiva_desk.mail.oauth_token import token_from_command
 from aiva_desk.mail.outbox import Outbox, OutgoingMessage
-from aiva_desk.mail.smtp import ServerSettings, test_connection
+from aiva_desk.mail.smtp import ConnectionTest, ServerSettings, test_connection
 from aiva_desk.runtime.settings import UserSettings
 from aiva_desk.store.mail_models import AuthMethod
 from aiva_desk.store.models import Staff, Ticket
@@ -86,8 +86,8 @@ class MailService:
 
     def test_account(
         self, data: AccountInput, password: str | None, account_id: int | None = None
-    ) -> None:
-        """Log in without sending (blocks: run it off the GUI thread)."""
+    ) -> ConnectionTest:
+        """Log in without sending (blocks: run it off the GUI thread); say what was done."""
         if problems := account_store.account_problems(data):
             raise ValidationError(problems)
         username = data.username.strip()
@@ -98,7 +98,7 @@ class MailService:
         server = ServerSettings(
             data.name, data.host.strip(), data.port, data.security, username, data.auth
         )
-        test_connection(server, password, tls=self.tls)
+        return test_connection(server, password, tls=self.tls)
 
     # -- composing ---------------------------------------------------------------------
 

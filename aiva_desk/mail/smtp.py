@@ -84,6 +84,12 @@ def explain(exc: BaseException, server: ServerSettings) -> MailError:
     return MailError(f"Sending through {where} failed ({type(exc).__name__}).")
 
 
+NO_LOGIN_ASKED = (
+    "This server does not ask for a login: clear the user name (or, if it should, check "
+    "the security setting: some servers offer a login only over TLS)."
+)
+
+
 def xoauth2_string(username: str, token: str) -> str:
     """The SASL XOAUTH2 initial response (before base64), as Google and Microsoft define it."""
     return f"user={username}\x01auth=Bearer {token}\x01\x01"
@@ -97,10 +103,7 @@ def _login(
     account logs in with AUTH XOAUTH2, the token in place of the password."""
     mechanisms = client.esmtp_features.get("auth", "").upper().split()
     if not mechanisms:
-        raise AuthenticationFailed(
-            "The mail server offers no login (SMTP AUTH) on this connection. Check the "
-            "security setting, or leave the user name empty if no login is needed."
-        )
+        raise AuthenticationFailed(NO_LOGIN_ASKED)
     if auth is AuthMethod.XOAUTH2:
         if "XOAUTH2" not in mechanisms:
             raise AuthenticationFailed(
@@ -133,9 +136,11 @@ def connect(
     *,
     tls: ssl.SSLContext | None = None,
     timeout: float = TIMEOUT_SECONDS,
+    login: bool = True,
 ) -> Iterator[smtplib.SMTP]:
-    """An SMTP session, secured and logged in as the account says; errors explained."""
-    if server.username and not password:
+    """An SMTP session, secured and logged in as the account says (``login=False``:
+    only secured, the caller logs in); errors explained."""
+    if login and server.username and not password:
         raise MissingPassword(f"Enter the password of the mail account “{server.name}”.")
     context = tls or ssl.create_default_context()
     try:
@@ -152,7 +157,7 @@ def connect(
         if server.security is Security.STARTTLS:
             client.starttls(context=context)
             client.ehlo()
-        if server.username:
+        if login and server.username:
             _login(client, server.username, password or "", server.auth)
         yield client
     except MailError:
@@ -166,12 +171,44 @@ def connect(
             client.close()
 
 
+@dataclass(frozen=True)
+class ConnectionTest:
+    """What a test found, so the agent is told what really happened: a login as
+    ``username`` ("" when none was tried) on a server that does or doesn't offer one."""
+
+    username: str
+    offers_login: bool
+
+    @property
+    def login_text(self) -> str:
+        """The login part of the outcome, e.g. "logged in as ann@example.com"."""
+        if self.username:
+            return f"logged in as {self.username}"
+        if not self.offers_login:
+            return "this server needs no login"
+        return (
+            "no login was tried (no user name); if the server refuses to send, enter "
+            "the user name and password"
+        )
+
+
 def test_connection(
     server: ServerSettings, password: str | None, *, tls: ssl.SSLContext | None = None
-) -> None:
-    """Connect, secure and log in without sending anything; raise :class:`MailError`."""
-    with connect(server, password, tls=tls) as client:
+) -> ConnectionTest:
+    """Connect, secure and log in without sending anything; raise :class:`MailError`.
+
+    A user name for a server that asks for no login (a local relay) is refused with
+    :data:`NO_LOGIN_ASKED` before any password is asked for."""
+    with connect(server, password, tls=tls, login=False) as client:
+        offers_login = bool(client.esmtp_features.get("auth", "").split())
+        if server.username:
+            if not offers_login:
+                raise AuthenticationFailed(NO_LOGIN_ASKED)
+            if not password:
+                raise MissingPassword(f"Enter the password of the mail account “{server.name}”.")
+            _login(client, server.username, password, server.auth)
         client.noop()
+    return ConnectionTest(server.username, offers_login)
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,9 @@
 
 "Restarted the service" tells the next agent nothing; "Restarted API service using:
 pm2 restart api" does. An entry is specific when it names a command, a setting, a
-value, a path or a before/after state. Vague ones get the SOP's good example.
+value, a path or a before/after state, or a concrete next step: who or what it waits
+on ("confirming with billing", "waiting for the customer's HAR file"). Vague ones get
+the SOP's good example; a bare placeholder ("None", "tbd", "n/a") is always vague.
 """
 
 from __future__ import annotations
@@ -40,6 +42,62 @@ _SPECIFIC = [
 ]
 MIN_WORDS = 3
 
+# Whole entries that say nothing, whatever tokens they contain ("n/a" looks code-ish).
+_PLACEHOLDERS = frozenset(
+    [
+        "none",
+        "nothing",
+        "n/a",
+        "na",
+        "tbd",
+        "tbc",
+        "todo",
+        "checked",
+        "done",
+        "fixed",
+        "ok",
+        "same",
+        "see",
+        "above",
+        "-",
+        "?",
+        "...",
+    ]
+)
+# A next step: an action ("confirming", "waiting", "asked") then, past small words, the
+# party or thing it names ("billing", "HAR"). "Working on it" names nothing.
+_NEXT_STEP = re.compile(
+    r"\b(?P<verb>[a-z]{3,}ing|asked|emailed|called|escalated|requested|sent)\s+"
+    r"(?:(?:with|for|on|to|from|by|about|the|a|an|our|their|his|her|its|\w+['’]s)\s+)*"
+    r"(?P<object>[\w'’]{3,})",
+    re.I,
+)
+_NOT_VERBS = frozenset(
+    ["nothing", "something", "anything", "everything", "during", "morning", "evening"]
+)
+_FILLER_OBJECTS = frozenset(
+    [
+        "it",
+        "this",
+        "that",
+        "these",
+        "those",
+        "stuff",
+        "things",
+        "something",
+        "anything",
+        "everything",
+        "into",
+        "issue",
+        "problem",
+        "more",
+        "further",
+        "again",
+        "now",
+        "still",
+    ]
+)
+
 
 @dataclass(frozen=True)
 class Hint:
@@ -52,6 +110,8 @@ def documentation_hints(entry: str) -> list[Hint]:
     text = " ".join(entry.split())
     if not text:
         return []
+    if _is_placeholder(text):
+        return [Hint(GENERAL_HINT, None)]
     hints = [
         Hint(f"“{match.group(0)}” is what the SOP calls too vague.", good)
         for pattern, good in SOP_EXAMPLES
@@ -62,5 +122,18 @@ def documentation_hints(entry: str) -> list[Hint]:
     return hints
 
 
+def _is_placeholder(text: str) -> bool:
+    bare = text.strip(" .!;,").lower()
+    return bare in _PLACEHOLDERS or bare.rstrip(" .!;,?") in _PLACEHOLDERS
+
+
+def _names_next_step(text: str) -> bool:
+    for match in _NEXT_STEP.finditer(text):
+        verb, thing = match.group("verb").lower(), match.group("object").lower()
+        if verb not in _NOT_VERBS and thing not in _FILLER_OBJECTS:
+            return True
+    return False
+
+
 def _is_specific(text: str) -> bool:
-    return any(pattern.search(text) for pattern in _SPECIFIC)
+    return any(pattern.search(text) for pattern in _SPECIFIC) or _names_next_step(text)

@@ -188,3 +188,20 @@ def make_ticket(
     service = context.tickets
     category_id = next(c.id for c in service.categories() if c.name == category)
     return service.create(NewTicket(subject, name, "ann@example.com", category_id, "No replies"))
+
+
+def start_relay() -> SmtpServer:
+    """A local relay: plain SMTP on 127.0.0.1 that offers no login (no SMTP AUTH)."""
+    recorder = Recorder()
+    port = free_port()
+    controller = Controller(recorder, hostname="127.0.0.1", port=port)
+    controller.start()
+    return SmtpServer("127.0.0.1", port, Security.PLAIN, recorder, ssl.create_default_context(),
+                      controller)  # fmt: skip
+
+
+@pytest.fixture
+def smtp_relay() -> Iterator[SmtpServer]:
+    server = start_relay()
+    yield server
+    server.stop()

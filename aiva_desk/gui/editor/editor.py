@@ -142,6 +142,9 @@ class TicketEditor(QWidget):
         # Checklists | Resolution | Escalation beside the form, and the close gates.
         self.support = SupportPanels(self.state, self.saver, ClosingButtons(self), self)
         self.support.install(child(self, QVBoxLayout, "editorLayout"), self.scroll)
+        self.support.checklists.send_draft_requested.connect(
+            lambda draft_id: self.mail_panel.compose(draft_communication_id=draft_id)
+        )
         self.offers = OfferBar(self.state, self)  # a reply's confirmation or score
 
     # -- public --------------------------------------------------------------------

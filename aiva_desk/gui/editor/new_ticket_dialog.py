@@ -1,8 +1,9 @@
 """The New Ticket dialog: the SOP's customer and issue fields, checked before saving.
 
 Problems found by :meth:`NewTicket.problems` are shown under the fields they
-concern; the dialog stays open and keeps everything typed. Creating the ticket
-runs as a background write.
+concern; the dialog stays open and keeps everything typed. A shown problem is checked
+again on every edit, so its message goes (or changes) as soon as the field is fixed.
+Creating the ticket runs as a background write.
 
 *Received at* is when the customer wrote or called (default: now, never in the future):
 the SLA clocks start there. Left untouched, the ticket is reported when it is created.
@@ -145,7 +146,26 @@ class NewTicketDialog(QDialog):
         self.category.currentIndexChanged.connect(self._on_category_current_index_changed)
         self._buttons.accepted.connect(self._on_button_box_accepted)
         self._buttons.rejected.connect(self.reject)
+        self._shown_problems: dict[str, str] = {}
+        self._watch_fields()
         self.customer_name.setFocus()
+
+    def _watch_fields(self) -> None:
+        """Re-check the shown problems whenever a field they are about changes."""
+        for edit in (self.customer_name, self.customer_email, self.subject):
+            edit.textChanged.connect(self._on_field_edited)
+        self.description.textChanged.connect(self._on_field_edited)
+        self.category.currentIndexChanged.connect(self._on_field_edited)
+        self.received_at.dateTimeChanged.connect(self._on_field_edited)
+
+    def _on_field_edited(self, *_args: object) -> None:
+        if not self._shown_problems:
+            return
+        now = self.problems(self.new_ticket())
+        # Only the problems already shown are updated: no new ones while the agent types.
+        still = {name: now[name] for name in self._shown_problems if name in now}
+        if still != self._shown_problems:
+            self._render_problems(still, move_focus=False)
 
     def _align_label_columns(self) -> None:
         """Give both group boxes' label columns the same width, so the fields line up."""
@@ -335,6 +355,10 @@ class NewTicketDialog(QDialog):
 
     def show_problems(self, problems: dict[str, str]) -> None:
         """Show each problem under its field (others in the summary); ``{}`` clears them."""
+        self._render_problems(problems, move_focus=True)
+
+    def _render_problems(self, problems: dict[str, str], *, move_focus: bool) -> None:
+        self._shown_problems = dict(problems)
         first: QWidget | None = None
         for name, (field_name, label_name) in PROBLEM_FIELDS.items():
             label = child(self, QLabel, label_name)
@@ -353,7 +377,7 @@ class NewTicketDialog(QDialog):
             lines += [f"• {text}" for text in others]
             self._summary.setText("\n".join(lines))
         self._summary.setVisible(bool(problems))
-        if first is not None:
+        if first is not None and move_focus:
             first.setFocus()
 
     # -- slots ---------------------------------------------------------------------

@@ -161,13 +161,23 @@ class WorkflowSteps(QObject):
         # the Close dialog's closure and what to tell it: (closure, done, failed)
         self._closing: tuple[Closure, Callable[[], None], Callable[[str], None]] | None = None
         bar.step_clicked.connect(self._on_bar_step_clicked)
+        # A merge on save shows the ticket as stored elsewhere without a reload: a
+        # "#1042 is now Resolving." must not outlive the status it announced there either.
+        state.edits_changed.connect(self._drop_stale_message)
+
+    def _drop_stale_message(self) -> None:
+        ticket = self._state.ticket
+        if ticket is not None and self._bar.is_stale_for(ticket.id, ticket.status):
+            self._bar.hide_message()
 
     def update(self) -> None:
-        """Show the next steps for the ticket as edited (the guards see unsaved values)."""
+        """Show the next steps for the ticket as edited (the guards see unsaved values);
+        a status message the ticket has moved past (by any path) goes."""
         state = self._state
         ticket = state.ticket
         if ticket is None:
             return
+        self._drop_stale_message()
         overlay, workflow = Overlay(ticket, state.values()), state.service.workflow
         self._bar.set_steps(
             workflow.next_steps(ticket), lambda t: workflow.refusal_reasons(overlay, t.action)

@@ -7,8 +7,9 @@ Shown by :func:`run_first_run` when the data folder is fresh
    folder, so the real one stays empty; the app reopens there: one more page says
    where, and Finish creates it).
 2. Profile: name, work e-mail, role. Checked on Next, problems shown under the form.
-3. Mail (optional): one SMTP account with "Test connection"; the password goes to the
-   password store, or is kept for this session when there is none.
+3. Mail (optional): one SMTP account with "Test connection", which says whether it
+   logged in or the server needs no login (the user name is left empty unless typed);
+   the password goes to the password store, or is kept for this session when there is none.
 4. Business hours (optional): the time zone and Monday-Friday hours of the
    "Business hours" calendar the SLA clocks of P2-P4 run on.
 
@@ -56,6 +57,7 @@ from aiva_desk.gui.settings.mail_view import DEFAULT_PORTS, port_for_security
 from aiva_desk.gui.tasks import BackgroundTask
 from aiva_desk.mail.accounts import AccountInput, account_problems
 from aiva_desk.mail.errors import KeyringUnavailable
+from aiva_desk.mail.smtp import ConnectionTest
 from aiva_desk.profile import (
     DEMO_TICKETS,
     ProfileInput,
@@ -256,8 +258,14 @@ class MailPage(QWizardPage):
                 self.from_name.setText(profile.name_edit.text().strip())
             if not self.from_address.text():
                 self.from_address.setText(profile.email_edit.text().strip())
-            if not self.username.text():
-                self.username.setText(profile.email_edit.text().strip())
+            # Only a hint: a local relay needs no login, and a login the agent did not
+            # give would make its test fail.
+            email = profile.email_edit.text().strip()
+            self.username.setPlaceholderText(
+                f"e.g. {email}; empty if the server needs no login"
+                if email
+                else "Empty if the server needs no login"
+            )
 
     def _on_security_changed(self) -> None:
         new = Security(self.security.currentData())
@@ -307,10 +315,13 @@ class MailPage(QWizardPage):
                 writes=False,
                 label="test SMTP account",
             )
-            .success(lambda _: self._on_test_done("Connected and logged in: the account works."))
+            .success(self._on_test_succeeded)
             .failure(self._on_test_failed)
             .run_in_background()
         )
+
+    def _on_test_succeeded(self, result: ConnectionTest) -> None:
+        self._on_test_done(f"Connected; {result.login_text}.")
 
     def _on_test_failed(self, exc: Exception) -> None:
         if isinstance(exc, AivaError):

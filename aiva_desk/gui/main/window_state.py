@@ -2,12 +2,14 @@
 
 Purely visual state, so it lives in QSettings (what the core needs lives in
 :mod:`aiva_desk.runtime.settings`). On the first run the window takes a comfortable size,
-never more than 92% of the screen.
+never more than 92% of the screen. The ticket pane starts at 60% beside the queue (so
+the editor's form and its SOP panels both fit at 1440 px) or 55% below it; a remembered
+split is used only while it leaves each side at least a fifth.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMainWindow, QSplitter
 
@@ -19,6 +21,8 @@ PANE_RIGHT_KEY = "main_window/ticket_pane_right"
 LAST_VIEW_KEY = "main_window/last_view"
 FIRST_RUN_SIZE = (1400, 900)  # at most; never more than 92% of the screen
 SIDE_WIDTH = 218  # the list of views on the first run
+QUEUE_SHARE = {True: 0.4, False: 0.45}  # the queue's part: pane beside it / below it
+MIN_SHARE = 0.2  # a remembered split that leaves either side less is not restored
 
 
 class WindowLayout:
@@ -59,6 +63,8 @@ class WindowLayout:
         if isinstance(splitter, QByteArray):
             self._splitter.restoreState(splitter)
         self.set_pane_orientation(pane_right, keep_sizes=True)
+        # the restored sizes are known once the window is laid out
+        QTimer.singleShot(0, self._splitter, self._check_restored_split)
         side = settings.value(SIDE_SPLITTER_KEY)
         if not (isinstance(side, QByteArray) and self._side_splitter.restoreState(side)):
             self._side_splitter.setSizes([SIDE_WIDTH, max(400, window.width() - SIDE_WIDTH)])
@@ -94,6 +100,21 @@ class WindowLayout:
         if keep_sizes and self._splitter.orientation() == orientation:
             return
         self._splitter.setOrientation(orientation)
+        self._split_default()
+
+    def _check_restored_split(self) -> None:
+        if not is_sane_split(self._splitter.sizes()):
+            self._split_default()
+
+    def _split_default(self) -> None:
+        """The queue gets 40% beside the ticket pane, 45% above it; the pane the rest."""
+        pane_right = self._splitter.orientation() == Qt.Orientation.Horizontal
         total = self._window.width() if pane_right else self._window.height()
-        share = 0.55 if pane_right else 0.45  # the queue's part
+        share = QUEUE_SHARE[pane_right]
         self._splitter.setSizes([int(total * share), int(total * (1 - share))])
+
+
+def is_sane_split(sizes: list[int]) -> bool:
+    """Whether a queue/ticket split leaves both sides a usable part (a fifth or more)."""
+    total = sum(sizes)
+    return len(sizes) == 2 and total > 0 and min(sizes) >= total * MIN_SHARE

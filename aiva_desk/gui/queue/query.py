@@ -2,7 +2,8 @@
 
 The side list of views (``view_list``) chooses the view; Filter… replaces the
 view's filter until it is cleared (the strip above the queue says so); the search
-box narrows either, a moment after the agent stops typing; Save View… keeps the
+box narrows either, a moment after the agent stops typing (and says when All tickets
+has more matches: :mod:`aiva_desk.gui.queue.search_scope`); Save View… keeps the
 current filter and sort as a view of the agent's own.
 
 Signals:
@@ -24,6 +25,7 @@ from aiva_desk.gui.editor.tabs import TicketTabs
 from aiva_desk.gui.errors import show_error
 from aiva_desk.gui.queue.filter_dialog import FilterDialog, Names, describe_filter
 from aiva_desk.gui.queue.model import TicketTableModel
+from aiva_desk.gui.queue.search_scope import ALL_TICKETS, SearchScope
 from aiva_desk.gui.queue.view_list import BUILTIN_PREFIX, SAVED_PREFIX, ViewChoice, ViewListPanel
 from aiva_desk.queue import views
 from aiva_desk.queue.query import QueueFilter
@@ -73,6 +75,7 @@ class QueueQuery(QObject):
         search_box.returnPressed.connect(self._on_search_timer_timeout)
         view_panel.view_selected.connect(self._on_view_panel_view_selected)
         view_panel.me_changed.connect(self._on_view_panel_me_changed)
+        self.search_scope = SearchScope(window.statusBar(), context, model, self)
 
     # -- the filter ----------------------------------------------------------------
 
@@ -88,6 +91,18 @@ class QueueQuery(QObject):
         if self._custom is not None:
             return self._custom
         return self._view.filter if self._view is not None else QueueFilter()
+
+    def scope_name(self) -> str:
+        """What the search narrows, as the agent knows it: the view's name or "the filter"."""
+        if self._custom is not None:
+            return "the filter"
+        return self._view.label if self._view is not None else ALL_TICKETS
+
+    def search_all_tickets(self) -> None:
+        """Keep the search, drop the view (and any filter): All tickets."""
+        if not self._view_panel.select_key(BUILTIN_PREFIX + "all"):
+            self._custom = None
+            self._apply()
 
     def effective_filter(self) -> QueueFilter:
         """What the queue shows: the view (or filter) narrowed by the search box."""

@@ -45,6 +45,7 @@ from aiva_desk.gui.settings.mailboxes_page import MailboxesSection
 from aiva_desk.gui.tasks import BackgroundTask
 from aiva_desk.mail.accounts import AccountInput, account_problems
 from aiva_desk.mail.errors import KeyringUnavailable
+from aiva_desk.mail.smtp import ConnectionTest
 from aiva_desk.store.mail_models import Security
 
 FIELD_LABELS = {
@@ -450,21 +451,25 @@ class MailSettingsPage(MailSettingsView):
             parent=self,
             writes=False,
             label="test mail account",
-        ).success(lambda _result: self._on_test_finished(token, data, None)).failure(
+        ).success(lambda result: self._on_test_finished(token, data, None, result)).failure(
             lambda exc: self._on_test_finished(token, data, exc)
         ).run_in_background()
 
-    def _on_test_finished(self, token: int, data: AccountInput, exc: Exception | None) -> None:
+    def _on_test_finished(
+        self,
+        token: int,
+        data: AccountInput,
+        exc: Exception | None,
+        result: ConnectionTest | None = None,
+    ) -> None:
         if token != self._test_token:
             return
         self._testing = False
         self.test_button.setEnabled(True)
         self.test_button.setText("&Test Connection")
         if exc is None:
-            who = f" as {data.username.strip()}" if data.username.strip() else ""
-            self.set_test_result(
-                f"✓ Connected to {data.host.strip()}:{data.port} and logged in{who}.", True
-            )
+            login = result.login_text if result is not None else "the account works"
+            self.set_test_result(f"✓ Connected to {data.host.strip()}:{data.port}; {login}.", True)
         elif isinstance(exc, ValidationError):
             self.set_test_result("✗ " + " ".join(named_problems(exc.problems).values()), False)
         elif isinstance(exc, AivaError):

@@ -42,3 +42,40 @@ def test_vague_entries_get_the_general_hint(vague):
 
 def test_empty_entries_get_no_hint():
     assert documentation_hints("   ") == []
+
+
+@pytest.mark.parametrize(
+    "next_step",
+    [
+        "None yet; confirming with billing.",
+        "Waiting for the customer's HAR file",
+        "Waiting on the customer’s screenshot of the widget",
+        "Asked engineering whether the webhook retries",
+        "Checking with the tenant admin",
+        "Escalated to Tier 2",
+    ],
+)
+def test_entries_naming_a_next_step_get_no_hint(next_step):
+    assert documentation_hints(next_step) == []
+
+
+@pytest.mark.parametrize(
+    "vague",
+    [
+        "None",
+        "none.",
+        "tbd",
+        "TBD",
+        "n/a",
+        "N/A",
+        "checked",
+        "looked into it",
+        "Working on it",
+        "Still investigating",
+        "Looking into this further",
+        "Nothing to add",
+    ],
+)
+def test_placeholders_and_vague_progress_get_the_general_hint(vague):
+    [hint] = documentation_hints(vague)
+    assert "Be specific" in hint.text

@@ -117,3 +117,32 @@ def test_escape_cancels_without_storing(qtbot, context, dialog) -> None:
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     assert not dialog.isVisible() and dialog.created is None
     assert context.tickets.search("mind") == []
+
+
+def test_each_problem_clears_as_soon_as_its_field_is_fixed(qtbot, context, dialog) -> None:
+    _click_ok(qtbot, dialog)
+    assert "5 problems" in dialog.summary_text
+
+    qtbot.keyClicks(dialog.customer_name, "Ann Lee")  # fixed: its message goes at once
+    assert dialog.problem_text("customer_name") == ""
+    assert "4 problems" in dialog.summary_text
+    assert dialog.problem_text("subject")  # the others stay until they are fixed
+
+    qtbot.mouseClick(dialog.customer_email, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(dialog.customer_email, "ann.example")  # still wrong: the message follows
+    assert "ann.example" in dialog.problem_text("customer_email")
+    assert dialog.customer_email.hasFocus()  # typing is not interrupted
+    dialog.customer_email.clear()
+    qtbot.keyClicks(dialog.customer_email, "ann@example.com")
+    assert dialog.problem_text("customer_email") == ""
+
+    qtbot.keyClicks(dialog.subject, "Widget silent")
+    _choose(dialog.category, "Agent Issues")
+    assert dialog.problem_text("category_id") == ""
+    qtbot.keyClicks(dialog.description, "x")
+    assert dialog.problem_text("description") == ""
+    assert dialog.summary_text == ""  # nothing left to fix: the summary goes too
+
+    dialog.subject.clear()  # a field not flagged before gets no message while typing
+    assert dialog.problem_text("subject") == ""
+    assert context.tickets.search("Widget") == []

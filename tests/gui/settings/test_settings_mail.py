@@ -85,7 +85,7 @@ def test_add_an_account_test_it_and_save_it(qtbot, context, page, trusting, memo
     assert page.is_dirty() and page.account_names() == ["Support (default)"]
 
     result = _test_connection(qtbot, page)
-    assert result == f"✓ Connected to 127.0.0.1:{trusting.port} and logged in as {USER}."
+    assert result == f"✓ Connected to 127.0.0.1:{trusting.port}; logged in as {USER}."
     assert context.mail.accounts() == []  # testing saves nothing
 
     page.apply()

@@ -71,7 +71,13 @@ class FollowingCheckBox(QCheckBox):
 
 
 class RequestInformationDialog(QDialog):
-    """The drafted Request for Information message, to copy into a mail."""
+    """The drafted Request for Information message; its one action sends it by e-mail.
+
+    Signals:
+        send_requested(): "Send by e-mail…" was clicked: open the composer on the draft.
+    """
+
+    send_requested = Signal()
 
     def __init__(self, subject: str, body: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -82,10 +88,11 @@ class RequestInformationDialog(QDialog):
         self.subject, self.body = subject, body
         layout = QVBoxLayout(self)
         intro = QLabel(
-            "Saved as a draft in the communication log. Copy it into your mail; it is not "
-            "sent from here.",
+            "Saved as a draft in the communication log. Send by e-mail opens it in the "
+            "composer; the ticket is Waiting on customer once the mail is sent.",
             self,
         )
+        intro.setObjectName("requestIntro")
         intro.setWordWrap(True)
         self.subject_edit = QLineEdit(subject, self)
         self.subject_edit.setObjectName("requestSubject")
@@ -97,13 +104,24 @@ class RequestInformationDialog(QDialog):
         self.text.setReadOnly(True)
         self.text.setMinimumSize(560, 360)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        self.send_button = buttons.addButton(
+            "&Send by e-mail…", QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.send_button.setObjectName("sendRequestButton")
+        self.send_button.setDefault(True)
         self.copy_button = buttons.addButton("&Copy", QDialogButtonBox.ButtonRole.ActionRole)
         self.copy_button.setObjectName("copyRequestButton")
         self.copy_button.clicked.disconnect()
         self.copy_button.clicked.connect(self.copy)
+        buttons.accepted.connect(self._on_buttons_accepted)
         buttons.rejected.connect(self.reject)
         for widget in (intro, self.subject_edit, self.text, buttons):
             layout.addWidget(widget)
+        self.send_button.setFocus()
+
+    def _on_buttons_accepted(self) -> None:
+        self.accept()
+        self.send_requested.emit()
 
     def copy(self) -> None:
         """Put "Subject: …" and the message on the clipboard."""

@@ -197,9 +197,12 @@ class ChecklistPanel(QWidget):
 
     Signals:
         changed(int): the panel changed the ticket with this id (item, answer, draft).
+        send_draft_requested(int): send the log draft with this id by e-mail (the
+            Request for Information): the editor opens the composer on it.
     """
 
     changed = Signal(int)
+    send_draft_requested = Signal(int)
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -221,8 +224,8 @@ class ChecklistPanel(QWidget):
         self.request_button.setObjectName("requestInformationButton")
         self.request_button.setAccessibleName("Request information from the customer")
         self.request_button.setToolTip(
-            "Draft the SOP's Request for Information message with the open questions; it is "
-            "kept as a draft in the communication log for you to copy."
+            "Draft the SOP's Request for Information message with the open questions and "
+            "send it by e-mail; the ticket is Waiting on customer once it is sent."
         )
         self.request_button.setAutoDefault(False)
         self.request_button.clicked.connect(lambda _checked=False: self.request_information())
@@ -338,12 +341,13 @@ class ChecklistPanel(QWidget):
         self.reload()  # show what is stored
 
     def request_information(self) -> None:
-        """Draft the Request for Information message (stored as a draft) and show it."""
+        """Draft the Request for Information message (stored as a draft in the log) and
+        show it, with "Send by e-mail…" to send it from the composer."""
         ticket_id, db, service = self.ticket_id, self.context.db, self.context.tickets
         if ticket_id is None:
             return
 
-        def work() -> tuple[str, str]:
+        def work() -> tuple[int, str, str]:
             subject, body = request_information_draft(db, ticket_id)
             email = service.get(ticket_id).customer.email
             service.add_communication(
@@ -355,19 +359,22 @@ class ChecklistPanel(QWidget):
                 recipients=[email],
                 draft=True,
             )
-            return subject, body
+            drafts = service.get(ticket_id).communications
+            draft_id = max(c.id for c in drafts if c.draft and c.kind == REQUEST_KIND)
+            return draft_id, subject, body
 
         self.request_button.setEnabled(False)
         BackgroundTask(work, parent=self, label="request information").success(
             lambda result: self._on_request_drafted(ticket_id, *result)
         ).failure(self._on_request_failed).run_in_background()
 
-    def _on_request_drafted(self, ticket_id: int, subject: str, body: str) -> None:
+    def _on_request_drafted(self, ticket_id: int, draft_id: int, subject: str, body: str) -> None:
         self.request_button.setEnabled(True)
         self.changed.emit(ticket_id)
         if self.request_dialog is not None:
             self.request_dialog.close()
         self.request_dialog = RequestInformationDialog(subject, body, self)
+        self.request_dialog.send_requested.connect(lambda: self.send_draft_requested.emit(draft_id))
         self.request_dialog.open()
 
     def _on_request_failed(self, exc: Exception) -> None:

@@ -1,14 +1,16 @@
 """Checklists | Resolution | Escalation: the SOP's working panels beside the ticket editor.
 
 The panels sit in a tab widget to the right of the editor's form (a splitter, so
-the agent can make them wider or fold them away). Whenever the editor has loaded
+the agent can make them wider or fold them away). When the editor is narrow (the
+ticket pane beside the queue) the panels give up width first, down to their minimum,
+so the form keeps at least ``MIN_FORM_WIDTH`` whenever both fit. Whenever the editor has loaded
 its ticket — opened, saved, a step taken — every panel shows it again; whatever a
 panel writes is announced through the editor's state, which has the ticket reloaded.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QScrollArea, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from aiva_desk.gui.editor.saving import EditorSaver
@@ -22,6 +24,7 @@ from aiva_desk.store.models import Staff
 
 SIDE_WIDTH = 430
 MIN_SIDE_WIDTH = 340
+MIN_FORM_WIDTH = 360  # the form's labels and fields stay readable beside the panels
 
 
 class SupportPanels(QTabWidget):
@@ -112,9 +115,28 @@ class SupportPanels(QTabWidget):
         splitter.setCollapsible(0, False)
         splitter.setSizes([max(self._root.width() - self.side_width, 400), self.side_width])
         splitter.splitterMoved.connect(self._on_splitter_moved)
+        splitter.installEventFilter(self)
         layout.insertWidget(index, splitter, 1)
         self.splitter = splitter
         return splitter
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.splitter and event.type() == QEvent.Type.Resize:
+            self._share_width()
+        return super().eventFilter(watched, event)
+
+    def _share_width(self) -> None:
+        """The panels as wide as last chosen, narrower (to their minimum) while the form
+        would get less than ``MIN_FORM_WIDTH``; folded panels stay folded."""
+        splitter = self.splitter
+        assert splitter is not None
+        form, side = splitter.sizes()
+        if side == 0:
+            return
+        total = form + side
+        target = max(MIN_SIDE_WIDTH, min(self.side_width, total - MIN_FORM_WIDTH))
+        if target != side and total > target:
+            splitter.setSizes([total - target, target])
 
     def _on_splitter_moved(self, _pos: int, _index: int) -> None:
         if self.width() >= MIN_SIDE_WIDTH:
