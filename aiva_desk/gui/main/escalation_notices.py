@@ -28,6 +28,7 @@ def notice_for(escalation: EscalationNotice) -> Notice:
         f"Ticket #{escalation.ticket_number} “{escalation.subject}” was escalated to you "
         f"({escalation.level.label}) by {escalation.by_name}. Click to open it.",
         escalation.ticket_id,
+        "warning",  # a colleague waits on it: more than information, not yet a breach
     )
 
 
