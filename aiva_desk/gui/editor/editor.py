@@ -29,6 +29,7 @@ from aiva_desk.gui.common.file_drops import accept_file_drops
 from aiva_desk.gui.common.formatting import ticket_number
 from aiva_desk.gui.common.forms import child, load_form
 from aiva_desk.gui.common.highlight import TermHighlighter
+from aiva_desk.gui.common.reflow import FoldingGrids
 from aiva_desk.gui.common.text_widgets import align_label_columns, fit_all
 from aiva_desk.gui.composer.dialog import ComposerDialog
 from aiva_desk.gui.editor.attachments import AttachmentsPanel
@@ -118,6 +119,7 @@ class TicketEditor(QWidget):
         self.scroll = child(self, QScrollArea, "editorScroll")
         fit_all(self, TEXT_FIELDS)
         align_label_columns(child(self, QWidget, "editorBody"))
+        self.folding = FoldingGrids(self.scroll, child(self, QWidget, "editorBody"))
         self._highlighters: list[TermHighlighter] = []
         self._search = ""
         self._was_dirty = False

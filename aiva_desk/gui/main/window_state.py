@@ -2,7 +2,7 @@
 
 Purely visual state, so it lives in QSettings (what the core needs lives in
 :mod:`aiva_desk.runtime.settings`). On the first run the window takes a comfortable size,
-never more than 92% of the screen. The ticket pane starts at 60% beside the queue (so
+never more than 92% of the screen. The ticket pane starts at 64% beside the queue (so
 the editor's form and its SOP panels both fit at 1440 px) or 55% below it; a remembered
 split is used only while it leaves each side at least a fifth.
 """
@@ -21,7 +21,7 @@ PANE_RIGHT_KEY = "main_window/ticket_pane_right"
 LAST_VIEW_KEY = "main_window/last_view"
 FIRST_RUN_SIZE = (1400, 900)  # at most; never more than 92% of the screen
 SIDE_WIDTH = 218  # the list of views on the first run
-QUEUE_SHARE = {True: 0.4, False: 0.45}  # the queue's part: pane beside it / below it
+QUEUE_SHARE = {True: 0.36, False: 0.45}  # the queue's part: pane beside it / below it
 MIN_SHARE = 0.2  # a remembered split that leaves either side less is not restored
 
 
@@ -107,7 +107,7 @@ class WindowLayout:
             self._split_default()
 
     def _split_default(self) -> None:
-        """The queue gets 40% beside the ticket pane, 45% above it; the pane the rest."""
+        """The queue gets 36% beside the ticket pane, 45% above it; the pane the rest."""
         pane_right = self._splitter.orientation() == Qt.Orientation.Horizontal
         total = self._window.width() if pane_right else self._window.height()
         share = QUEUE_SHARE[pane_right]

@@ -36,8 +36,15 @@ def test_at_1440_wide_the_form_and_the_sop_panels_both_fit(
     assert editor.support.width() >= MIN_SIDE_WIDTH
     queue, pane = window.splitter.sizes()
     assert queue >= 0.35 * (queue + pane) and pane >= 0.55 * (queue + pane)
+    body = editor.findChild(QWidget, "editorBody")
+    qtbot.waitUntil(lambda: body.width() <= editor.scroll.viewport().width())  # nothing cut
+    assert editor.folding.folded  # the two-pair rows became one pair per row
+    qtbot.waitUntil(lambda: not editor.scroll.horizontalScrollBar().isVisible())
     shot = tmp_path / "pane_right_1440.png"
     assert window.grab().save(str(shot)) and shot.stat().st_size > 0  # looked at by hand
+    window.action("ticketPaneRightAction").trigger()  # below the queue: room again
+    qtbot.waitUntil(lambda: not editor.folding.folded)
+    assert body.width() <= editor.scroll.viewport().width()
 
 
 def test_a_remembered_split_that_hides_a_side_is_not_restored(qtbot, context, settings) -> None:

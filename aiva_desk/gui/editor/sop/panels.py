@@ -24,7 +24,7 @@ from aiva_desk.store.models import Staff
 
 SIDE_WIDTH = 430
 MIN_SIDE_WIDTH = 340
-MIN_FORM_WIDTH = 360  # the form's labels and fields stay readable beside the panels
+MIN_FORM_WIDTH = 384  # the form's labels and fields stay readable beside the panels
 
 
 class SupportPanels(QTabWidget):
