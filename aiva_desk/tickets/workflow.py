@@ -134,6 +134,11 @@ Guard = Callable[[TicketLike], str | None]
 """A guard returns ``None`` to allow a step, or the reason it is refused."""
 
 
+def transition_for(action: Action) -> Transition:
+    """The one transition that takes ``action``."""
+    return next(t for t in TRANSITIONS if t.action is action)
+
+
 def _needs_triage_fields(ticket: TicketLike) -> str | None:
     missing = [
         name

@@ -60,6 +60,7 @@ from aiva_desk.gui.reports.ticket_export import add_export_button
 from aiva_desk.gui.tasks import BackgroundTask
 from aiva_desk.store.models import AuditEntry, Ticket
 from aiva_desk.tickets.drafts import Draft
+from aiva_desk.tickets.workflow import Action, transition_for
 
 log = logging.getLogger(__name__)
 
@@ -146,6 +147,11 @@ class TicketEditor(QWidget):
         self.support.install(child(self, QVBoxLayout, "editorLayout"), self.scroll)
         self.support.checklists.send_draft_requested.connect(
             lambda draft_id: self.mail_panel.compose(draft_communication_id=draft_id)
+        )
+        # "Request information" (next step or checklists): one path, the drafted request
+        self.steps.request_requested.connect(lambda _t: self.support.request_information())
+        self.support.checklists.asked_elsewhere.connect(
+            lambda: self.steps.start(transition_for(Action.REQUEST_INFORMATION))
         )
         self.offers = OfferBar(self.state, self)  # a reply's confirmation or score
 

@@ -146,9 +146,12 @@ class WorkflowSteps(QObject):
 
     Signals:
         close_requested(Transition): the gates pass; ask for the closure.
+        request_requested(Transition): "Request information": draft the request, to be
+            sent by e-mail (the status follows once it is sent) or recorded as asked.
     """
 
     close_requested = Signal(object)
+    request_requested = Signal(object)
 
     def __init__(
         self, state: EditorState, bar: WorkflowBar, saver: EditorSaver, parent: QWidget
@@ -192,6 +195,8 @@ class WorkflowSteps(QObject):
         reasons = state.service.workflow.refusal_reasons(Overlay(ticket, values), transition.action)
         if transition.action is Action.CLOSE:
             self._check_close_gates(ticket.id, transition, values)
+        elif transition.action is Action.REQUEST_INFORMATION and not reasons:
+            self.request_requested.emit(transition)
         elif reasons:
             self._bar.show_refusal(ticket.id, transition.label, reasons)
         else:
@@ -232,6 +237,10 @@ class WorkflowSteps(QObject):
     ) -> None:
         """Close with ``closure`` (the Close dialog's), saving unsaved edits first."""
         self._closing = (closure, done, failed)
+        self._start(transition)
+
+    def start(self, transition: Transition) -> None:
+        """Take ``transition`` now (saving unsaved edits first)."""
         self._start(transition)
 
     def _start(self, transition: Transition) -> None:

@@ -75,9 +75,12 @@ class RequestInformationDialog(QDialog):
 
     Signals:
         send_requested(): "Send by e-mail…" was clicked: open the composer on the draft.
+        asked_elsewhere(): the agent asked by phone or chat: the ticket waits on the
+            customer now (the draft stays in the log).
     """
 
     send_requested = Signal()
+    asked_elsewhere = Signal()
 
     def __init__(self, subject: str, body: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -113,6 +116,15 @@ class RequestInformationDialog(QDialog):
         self.copy_button.setObjectName("copyRequestButton")
         self.copy_button.clicked.disconnect()
         self.copy_button.clicked.connect(self.copy)
+        self.asked_button = buttons.addButton(
+            "&Asked by phone or chat", QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.asked_button.setObjectName("askedElsewhereButton")
+        self.asked_button.setToolTip(
+            "You asked the customer another way: the ticket waits on them now, no mail."
+        )
+        self.asked_button.clicked.disconnect()
+        self.asked_button.clicked.connect(self._on_asked_elsewhere)
         buttons.accepted.connect(self._on_buttons_accepted)
         buttons.rejected.connect(self.reject)
         for widget in (intro, self.subject_edit, self.text, buttons):
@@ -122,6 +134,10 @@ class RequestInformationDialog(QDialog):
     def _on_buttons_accepted(self) -> None:
         self.accept()
         self.send_requested.emit()
+
+    def _on_asked_elsewhere(self) -> None:
+        self.accept()
+        self.asked_elsewhere.emit()
 
     def copy(self) -> None:
         """Put "Subject: …" and the message on the clipboard."""

@@ -199,10 +199,13 @@ class ChecklistPanel(QWidget):
         changed(int): the panel changed the ticket with this id (item, answer, draft).
         send_draft_requested(int): send the log draft with this id by e-mail (the
             Request for Information): the editor opens the composer on it.
+        asked_elsewhere(): the request was made by phone or chat: the ticket waits on
+            the customer now.
     """
 
     changed = Signal(int)
     send_draft_requested = Signal(int)
+    asked_elsewhere = Signal()
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -375,6 +378,7 @@ class ChecklistPanel(QWidget):
             self.request_dialog.close()
         self.request_dialog = RequestInformationDialog(subject, body, self)
         self.request_dialog.send_requested.connect(lambda: self.send_draft_requested.emit(draft_id))
+        self.request_dialog.asked_elsewhere.connect(self.asked_elsewhere)
         self.request_dialog.open()
 
     def _on_request_failed(self, exc: Exception) -> None:

@@ -143,6 +143,10 @@ class SupportPanels(QTabWidget):
             SupportPanels.side_width = self.width()
 
     def _on_resolution_request_details(self) -> None:
+        self.request_information()
+
+    def request_information(self) -> None:
+        """Draft the Request for Information and show it, beside its checklists."""
         self.setCurrentWidget(self.checklists)
         self.checklists.request_information()
 

@@ -85,3 +85,29 @@ def test_the_request_goes_out_from_the_composer_and_only_then_the_ticket_waits(
     tabs.refresh_ticket(ticket_id)
     idle()
     assert editor.header.status.text() == "Waiting on customer"
+
+
+def test_the_next_step_button_opens_the_same_request_and_a_phone_request_is_recorded(
+    qtbot, mail_context
+) -> None:
+    context = mail_context
+    ticket_id = acknowledged_ticket(context)
+    tabs = new_tabs(qtbot, context)
+    editor = open_in(qtbot, tabs, ticket_id)
+    qtbot.waitUntil(lambda: editor.workflow.button(Action.REQUEST_INFORMATION) is not None)
+    step = editor.workflow.button(Action.REQUEST_INFORMATION)
+    qtbot.mouseClick(step, Qt.MouseButton.LeftButton)
+    panel = editor.support.checklists
+    qtbot.waitUntil(lambda: panel.request_dialog is not None and panel.request_dialog.isVisible())
+    assert editor.support.currentWidget() is panel
+    # the next step drafted the request: the ticket does not wait until it is asked
+    assert context.tickets.get(ticket_id).status is TicketStatus.ACKNOWLEDGED
+    dialog = panel.request_dialog
+    assert dialog.send_button.isDefault()
+
+    qtbot.mouseClick(dialog.asked_button, Qt.MouseButton.LeftButton)  # asked on the phone
+    qtbot.waitUntil(
+        lambda: context.tickets.get(ticket_id).status is TicketStatus.WAITING_ON_CUSTOMER
+    )
+    ticket = context.tickets.get(ticket_id)
+    assert [c.kind for c in ticket.communications if c.draft] == ["Request for Information"]
