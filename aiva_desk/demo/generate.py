@@ -329,6 +329,15 @@ def _generate(
                 "steps_taken": story["steps_taken"] if documented else "",
                 "verification": story["verification"] if progress >= 5 else "",
                 "prevention": story["prevention"] if progress >= 5 else "",
+                **{
+                    field: story[field] if progress >= 5 else ""
+                    for field in (
+                        "customer_explanation",
+                        "customer_fix",
+                        "customer_steps",
+                        "customer_prevention",
+                    )
+                },
                 "solution_class": rng.choice(list(SolutionClass)) if documented else None,
                 "acknowledged_at": acknowledged,
                 "first_response_at": acknowledged,

@@ -20,6 +20,11 @@ def _story(subject: str, description: str, expected: str, actual: str, error: st
         "steps_taken": f"1. Reproduced in a test account\n2. {solution}\n3. Tested with customer",
         "verification": "Repeated the customer's steps after the fix; it works.",
         "prevention": "Added a check to the onboarding guide and the knowledge base.",
+        # what the customer was told: plain words, never the internal fields above
+        "customer_explanation": "Something on our side stopped this from working as it should.",
+        "customer_fix": "We corrected it and tested it with your account: it works again.",
+        "customer_steps": "Nothing: it works again now.",
+        "customer_prevention": "We added a check so that this is caught before it reaches you.",
         "note": note,
     }
 
