@@ -312,6 +312,7 @@ class EscalationPanel(QWidget):
             self.assessment,
             due=values.get("sla_due_at", ticket.sla_due_at),
             agent_name=self.me.name if self.me else state.context.actor,
+            found=str(values.get("customer_explanation", ticket.customer_explanation)),
             parent=self,
         )
         dialog.submitted.connect(

@@ -117,6 +117,7 @@ class EscalationDialog(QDialog):
         *,
         due: dt.datetime | None,
         agent_name: str,
+        found: str = "",
         people: dict[EscalationLevel, list[Person]] | None = None,
         parent: QWidget | None = None,
     ) -> None:
@@ -143,6 +144,7 @@ class EscalationDialog(QDialog):
         target_row.insertWidget(3, recipient_label)
         target_row.insertWidget(4, self.recipient)
         self._due, self._agent = due, agent_name
+        self._found = found  # the customer's wording of what was found, if written yet
         self.texts = {name: child(self, QPlainTextEdit, w) for name, w in TEXTS.items()}
         self.brief = child(self, QLineEdit, "briefEdit")
         self.lists = {name: child(self, QPlainTextEdit, w) for name, w in LISTS.items()}
@@ -277,6 +279,7 @@ class EscalationDialog(QDialog):
             self.target(),
             agent_name=self._agent,
             next_update=next_update_time(form.priority, clock.now()),
+            context={"escalation": {"found": self._found}},
         )
 
     def update_preview(self) -> None:

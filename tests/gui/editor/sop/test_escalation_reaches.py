@@ -134,3 +134,16 @@ def test_what_is_typed_while_the_escalation_is_saved_is_kept(qtbot, context, mon
     ticket = context.tickets.get(ticket_id)
     assert ticket.escalation_level is EscalationLevel.SENIOR_SUPPORT
     assert len(ticket.escalations) == 1
+
+
+def test_the_customers_escalated_draft_says_what_was_found_in_their_words(qtbot, context):
+    ticket_id = investigated_ticket(context)  # the log found "Embedding API returns 429 …"
+    editor, panel = open_escalation(qtbot, context, ticket_id)
+    dialog = panel.open_escalation_dialog()
+    assert "[[" in dialog.customer_draft()  # nothing written for the customer yet: a gap
+    dialog.close()
+    editor.fields["customer_explanation"].set("Your uploads wait in a queue we are clearing.")
+    dialog = panel.open_escalation_dialog()
+    draft = dialog.customer_draft()
+    assert "Your uploads wait in a queue we are clearing." in draft
+    assert "429" not in draft and "[[" not in draft.split("Next Steps")[0]
