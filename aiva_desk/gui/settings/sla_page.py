@@ -40,6 +40,7 @@ from aiva_desk.gui.common.formatting import priority_text
 from aiva_desk.gui.errors import show_error
 from aiva_desk.gui.settings.calendar_editor import CalendarEditor
 from aiva_desk.gui.tasks import BackgroundTask
+from aiva_desk.sla.policy import IMMEDIATE_ESCALATION
 from aiva_desk.sla.settings_edits import (
     POLICY_FIELD_LABELS,
     SlaSettingsChange,
@@ -103,7 +104,9 @@ POLICY_FIELDS = (
     _Field(
         "escalate_within_minutes",
         "Escalate within",
-        "Escalate within this time (0 min: at once); empty: only when the SLA is breached",
+        f"Escalate within this time (0 min: immediately, within "
+        f"{IMMEDIATE_ESCALATION.seconds // 60} min of the report); empty: only when the SLA "
+        "is breached",
         optional="only at the breach",
     ),
     _Field("warn_fractions", "Warn at", "Warn when this share of a window has passed"),
