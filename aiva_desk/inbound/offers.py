@@ -22,7 +22,8 @@ from aiva_desk.domain import Direction
 from aiva_desk.errors import AivaError, NotFoundError
 from aiva_desk.store.database import Database
 from aiva_desk.store.models import Communication, Ticket
-from aiva_desk.tickets.service import TicketService, coerce_field
+from aiva_desk.tickets.editable_fields import coerce_field
+from aiva_desk.tickets.service import TicketService
 
 CONFIRMED = "confirmed"
 SCORE = "score"

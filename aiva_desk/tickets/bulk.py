@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 from aiva_desk import clock
 from aiva_desk.errors import AivaError, TransitionRefused
 from aiva_desk.store.models import Ticket
-from aiva_desk.tickets.service import TicketService, clean_tags, coerce_field
+from aiva_desk.tickets.editable_fields import coerce_field
+from aiva_desk.tickets.service import TicketService, clean_tags
 from aiva_desk.tickets.workflow import Action
 
 MAX_BULK = 10_000

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from aiva_desk.tickets.service import EDITABLE_FIELDS
+from aiva_desk.tickets.editable_fields import EDITABLE_FIELDS
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,6 @@ save over a newer version is refused with :class:`~aiva_desk.errors.ConflictErro
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,14 +19,10 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from aiva_desk import clock
 from aiva_desk.domain import (
-    ClosureReason,
-    Consistency,
     CustomerRole,
     Direction,
     EscalationLevel,
     Priority,
-    Satisfaction,
-    SolutionClass,
     StaffRole,
     TicketStatus,
 )
@@ -57,61 +52,11 @@ from aiva_desk.store.models import (
 )
 from aiva_desk.tickets.attachments import AttachmentStore
 from aiva_desk.tickets.close_gates import standard_workflow
+from aiva_desk.tickets.editable_fields import coerce_field
 from aiva_desk.tickets.workflow import Action, Overlay, Workflow, escalation_refusal
 from aiva_desk.validation import email_problem, normalize_email, raise_if_problems, require
 
 TICKET_NUMBER_COUNTER = "ticket_number"
-
-# Fields an agent may edit directly, and the type each must hold.
-EDITABLE_FIELDS: dict[str, Any] = {
-    "subject": str,
-    "category_id": int,
-    "priority": Priority,
-    "sla_due_at": dt.datetime,
-    "assignee_id": int,
-    "description": str,
-    "expected_behavior": str,
-    "actual_behavior": str,
-    "started_when": str,
-    "consistency": Consistency,
-    "users_affected": str,
-    "recent_changes": str,
-    "reproduction_steps": str,
-    "can_reproduce": bool,
-    "reproduction_conditions": str,
-    "agent_ref": str,
-    "knowledge_base_ref": str,
-    "browser": str,
-    "operating_system": str,
-    "error_messages": str,
-    "console_errors": str,
-    "network_errors": str,
-    "root_cause": str,
-    "solution": str,
-    "steps_taken": str,
-    "verification": str,
-    "prevention": str,
-    "customer_explanation": str,  # the customer's wording of the resolution
-    "customer_fix": str,
-    "customer_steps": str,
-    "customer_prevention": str,
-    "solution_class": SolutionClass,
-    "customer_satisfied": Satisfaction,
-    "added_to_kb": bool,
-    "time_spent_minutes": int,
-    "satisfaction_score": int,
-    "satisfaction_comment": str,
-    "closure_reason": ClosureReason,
-}
-NULLABLE_FIELDS = {
-    "category_id",
-    "priority",
-    "sla_due_at",
-    "assignee_id",
-    "can_reproduce",
-    "solution_class",
-    "satisfaction_score",
-}
 
 
 @dataclass
@@ -182,26 +127,6 @@ def next_ticket_number(session: Session) -> int:
     """Take the next ticket number; the counter only grows, so numbers are never reused.
     One statement, built once: a batch of received mail takes many numbers."""
     return session.connection().execute(_NEXT_NUMBER).scalar_one()
-
-
-def coerce_field(name: str, value: Any) -> Any:
-    """``value`` as the type the editable field ``name`` holds, or an error saying why not."""
-    kind = EDITABLE_FIELDS.get(name)
-    if kind is None:
-        raise AivaError(f"“{name}” is not a ticket field that can be edited.")
-    if value is None:
-        if name in NULLABLE_FIELDS:
-            return None
-        if isinstance(kind, type) and issubclass(kind, enum.Enum) and "" in kind._value2member_map_:
-            return kind("")  # an enum's own "not set" (the closure reason)
-        return "" if kind is str else value
-    if isinstance(kind, type) and issubclass(kind, enum.Enum):
-        return kind(value)
-    if kind is dt.datetime and (not isinstance(value, dt.datetime) or value.tzinfo is None):
-        raise AivaError(f"{name} must be a date and time with a time zone.")
-    if kind is int and not isinstance(value, int):
-        raise AivaError(f"{name} must be a whole number.")
-    return value
 
 
 class TicketService:

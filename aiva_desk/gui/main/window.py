@@ -52,7 +52,6 @@ from aiva_desk.app_context import AppContext
 from aiva_desk.gui import tasks
 from aiva_desk.gui.common.formatting import ticket_number
 from aiva_desk.gui.common.forms import child, load_form
-from aiva_desk.gui.common.icons import icon
 from aiva_desk.gui.editor.block_sender import SenderBlocking
 from aiva_desk.gui.editor.new_ticket_dialog import NewTicketDialog
 from aiva_desk.gui.editor.tabs import TicketTabs
@@ -585,21 +584,12 @@ class MainWindow(QMainWindow):
     def _on_settings_dialog_applied(self) -> None:
         """Settings were saved: "me", the breaching-soon threshold and the views follow."""
         self.model.set_breaching_window(self._breaching_window())
-        me = self._context.settings.me_staff_id
-        combo = self.view_panel.me_combo
-        if me is not None and combo.findData(me) < 0:  # someone added since the start
-            name = next((s.name for s in self._context.tickets.staff() if s.id == me), None)
-            if name is not None:
-                combo.addItem(icon("person"), name, me)
-        # A different "me" re-selects the view itself (through the panel's "I am").
-        combo.setCurrentIndex(max(combo.findData(me), 0))
+        self.view_panel.reload_staff()  # a different "me" re-selects the view itself
         self.refresh()
 
     def _on_settings_dialog_pages_applied(self, titles: list[str]) -> None:
         """Checklist templates changed: the open tickets show their checklists again;
-        mailboxes changed: they are read as they are now; staff changed: "I am" lists them."""
-        if "Staff" in titles:
-            self.view_panel.reload_staff()
+        mailboxes changed: they are read as they are now."""
         if MAIL_PAGE in titles:
             self.mail_reading.reload()
         if ChecklistSettingsPage.title in titles:

@@ -176,8 +176,12 @@ class ViewListPanel(QWidget):
         return item
 
     def reload_staff(self) -> None:
-        """The staff list changed (Settings → Staff): "I am" offers who is active now."""
+        """The staff list or "me" changed in Settings: "I am" offers who is active now,
+        and follows a "me" chosen there as if chosen here."""
+        before = self.me_combo.currentData()
         self._fill_me_combo()
+        if self.me_combo.currentData() != before:
+            self._on_me_combo_current_index_changed(self.me_combo.currentIndex())
 
     def _fill_me_combo(self) -> None:
         blocked = self.me_combo.blockSignals(True)
