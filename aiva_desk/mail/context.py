@@ -105,16 +105,37 @@ def _escalation_defaults(ticket: Ticket, next_update: str) -> dict[str, str]:
     }
 
 
+def promised_times(session: Session, ticket: Ticket, now: dt.datetime) -> tuple[str, str]:
+    """What the customer is promised: the first response ("within 2 hours", or "by Tue
+    08 Dec 2026, 11:00 CET" when the SLA calendar's hours put it later) and the next
+    update, on the same clocks as the ticket's own deadlines."""
+    policy, calendar = load_policy_set(session.connection()).for_priority(
+        ticket.priority or Priority.P4
+    )
+    next_update = calendar.add(now, policy.update_every or policy.first_response)
+    first_response = calendar.add(ticket.reported_at or now, policy.first_response)
+    if first_response - now > policy.first_response + dt.timedelta(minutes=1):
+        expected = f"by {format_moment(first_response, calendar.tz_name)}"
+    else:
+        expected = f"within {spelled(policy.first_response)}"
+    return expected, format_moment(next_update, calendar.tz_name)
+
+
+def next_update_for(db: Database, ticket_id: int) -> str:
+    """When the customer hears from us next about ``ticket_id``, as the mails say it."""
+    with db.read_session() as session:
+        ticket = session.get(Ticket, ticket_id)
+        if ticket is None:
+            raise NotFoundError(f"Ticket id {ticket_id} does not exist.")
+        return promised_times(session, ticket, clock.now())[1]
+
+
 def ticket_context(
     session: Session, ticket: Ticket, signer: Signer, now: dt.datetime
 ) -> dict[str, Any]:
     """Every variable the shipped templates use (and more), for ``ticket`` at ``now``."""
-    policies = load_policy_set(session.connection())
     priority = ticket.priority or Priority.P4
-    policy, calendar = policies.for_priority(priority)
-    next_update = format_moment(
-        calendar.add(now, policy.update_every or policy.first_response), calendar.tz_name
-    )
+    expected_response, next_update = promised_times(session, ticket, now)
     customer = session.get(Customer, ticket.customer_id)
     assert customer is not None
     category = ticket.category.name if ticket.category else ""
@@ -134,7 +155,7 @@ def ticket_context(
         "priority_label": f"{priority.name} - {priority.meaning}",
         "category": category,
         "status": ticket.status.label,
-        "expected_response": f"within {spelled(policy.first_response)}",
+        "expected_response": expected_response,
         "next_update": next_update,
         "agent_name": signer.name,
         "agent_email": signer.email,

@@ -3,15 +3,20 @@ unknown names are refused with a line number, edits live in the data dir only.""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from aiva_desk import template_engine
+from aiva_desk.domain import Priority
 from aiva_desk.errors import AivaError
 from aiva_desk.mail.addresses import parse_list
 from aiva_desk.mail.context import Signer, context_for
 from aiva_desk.mail.message_templates import CATALOG, TemplateLibrary, render_html, render_message
 from aiva_desk.mail.subjects import original_subject, reply_subject
 from aiva_desk.mail.tone import apply_suggestion, check_tone
+from aiva_desk.sla.settings_edits import save_calendar, save_policy
+from aiva_desk.sla.settings_store import PolicyInput
 from aiva_desk.template_engine import TemplateProblem
 from tests.helpers.mail_fixtures import make_ticket
 
@@ -133,3 +138,19 @@ def test_the_tone_check_flags_the_sops_phrases_and_offers_its_wording():
     fixed = apply_suggestion(text, findings[0])
     assert fixed.startswith("Sorry, What we can do is.")
     assert check_tone("Here's an alternative approach") == []
+
+
+def test_mails_promise_the_times_of_the_tickets_own_sla_calendar(context, clock):
+    clock.now = dt.datetime(2026, 12, 3, 22, 58, tzinfo=dt.UTC)  # Thursday, after hours
+    office = {day: [(dt.time(9), dt.time(17))] for day in range(5)}
+    save_calendar(context.db, "Office", tz="UTC", hours=office, holidays=[], actor="lead")
+    save_policy(context.db, Priority.P2, PolicyInput(30, 120, 240, 2, 240, "Office"), actor="t")
+    ref = make_ticket(context)  # Agent Issues: P2
+    values = context_for(context.db, ref.id, SIGNER)
+    ack = render_message("acknowledgment", values)
+    assert "Expected Response Time: by Fri 04 Dec 2026, 11:00 UTC" in ack.body
+    escalated = render_message("escalated", values)
+    assert "update by Fri 04 Dec 2026, 13:00 UTC" in escalated.body
+    clock.now = dt.datetime(2026, 12, 4, 10, 0, tzinfo=dt.UTC)  # within hours: the usual words
+    values = context_for(context.db, make_ticket(context).id, SIGNER)
+    assert "Expected Response Time: within 2 hours" in render_message("acknowledgment", values).body

@@ -36,6 +36,7 @@ from aiva_desk.gui.editor.sop.escalation_dialog import EscalationDialog
 from aiva_desk.gui.editor.state import EditorState
 from aiva_desk.gui.errors import show_error
 from aiva_desk.gui.tasks import BackgroundTask
+from aiva_desk.mail.context import next_update_for
 from aiva_desk.mail.escalation_mail import EscalationOutcome, escalate_to
 from aiva_desk.store.models import Escalation, Staff, Ticket
 from aiva_desk.tickets import escalation as esc
@@ -319,12 +320,15 @@ class EscalationPanel(QWidget):
             lambda target, f, draft, to: self._escalate(dialog, target, f, draft, to)
         )
         dialog.destroyed.connect(lambda *_a: setattr(self, "dialog", None))
-        db = state.context.db
+        db, ticket_id = state.context.db, ticket.id
         BackgroundTask(
             lambda: people.people_by_level(db), parent=dialog, label="escalation-people"
         ).success(dialog.set_people).failure(
             lambda exc: show_error(dialog, exc)
         ).run_in_background()
+        BackgroundTask(
+            lambda: next_update_for(db, ticket_id), parent=dialog, writes=False, label="next update"
+        ).success(dialog.set_next_update).run_in_background()
         dialog.open()
         return dialog
 

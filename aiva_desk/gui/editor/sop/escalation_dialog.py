@@ -145,6 +145,7 @@ class EscalationDialog(QDialog):
         target_row.insertWidget(4, self.recipient)
         self._due, self._agent = due, agent_name
         self._found = found  # the customer's wording of what was found, if written yet
+        self._next_update = next_update_time(form.priority, clock.now())  # until read
         self.texts = {name: child(self, QPlainTextEdit, w) for name, w in TEXTS.items()}
         self.brief = child(self, QLineEdit, "briefEdit")
         self.lists = {name: child(self, QPlainTextEdit, w) for name, w in LISTS.items()}
@@ -217,6 +218,12 @@ class EscalationDialog(QDialog):
 
     # -- the form ------------------------------------------------------------------
 
+    def set_next_update(self, when: str) -> None:
+        """When the customer hears from us next, on the ticket's SLA calendar (read off
+        the GUI thread): the Escalated draft promises the same time as the other mails."""
+        self._next_update = when
+        self.update_preview()
+
     def set_people(self, people: dict[EscalationLevel, list[Person]]) -> None:
         """Who can take each level, once loaded (off the GUI thread)."""
         self._people = people
@@ -278,7 +285,7 @@ class EscalationDialog(QDialog):
             form,
             self.target(),
             agent_name=self._agent,
-            next_update=next_update_time(form.priority, clock.now()),
+            next_update=self._next_update,
             context={"escalation": {"found": self._found}},
         )
 
