@@ -54,9 +54,18 @@ class TrayUrgency:
         return self.breached + self.about_to_breach
 
 
+def urgency(
+    priority: Priority | None, due_at: dt.datetime, now: dt.datetime
+) -> tuple[bool, int, dt.timedelta]:
+    """How urgently a deadline needs action now, smallest first: not long overdue, then
+    higher priority, then the deadline nearest to now (just breached or due soonest)."""
+    late = now - due_at
+    rank = int(priority) if priority is not None else len(Priority) + 1
+    return late > LONG_OVERDUE, rank, abs(late)
+
+
 def _rank(ticket: UrgentTicket, now: dt.datetime) -> tuple[int, dt.timedelta]:
-    priority = int(ticket.priority) if ticket.priority is not None else len(Priority) + 1
-    return priority, abs(ticket.due_at - now)
+    return urgency(ticket.priority, ticket.due_at, now)[1:]
 
 
 def tray_urgency(

@@ -146,17 +146,23 @@ class AlertBanner(QToolBar):
         """Add a notice at the top of its severity (the same text and ticket again: moved up).
 
         ``severity`` is "breached" (red), "warning" (amber) or "info" (neutral);
-        ``ticket_id``, when given, makes the line open that ticket when clicked.
+        ``ticket_id``, when given, makes the line open that ticket when clicked. A
+        ticket's newer notice replaces its older ones that are no more severe ("due in 3
+        min" replaces "due in 9 min", "missed" replaces both), so no line goes stale.
         """
         if severity not in SEVERITIES:
             raise ValueError(f"unknown notice severity {severity!r}")
         notice = PendingNotice(text, severity, ticket_id)
+        rank = SEVERITIES.index(severity)
         for line in list(self._lines):
-            if (line.notice.text, line.notice.ticket_id) == (text, ticket_id):
+            old = line.notice
+            if old.text == text and old.ticket_id == ticket_id:
                 self._remove(line)
+            elif ticket_id is not None and old.ticket_id == ticket_id:
+                if SEVERITIES.index(old.severity) >= rank:
+                    self._remove(line)
         line = _NoticeLine(notice, self._open_line, self._dismiss_line, self)
         # Missed deadlines first, then warnings, then information; newest first in each.
-        rank = SEVERITIES.index(severity)
         at = next(
             (
                 i

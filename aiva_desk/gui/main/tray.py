@@ -28,7 +28,7 @@ from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 from aiva_desk import APP_NAME, clock
 from aiva_desk.gui.common.icons import app_icon
 from aiva_desk.sla.scheduler import SlaAlertEvent
-from aiva_desk.sla.tray_urgency import TrayUrgency
+from aiva_desk.sla.tray_urgency import TrayUrgency, urgency
 
 SNOOZE_CHOICES = (15, 30, 60)
 MAX_SEPARATE_NOTIFICATIONS = 3
@@ -52,7 +52,7 @@ def notices_for(events: Sequence[SlaAlertEvent], now: dt.datetime) -> list[Notic
     if len(events) > MAX_SEPARATE_NOTIFICATIONS:
         tickets = {e.ticket_id for e in events}
         missed = {e.ticket_id for e in events if e.is_breach}
-        first = events[0]
+        first = min(events, key=lambda e: urgency(e.priority, e.due_at, now))
         text = (
             f"{len(events)} SLA alerts on {_tickets(len(tickets))}, {len(missed)} with a "
             f"deadline missed. Most urgent: {first.message(now)}"

@@ -9,15 +9,17 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from aiva_desk.domain import Direction
+from aiva_desk.domain import Direction, Priority
 from aiva_desk.gui import tasks
 from aiva_desk.gui.common import theme
 from aiva_desk.gui.common.theme import SlaState
 from aiva_desk.gui.main.alert_banner import VISIBLE_LINES
 from aiva_desk.gui.main.alert_wiring import AlertWiring
 from aiva_desk.gui.main.sla_alerts import SlaAlertCenter
-from aiva_desk.gui.main.tray import Notice, TrayIcon
+from aiva_desk.gui.main.tray import Notice, TrayIcon, notices_for
 from aiva_desk.gui.queue.model import SLA
+from aiva_desk.sla.deadlines import DeadlineKind
+from aiva_desk.sla.scheduler import SlaAlertEvent
 from aiva_desk.tickets.service import NewTicket
 from aiva_desk.tickets.workflow import Action
 from tests.helpers.editor_helpers import choose
@@ -200,3 +202,36 @@ def test_saving_a_ticket_arms_its_alert_at_once(qtbot, context, settings, clock,
     assert (event.ticket_id, event.kind.value, event.level) == (ref.id, "escalation", "warning-1")
     qtbot.waitUntil(lambda: bool(wiring.banner.notices()), timeout=10_000)
     assert wiring.banner.notices()[0].severity == "warning"
+
+
+def test_a_tickets_newer_notice_replaces_its_stale_ones(qtbot, context, settings, clock):
+    outage = _outage(context)
+    window = open_window(qtbot, context, settings)
+    banner = _no_tray(window, context).banner
+    banner.add_notice("#1 (P1): Escalation due in 9 min", "warning", outage.id)
+    banner.add_notice("New reply on #1", "info", outage.id)  # less severe: both stay
+    banner.add_notice("#1 (P1): Escalation due in 3 min", "warning", outage.id)
+    assert [n.text for n in banner.notices()] == ["#1 (P1): Escalation due in 3 min"]
+    banner.add_notice("#1 (P1): Escalation deadline missed", "breached", outage.id)
+    banner.add_notice("Unrelated", "warning", None)
+    assert [n.text for n in banner.notices()] == [
+        "#1 (P1): Escalation deadline missed",
+        "Unrelated",
+    ]
+
+
+def test_a_summary_of_many_alerts_names_the_one_that_needs_action_now():
+    now = dt.datetime(2026, 12, 7, 23, 0, tzinfo=dt.UTC)
+
+    def event(number, priority, due, level="breach"):
+        kind = DeadlineKind.ESCALATION
+        return SlaAlertEvent(number, number, "s", priority, kind, level, now + due)
+
+    events = [
+        event(1011, Priority.P1, -dt.timedelta(days=52)),  # long dead
+        event(1020, Priority.P3, -dt.timedelta(minutes=5)),
+        event(1030, Priority.P1, -dt.timedelta(minutes=1)),  # the live P1, just missed
+        event(1040, Priority.P1, dt.timedelta(minutes=9), "warning-1"),
+    ]
+    [summary] = notices_for(events, now)
+    assert summary.ticket_id == 1030 and "Most urgent: #1030 (P1)" in summary.text
