@@ -23,6 +23,7 @@ from aiva_desk.domain import (
     Direction,
     EscalationLevel,
     Priority,
+    Satisfaction,
     StaffRole,
     TicketStatus,
 )
@@ -480,6 +481,8 @@ class TicketService:
         one-click offer, so both leave the same fields and audit)."""
         ticket.customer_confirmed_at = clock.now()
         ticket.customer_confirmed_by = (how.strip() or f"recorded by {self.actor}")[:200]
+        if ticket.customer_satisfied is Satisfaction.PENDING:  # "it works": satisfied (SOP)
+            ticket.customer_satisfied = Satisfaction.YES
 
     def close_with_override(
         self, ticket_id: int, reason: str, *, staff_id: int | None, record: Any = None

@@ -15,6 +15,7 @@ def satisfy_close_gates(context, ticket_id: int) -> None:
             "solution": ticket.solution or "Added $100 credits to tenant account",
             "verification": "Agent now responding normally in test",
             "prevention": "Low-balance alert enabled for the tenant",
+            "customer_prevention": "Turn on the low-balance e-mail alert under Billing.",
         },
     )
     service.record_customer_confirmation(ticket_id, "Customer replied: works now")

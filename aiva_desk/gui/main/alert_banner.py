@@ -156,11 +156,14 @@ class AlertBanner(QToolBar):
         rank = SEVERITIES.index(severity)
         for line in list(self._lines):
             old = line.notice
-            if old.text == text and old.ticket_id == ticket_id:
+            same = old.text == text and old.ticket_id == ticket_id
+            staler = (
+                ticket_id is not None
+                and old.ticket_id == ticket_id
+                and SEVERITIES.index(old.severity) >= rank
+            )
+            if same or staler:
                 self._remove(line)
-            elif ticket_id is not None and old.ticket_id == ticket_id:
-                if SEVERITIES.index(old.severity) >= rank:
-                    self._remove(line)
         line = _NoticeLine(notice, self._open_line, self._dismiss_line, self)
         # Missed deadlines first, then warnings, then information; newest first in each.
         at = next(

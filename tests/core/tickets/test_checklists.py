@@ -158,3 +158,17 @@ def test_the_service_answers_what_keeps_a_ticket_from_closing(context):
     assert not any("root cause" in b or "verified" in b for b in with_unsaved)
     satisfy_close_gates(context, ref.id)
     assert context.tickets.close_blockers(ref.id) == []
+
+
+def test_prevention_is_communicated_when_the_customer_was_told_how_to_avoid_it(context):
+    service = context.tickets
+    ref = _ticket(context)
+
+    def communicated() -> bool:
+        items = _state(context, ref.id, "Pre-Resolution Checklist").items
+        return next(i for i in items if i.text == "Prevention steps communicated").checked
+
+    version = service.update(ref.id, ref.version, {"prevention": "Low-balance alert added"})
+    assert not communicated()  # an internal note is not telling the customer
+    service.update(ref.id, version, {"customer_prevention": "Turn on the low-balance e-mail."})
+    assert communicated()

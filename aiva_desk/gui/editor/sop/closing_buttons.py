@@ -123,6 +123,15 @@ class _TextDialog(QDialog):
 
 
 _D = TypeVar("_D", bound=QDialog)
+# Where "Customer confirmed…" makes sense: a fix was attempted or sent (SOP steps 4–6)
+CONFIRMABLE = frozenset(
+    {
+        TicketStatus.RESOLVING,
+        TicketStatus.AWAITING_CONFIRMATION,
+        TicketStatus.WAITING_ON_CUSTOMER,
+        TicketStatus.REOPENED,
+    }
+)
 
 
 class ClosingButtons(QObject):
@@ -192,7 +201,9 @@ class ClosingButtons(QObject):
     def show_ticket(self, ticket: Ticket, me: Staff | None) -> None:
         self._ticket, self.me = ticket, me
         is_open = ticket.status is not TicketStatus.CLOSED
-        self.confirm_button.setVisible(is_open and ticket.customer_confirmed_at is None)
+        self.confirm_button.setVisible(
+            ticket.status in CONFIRMABLE and ticket.customer_confirmed_at is None
+        )
         self.override_button.setVisible(is_open and self.may_override())
         if ticket.customer_confirmed_at is None:
             self.confirmed_value.setText(NOT_SET)

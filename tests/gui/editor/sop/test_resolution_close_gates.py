@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from aiva_desk.domain import StaffRole, TicketStatus
+from aiva_desk.domain import Satisfaction, StaffRole, TicketStatus
 from aiva_desk.store.models import Staff
 from aiva_desk.tickets.workflow import Action
 from tests.helpers.editor_helpers import T0, idle, make_ticket, new_tabs, open_in
@@ -68,6 +68,7 @@ def test_the_customer_confirmation_is_recorded_and_shown(qtbot, context) -> None
     ticket = context.tickets.get(ticket_id)
     assert ticket.customer_confirmed_at == T0
     assert ticket.customer_confirmed_by == "Replied by mail: the agent answers again"
+    assert ticket.customer_satisfied is Satisfaction.YES  # "it works" is a satisfied customer
     qtbot.waitUntil(lambda: gates.dialog is None)  # closed once it was stored
     qtbot.waitUntil(lambda: "the agent answers again" in gates.confirmed_value.text())
     assert not gates.confirm_button.isVisibleTo(editor)
@@ -107,3 +108,9 @@ def test_close_anyway_is_only_for_senior_support_and_is_on_the_record(qtbot, con
     qtbot.waitUntil(lambda: gates.override_value.text() == reason)
     assert not gates.override_button.isVisibleTo(editor)
     assert f"closed with override: {reason}" in editor.logs.history.plain_text()
+
+
+def test_customer_confirmed_is_offered_only_once_a_fix_was_attempted(qtbot, context) -> None:
+    editor = open_ticket(qtbot, context, make_ticket(context))
+    assert editor.state.ticket.status is TicketStatus.NEW
+    assert not editor.support.closing_buttons.confirm_button.isVisibleTo(editor)  # New
