@@ -118,12 +118,13 @@ def report_data(ticket: Ticket) -> dict[str, Any]:
         "communications": [
             {
                 "at": moment(message.at),
-                "kind": text(message.kind) + (" (draft)" if message.draft else ""),
+                "kind": text(message.kind),
                 "direction": message.direction.value,
                 "subject": text(message.subject),
                 "body": text(message.body),
             }
             for message in ticket.communications
+            if not message.draft  # never sent: not part of what the customer was told
         ],
         "closure": {
             "Resolved": moment(ticket.resolved_at),

@@ -138,6 +138,13 @@ class CloseDialog(QDialog):
         self._fill(ticket)
         self._closed = False
         self.finished.connect(self._on_finished)
+        for changed in (
+            self.reason_combo.currentIndexChanged,
+            self.time_edit.textChanged,
+            self.score_combo.currentIndexChanged,
+            *([self.edit.textChanged] if self.edit is not None else []),
+        ):
+            changed.connect(self._recheck)
 
     # -- values --------------------------------------------------------------------
 
@@ -198,6 +205,17 @@ class CloseDialog(QDialog):
         self.problem.hide()
         self.ok_button.setEnabled(False)
         self.submitted.emit(closure, self.typed().why.strip())
+
+    def _recheck(self) -> None:
+        """A problem shown goes (or shrinks to what is still wrong) as soon as it is fixed."""
+        if self.problem.isHidden():
+            return
+        try:
+            self.closure()
+        except ValidationError as exc:
+            self.problem.setText("\n".join(exc.problems.values()))
+        else:
+            self.problem.hide()
 
     def done_ok(self) -> None:
         REMEMBERED.pop(self.ticket_id, None)

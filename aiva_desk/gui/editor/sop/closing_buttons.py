@@ -238,6 +238,13 @@ class ClosingButtons(QObject):
         if ticket is None:
             return None
         dialog = CloseDialog(self._editor, Overlay(ticket, self._editor.values()))
+        unsent = [c.kind or c.subject for c in ticket.communications if c.draft]
+        if unsent:  # e.g. the Escalated mail drafted and never sent
+            kinds = ", ".join(html.escape(kind, quote=False) for kind in unsent)
+            dialog.set_intro(
+                f"<br><br>⚠ Drafted but never sent to the customer: {kinds}. Send it from "
+                "the communication log first if they should read it."
+            )
         steps = self._editor.steps
         dialog.submitted.connect(
             lambda closure, _why: steps.close(

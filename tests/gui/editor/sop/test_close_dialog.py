@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from aiva_desk.domain import ClosureReason, StaffRole, TicketStatus
+from aiva_desk.domain import ClosureReason, Direction, StaffRole, TicketStatus
 from aiva_desk.gui.editor.sop import close_dialog
 from aiva_desk.reports.metrics import compute_metrics
 from aiva_desk.reports.periods import Period
+from aiva_desk.reports.ticket_report import render_ticket_report
 from aiva_desk.tickets.workflow import Action
 from tests.gui.editor.sop.test_resolution_close_gates import (
     awaiting_confirmation,
@@ -112,6 +113,10 @@ def test_missing_reason_and_time_are_named_and_the_score_is_prefilled(qtbot, con
         "Enter the time spent (like 1h 30m, 90 or 1.5h).",
     ]
     assert context.tickets.get(ticket_id).status is TicketStatus.AWAITING_CONFIRMATION
+    dialog.reason_combo.setCurrentIndex(1)  # each problem goes as soon as it is fixed
+    assert dialog.problem_text.splitlines() == ["Enter the time spent (like 1h 30m, 90 or 1.5h)."]
+    qtbot.keyClicks(dialog.time_edit, "45m")
+    assert dialog.problem_text == ""
 
 
 def test_time_spent_already_on_the_ticket_is_suggested(qtbot, context) -> None:
@@ -172,3 +177,22 @@ def test_unsaved_closure_fields_of_the_form_are_offered_and_saved_first(qtbot, c
     assert ticket.status is TicketStatus.CLOSED
     assert (ticket.closure_reason, ticket.time_spent_minutes) == (ClosureReason.DUPLICATE, 60)
     qtbot.waitUntil(lambda: not editor.is_dirty())
+
+
+def test_a_draft_never_sent_to_the_customer_is_pointed_out_before_closing(qtbot, context):
+    close_dialog.REMEMBERED.clear()
+    ticket_id = ready_to_close(context)
+    context.tickets.add_communication(
+        ticket_id,
+        direction=Direction.OUTBOUND,
+        subject="Escalated",
+        body="We escalated it.",
+        kind="Escalated",
+        recipients=["ann@example.com"],
+        draft=True,
+    )
+    editor = open_ticket(qtbot, context, ticket_id)
+    dialog = open_close_dialog(qtbot, editor)
+    assert "Drafted but never sent to the customer: Escalated" in dialog.intro.text()
+    report = render_ticket_report(context.tickets, context.tickets.get(ticket_id).number, "md")
+    assert "We escalated it." not in report  # the report shows what the customer was told
