@@ -83,7 +83,7 @@ class QueueStatus(QObject):
     def show_count(self, total: int, *, searching: bool, selected: int) -> None:
         text = f"{total:,} {'ticket' if total == 1 else 'tickets'}"
         if searching:
-            text += " match the search"
+            text += " matches the search" if total == 1 else " match the search"
         if selected > 1:
             text += f" · {selected:,} selected"
         self.count_label.setText(text)

@@ -59,6 +59,7 @@ def test_the_catalog_has_every_sop_template_and_each_renders_without_gaps_or_lef
     assert "Explain what was wrong, in plain words" in solution.gaps[0]
     info_request = render_message("request_information", values)
     assert "1. What is the Agent ID or name?" in info_request.body
+    assert "- Agent ID or name" not in info_request.body  # asked once, not twice
     # the SOP's fixed list asks when it started, unless a question already did
     asked = render_message("request_information", {**values, "questions": ["Which agent?"]})
     assert "- When this started happening" in asked.body
