@@ -44,6 +44,13 @@ def sqlite_file(db_url: str | None) -> Path | None:
     return Path(url.database).expanduser()
 
 
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError as exc:  # a name too long, a loop of links: not writable either
+        raise OutputPathError(f"Cannot write {path}: {exc.strerror or exc}.") from exc
+
+
 def _resolved(path: Path) -> Path:
     return Path(os.path.realpath(Path(path).expanduser()))
 
@@ -78,7 +85,7 @@ def check_output_path(
                     f"{path} is inside the data folder's {folder.name} folder, which "
                     "AIVA Desk manages: choose a file outside it."
                 )
-    if target.is_dir():
+    if _is_dir(target):
         raise OutputPathError(f"{path} is a folder: give the name of a file to write.")
     return target
 
@@ -90,7 +97,7 @@ def atomic_output(
     """Write to a temporary file beside ``path``; fsync, then replace ``path`` in one
     rename. On any failure (a full disk, a cancel) the old file stays as it was."""
     path = Path(path)
-    if path.is_dir():
+    if _is_dir(path):
         raise OutputPathError(f"{path} is a folder: give the name of a file to write.")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

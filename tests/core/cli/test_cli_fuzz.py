@@ -68,6 +68,9 @@ def paths_in(data_dir: Path, tmp_path: Path) -> st.SearchStrategy[str]:
             str(tmp_path),
             str(tmp_path / "out" / "report.out"),
             str(tmp_path / "missing" / "deep" / "file"),
+            str(tmp_path / ("x" * 300)),
+            str(tmp_path / ("x" * 300) / "report.csv"),
+            str(database / "under-a-file.csv"),
             "",
             "-",
         ]

@@ -88,3 +88,15 @@ def test_a_complete_write_replaces_the_file(tmp_path):
     with atomic_output(target) as handle:
         handle.write("new")
     assert target.read_text(encoding="utf-8") == "new"
+
+
+def test_a_name_too_long_or_under_a_file_is_one_line(paths, tmp_path):
+    (tmp_path / "a-file").write_text("x")
+    for target in (tmp_path / ("x" * 300), tmp_path / ("x" * 300) / "a.csv"):
+        with pytest.raises(OutputPathError, match="File name too long"):
+            check_output_path(target, paths)
+    with (
+        pytest.raises(OutputPathError, match="Cannot write"),
+        atomic_output(tmp_path / "a-file" / "b.csv") as handle,
+    ):
+        handle.write("x")
