@@ -72,10 +72,12 @@ def run(context: AppContext, args: argparse.Namespace) -> str:
         def progress(done: int, total: int) -> None:
             print(f"\r{done}/{total} tickets", end="", file=sys.stderr, flush=True)
 
-        count = exports.export_tickets(
-            context.db, args.format, out, for_excel=args.bom, progress=progress
-        )
-        print(file=sys.stderr)
+        try:
+            count = exports.export_tickets(
+                context.db, args.format, out, for_excel=args.bom, progress=progress
+            )
+        finally:
+            print(file=sys.stderr)  # end the progress line: a refusal gets a line of its own
         return f"Exported {count} tickets to {out}."
     if args.report == "ticket":
         fmt = "html" if args.format == "pdf" else args.format
