@@ -16,6 +16,7 @@ from aiva_desk.inbound.acknowledgments import auto_acknowledger
 from aiva_desk.inbound.intake import MailIntake
 from aiva_desk.mail.service import MailService
 from aiva_desk.runtime.logs import setup_logging
+from aiva_desk.runtime.output_paths import check_output_path
 from aiva_desk.runtime.paths import DataPaths, resolve_data_dir, resolve_db_url
 from aiva_desk.runtime.settings import UserSettings
 from aiva_desk.sla.indexer import sla_session_hooks
@@ -66,6 +67,12 @@ class AppContext:
 
     def save_settings(self) -> None:
         self.settings.save(self.paths.root)
+
+    def output_path(self, path: str | Path) -> Path:
+        """``path`` if an export may write it; refuses the database, its journal files, the
+        managed folders and folders (:class:`~aiva_desk.runtime.output_paths.OutputPathError`)."""
+        url = self.db.engine.url.render_as_string(hide_password=False)
+        return check_output_path(path, self.paths, url)
 
     def close(self) -> None:
         self.db.dispose()

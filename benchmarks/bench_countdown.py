@@ -3,7 +3,8 @@
 Requirement (SLA issue): repainting the countdowns costs at most 2 ms per second. The
 window ticks every 30 s, so this measures one tick (model update plus the synchronous
 repaint of the visible SLA cells) and reports it per second of wall time.
-Usage: QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/bench_countdown.py [--db FILE]
+Usage: QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/bench_countdown.py
+       [--db FILE | --build-into FILE] [--tickets 20000]
 """
 
 from __future__ import annotations
@@ -18,11 +19,11 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from bench_db import add_options, database_for
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
 from aiva_desk.app_context import open_context
-from aiva_desk.demo.generate import generate_demo
 from aiva_desk.gui import tasks
 from aiva_desk.gui.main.window import MainWindow
 from aiva_desk.gui.queue.model import SLA
@@ -33,17 +34,13 @@ TICK_INTERVAL_S = 30.0
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument(
-        "--db", type=Path, help="an existing database (default: 20,000 demo tickets)"
-    )
+    add_options(parser, default_tickets=20_000)
     parser.add_argument("--runs", type=int, default=200)
     args = parser.parse_args()
+    path, _how = database_for(args)  # a copy of --db, or a fresh demo database
     app = QApplication([])
     data_dir = Path(tempfile.mkdtemp(prefix="aiva-bench-countdown-"))
-    url = f"sqlite:///{args.db}" if args.db else None
-    context = open_context(str(data_dir), url)
-    if args.db is None:
-        generate_demo(context.db, tickets=20_000, seed=1)
+    context = open_context(str(data_dir), f"sqlite:///{path}")
     window = MainWindow(context, QSettings(str(data_dir / "gui.ini"), QSettings.Format.IniFormat))
     window.resize(1400, 900)
     window.show()

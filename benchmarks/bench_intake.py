@@ -26,7 +26,7 @@ import time
 from email.message import EmailMessage
 from pathlib import Path
 
-from bench_queue import DEFAULT_DB, ensure_database
+from bench_db import DEFAULT_CACHE, add_options, database_for
 from timing import peak_rss_mb
 
 TARGET_MESSAGES = 10_000
@@ -75,12 +75,10 @@ def write_mbox(path: Path, count: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--messages", type=int, default=10_000)
-    parser.add_argument("--tickets", type=int, default=100_000)
-    parser.add_argument("--db", type=Path, help="the demo database (built once, then reused)")
+    add_options(parser)
     parser.add_argument("--batch", type=int, default=0, help="messages per transaction")
     args = parser.parse_args()
-    source = (args.db or Path(str(DEFAULT_DB).format(tickets=args.tickets))).resolve()
-    database = ensure_database(source, args.tickets)
+    source, database = database_for(args, DEFAULT_CACHE)
 
     from aiva_desk.app_context import open_context
     from aiva_desk.inbound.importing import BATCH, import_mail

@@ -27,8 +27,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # the checkout's code, and the tests' Dovecot starter
 
+from bench_db import DEFAULT_CACHE, add_options, database_for  # noqa: E402
 from bench_intake import TARGET_MESSAGES, TARGET_RSS_MB, TARGET_SECONDS, _message  # noqa: E402
-from bench_queue import DEFAULT_DB, ensure_database  # noqa: E402
 from timing import peak_rss_mb  # noqa: E402
 
 from tests.helpers.imap_server import PASSWORD, ImapServer, start_server  # noqa: E402
@@ -51,12 +51,10 @@ def fill_inbox(server: ImapServer, count: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--messages", type=int, default=10_000)
-    parser.add_argument("--tickets", type=int, default=100_000)
     parser.add_argument("--batch", type=int, default=200, help="messages fetched per batch")
-    parser.add_argument("--db", type=Path, help="the demo database (built once, then reused)")
+    add_options(parser)
     args = parser.parse_args()
-    source = (args.db or Path(str(DEFAULT_DB).format(tickets=args.tickets))).resolve()
-    database = ensure_database(source, args.tickets)
+    source, database = database_for(args, DEFAULT_CACHE)
 
     from aiva_desk.app_context import open_context
     from aiva_desk.inbound.imap_reader import MailboxReader

@@ -37,9 +37,11 @@ How each figure is taken:
 Usage::
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/bench_queue.py \\
-        [--db /tmp/aiva-bench-queue/100000.sqlite3] [--tickets 100000] [--runs 15]
+        [--db FILE | --build-into FILE] [--tickets 100000] [--runs 15]
 
-The database is built once with the demo generator and kept at ``--db`` for later runs.
+``--db FILE`` measures a copy of an existing database; otherwise a demo database is
+built once (at ``--build-into FILE``, or a cache path) and kept for later runs. An
+existing database a benchmark did not build is never replaced (see ``bench_db.py``).
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from bench_db import DEFAULT_CACHE, add_options, database_for
 from queue_cold_start import cold_starts
 from sql_floor import SqlCapture, raw_seconds
 from timing import ms, peak_rss_mb, stats
@@ -75,7 +78,7 @@ MAX_FLOOR_RATIO = 3.0  # × (SQL floor + bare repaint)
 FRAME_MS = 16.0  # a budget is never below one frame
 TARGET_RSS_MB = 300.0
 SEARCH_TERMS = ("login", "widget", "password reset", "shopify", "timeout", "zzzz")
-DEFAULT_DB = Path(tempfile.gettempdir()) / "aiva-bench-queue" / "{tickets}.sqlite3"
+DEFAULT_DB = DEFAULT_CACHE  # built once, then reused (see bench_db.py)
 
 
 # seconds: the action, its SQL floor, the redraw, a bare QTableView's repaint of the rows
@@ -83,29 +86,6 @@ Sample = tuple[float, float, float, float]
 
 
 # -- the database ----------------------------------------------------------------------
-
-
-def ensure_database(path: Path, tickets: int) -> dict[str, Any]:
-    """Build the demo database at ``path`` unless a finished one is already there."""
-    from aiva_desk.app_context import open_desk_database
-    from aiva_desk.demo.generate import generate_demo
-
-    marker = path.with_suffix(".done")
-    if path.exists() and marker.exists():
-        db = open_desk_database(f"sqlite:///{path}")  # migrates one an older version built
-        db.dispose()
-        return {"built": False, "seconds": 0.0}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    for stale in (path, marker, Path(f"{path}-wal"), Path(f"{path}-shm")):
-        stale.unlink(missing_ok=True)
-    started = time.perf_counter()
-    db = open_desk_database(f"sqlite:///{path}")
-    generate_demo(db, tickets=tickets, seed=1)
-    with db.engine.connect() as conn:
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    db.dispose()
-    marker.write_text(str(tickets))
-    return {"built": True, "seconds": round(time.perf_counter() - started, 1)}
 
 
 # -- driving the window ----------------------------------------------------------------
@@ -484,14 +464,12 @@ def _progress(step: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--db", type=Path, help="the demo database (built once, then reused)")
-    parser.add_argument("--tickets", type=int, default=100_000)
+    add_options(parser)
     parser.add_argument("--runs", type=int, default=15, help="repetitions per measurement")
     parser.add_argument("--cold-runs", type=int, default=5, help="cold starts to time")
     args = parser.parse_args()
     faulthandler.dump_traceback_later(600, exit=True)  # a hang prints where it is, then ends
-    db_path = (args.db or Path(str(DEFAULT_DB).format(tickets=args.tickets))).resolve()
-    database = ensure_database(db_path, args.tickets)
+    db_path, database = database_for(args, DEFAULT_DB)
     _progress("cold starts")
     cold = cold_starts(db_path, args.cold_runs, TARGETS_MS["cold_start"])
     _progress("opening the window")

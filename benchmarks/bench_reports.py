@@ -2,7 +2,8 @@
 
 Requirement (Reports issue): the metrics and the weekly review over 100,000 tickets
 take at most 1 s each.
-Usage: .venv/bin/python benchmarks/bench_reports.py [--db PATH] [--tickets 100000] [--runs 5]
+Usage: .venv/bin/python benchmarks/bench_reports.py [--db FILE | --build-into FILE]
+       [--tickets 100000] [--runs 5]
 """
 
 from __future__ import annotations
@@ -11,15 +12,13 @@ import argparse
 import datetime as dt
 import json
 import statistics
-import tempfile
 import time
-from pathlib import Path
 
+from bench_db import add_options, database_for
 from sqlalchemy import func, select
 
 from aiva_desk import clock
 from aiva_desk.app_context import open_desk_database
-from aiva_desk.demo.generate import generate_demo
 from aiva_desk.reports.metrics import GROUPINGS, compute_metrics
 from aiva_desk.reports.periods import Period, iso_week_of
 from aiva_desk.reports.weekly import weekly_review
@@ -39,16 +38,13 @@ def _timed(runs: int, work: object) -> dict[str, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--db", type=Path, help="reuse (or create) this database file")
-    parser.add_argument("--tickets", type=int, default=100_000)
+    add_options(parser)
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    path = args.db or Path(tempfile.mkdtemp(prefix="aiva-bench-")) / "bench.sqlite3"
+    path, _how = database_for(args)  # a copy of --db, or a fresh demo database
     db = open_desk_database(f"sqlite:///{path}", backups_dir=path.parent / "backups")
     with db.read_session() as session:
         existing = session.scalar(select(func.count()).select_from(Ticket)) or 0
-    if existing < args.tickets:
-        generate_demo(db, tickets=args.tickets - existing, seed=1)
     today = clock.now().date()
     ranges = {
         "all_time": Period.days(today - dt.timedelta(days=3650), today),
@@ -65,7 +61,7 @@ def main() -> None:
     print(
         json.dumps(
             {
-                "tickets": max(existing, args.tickets),
+                "tickets": existing,
                 "target_s": TARGET_S,
                 "worst_median_s": worst,
                 "meets_target": worst <= TARGET_S,

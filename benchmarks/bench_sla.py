@@ -2,7 +2,8 @@
 
 Requirement (SLA issue): with 100,000 tickets of which 10,000 are open, one scheduler
 evaluation (when to wake next, and which alerts are due now) takes at most 5 ms.
-Usage: .venv/bin/python benchmarks/bench_sla.py [--db PATH] [--tickets 100000] [--runs 50]
+Usage: .venv/bin/python benchmarks/bench_sla.py [--db FILE | --build-into FILE]
+       [--tickets 100000] [--runs 50]
 """
 
 from __future__ import annotations
@@ -10,15 +11,13 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import tempfile
 import time
-from pathlib import Path
 
+from bench_db import add_options, database_for
 from sqlalchemy import func, select
 
 from aiva_desk import clock
 from aiva_desk.app_context import open_desk_database
-from aiva_desk.demo.generate import generate_demo
 from aiva_desk.domain import TicketStatus
 from aiva_desk.sla.scheduler import due_alerts, next_wake
 from aiva_desk.store.models import Ticket
@@ -33,16 +32,11 @@ def _percentile(values: list[float], fraction: float) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--db", type=Path, help="reuse (or create) this database file")
-    parser.add_argument("--tickets", type=int, default=100_000)
+    add_options(parser)
     parser.add_argument("--runs", type=int, default=50)
     args = parser.parse_args()
-    path = args.db or Path(tempfile.mkdtemp(prefix="aiva-bench-")) / "bench.sqlite3"
+    path, _how = database_for(args)  # a copy of --db, or a fresh demo database
     db = open_desk_database(f"sqlite:///{path}")
-    with db.read_session() as session:
-        existing = session.scalar(select(func.count()).select_from(Ticket)) or 0
-    if existing < args.tickets:
-        generate_demo(db, tickets=args.tickets - existing, seed=1)
     with db.read_session() as session:
         total = session.scalar(select(func.count()).select_from(Ticket))
         open_count = session.scalar(

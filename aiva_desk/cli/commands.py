@@ -6,6 +6,7 @@ Imports no Qt: the GUI is imported only when it is about to be shown.
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 import time
 from collections.abc import Sequence
@@ -13,11 +14,17 @@ from pathlib import Path
 
 from aiva_desk import APP_NAME, __version__
 from aiva_desk.cli import reports as report_cli
-from aiva_desk.errors import AivaError
+from aiva_desk.errors import AivaError, ValidationError
 from aiva_desk.runtime.paths import DATA_DIR_ENV, DB_URL_ENV
 from aiva_desk.selftest import Check, Status, first_line
 
 EXIT_USER_ERROR = 2
+EXIT_UNEXPECTED = 1
+MAX_INTEGER = 2**63 - 1  # the largest whole number SQLite and PostgreSQL store
+MAX_DEMO_TICKETS = 1_000_000
+DEMO_TICKET_BYTES = 6_000  # a demo ticket's share of the database, notes and index included
+
+log = logging.getLogger(__name__)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -50,7 +57,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     demo = commands.add_parser("demo", help="fill the database with realistic demo tickets")
-    demo.add_argument("--tickets", type=_positive_int, default=500, metavar="N")
+    demo.add_argument(
+        "--tickets",
+        type=_demo_tickets,
+        default=500,
+        metavar="N",
+        help=f"how many (at most {MAX_DEMO_TICKETS:,} a run)",
+    )
     demo.add_argument("--seed", type=int, default=1, metavar="S", help="same seed, same data")
     report_cli.add_commands(commands)
     import_mail = commands.add_parser(
@@ -64,7 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     open_ticket = commands.add_parser(
         "open", help="open a ticket in the running window (starting it if needed)"
     )
-    open_ticket.add_argument("number", type=_positive_int, metavar="NUMBER")
+    open_ticket.add_argument("number", type=ticket_number, metavar="NUMBER")
     install = commands.add_parser(
         "install-desktop", help="add AIVA Desk to the desktop's application menu (this user)"
     )
@@ -77,13 +90,32 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _positive_int(text: str) -> int:
+def _positive_int(text: str, largest: int = MAX_INTEGER) -> int:
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
     if value < 1:
         raise argparse.ArgumentTypeError("must be at least 1")
+    if value > largest:
+        raise argparse.ArgumentTypeError(f"must be at most {largest:,}")
+    return value
+
+
+def ticket_number(text: str) -> int:
+    """A ticket number: a whole number the database can hold."""
+    return _positive_int(text)
+
+
+def _demo_tickets(text: str) -> int:
+    """Bounded: each demo ticket adds about 6 KB, so 100 million would fill a disk."""
+    value = _positive_int(text)
+    if value > MAX_DEMO_TICKETS:
+        grow = value * DEMO_TICKET_BYTES / 1e9
+        raise argparse.ArgumentTypeError(
+            f"at most {MAX_DEMO_TICKETS:,} demo tickets a run: {value:,} would grow the "
+            f"database by about {grow:,.0f} GB"
+        )
     return value
 
 
@@ -243,7 +275,51 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run_fetch_mail(args)
         return _run_gui(args)
     except AivaError as exc:
-        print(f"aiva-desk: {exc}", file=sys.stderr)
+        print(f"aiva-desk: {one_line(exc)}", file=sys.stderr)
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:
+        return _unexpected(exc)
+
+
+def one_line(exc: AivaError) -> str:
+    """The message on one line (a form's problems joined), as a terminal shows it best."""
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.problems.values())
+    return " ".join(exc.message.split())
+
+
+def _unexpected(exc: Exception) -> int:
+    """A bug or an unforeseen failure: one line, and the traceback in the log only."""
+    logged = any(getattr(h, "_aiva_desk", False) for h in logging.getLogger().handlers)
+    if logged:
+        log.error("command failed", exc_info=exc)
+    where = "details in the log" if logged else "nothing was logged"
+    if _is_database_refusal(exc):
+        print(
+            f"aiva-desk: the database refused the change: {_plain(exc)}; nothing was saved "
+            f"({where}).",
+            file=sys.stderr,
+        )
+        return EXIT_USER_ERROR
+    print(f"aiva-desk: unexpected error: {_plain(exc)} ({where}).", file=sys.stderr)
+    return EXIT_UNEXPECTED
+
+
+def _is_database_refusal(exc: Exception) -> bool:
+    """A read-only or full database: the user's situation to fix, not a bug."""
+    from sqlalchemy.exc import OperationalError
+
+    return isinstance(exc, OperationalError) and any(
+        words in str(exc).lower() for words in ("readonly", "read-only", "disk is full")
+    )
+
+
+def _plain(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"{exc.strerror}" + (f": {exc.filename}" if exc.filename else "")
+    orig = getattr(exc, "orig", None)  # SQLAlchemy's wrapper: the driver's own words
+    if isinstance(orig, BaseException) and str(orig).strip():
+        return " ".join(str(orig).split())
+    return first_line(exc)

@@ -30,7 +30,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[
     report = commands.add_parser("report", help="write a report to a file")
     kinds = report.add_subparsers(dest="report", metavar="REPORT", required=True)
     ticket = kinds.add_parser("ticket", help="one ticket in the SOP's ticket template")
-    ticket.add_argument("number", type=int, metavar="NUMBER")
+    ticket.add_argument("number", type=_ticket_number, metavar="NUMBER")
     ticket.add_argument("--format", choices=TICKET_FORMATS, default="md")
     ticket.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
     metrics = kinds.add_parser("metrics", help="the seven quality metrics for a date range")
@@ -52,6 +52,12 @@ def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[
     tickets.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
 
 
+def _ticket_number(text: str) -> int:
+    from aiva_desk.cli.commands import ticket_number
+
+    return ticket_number(text)
+
+
 def _write_pdf(html: str, path: Path, footer: str) -> None:
     from aiva_desk.gui.reports.pdf import html_to_pdf
 
@@ -60,16 +66,18 @@ def _write_pdf(html: str, path: Path, footer: str) -> None:
 
 def run(context: AppContext, args: argparse.Namespace) -> str:
     """Do the command; returns the line to print."""
-    out: Path = args.output
+    out: Path = context.output_path(args.output)
     if args.command == "export":
 
         def progress(done: int, total: int) -> None:
             print(f"\r{done}/{total} tickets", end="", file=sys.stderr, flush=True)
 
-        count = exports.export_tickets(
-            context.db, args.format, out, for_excel=args.bom, progress=progress
-        )
-        print(file=sys.stderr)
+        try:
+            count = exports.export_tickets(
+                context.db, args.format, out, for_excel=args.bom, progress=progress
+            )
+        finally:
+            print(file=sys.stderr)  # end the progress line: a refusal gets a line of its own
         return f"Exported {count} tickets to {out}."
     if args.report == "ticket":
         fmt = "html" if args.format == "pdf" else args.format

@@ -10,10 +10,7 @@ import datetime as dt
 import decimal
 import enum
 import json
-import os
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
@@ -25,6 +22,7 @@ from aiva_desk.durations import duration
 from aiva_desk.errors import AivaError
 from aiva_desk.reports.metrics import METRICS, GroupMetrics, MetricsReport
 from aiva_desk.reports.weekly import WeeklyReport
+from aiva_desk.runtime.output_paths import atomic_output
 from aiva_desk.store.database import Database
 from aiva_desk.store.models import Customer, Ticket
 from aiva_desk.template_engine import render
@@ -38,34 +36,6 @@ TRUNCATED = " […cut: longer than a spreadsheet cell holds]"
 
 class ExportError(AivaError):
     title = "Export failed"
-
-
-@contextmanager
-def atomic_output(path: Path, *, binary: bool = False, bom: bool = False) -> Iterator[IO[Any]]:
-    """Write to a temporary file beside ``path``, replace it only when complete."""
-    path = Path(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, then renamed
-            "wb" if binary else "w",
-            dir=path.parent,
-            prefix=f".{path.name}.",
-            suffix=".tmp",
-            delete=False,
-            **({} if binary else {"encoding": "utf-8-sig" if bom else "utf-8", "newline": ""}),
-        )
-    except OSError as exc:
-        raise ExportError(f"Cannot write {path}: {exc.strerror or exc}.") from exc
-    try:
-        with handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(handle.name, 0o644)  # a temporary file is private; an export isn't
-        os.replace(handle.name, path)
-    except BaseException:
-        Path(handle.name).unlink(missing_ok=True)
-        raise
 
 
 def _plain(value: Any) -> Any:

@@ -24,6 +24,10 @@ class Period:
         """From the start of ``first`` to the end of ``last`` (both included)."""
         if last < first:
             raise ValidationError({"to": f"The end date {last} is before the start date {first}."})
+        if last >= dt.date.max:
+            raise ValidationError(
+                {"to": f"The end date {last} is past the last date reports cover."}
+            )
         start = dt.datetime.combine(first, dt.time(), dt.UTC)
         end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), dt.UTC)
         return cls(start, end, f"{first.isoformat()} – {last.isoformat()}")
@@ -39,6 +43,8 @@ class Period:
             monday = dt.date.fromisocalendar(year, week, 1)
         except ValueError:
             raise ValidationError({"week": f"{year} has no week {week}."}) from None
+        if monday > dt.date.max - dt.timedelta(days=7):
+            raise ValidationError({"week": f"{text.strip()} is past the last week reports cover."})
         period = cls.days(monday, monday + dt.timedelta(days=6))
         return cls(period.start, period.end, f"{text.strip()} ({period.label})")
 

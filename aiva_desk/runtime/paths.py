@@ -15,7 +15,7 @@ from pathlib import Path
 import platformdirs
 
 from aiva_desk import APP_NAME
-from aiva_desk.errors import DataDirError
+from aiva_desk.errors import DatabaseError, DataDirError
 
 DATA_DIR_ENV = "AIVA_DESK_DATA_DIR"
 DB_URL_ENV = "AIVA_DESK_DB_URL"
@@ -85,4 +85,21 @@ def resolve_data_dir(cli_value: str | os.PathLike[str] | None = None) -> DataPat
 
 def resolve_db_url(paths: DataPaths, cli_value: str | None = None) -> str:
     """The database URL: ``--db-url``, then ``AIVA_DESK_DB_URL``, then SQLite in the data dir."""
-    return cli_value or os.environ.get(DB_URL_ENV) or paths.default_db_url()
+    url = cli_value or os.environ.get(DB_URL_ENV) or paths.default_db_url()
+    check_db_url(url)
+    return url
+
+
+SUPPORTED_DB_URLS = "sqlite:///FILE or postgresql://USER@HOST/DATABASE"
+
+
+def check_db_url(url: str) -> None:
+    """Refuse (in one line) a URL that is not SQLite or PostgreSQL, before any driver loads."""
+    scheme, sep, _rest = url.partition("://")
+    dialect = scheme.split("+", 1)[0].lower()
+    if not sep or dialect not in ("sqlite", "postgresql"):
+        shown = url if len(url) <= 60 else url[:57] + "…"
+        raise DatabaseError(
+            f"“{shown}” is not a database URL AIVA Desk can use: only SQLite and "
+            f"PostgreSQL are supported ({SUPPORTED_DB_URLS})."
+        )

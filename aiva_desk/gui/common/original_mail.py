@@ -30,6 +30,8 @@ from aiva_desk.errors import AivaError
 from aiva_desk.gui.common.formatting import human_size
 from aiva_desk.gui.errors import show_error
 from aiva_desk.gui.tasks import BackgroundTask
+from aiva_desk.runtime.output_paths import check_output_path
+from aiva_desk.runtime.paths import DataPaths
 
 DISPLAY_LIMIT = 2 * 1024 * 1024
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -126,6 +128,7 @@ class OriginalMailDialog(QDialog):
         source = self.path
 
         def copy() -> str:
+            check_output_path(target, _data_paths_of(source))  # never the database
             try:
                 shutil.copyfile(source, target)
             except OSError as exc:
@@ -158,3 +161,8 @@ class OriginalMailDialog(QDialog):
         self.note.setText("The original message cannot be shown.")
         self.loaded.emit()
         show_error(self, exc)
+
+
+def _data_paths_of(stored: Path) -> DataPaths | None:
+    """The data folder a stored original lives in (it is kept under ``attachments``)."""
+    return next((DataPaths(p.parent) for p in stored.parents if p.name == "attachments"), None)

@@ -120,7 +120,13 @@ class ReportExporter(QObject):
 
     def _run_export(self, job: Callable[[], object], path: Path) -> None:
         self._window.statusBar().showMessage(f"Writing {path.name}…")
-        BackgroundTask(job, parent=self, writes=False, label="export").success(
+        context = self._context
+
+        def checked_job() -> object:
+            context.output_path(path)  # never the database or a managed folder
+            return job()
+
+        BackgroundTask(checked_job, parent=self, writes=False, label="export").success(
             lambda _: self._on_exported(path)
         ).failure(self._on_export_failed).run_in_background()
 
@@ -158,15 +164,21 @@ class ReportExporter(QObject):
         self.ticket_export, self._export_cancel = dialog, cancel
         self.ticket_export_running.emit(True)
         dialog.show()
-        db = self._context.db
+        context = self._context
 
         def progress(done: int, total: int) -> None:  # on the worker thread
             if cancel.is_set():
                 raise ExportCancelled("The ticket export was cancelled; no file was written.")
             relay.progressed.emit(done, total)
 
+        def export() -> int:
+            target = context.output_path(path)  # never the database or a managed folder
+            return exports.export_tickets(
+                context.db, fmt, target, for_excel=for_excel, progress=progress
+            )
+
         BackgroundTask(
-            lambda: exports.export_tickets(db, fmt, path, for_excel=for_excel, progress=progress),
+            export,
             parent=self,
             writes=False,
             label="export tickets",

@@ -77,6 +77,7 @@ class TicketReportExport(QObject):
 
     def __init__(self, context: AppContext, parent: QWidget) -> None:
         super().__init__(parent)
+        self._context = context
         self._service = context.tickets
         self._widget = parent
 
@@ -98,10 +99,11 @@ class TicketReportExport(QObject):
         if chosen is None:
             return
         path, fmt = chosen
-        service = self._service
+        service, context = self._service, self._context
         self._status(f"Writing {path.name}…")
 
         def write() -> None:
+            context.output_path(path)  # never the database or a managed folder
             text = render_ticket_report(service, number, "html" if fmt == "pdf" else fmt)
             write_rendered(text, fmt, path, f"Support Ticket #{number}", html_to_pdf)
 
