@@ -1,0 +1,167 @@
+"""Write the whole data set into one archive, streamed: 100k tickets never sit in memory.
+
+Every table is read inside one read transaction (one consistent snapshot while the
+app keeps running) and the zip is written to a temporary name, renamed over the
+output only when complete, so a crash never leaves a half archive under the name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import IO, Any
+
+from sqlalchemy import Connection, Table, func, select
+
+from aiva_desk import __version__, clock
+from aiva_desk.archive.format import (
+    BATCH_ROWS,
+    FILE_FOLDERS,
+    MANIFEST,
+    Manifest,
+    Member,
+    Progress,
+    encode,
+    no_progress,
+    table_member,
+    tables_in_order,
+)
+from aiva_desk.errors import ArchiveError
+from aiva_desk.runtime.paths import DataPaths
+from aiva_desk.store.database import Database, head_revision
+
+_COPY_BLOCK = 1 << 20
+
+
+class _HashingWriter:
+    """Pass bytes to a zip member while counting and hashing them."""
+
+    def __init__(self, target: IO[bytes]) -> None:
+        self.target = target
+        self.digest = hashlib.sha256()
+        self.size = 0
+
+    def write(self, data: bytes) -> None:
+        self.target.write(data)
+        self.digest.update(data)
+        self.size += len(data)
+
+
+def check_output(output: Path, paths: DataPaths, db: Database) -> None:
+    """Refuse an output that would replace the database or is a folder.
+
+    A local check: the app-wide output-path check will replace it."""
+    if output.is_dir():
+        raise ArchiveError(f"{output} is a folder: give a file name for the archive.")
+    target = output.resolve()
+    url = db.engine.url
+    protected = {paths.database}
+    if url.get_backend_name() == "sqlite" and url.database:
+        protected.add(Path(url.database))
+    for database in protected:
+        base = database.resolve()
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            if target == base.with_name(base.name + suffix):
+                raise ArchiveError(
+                    f"{output} is the database itself: choose another file for the archive."
+                )
+    if not target.parent.is_dir():
+        raise ArchiveError(f"The folder {target.parent} does not exist.")
+
+
+def export_all(
+    db: Database, paths: DataPaths, output: Path, *, progress: Progress = no_progress
+) -> Manifest:
+    """Write every table and the data folder's files to ``output``; return the manifest."""
+    check_output(output, paths, db)
+    manifest = Manifest(
+        app_version=__version__,
+        schema_revision=head_revision(),
+        created_at=clock.now().isoformat(),
+    )
+    handle, temp_name = tempfile.mkstemp(
+        prefix=f".{output.name}.", suffix=".tmp", dir=output.parent
+    )
+    os.close(handle)
+    temp = Path(temp_name)
+    try:
+        with zipfile.ZipFile(temp, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as zf:
+            _write_tables(db, zf, manifest, progress)
+            _write_files(paths, zf, manifest, progress)
+            zf.writestr(MANIFEST, json.dumps(manifest.as_json(), indent=2, ensure_ascii=False))
+        with temp.open("rb") as written:
+            os.fsync(written.fileno())
+        os.replace(temp, output)
+    except OSError as exc:
+        raise ArchiveError(f"Cannot write {output}: {exc.strerror or exc}.") from exc
+    finally:
+        temp.unlink(missing_ok=True)
+    return manifest
+
+
+def _write_tables(
+    db: Database, zf: zipfile.ZipFile, manifest: Manifest, progress: Progress
+) -> None:
+    engine = db.engine
+    if engine.dialect.name == "postgresql":
+        engine = engine.execution_options(isolation_level="REPEATABLE READ")
+    with engine.connect() as conn, conn.begin():
+        for table in tables_in_order():
+            manifest.tables.append(_write_table(conn, table, zf, progress))
+
+
+def _write_table(conn: Connection, table: Table, zf: zipfile.ZipFile, progress: Progress) -> Member:
+    total = conn.execute(select(func.count()).select_from(table)).scalar_one()
+    name = table_member(table.name)
+    columns = list(table.columns)
+    query = select(table).order_by(*table.primary_key.columns)
+    rows = 0
+    with zf.open(name, "w", force_zip64=True) as member:
+        writer = _HashingWriter(member)
+        result = conn.execution_options(yield_per=BATCH_ROWS).execute(query)
+        for batch in result.partitions():
+            lines: list[str] = []
+            for row in batch:
+                record: dict[str, Any] = {
+                    column.name: encode(column, value)
+                    for column, value in zip(columns, row, strict=True)
+                }
+                lines.append(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
+            writer.write(("\n".join(lines) + "\n").encode("utf-8"))
+            rows += len(batch)
+            progress(table.name, rows, total)
+    return Member(name, writer.digest.hexdigest(), writer.size, rows)
+
+
+def _data_files(paths: DataPaths) -> list[tuple[str, Path]]:
+    """The data folder's files that are data, as (archive name, path), in a stable order."""
+    found: list[tuple[str, Path]] = []
+    for folder in FILE_FOLDERS:
+        root = paths.root / folder
+        if not root.is_dir():
+            continue
+        for path in sorted(root.rglob("*")):
+            relative = path.relative_to(root)
+            if not path.is_file() or path.name.startswith("."):
+                continue
+            if folder == "attachments" and len(relative.parts) != 2:
+                continue  # a store's leftover temporary file, not an attachment (ab/abcdef…)
+            found.append((f"{folder}/{relative.as_posix()}", path))
+    return found
+
+
+def _write_files(
+    paths: DataPaths, zf: zipfile.ZipFile, manifest: Manifest, progress: Progress
+) -> None:
+    files = _data_files(paths)
+    for done, (name, path) in enumerate(files, start=1):
+        with path.open("rb") as source, zf.open(name, "w", force_zip64=True) as member:
+            writer = _HashingWriter(member)
+            for block in iter(lambda: source.read(_COPY_BLOCK), b""):
+                writer.write(block)
+        manifest.files.append(Member(name, writer.digest.hexdigest(), writer.size))
+        progress("files", done, len(files))
