@@ -8,6 +8,7 @@ The rows then load in one transaction, so a failure leaves the database as it wa
 from __future__ import annotations
 
 import binascii
+import functools
 import hashlib
 import json
 import os
@@ -36,7 +37,7 @@ from aiva_desk.archive.format import (
 )
 from aiva_desk.errors import ArchiveError
 from aiva_desk.runtime.paths import DataPaths
-from aiva_desk.store.database import Database, head_revision, translate_db_error
+from aiva_desk.store.database import Database, head_revision, open_database, translate_db_error
 from aiva_desk.store.models import Ticket
 
 _COPY_BLOCK = 1 << 20
@@ -130,13 +131,39 @@ def _safe_file_name(name: str, archive: Path) -> PurePosixPath:
 
 
 def _check_empty(db: Database) -> None:
+    """Refuse a database holding anything a new one does not: tickets first, then any
+    row in a table that starts empty (staff, customers, mail accounts, …)."""
+    seeded = seeded_tables()
     with db.read_session() as session:
-        count = session.execute(select(func.count()).select_from(Ticket)).scalar_one()
-    if count:
+        tickets = session.execute(select(func.count()).select_from(Ticket)).scalar_one()
+        what = f"{tickets} tickets" if tickets else None
+        for table in tables_in_order():
+            if what is not None:
+                break
+            if table.name not in seeded and session.execute(select(table).limit(1)).first():
+                what = f"rows in {table.name}"
+    if what is not None:
         raise ArchiveError(
-            f"import all needs an empty database: {db.display_name} already holds {count} "
-            "tickets. Choose a new data folder (--data-dir) or database (--db-url)."
+            f"import all needs an empty database: {db.display_name} already holds {what}. "
+            "Choose a new data folder (--data-dir) or database (--db-url)."
         )
+
+
+@functools.cache
+def seeded_tables() -> frozenset[str]:
+    """The tables a new database starts with rows in (the SOP's calendars, categories,
+    checklists…): the archive's rows replace those; every other table must be empty."""
+    with tempfile.TemporaryDirectory(prefix="aiva-seed-") as folder:
+        fresh = open_database(f"sqlite:///{Path(folder) / 'seed.sqlite3'}")
+        try:
+            with fresh.engine.connect() as conn:
+                return frozenset(
+                    table.name
+                    for table in tables_in_order()
+                    if conn.execute(select(table).limit(1)).first() is not None
+                )
+        finally:
+            fresh.dispose()
 
 
 def _write_files(

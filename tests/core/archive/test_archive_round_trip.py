@@ -21,7 +21,7 @@ from aiva_desk.cli.commands import main
 from aiva_desk.demo.generate import generate_demo
 from aiva_desk.runtime.paths import DATABASE_FILENAME
 from aiva_desk.store.mail_models import MailAccount, OutboxMessage, OutboxState
-from aiva_desk.store.models import AuditEntry, Tag, Ticket
+from aiva_desk.store.models import AuditEntry, Staff, Tag, Ticket
 from aiva_desk.store.sla_models import SlaSegment
 
 MIME = b"From: desk@example.com\r\nSubject: =?utf-8?q?Gr=C3=BC=C3=9Fe?=\r\n\r\n\xff\x00body\r\n"
@@ -234,3 +234,17 @@ def test_sqlite_to_postgresql_round_trip(postgres_server, tmp_path, capsys):
             database.dispose()
     finally:
         postgres_server.drop_database(url)
+
+
+def test_import_refuses_a_database_with_staff_but_no_tickets(context, tmp_path, capsys):
+    archive = tmp_path / "all.zip"
+    assert _run(capsys, "export", "all", "-o", str(archive))[0] == 0
+    moved = tmp_path / "moved"
+    code, _, _ = _run(capsys, *_sqlite_target(moved), "import", "all", str(archive))
+    assert code == 0  # a new database (only its seed rows) is empty enough
+    with context.db.engine.begin() as conn:
+        conn.execute(insert(Staff).values(name="Dana Lee", email="dana@example.com"))
+    code, _, err = _run(capsys, "import", "all", str(archive))
+    assert code == 2 and "already holds rows in staff" in err and err.count("\n") == 1
+    with context.db.read_session() as session:
+        assert session.execute(select(Staff.name)).scalars().all() == ["Dana Lee"]
