@@ -25,7 +25,7 @@ from aiva_desk.archive.format import (
     Manifest,
     Member,
     Progress,
-    encode,
+    encoder,
     no_progress,
     table_member,
     tables_in_order,
@@ -117,7 +117,7 @@ def _write_tables(
 def _write_table(conn: Connection, table: Table, zf: zipfile.ZipFile, progress: Progress) -> Member:
     total = conn.execute(select(func.count()).select_from(table)).scalar_one()
     name = table_member(table.name)
-    columns = list(table.columns)
+    columns = [(column.name, encoder(column)) for column in table.columns]
     query = select(table).order_by(*table.primary_key.columns)
     rows = 0
     with zf.open(name, "w", force_zip64=True) as member:
@@ -127,8 +127,8 @@ def _write_table(conn: Connection, table: Table, zf: zipfile.ZipFile, progress: 
             lines: list[str] = []
             for row in batch:
                 record: dict[str, Any] = {
-                    column.name: encode(column, value)
-                    for column, value in zip(columns, row, strict=True)
+                    name: value if convert is None or value is None else convert(value)
+                    for (name, convert), value in zip(columns, row, strict=True)
                 }
                 lines.append(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
             writer.write(("\n".join(lines) + "\n").encode("utf-8"))

@@ -109,39 +109,58 @@ def _base_type(column: Column[Any]) -> Any:
     return kind.impl if isinstance(kind, TypeDecorator) else kind
 
 
-def encode(column: Column[Any], value: Any) -> Any:
-    """A column's Python value as JSON: datetimes ISO 8601 in UTC, bytes base64, enums by value."""
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        if value.tzinfo is not None:
-            value = value.astimezone(dt.UTC)
-        return value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, bytes | bytearray | memoryview):
-        return base64.b64encode(bytes(value)).decode("ascii")
-    if isinstance(value, enum.Enum):
-        return value.value
-    return value
+Convert = Callable[[Any], Any]
 
 
-def decode(column: Column[Any], value: Any) -> Any:
-    """The inverse of :func:`encode`, driven by the column's type."""
-    if value is None:
-        return None
+def _enum_value(value: Any) -> Any:
+    return value.value if isinstance(value, enum.Enum) else value
+
+
+def _datetime_text(value: dt.datetime) -> str:
+    return (value.astimezone(dt.UTC) if value.tzinfo is not None else value).isoformat()
+
+
+def _base64(value: bytes) -> str:
+    return base64.b64encode(bytes(value)).decode("ascii")
+
+
+def encoder(column: Column[Any]) -> Convert | None:
+    """How a column's (non-None) Python value becomes JSON; None: as it is.
+
+    Datetimes ISO 8601 in UTC, dates ISO, bytes base64, enums by value."""
     base = _base_type(column)
     if isinstance(base, DateTime):
-        parsed = dt.datetime.fromisoformat(value)
-        if isinstance(column.type, TypeDecorator) and parsed.tzinfo is None:
-            parsed = parsed.replace(tzinfo=dt.UTC)
-        return parsed
+        return _datetime_text
     if isinstance(base, Date):
-        return dt.date.fromisoformat(value)
+        return dt.date.isoformat
     if isinstance(base, LargeBinary):
-        return base64.b64decode(value, validate=True)
+        return _base64
+    if isinstance(column.type, Enum) or hasattr(column.type, "enum_cls"):
+        return _enum_value
+    return None
+
+
+def _utc_datetime(value: str) -> dt.datetime:
+    parsed = dt.datetime.fromisoformat(value)
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=dt.UTC)
+
+
+def _strict_base64(value: str) -> bytes:
+    return base64.b64decode(value, validate=True)
+
+
+def decoder(column: Column[Any]) -> Convert | None:
+    """The inverse of :func:`encoder`, by the column's type; None: the JSON value as it is."""
+    base = _base_type(column)
+    if isinstance(base, DateTime):
+        aware = isinstance(column.type, TypeDecorator)
+        return _utc_datetime if aware else dt.datetime.fromisoformat
+    if isinstance(base, Date):
+        return dt.date.fromisoformat
+    if isinstance(base, LargeBinary):
+        return _strict_base64
     if isinstance(column.type, Enum) and column.type.enum_class is not None:
-        return column.type.enum_class(value)
+        return column.type.enum_class
     if isinstance(base, Boolean):
-        return bool(value)
-    return value
+        return bool
+    return None

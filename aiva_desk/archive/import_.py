@@ -27,10 +27,11 @@ from aiva_desk.archive.format import (
     FORMAT_NAME,
     FORMAT_VERSION,
     MANIFEST,
+    Convert,
     Manifest,
     Member,
     Progress,
-    decode,
+    decoder,
     no_progress,
     table_member,
     tables_in_order,
@@ -216,11 +217,12 @@ def _load_table(
     archive: Path,
     progress: Progress,
 ) -> None:
+    converts = {column.name: decoder(column) for column in table.columns}
     batch: list[dict[str, Any]] = []
     done = 0
     total = member.rows or 0
     for record in _records(zf, member.name, archive):
-        batch.append(_row(table, record, member.name, archive))
+        batch.append(_row(converts, record, member.name, archive))
         if len(batch) >= BATCH_ROWS:
             conn.execute(table.insert(), batch)
             done += len(batch)
@@ -246,12 +248,17 @@ def _records(zf: zipfile.ZipFile, name: str, archive: Path) -> Iterator[dict[str
             yield record
 
 
-def _row(table: Table, record: dict[str, Any], name: str, archive: Path) -> dict[str, Any]:
-    unknown = set(record) - set(table.columns.keys())
-    if unknown:
-        raise ArchiveError(f"{archive} is damaged: {name} has unknown columns {sorted(unknown)}.")
+def _row(
+    converts: dict[str, Convert | None], record: dict[str, Any], name: str, archive: Path
+) -> dict[str, Any]:
+    if not record.keys() <= converts.keys():
+        unknown = sorted(set(record) - set(converts))
+        raise ArchiveError(f"{archive} is damaged: {name} has unknown columns {unknown}.")
     try:
-        return {key: decode(table.columns[key], value) for key, value in record.items()}
+        return {
+            key: value if value is None or (convert := converts[key]) is None else convert(value)
+            for key, value in record.items()
+        }
     except (ValueError, TypeError, binascii.Error) as exc:
         raise ArchiveError(f"{archive} is damaged: {name} holds a bad value ({exc}).") from exc
 
