@@ -8,6 +8,6 @@ they live in the OS keyring, not in the database.
 """
 
 from aiva_desk.archive.export import export_all
-from aiva_desk.archive.import_ import import_all
+from aiva_desk.archive.import_ import check_archive, import_all
 
-__all__ = ["export_all", "import_all"]
+__all__ = ["check_archive", "export_all", "import_all"]

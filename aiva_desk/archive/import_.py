@@ -45,24 +45,42 @@ _COPY_BLOCK = 1 << 20
 
 
 def import_all(
-    archive: Path, db: Database, paths: DataPaths, *, progress: Progress = no_progress
+    archive: Path,
+    db: Database,
+    paths: DataPaths,
+    *,
+    progress: Progress = no_progress,
+    checked: Manifest | None = None,
 ) -> Manifest:
-    """Load ``archive`` into the empty ``db`` and the data folder ``paths``."""
+    """Load ``archive`` into the empty ``db`` and the data folder ``paths``.
+
+    ``checked`` is the manifest :func:`check_archive` returned for it (the command line
+    checks before it opens, or creates, the target); without it the check runs here."""
+    manifest = checked or check_archive(archive, progress)
+    with _open_zip(archive) as zf:
+        _check_empty(db)
+        _write_files(zf, manifest, paths, progress)
+        _load_tables(zf, manifest, db, archive, progress)
+    return manifest
+
+
+def check_archive(archive: Path, progress: Progress = no_progress) -> Manifest:
+    """The archive's manifest once its format, schema and every member's hash are right."""
+    with _open_zip(archive) as zf:
+        manifest = read_manifest(zf, archive)
+        verify(zf, manifest, archive, progress)
+    return manifest
+
+
+def _open_zip(archive: Path) -> zipfile.ZipFile:
     try:
-        zf = zipfile.ZipFile(archive)
+        return zipfile.ZipFile(archive)
     except FileNotFoundError:
         raise ArchiveError(f"There is no file {archive}.") from None
     except IsADirectoryError:
         raise ArchiveError(f"{archive} is a folder, not an archive.") from None
     except (zipfile.BadZipFile, OSError) as exc:
         raise ArchiveError(f"{archive} is not an AIVA Desk archive ({exc}).") from exc
-    with zf:
-        manifest = read_manifest(zf, archive)
-        verify(zf, manifest, archive, progress)
-        _check_empty(db)
-        _write_files(zf, manifest, paths, progress)
-        _load_tables(zf, manifest, db, archive, progress)
-    return manifest
 
 
 def read_manifest(zf: zipfile.ZipFile, archive: Path) -> Manifest:

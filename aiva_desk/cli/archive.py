@@ -69,15 +69,20 @@ def run_export(context: AppContext, output: Path) -> str:
 def run(args: argparse.Namespace) -> int:
     """``import all FILE`` into the data folder and database chosen by the options."""
     from aiva_desk.app_context import open_context
-    from aiva_desk.archive import import_all
+    from aiva_desk.archive import check_archive, import_all
 
-    context = open_context(args.data_dir, args.db_url)
     progress = _Progress()
     try:
-        manifest = import_all(args.archive, context.db, context.paths, progress=progress)
+        checked = check_archive(args.archive, progress)  # before the target is even created
+        context = open_context(args.data_dir, args.db_url)
+        try:
+            manifest = import_all(
+                args.archive, context.db, context.paths, progress=progress, checked=checked
+            )
+        finally:
+            context.close()
     finally:
         progress.end()
-        context.close()
     tickets = next((m.rows for m in manifest.tables if m.name.endswith("/tickets.jsonl")), 0)
     print(
         f"Imported {tickets} tickets and {len(manifest.files)} files from {args.archive} "

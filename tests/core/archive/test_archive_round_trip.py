@@ -149,9 +149,20 @@ def test_a_damaged_archive_is_refused_before_anything_is_written(context, tmp_pa
     moved = tmp_path / "moved"
     code, _, err = _run(capsys, *_sqlite_target(moved), "import", "all", str(damaged))
     assert code == 2 and "is damaged" in err and "checksum" in err and err.count("\n") == 1
+    assert not moved.exists()  # not even the target's data folder was created
+
+    moved.mkdir()  # an empty database there already: it is still not written to
+    assert (
+        _run(capsys, *_sqlite_target(moved), "export", "all", "-o", str(tmp_path / "e.zip"))[0] == 0
+    )
+    database_file = moved / DATABASE_FILENAME
+    before = database_file.stat().st_mtime_ns, database_file.stat().st_size
+    code, _, err = _run(capsys, *_sqlite_target(moved), "import", "all", str(damaged))
+    assert code == 2 and "is damaged" in err
+    assert (database_file.stat().st_mtime_ns, database_file.stat().st_size) == before
     assert not list((moved / "attachments").rglob("*"))
     assert not (moved / "templates").exists()
-    database = open_desk_database(f"sqlite:///{moved / DATABASE_FILENAME}")
+    database = open_desk_database(f"sqlite:///{database_file}")
     try:
         with database.read_session() as session:
             assert session.execute(select(func.count()).select_from(Tag)).scalar_one() == 0
