@@ -55,6 +55,13 @@ def check_output(output: Path, paths: DataPaths, db: Database) -> None:
     """Refuse an output that would replace the database or is a folder.
 
     A local check: the app-wide output-path check will replace it."""
+    try:
+        _check_output(output, paths, db)
+    except OSError as exc:
+        raise ArchiveError(f"Cannot write {output}: {exc.strerror or exc}.") from exc
+
+
+def _check_output(output: Path, paths: DataPaths, db: Database) -> None:
     if output.is_dir():
         raise ArchiveError(f"{output} is a folder: give a file name for the archive.")
     target = output.resolve()
@@ -83,9 +90,12 @@ def export_all(
         schema_revision=head_revision(),
         created_at=clock.now().isoformat(),
     )
-    handle, temp_name = tempfile.mkstemp(
-        prefix=f".{output.name}.", suffix=".tmp", dir=output.parent
-    )
+    try:
+        handle, temp_name = tempfile.mkstemp(
+            prefix=f".{output.name}.", suffix=".tmp", dir=output.parent
+        )
+    except OSError as exc:
+        raise ArchiveError(f"Cannot write {output}: {exc.strerror or exc}.") from exc
     os.close(handle)
     temp = Path(temp_name)
     try:

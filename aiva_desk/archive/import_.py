@@ -191,8 +191,11 @@ def _write_files(
     """Each file to a temporary name, then renamed: never a half file under a real name."""
     for done, member in enumerate(manifest.files, start=1):
         target = paths.root.joinpath(*PurePosixPath(member.name).parts)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(prefix=".import-", dir=target.parent)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            handle, temp = tempfile.mkstemp(prefix=".import-", dir=target.parent)
+        except OSError as exc:
+            raise ArchiveError(f"Cannot write {target}: {exc.strerror or exc}.") from exc
         try:
             with os.fdopen(handle, "wb") as out, zf.open(member.name) as source:
                 for block in iter(lambda: source.read(_COPY_BLOCK), b""):

@@ -259,3 +259,10 @@ def test_import_refuses_a_database_with_staff_but_no_tickets(context, tmp_path, 
     assert code == 2 and "already holds rows in staff" in err and err.count("\n") == 1
     with context.db.read_session() as session:
         assert session.execute(select(Staff.name)).scalars().all() == ["Dana Lee"]
+
+
+def test_an_output_that_cannot_be_written_gets_one_line(context, tmp_path, capsys):
+    too_long = tmp_path / ("a" * 300 + ".zip")  # longer than a file name may be
+    code, out, err = _run(capsys, "export", "all", "-o", str(too_long))
+    assert code == 2 and out == "" and err.startswith("aiva-desk: Cannot write ")
+    assert err.count("\n") == 1 and not list(tmp_path.glob(".a*"))
