@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import func, insert, select
 
 from aiva_desk.app_context import AppContext, open_desk_database
-from aiva_desk.archive.format import MANIFEST
+from aiva_desk.archive.format import MANIFEST, tables_in_order
 from aiva_desk.cli.commands import main
 from aiva_desk.demo.generate import generate_demo
 from aiva_desk.runtime.paths import DATABASE_FILENAME
@@ -266,3 +266,18 @@ def test_an_output_that_cannot_be_written_gets_one_line(context, tmp_path, capsy
     code, out, err = _run(capsys, "export", "all", "-o", str(too_long))
     assert code == 2 and out == "" and err.startswith("aiva-desk: Cannot write ")
     assert err.count("\n") == 1 and not list(tmp_path.glob(".a*"))
+
+
+def test_no_password_or_secret_can_be_in_an_archive(context, tmp_path, capsys):
+    archive = tmp_path / "all.zip"
+    assert _run(capsys, "export", "all", "-o", str(archive))[0] == 0
+    tables = {t.name: {c.name for c in t.columns} for t in tables_in_order()}
+    assert "mail_accounts" in tables and "username" in tables["mail_accounts"]
+    secret_columns = [
+        f"{table}.{column}"
+        for table, columns in tables.items()
+        for column in columns
+        if any(word in column for word in ("password", "secret", "passwd"))
+    ]
+    assert secret_columns == []  # passwords live in the keyring, never in a table
+    assert len(_manifest(archive)["tables"]) == len(tables)  # every table is exported
