@@ -91,3 +91,7 @@ class TransitionRefused(AivaError):
 
 class AttachmentError(AivaError):
     title = "Attachment not added"
+
+
+class ArchiveError(AivaError):
+    """A whole-data archive cannot be written or read (damaged, newer, wrong target)."""

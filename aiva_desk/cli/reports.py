@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from aiva_desk.app_context import AppContext
+from aiva_desk.cli import archive as archive_cli
 from aiva_desk.reports import exports
 from aiva_desk.reports.metrics import GROUPINGS, compute_metrics
 from aiva_desk.reports.periods import Period, parse_date
@@ -50,6 +51,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[
     tickets.add_argument("--format", choices=exports.TICKET_FORMATS, default="csv")
     tickets.add_argument("--bom", action="store_true", help=EXCEL_HELP)
     tickets.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
+    archive_cli.add_export(what)
 
 
 def _ticket_number(text: str) -> int:
@@ -67,6 +69,8 @@ def _write_pdf(html: str, path: Path, footer: str) -> None:
 def run(context: AppContext, args: argparse.Namespace) -> str:
     """Do the command; returns the line to print."""
     out: Path = context.output_path(args.output)
+    if args.command == "export" and args.export == "all":
+        return archive_cli.run_export(context, out)
     if args.command == "export":
 
         def progress(done: int, total: int) -> None:
