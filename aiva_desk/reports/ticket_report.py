@@ -32,7 +32,8 @@ def bounded(value: str) -> str:
     if len(value) <= MAX_FIELD_CHARS:
         return value
     more = len(value) - MAX_FIELD_CHARS
-    return f"{value[:MAX_FIELD_CHARS]}\n(truncated: {more:,} more characters; the full text is in the app)"
+    note = f"(truncated: {more:,} more characters; the full text is in the app)"
+    return f"{value[:MAX_FIELD_CHARS]}\n{note}"
 
 
 def text(value: object) -> str:
