@@ -19,14 +19,14 @@ def intake(context, clock) -> MailIntake:
 
 def test_control_characters_in_received_headers_are_removed_and_noted(context, intake) -> None:
     raw = (
-        "From: =?utf-8?q?Jane_Doe=0AHead_of_IT?= <jane@example.com>\r\n"
-        "To: support@desk.example\r\n"
-        "Subject: =?utf-8?q?Printer=01=0D=0ABcc:_all@example.com?=\r\n"
-        "Message-ID: <bad\x01id@client.example>\r\n"
-        "Date: Mon, 07 Dec 2026 10:40:00 +0000\r\n"
-        "\r\n"
-        "The printer is offline.\r\n"
-    ).encode()
+        b"From: =?utf-8?q?Jane_Doe=0AHead_of_IT?= <jane@example.com>\r\n"
+        b"To: support@desk.example\r\n"
+        b"Subject: =?utf-8?q?Printer=01=0D=0ABcc:_all@example.com?=\r\n"
+        b"Message-ID: <bad\x01id@client.example>\r\n"
+        b"Date: Mon, 07 Dec 2026 10:40:00 +0000\r\n"
+        b"\r\n"
+        b"The printer is offline.\r\n"
+    )
     received = inbound(raw)
     assert received.from_name == "Jane Doe Head of IT"
     assert received.from_address == "jane@example.com"
