@@ -10,6 +10,9 @@ from email_validator import EmailNotValidError, validate_email
 from aiva_desk.errors import ValidationError
 
 
+MAX_EMAIL = 320  # characters: RFC 5321's 64 before the @ and 255 after
+
+
 @lru_cache(maxsize=4096)
 def email_problem(address: str) -> str | None:
     """Why ``address`` is not a usable e-mail address, or ``None`` if it is.
@@ -20,6 +23,8 @@ def email_problem(address: str) -> str | None:
     address = address.strip()
     if not address:
         return "Enter the customer's e-mail address."
+    if len(address) > MAX_EMAIL:
+        return f"The e-mail address is longer than {MAX_EMAIL} characters."
     if _SURROGATE.search(address) or _NOT_IN_A_LINE.search(address):
         return "The e-mail address must be one line, without control characters."
     try:

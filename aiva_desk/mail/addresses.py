@@ -18,6 +18,7 @@ from aiva_desk.mail.errors import AddressProblem
 _LINE_BREAK = re.compile(r"[\r\n\x00\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 
 
+MAX_LIST = 100_000  # characters in one address field: thousands of addresses
 _UNSENDABLE = re.compile(r"[\x01-\x08\x0e-\x1b\x1f\x7f\ud800-\udfff]")
 
 
@@ -33,6 +34,8 @@ def refuse_line_breaks(label: str, value: str) -> None:
 
 def parse_list(label: str, text: str) -> list[Address]:
     """``"Ann <ann@x.org>, bob@y.com"`` → addresses; raise naming the first bad one."""
+    if len(text) > MAX_LIST:
+        raise AddressProblem(f"{label}: the list is longer than {MAX_LIST:,} characters.")
     refuse_line_breaks(label, text)
     result: list[Address] = []
     for piece in _pieces(text):
