@@ -9,7 +9,6 @@ from email_validator import EmailNotValidError, validate_email
 
 from aiva_desk.errors import ValidationError
 
-
 MAX_EMAIL = 320  # characters: RFC 5321's 64 before the @ and 255 after
 
 
