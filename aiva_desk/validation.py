@@ -94,3 +94,9 @@ def strip_controls(value: str) -> str:
     """``value`` as one clean line: control characters and unpaired surrogates become
     spaces (for what arrives from outside and must be kept, not refused)."""
     return " ".join(_SURROGATE.sub(" ", _NOT_IN_A_LINE.sub(" ", value)).split())
+
+
+def storable(value: str) -> str:
+    """``value`` without what no text column holds (unpaired surrogates, NUL), each
+    replaced by U+FFFD: for text that arrives from outside and must be kept."""
+    return _SURROGATE.sub("\ufffd", value.replace("\x00", "\ufffd"))

@@ -24,7 +24,7 @@ from typing import Any
 
 from aiva_desk.inbound.html_text import html_to_text
 from aiva_desk.inbound.machine_mail import machine_reason
-from aiva_desk.validation import strip_controls
+from aiva_desk.validation import storable, strip_controls
 
 log = logging.getLogger(__name__)
 
@@ -277,9 +277,9 @@ def read_mail(raw: bytes, now: dt.datetime) -> InboundMail:
     if "@" not in from_address or " " in from_address:
         from_address = ""
     to = tuple(
-        address.lower()
+        strip_controls(address).lower()
         for _name, address in getaddresses([_header(message, "To", problems)])
-        if "@" in address
+        if "@" in address and " " not in strip_controls(address)
     )
     message_ids = _ids(_header(message, "Message-ID", problems))
     refers = _ids(_header(message, "In-Reply-To", problems))
@@ -288,6 +288,9 @@ def read_mail(raw: bytes, now: dt.datetime) -> InboundMail:
     ]
     body = _text_part(message)
     text, quoted_html = _body(message, body, problems)
+    if storable(text) != text or storable(quoted_html) != quoted_html:
+        problems.append("The text held characters that cannot be stored; each is shown as �.")
+        text, quoted_html = storable(text), storable(quoted_html)
     try:
         attachments = _attachments(message, {id(body)} if body is not None else set())
     except Exception as exc:

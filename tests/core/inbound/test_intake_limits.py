@@ -62,3 +62,17 @@ def test_attachments_over_the_message_total_are_left_out_with_a_note(
     original = context.tickets.attachments.path_for(logged.original_sha256)
     assert original.stat().st_size == 100_000
     assert original.read_bytes().startswith(b"From: ")  # headers and text come first
+
+
+def test_a_body_with_nul_and_broken_bytes_is_kept_with_a_note(context, intake) -> None:
+    raw = (
+        b"From: Ann Lee <ann@example.com>\r\nTo: support@desk.example\r\nSubject: Logs\r\n"
+        b"Date: Mon, 07 Dec 2026 10:40:00 +0000\r\n"
+        b"Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
+        b"before \x00 after \xed\xa0\x80 end\r\n"
+    )
+    taken = take(intake, raw)
+    assert taken.kind == "new ticket"  # kept, never refused for what it carries
+    ticket = context.tickets.get(taken.ticket_id)
+    assert "\x00" not in ticket.description and ticket.description.startswith("before \ufffd")
+    assert "cannot be stored" in " ".join(note.body for note in ticket.notes)
