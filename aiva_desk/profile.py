@@ -22,7 +22,7 @@ from aiva_desk.errors import DataDirError, ValidationError
 from aiva_desk.runtime.paths import DataPaths
 from aiva_desk.runtime.settings import UserSettings
 from aiva_desk.store.models import Staff, Ticket
-from aiva_desk.validation import email_problem, normalize_email
+from aiva_desk.validation import email_problem, line_problem, normalize_email
 
 if TYPE_CHECKING:
     from aiva_desk.app_context import AppContext
@@ -58,8 +58,8 @@ def profile_problems(data: ProfileInput, *, colleague: bool = False) -> dict[str
         problems["name"] = (
             f"{your_cap} name is too long ({len(name)} characters, at most {NAME_MAX})."
         )
-    elif any(ch in name for ch in "\r\n\t"):
-        problems["name"] = f"{your_cap} name must fit on one line."
+    elif problem := line_problem(f"{your_cap} name", name):
+        problems["name"] = problem
     if not data.email.strip():
         problems["email"] = f"Enter {your} work e-mail address."
     elif problem := email_problem(data.email):

@@ -74,7 +74,12 @@ from aiva_desk.sla.settings_store import PolicySet, load_policy_set
 from aiva_desk.store.audit import deferred_reindexing
 from aiva_desk.store.inbound_models import AutoReply, BlockedSender, SpamMail
 from aiva_desk.store.models import Customer, Ticket
-from aiva_desk.tickets.attachments import AttachmentStore, StoredFile
+from aiva_desk.tickets.attachments import (
+    MB,
+    MESSAGE_ATTACHMENTS_MAX,
+    AttachmentStore,
+    StoredFile,
+)
 from aiva_desk.tickets.service import NewTicket, TicketService
 from aiva_desk.validation import email_problem, normalize_email
 
@@ -83,6 +88,9 @@ log = logging.getLogger(__name__)
 UNKNOWN_SENDER = "unknown-sender@unknown.example"
 DEFAULT_REOPEN_DAYS = 14
 ORIGINAL_NAME = "original.eml"
+# The original .eml is kept up to this size, like any one stored file: a bigger message's
+# headers and text (which come first) are kept, its encoded attachments beyond are cut.
+ORIGINAL_MAX = MESSAGE_ATTACHMENTS_MAX
 
 
 @lru_cache(maxsize=4096)
@@ -392,17 +400,38 @@ class MailIntake:
         return stored
 
     def _keep_original(self, batch: _Batch, mail: InboundMail) -> StoredFile:
-        return self._keep(batch, ORIGINAL_NAME, mail.raw)
+        """The original as received, cut at :data:`ORIGINAL_MAX` (its headers and text come
+        first; what is cut is the encoded attachments beyond the per-message total)."""
+        limit = min(ORIGINAL_MAX, self.attachments.max_bytes)
+        return self._keep(batch, ORIGINAL_NAME, mail.raw[:limit])
 
     def _store_attachments(
         self, batch: _Batch, mail: InboundMail
     ) -> tuple[list[StoredFile], list[str]]:
-        files, refused = [], []
+        """The files kept, and a note for each left out: refused alone, or beyond the
+        per-message total (kept in the order they came until the total is reached)."""
+        files, refused, total, left_out = [], [], 0, []
         for attachment in mail.attachments:
+            if total + len(attachment.data) > MESSAGE_ATTACHMENTS_MAX:
+                left_out.append(attachment.filename)
+                continue
             try:
                 files.append(self._keep(batch, attachment.filename, attachment.data))
+                total += len(attachment.data)
             except AttachmentError as exc:
                 refused.append(exc.message)
+        if left_out:
+            names = ", ".join(left_out)
+            refused.append(
+                f"Left out over the {MESSAGE_ATTACHMENTS_MAX // MB} MB total for one message's "
+                f"attachments: {names}."
+            )
+            log.warning("Attachments over the per-message total left out: %s", names)
+        if len(mail.raw) > min(ORIGINAL_MAX, self.attachments.max_bytes):
+            refused.append(
+                f"The original message is over {ORIGINAL_MAX // MB} MB; it is kept cut at that "
+                "size (its headers and text come first)."
+            )
         return files, refused
 
     def _spam(self, batch: _Batch, mail: InboundMail, entry: str) -> Intake:

@@ -12,8 +12,10 @@ from __future__ import annotations
 import datetime as dt
 import email
 import email.policy
+import logging
 import re
 from dataclasses import dataclass, field
+from email.header import decode_header, make_header
 from email.headerregistry import HeaderRegistry
 from email.message import EmailMessage, Message
 from email.utils import getaddresses, parseaddr, parsedate_to_datetime
@@ -22,9 +24,12 @@ from typing import Any
 
 from aiva_desk.inbound.html_text import html_to_text
 from aiva_desk.inbound.machine_mail import machine_reason
+from aiva_desk.validation import storable, strip_controls
+
+log = logging.getLogger(__name__)
 
 MAX_SUBJECT = 300
-_ID = re.compile(r"<[^<>\s]+>")
+_ID = re.compile(r"<[^<>\s\x00-\x1f\x7f\ud800-\udfff]+>")
 _UNSAFE_NAME = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
 HEADER_CACHE = 4096  # parsed header values kept (many messages share Content-Type & co)
 
@@ -100,8 +105,34 @@ def _header(message: Message, name: str, problems: list[str]) -> str:
         value = message.get(name)
         return "" if value is None else " ".join(str(value).split())
     except Exception as exc:  # a header the parser cannot decode: say so, read on
+        if raw := _decoded_raw(message, name):
+            problems.append(f"The {name} header was malformed; it was read as plain text.")
+            return raw
         problems.append(f"The {name} header could not be read ({type(exc).__name__}).")
         return ""
+
+
+def _decoded_raw(message: Message, name: str) -> str:
+    """The header's encoded-words decoded without the parser's structure (an encoded line
+    break in a display name makes the structured parser give up on the whole header)."""
+    try:
+        for key, value in message.raw_items():
+            if key.lower() == name.lower():
+                text = str(make_header(decode_header(str(value))))
+                return " ".join(strip_controls(text).split())
+    except Exception:
+        return ""
+    return ""
+
+
+def _clean(name: str, value: str, problems: list[str]) -> str:
+    """``value`` without the control characters and unpaired surrogates a header of ours
+    could never carry: received mail is kept, not refused, so it is cleaned and noted."""
+    cleaned = strip_controls(value)
+    if cleaned != value.strip():
+        problems.append(f"The {name} held control characters; they were removed.")
+        log.warning("Control characters removed from the %s of a received message", name)
+    return cleaned
 
 
 def _ids(text: str) -> list[str]:
@@ -241,12 +272,14 @@ def read_mail(raw: bytes, now: dt.datetime) -> InboundMail:
         )
     sender = _header(message, "From", problems)
     from_name, from_address = parseaddr(sender)
-    if "@" not in from_address:
+    from_name = _clean("sender's name", from_name, problems)
+    from_address = _clean("sender's address", from_address, problems)
+    if "@" not in from_address or " " in from_address:
         from_address = ""
     to = tuple(
-        address.lower()
+        strip_controls(address).lower()
         for _name, address in getaddresses([_header(message, "To", problems)])
-        if "@" in address
+        if "@" in address and " " not in strip_controls(address)
     )
     message_ids = _ids(_header(message, "Message-ID", problems))
     refers = _ids(_header(message, "In-Reply-To", problems))
@@ -255,6 +288,9 @@ def read_mail(raw: bytes, now: dt.datetime) -> InboundMail:
     ]
     body = _text_part(message)
     text, quoted_html = _body(message, body, problems)
+    if storable(text) != text or storable(quoted_html) != quoted_html:
+        problems.append("The text held characters that cannot be stored; each is shown as �.")
+        text, quoted_html = storable(text), storable(quoted_html)
     try:
         attachments = _attachments(message, {id(body)} if body is not None else set())
     except Exception as exc:
@@ -267,7 +303,7 @@ def read_mail(raw: bytes, now: dt.datetime) -> InboundMail:
         from_name=from_name.strip(),
         from_address=from_address.strip().lower(),
         to=to,
-        subject=_header(message, "Subject", problems)[:MAX_SUBJECT],
+        subject=_clean("subject", _header(message, "Subject", problems), problems)[:MAX_SUBJECT],
         written_at=_written_at(_header(message, "Date", problems), now, problems),
         text=text,
         quoted_html=quoted_html,

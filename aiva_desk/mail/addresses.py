@@ -18,14 +18,24 @@ from aiva_desk.mail.errors import AddressProblem
 _LINE_BREAK = re.compile(r"[\r\n\x00\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 
 
+MAX_LIST = 100_000  # characters in one address field: thousands of addresses
+_UNSENDABLE = re.compile(r"[\x01-\x08\x0e-\x1b\x1f\x7f\ud800-\udfff]")
+
+
 def refuse_line_breaks(label: str, value: str) -> None:
-    """Raise if ``value`` would split a mail header (``Bcc:`` smuggled into a subject)."""
+    """Raise if ``value`` would split a mail header (``Bcc:`` smuggled into a subject), or
+    holds what no header can carry (a control character, an unpaired surrogate) — a value
+    stored before these checks existed is named here, not met as an unexpected error."""
     if _LINE_BREAK.search(value):
         raise AddressProblem(f"The {label} contains a line break, which a mail header can't hold.")
+    if _UNSENDABLE.search(value):
+        raise AddressProblem(f"The {label} contains a control character a mail header can't hold.")
 
 
 def parse_list(label: str, text: str) -> list[Address]:
     """``"Ann <ann@x.org>, bob@y.com"`` → addresses; raise naming the first bad one."""
+    if len(text) > MAX_LIST:
+        raise AddressProblem(f"{label}: the list is longer than {MAX_LIST:,} characters.")
     refuse_line_breaks(label, text)
     result: list[Address] = []
     for piece in _pieces(text):
@@ -62,8 +72,11 @@ def _pieces(text: str) -> list[str]:
     return [piece.strip() for piece in pieces if piece.strip()]
 
 
-def mailbox(name: str, address: str) -> str:
-    """``"Smith, John" <john@x.org>``: a display name quoted where it needs to be."""
+def mailbox(name: str, address: str, *, label: str = "customer's") -> str:
+    """``"Smith, John" <john@x.org>``: a display name quoted where it needs to be; a name
+    or address a header can't hold raises, naming it (``label``: whose it is)."""
+    refuse_line_breaks(f"{label} name", name)
+    refuse_line_breaks(f"{label} e-mail address", address)
     local, _, domain = address.strip().rpartition("@")
     return str(Address(display_name=name.strip(), username=local, domain=domain))
 

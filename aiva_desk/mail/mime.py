@@ -16,7 +16,9 @@ from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
 from aiva_desk.mail.addresses import format_list, refuse_line_breaks
+from aiva_desk.mail.errors import AddressProblem
 from aiva_desk.mail.message_templates import RenderedMessage, render_html
+from aiva_desk.validation import text_problem
 
 # Python folds long non-ASCII headers at a space between two encoded-words, and
 # readers drop the whitespace between encoded-words (RFC 2047): "— 日本語" would
@@ -53,6 +55,17 @@ def build(
 ) -> bytes:
     """RFC 5322 bytes (CRLF line ends), UTF-8 text with an escaped HTML alternative."""
     refuse_line_breaks("subject", subject)
+    refuse_line_breaks("Message-ID", message_id)
+    refuse_line_breaks("In-Reply-To header", in_reply_to)
+    refuse_line_breaks("References header", references)
+    for role, people in (("sender", [sender]), ("recipient", [*to, *cc])):
+        for person in people:
+            refuse_line_breaks(f"{role}'s name", person.display_name)
+            refuse_line_breaks(f"{role}'s address", person.addr_spec)
+    if reply_to is not None:
+        refuse_line_breaks("Reply-To address", str(reply_to))
+    if problem := text_problem("The message text", body):
+        raise AddressProblem(problem)
     message = EmailMessage(policy=SMTP)
     message["From"] = sender
     message["To"] = format_list(to)

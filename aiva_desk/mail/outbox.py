@@ -32,9 +32,10 @@ from aiva_desk.mail.errors import MailError
 from aiva_desk.mail.message_templates import CATALOG, gaps_in
 from aiva_desk.store.mail_models import OutboxMessage, OutboxState
 from aiva_desk.store.models import Attachment, Communication, InternalNote, Ticket
-from aiva_desk.tickets.attachments import AttachmentStore
+from aiva_desk.tickets.attachments import MB, MESSAGE_ATTACHMENTS_MAX, AttachmentStore
 from aiva_desk.tickets.service import TicketService
 from aiva_desk.tickets.workflow import TRANSITION_BY_ACTION, Action
+from aiva_desk.validation import text_problem
 
 log = logging.getLogger(__name__)
 
@@ -164,6 +165,8 @@ class Outbox:
             problems["subject"] = "The subject is empty."
         if not message.body.strip():
             problems["body"] = "The message is empty."
+        elif problem := text_problem("The message", message.body):
+            problems["body"] = problem
         if gaps := gaps_in(message.subject + "\n" + message.body):
             listed = "; ".join(f"“{gap}”" for gap in gaps)
             problems["body"] = f"Fill in the marked gaps first: {listed}."
@@ -178,7 +181,7 @@ class Outbox:
                 .where(Communication.ticket_id == ticket_id, Communication.message_id.is_not(None))
                 .order_by(Communication.at, Communication.id)
             )
-            if mid
+            if _threadable(mid)
         ]
         inbound = session.scalars(
             select(Communication.message_id)
@@ -189,18 +192,28 @@ class Outbox:
             )
             .order_by(Communication.at.desc(), Communication.id.desc())
         ).first()
+        inbound = inbound if _threadable(inbound) else None
         parent = inbound or (ids[-1] if ids else "")
         thread = ids if len(ids) <= 10 else [ids[0], *ids[-9:]]  # the root and the latest
         return parent, " ".join(thread)
 
     def _files(self, session: Session, message: OutgoingMessage) -> tuple[mime.FilePart, ...]:
-        parts = []
+        parts, total = [], 0
         for attachment_id in message.attachment_ids:
             row = session.get(Attachment, attachment_id)
             if row is None or row.ticket_id != message.ticket_id:
                 raise ValidationError({"attachments": "An attached file is no longer there."})
             path = self.attachments.path_for(row.sha256)
             parts.append(mime.FilePart(row.filename, path, row.mime_type))
+            total += row.size
+        if total > MESSAGE_ATTACHMENTS_MAX:
+            raise ValidationError(
+                {
+                    "attachments": f"The attached files come to {total / MB:.1f} MB; one "
+                    f"message can carry at most {MESSAGE_ATTACHMENTS_MAX // MB} MB. "
+                    "Leave some out or share them another way."
+                }
+            )
         return tuple(parts)
 
     def _store(self, message: OutgoingMessage, state: OutboxState, outbox_id: int | None) -> int:
@@ -541,3 +554,9 @@ class Outbox:
                 )
                 or 0
             )
+
+
+def _threadable(message_id: str | None) -> bool:
+    """A Message-ID a header can carry: one stored before received ids were cleaned (a line
+    break, a control character) is left out of the thread, not a reason every reply fails."""
+    return bool(message_id and message_id.isprintable() and " " not in message_id)

@@ -18,20 +18,32 @@ from aiva_desk.tickets.service import TicketService
 
 EMPTY = "—"
 FORMATS = ("md", "html")
+# Characters of one text field shown in a report: laying out a PDF costs seconds per
+# megabyte, so a 10 MB description is cut here and the report still comes in seconds.
+MAX_FIELD_CHARS = 100_000
 
 
 def moment(value: dt.datetime | None) -> str:
     return value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC") if value else EMPTY
 
 
+def bounded(value: str) -> str:
+    """``value`` cut at :data:`MAX_FIELD_CHARS`, saying how much more the app holds."""
+    if len(value) <= MAX_FIELD_CHARS:
+        return value
+    more = len(value) - MAX_FIELD_CHARS
+    note = f"(truncated: {more:,} more characters; the full text is in the app)"
+    return f"{value[:MAX_FIELD_CHARS]}\n{note}"
+
+
 def text(value: object) -> str:
     shown = "" if value is None else str(value).strip()
-    return shown or EMPTY
+    return bounded(shown) or EMPTY
 
 
 def _steps(value: str) -> list[str]:
     """Numbered lines of a steps field, without the agent's own numbering."""
-    lines = [line.strip() for line in (value or "").splitlines() if line.strip()]
+    lines = [line.strip() for line in bounded(value or "").splitlines() if line.strip()]
     return [
         line.split(".", 1)[1].strip() if line.split(".", 1)[0].isdigit() else line for line in lines
     ]
@@ -58,7 +70,7 @@ def report_data(ticket: Ticket) -> dict[str, Any]:
     resolution_time = ticket.time_to_resolution
     return {
         "number": ticket.number,
-        "subject": ticket.subject,
+        "subject": bounded(ticket.subject),
         "customer": {
             "Name": text(customer.name),
             "Email": text(customer.email),

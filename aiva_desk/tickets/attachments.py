@@ -15,7 +15,12 @@ from pathlib import Path
 
 from aiva_desk.errors import AttachmentError
 
-DEFAULT_MAX_BYTES = 25 * 1024 * 1024  # what most mail servers accept
+MB = 1024 * 1024
+DEFAULT_MAX_BYTES = 25 * MB  # what most mail servers accept
+# All the files of one message together, sent or received: 25 MB is what common mail
+# providers (Gmail, Outlook) take, so a reply over it would bounce anyway, and a received
+# message cannot fill the disk with one mail.
+MESSAGE_ATTACHMENTS_MAX = 25 * MB
 SYNC_FILESYSTEM_FROM = 8  # files; from this many, one syncfs(2) beats an fsync per file
 
 

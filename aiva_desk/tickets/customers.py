@@ -13,7 +13,7 @@ from aiva_desk.errors import AivaError, NotFoundError, ValidationError
 from aiva_desk.queue.query import OPEN_STATUSES
 from aiva_desk.store.database import Database
 from aiva_desk.store.models import AuditEntry, Customer, Organization, Ticket
-from aiva_desk.validation import email_problem, normalize_email, require
+from aiva_desk.validation import check_line, email_problem, normalize_email, require
 
 
 @dataclass(frozen=True)
@@ -125,8 +125,12 @@ def update_customer(
     """Save a customer's details; the e-mail must stay valid and unique."""
     problems: dict[str, str] = {}
     require(problems, "name", name, "The customer's name")
-    if problem := email_problem(email):
+    check_line(problems, "name", name, "The customer's name")
+    check_line(problems, "email", email, "The customer's e-mail")
+    if "email" not in problems and (problem := email_problem(email)):
         problems["email"] = problem
+    check_line(problems, "organization", organization, "The organization")
+    check_line(problems, "tenant_id", tenant_id, "The tenant")
     if problems:
         raise ValidationError(problems)
     normalized = normalize_email(email)

@@ -8,7 +8,10 @@ import enum
 from typing import Any
 
 from aiva_desk.domain import ClosureReason, Consistency, Priority, Satisfaction, SolutionClass
-from aiva_desk.errors import AivaError
+from aiva_desk.errors import AivaError, ValidationError
+from aiva_desk.validation import line_problem, text_problem
+
+MAX_SUBJECT = 300  # characters: what a mail client shows, and the column's width
 
 # Fields an agent may edit directly, and the type each must hold.
 EDITABLE_FIELDS: dict[str, Any] = {
@@ -79,4 +82,21 @@ def coerce_field(name: str, value: Any) -> Any:
         raise AivaError(f"{name} must be a date and time with a time zone.")
     if kind is int and not isinstance(value, int):
         raise AivaError(f"{name} must be a whole number.")
+    if kind is str:
+        _check_text(name, value)
     return value
+
+
+def _check_text(name: str, value: Any) -> None:
+    """Refuse text no writer may store: the same limits on every edit as on create."""
+    label = name.replace("_", " ").capitalize()
+    if not isinstance(value, str):
+        raise ValidationError({name: f"{label} must be text."})
+    if name == "subject":
+        if len(value) > MAX_SUBJECT:
+            raise ValidationError({name: f"The subject is longer than {MAX_SUBJECT} characters."})
+        problem = line_problem("The subject", value)
+    else:
+        problem = text_problem(label, value)
+    if problem:
+        raise ValidationError({name: problem})

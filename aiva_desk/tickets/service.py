@@ -53,9 +53,16 @@ from aiva_desk.store.models import (
 )
 from aiva_desk.tickets.attachments import AttachmentStore
 from aiva_desk.tickets.close_gates import standard_workflow
-from aiva_desk.tickets.editable_fields import coerce_field
+from aiva_desk.tickets.editable_fields import MAX_SUBJECT, coerce_field
 from aiva_desk.tickets.workflow import Action, Overlay, Workflow, escalation_refusal
-from aiva_desk.validation import email_problem, normalize_email, raise_if_problems, require
+from aiva_desk.validation import (
+    check_line,
+    check_text,
+    email_problem,
+    normalize_email,
+    raise_if_problems,
+    require,
+)
 
 TICKET_NUMBER_COUNTER = "ticket_number"
 
@@ -89,8 +96,17 @@ class NewTicket:
         if self.category_id is None:
             problems["category_id"] = "Choose a category."
         require(problems, "description", self.description, "A description of the issue")
-        if len(self.subject) > 300:
-            problems["subject"] = "The subject is longer than 300 characters."
+        if len(self.subject) > MAX_SUBJECT:
+            problems["subject"] = f"The subject is longer than {MAX_SUBJECT} characters."
+        check_line(problems, "subject", self.subject, "The subject")
+        check_line(problems, "customer_name", self.customer_name, "The customer's name")
+        check_line(problems, "customer_email", self.customer_email, "The customer's e-mail")
+        check_line(problems, "organization", self.organization, "The organization")
+        check_line(problems, "tenant_id", self.tenant_id, "The tenant")
+        for name in ("description", "expected_behavior", "actual_behavior", "reproduction_steps"):
+            check_text(problems, name, getattr(self, name), name.replace("_", " ").capitalize())
+        for tag in self.tags:
+            check_line(problems, "tags", tag, "A tag")
         return problems
 
 
@@ -349,6 +365,8 @@ class TicketService:
         tags = changes.pop("tags", None)
         values = {name: coerce_field(name, value) for name, value in changes.items()}
         problems: dict[str, str] = {}
+        for tag in tags or ():
+            check_line(problems, "tags", tag, "A tag")
         if "subject" in values:
             require(problems, "subject", values["subject"], "A subject")
         score = values.get("satisfaction_score")
@@ -402,6 +420,10 @@ class TicketService:
         return self.write_ticket(ticket_id, expected_version, change)
 
     def escalate(self, ticket_id: int, level: EscalationLevel, reason: str) -> int:
+        problems: dict[str, str] = {}
+        check_text(problems, "reason", reason, "The reason for escalating")
+        raise_if_problems(problems)
+
         def change(session: Session, ticket: Ticket) -> None:
             if refusal := escalation_refusal(ticket, EscalationLevel(level), reason):
                 raise TransitionRefused("Escalate", [refusal])
@@ -418,6 +440,9 @@ class TicketService:
         problems: dict[str, str] = {}
         if not any(part.strip() for part in (checked, found, action)):
             problems["checked"] = "Write what was checked, found or done."
+        check_line(problems, "title", title, "The title")
+        for name, value in (("checked", checked), ("found", found), ("action", action)):
+            check_text(problems, name, value, f"“{name.capitalize()}”")
         raise_if_problems(problems)
         entry = TroubleshootingEntry(
             title=title.strip(), checked=checked.strip(), found=found.strip(), action=action.strip()
@@ -427,6 +452,7 @@ class TicketService:
     def add_note(self, ticket_id: int, body: str) -> int:
         problems: dict[str, str] = {}
         require(problems, "body", body, "The note")
+        check_text(problems, "body", body, "The note")
         raise_if_problems(problems)
         note = InternalNote(body=body.strip())
         return self.write_ticket(ticket_id, None, lambda _s, t: t.notes.append(note))
@@ -449,6 +475,13 @@ class TicketService:
 
         A ``draft`` is kept in the log for the agent to copy or send; it counts for nothing.
         """
+        problems: dict[str, str] = {}
+        check_line(problems, "subject", subject, "The subject")
+        check_text(problems, "body", body, "The message")
+        check_line(problems, "sender", sender, "The sender")
+        check_line(problems, "recipients", ", ".join(recipients), "The recipients")
+        check_line(problems, "message_id", message_id, "The Message-ID")
+        raise_if_problems(problems)
         message = Communication(
             direction=Direction(direction),
             kind=kind,
@@ -491,6 +524,7 @@ class TicketService:
         (``record(ticket)``: the closure's own values, :mod:`aiva_desk.tickets.closing`)."""
         problems: dict[str, str] = {}
         require(problems, "reason", reason, "The reason for closing anyway")
+        check_text(problems, "reason", reason, "The reason for closing anyway")
         raise_if_problems(problems)
 
         def change(session: Session, ticket: Ticket) -> None:

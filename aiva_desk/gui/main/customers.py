@@ -480,6 +480,9 @@ class CustomerDirectoryDialog(QDialog):
         self.save_button.setEnabled(True)
         if isinstance(exc, ValidationError):
             self._show_problems(exc.problems)
+            # fields without a label of their own (organization, tenant) say it by Save
+            others = [text for name, text in exc.problems.items() if name not in self._problems]
+            self.save_message.setText(" ".join(others))
         else:
             show_error(self, exc)
 

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from aiva_desk.errors import AttachmentError
 from aiva_desk.inbound.importing import import_mail
-from aiva_desk.inbound.intake import MailIntake
+from aiva_desk.inbound.intake import ORIGINAL_NAME, MailIntake
 from aiva_desk.store.models import Communication, Ticket
 from tests.helpers.inbound_mail import NOW, inbound, mail
 
@@ -23,13 +23,29 @@ def intake(context, clock) -> MailIntake:
     return MailIntake(context.tickets)
 
 
+def _disk_refuses_big_originals(intake: MailIntake, monkeypatch, size: int) -> None:
+    """The attachment store fails to write any original over ``size`` bytes (a full disk,
+    say): a message over the size limit itself is kept cut, so this is what fails one."""
+    store = intake.attachments
+    add_bytes = store.add_bytes
+
+    def refusing(filename: str, data: bytes, **options):
+        if filename == ORIGINAL_NAME and len(data) > size:
+            raise AttachmentError(f"Cannot store {filename}: No space left on device.")
+        return add_bytes(filename, data, **options)
+
+    monkeypatch.setattr(store, "add_bytes", refusing)
+
+
 def _count(context, model) -> int:
     with context.db.read_session() as session:
         return session.scalar(select(func.count()).select_from(model))
 
 
-def test_a_batch_commits_together_and_a_failing_message_rolls_back_alone(context, intake):
-    intake.attachments.max_bytes = 4000  # the big one's original is refused
+def test_a_batch_commits_together_and_a_failing_message_rolls_back_alone(
+    context, intake, monkeypatch
+):
+    _disk_refuses_big_originals(intake, monkeypatch, 4000)  # the big one's original fails
     batch = [
         inbound(mail(subject="First", Message_ID="<a@client.example>")),
         inbound(mail(subject="Too big", body="x" * 6000, Message_ID="<b@client.example>")),
@@ -37,14 +53,14 @@ def test_a_batch_commits_together_and_a_failing_message_rolls_back_alone(context
     ]
     taken = intake.take_all(batch)
     assert [t.kind for t in taken] == ["new ticket", "failed", "new ticket"]
-    assert "attachments can be at most" in taken[1].note and not taken[1].stored
+    assert "No space left" in taken[1].note and not taken[1].stored
     assert _count(context, Ticket) == 2 and _count(context, Communication) == 2
     numbers = [t.number for t in taken if t.number]
     assert numbers == [numbers[0], numbers[0] + 1]  # the failed one took no number
 
 
-def test_take_raises_what_keeps_a_message_out(context, intake):
-    intake.attachments.max_bytes = 100
+def test_take_raises_what_keeps_a_message_out(context, intake, monkeypatch):
+    _disk_refuses_big_originals(intake, monkeypatch, 100)
     with pytest.raises(AttachmentError):
         intake.take(inbound(mail()))
     assert _count(context, Ticket) == 0
@@ -79,8 +95,10 @@ def test_an_empty_batch_is_nothing(intake):
     assert intake.take_all([]) == []
 
 
-def test_import_names_a_message_that_failed_and_takes_the_rest(context, intake, tmp_path):
-    intake.attachments.max_bytes = 4000
+def test_import_names_a_message_that_failed_and_takes_the_rest(
+    context, intake, tmp_path, monkeypatch
+):
+    _disk_refuses_big_originals(intake, monkeypatch, 4000)
     box = mailbox.mbox(tmp_path / "export.mbox")
     for number in range(5):
         body = "y" * 6000 if number == 2 else f"question {number}"
