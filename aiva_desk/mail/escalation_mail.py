@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from aiva_desk.domain import EscalationLevel
 from aiva_desk.errors import AivaError
 from aiva_desk.mail.message_templates import split_message
-from aiva_desk.mail.outbox import OutgoingMessage
+from aiva_desk.mail.outbox import INTERNAL_KIND, OutgoingMessage
 from aiva_desk.mail.sop_messages import internal_message
 from aiva_desk.tickets import escalation
 from aiva_desk.tickets.escalation import EscalationForm
@@ -86,7 +86,8 @@ def escalate_to(
                 subject=message.subject,
                 body=message.body,
                 template=key,
-                kind="Escalation",
+                kind=INTERNAL_KIND,
+                threaded=False,
             )
         )
     except AivaError as exc:

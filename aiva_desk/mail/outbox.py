@@ -83,6 +83,9 @@ def _alive_here(claimed_by: str, me: str) -> bool | None:
     return True
 
 
+INTERNAL_KIND = "Escalation"  # the internal escalation e-mail, sent to staff
+
+
 @dataclass(frozen=True)
 class OutgoingMessage:
     """What the composer hands over: everything needed to build and send a message."""
@@ -98,6 +101,7 @@ class OutgoingMessage:
     attachment_ids: tuple[int, ...] = ()
     automatic: bool = False
     replaces_draft_id: int | None = None  # a draft in the communication log this sends
+    threaded: bool = True  # a reply in the customer's thread; False: internal mail to staff
 
 
 @dataclass(frozen=True)
@@ -178,7 +182,11 @@ class Outbox:
             mid
             for mid in session.scalars(
                 select(Communication.message_id)
-                .where(Communication.ticket_id == ticket_id, Communication.message_id.is_not(None))
+                .where(
+                    Communication.ticket_id == ticket_id,
+                    Communication.message_id.is_not(None),
+                    Communication.kind != INTERNAL_KIND,  # staff mail is not the customer's
+                )
                 .order_by(Communication.at, Communication.id)
             )
             if _threadable(mid)
@@ -242,7 +250,9 @@ class Outbox:
             row.state = state
             row.last_error = ""
             if state is S.QUEUED:
-                row.in_reply_to, row.references = self._thread_headers(session, ticket.id)
+                row.in_reply_to, row.references = (
+                    self._thread_headers(session, ticket.id) if message.threaded else ("", "")
+                )
                 row.mime = self._mime(session, row, message, account, now)
                 row.next_attempt_at = now
                 row.attempts = 0

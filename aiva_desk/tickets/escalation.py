@@ -116,6 +116,14 @@ def assess(ticket: Ticket, category_name: str | None, now: dt.datetime) -> Asses
     return Assessment(results, suggested, target, deadline)
 
 
+def deadline_text(due: dt.datetime | None, now: dt.datetime) -> str:
+    """The deadline as a mail read later must give it: the moment, then what was left."""
+    if due is None:
+        return remaining(due, now)
+    when = due.astimezone(dt.UTC).strftime("%a %d %b %Y, %H:%M UTC")
+    return f"{when} ({remaining(due, now)} when escalated)"
+
+
 def remaining(due: dt.datetime | None, now: dt.datetime) -> str:
     if due is None:
         return "no deadline set"
@@ -174,7 +182,8 @@ def prefill(ticket: Ticket, assessment: Assessment, now: dt.datetime) -> Escalat
         priority=priority,
         customer_name=customer.name,
         customer_email=customer.email,
-        what_we_know=[e.found for e in log if e.found.strip()],
+        what_we_know=[f"Root cause: {ticket.root_cause}"] * bool(ticket.root_cause.strip())
+        + [e.found for e in log if e.found.strip()],
         what_we_tried=[f"{e.action} → {e.found or 'no result noted'}" for e in log if e.action],
         current_status=f"{ticket.status.label}" + (f"; last step: {log[-1].action}" if log else ""),
         why=why,
@@ -184,7 +193,7 @@ def prefill(ticket: Ticket, assessment: Assessment, now: dt.datetime) -> Escalat
             for text in (ticket.error_messages, ticket.console_errors, ticket.network_errors)
             if text.strip()
         ],
-        sla_remaining=remaining(ticket.sla_due_at, now),
+        sla_remaining=deadline_text(ticket.sla_due_at, now),
         issue_type="Feature Request" if feature else "Bug",
         description=ticket.description,
         reproduction_steps=ticket.reproduction_steps,

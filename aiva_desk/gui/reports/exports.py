@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import shiboken6
-from PySide6.QtCore import QObject, QSettings, QStandardPaths, Qt, Signal
+from PySide6.QtCore import QObject, QSettings, Qt, Signal
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QProgressDialog, QWidget
 
 from aiva_desk.app_context import AppContext
@@ -25,7 +25,7 @@ from aiva_desk.gui.reports.charts import chart_png, png_data_uri
 from aiva_desk.gui.reports.dashboard import DashboardData
 from aiva_desk.gui.reports.dashboard_view import CHART_TABS
 from aiva_desk.gui.reports.pdf import html_to_pdf
-from aiva_desk.gui.reports.ticket_export import DIRECTORY_KEY
+from aiva_desk.gui.reports.ticket_export import DIRECTORY_KEY, export_directory
 from aiva_desk.gui.tasks import BackgroundTask
 from aiva_desk.reports import exports
 
@@ -48,11 +48,8 @@ def ask_save_path(
     parent: QWidget, settings: QSettings, title: str, suggested: str, filters: str
 ) -> Path | None:
     """A save dialog in the folder saved to last; ``None`` when cancelled."""
-    directory = str(
-        settings.value(DIRECTORY_KEY, "")
-        or QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    )
-    name, _ = QFileDialog.getSaveFileName(parent, title, str(Path(directory) / suggested), filters)
+    directory = export_directory(settings)
+    name, _ = QFileDialog.getSaveFileName(parent, title, str(directory / suggested), filters)
     if not name:
         return None
     path = Path(name)

@@ -46,17 +46,24 @@ def path_and_format(name: str, chosen_filter: str = "") -> tuple[Path, str]:
     return path.with_name(f"{path.name}.{fmt}"), fmt
 
 
+def export_directory(settings: QSettings) -> Path:
+    """Where a save dialog opens: the folder saved to last, else Documents, else home —
+    never the program's own folder (a dialog given a missing folder falls back to it)."""
+    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    for candidate in (str(settings.value(DIRECTORY_KEY, "") or ""), documents):
+        if candidate and Path(candidate).is_dir():
+            return Path(candidate)
+    return Path.home()
+
+
 def ask_ticket_path(parent: QWidget, suggested: str) -> tuple[Path, str] | None:
     """The save dialog, in the folder reports were saved to last; None when cancelled."""
     settings = QSettings()
-    directory = str(
-        settings.value(DIRECTORY_KEY, "")
-        or QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    )
+    directory = export_directory(settings)
     name, chosen = QFileDialog.getSaveFileName(
         parent,
         "Export Ticket Report",
-        str(Path(directory) / suggested),
+        str(directory / suggested),
         ";;".join(TICKET_FILTERS.values()),
     )
     if not name:

@@ -80,7 +80,13 @@ def test_forms_are_prefilled_and_render_the_sop_messages(context):
     esc.set_flags(context.tickets, ref.id, {"customer_upset"})
     ticket, assessment = _assess(context, ref.id)
     form = esc.prefill(ticket, assessment, T0 + H)
-    assert form.what_we_know == ["Balance $0.00"]
+    assert form.what_we_know == ["Balance $0.00"]  # no root cause written yet
+    context.tickets.update(ref.id, context.tickets.get(ref.id).version, {"root_cause": "No credit"})
+    ticket, assessment = _assess(context, ref.id)
+    assert esc.prefill(ticket, assessment, T0 + H).what_we_know == [
+        "Root cause: No credit",
+        "Balance $0.00",
+    ]
     assert form.what_we_tried == ["Asked billing to add credits → Balance $0.00"]
     # the agent's judgement is theirs to make: never guessed from the ticket
     assert form.customer_sentiment == "" and form.business_impact == ""
@@ -89,7 +95,11 @@ def test_forms_are_prefilled_and_render_the_sop_messages(context):
         "Customer sentiment",
     ]
     form.business_impact, form.customer_sentiment = "Medium", "Angry"
-    assert form.sla_remaining == "3 h left"
+    due = (T0 + 4 * H).astimezone(dt.UTC).strftime("%a %d %b %Y, %H:%M UTC")
+    assert form.sla_remaining == f"{due} (3 h left when escalated)"  # read later: absolute
+    assert f"- SLA deadline: {due} (3 h left when escalated)" in sop_messages.internal_message(
+        form, EscalationLevel.SENIOR_SUPPORT
+    )
     internal = sop_messages.internal_message(form, EscalationLevel.SENIOR_SUPPORT)
     assert internal.startswith("Subject: ESCALATION - Ticket #1001 - Agent silent")
     assert "- Customer sentiment: Angry" in internal and "- Balance $0.00" in internal
@@ -155,4 +165,5 @@ def test_request_for_information_asks_the_open_questions(context):
     assert '3. Is the agent status "Active" in the dashboard?' in body
     # asked already as a question: not asked again in the SOP's fixed list
     assert "When this started happening" not in body
-    assert "- Steps to reproduce the issue\n\nThis will help us" in body
+    assert "Steps to reproduce" not in body  # the ticket has them already
+    assert "- Screenshot of any error messages\n\nThis will help us" in body

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, QStandardPaths, Qt
 from PySide6.QtWidgets import QMenu
 
 from aiva_desk.gui.queue.model import TICKET_ID_ROLE
@@ -96,3 +96,16 @@ def test_the_format_comes_from_the_extension_else_the_filter() -> None:
     assert path_and_format("/x/ticket-7.md", "PDF (*.pdf)") == (Path("/x/ticket-7.md"), "md")
     assert path_and_format("/x/ticket-7", "HTML (*.html)") == (Path("/x/ticket-7.html"), "html")
     assert path_and_format("/x/ticket-7", "") == (Path("/x/ticket-7.pdf"), "pdf")
+
+
+def test_the_save_dialog_opens_in_a_folder_that_exists(qtbot, tmp_path, monkeypatch) -> None:
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setattr(
+        QStandardPaths, "writableLocation", lambda _where: str(tmp_path / "no-documents")
+    )
+    assert ticket_export.export_directory(settings) == Path.home()  # never the program's folder
+    settings.setValue(ticket_export.DIRECTORY_KEY, str(tmp_path))
+    assert ticket_export.export_directory(settings) == tmp_path  # the folder saved to last
+    settings.setValue(ticket_export.DIRECTORY_KEY, str(tmp_path / "deleted"))
+    assert ticket_export.export_directory(settings) == Path.home()

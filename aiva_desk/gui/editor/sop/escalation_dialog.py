@@ -48,6 +48,7 @@ from aiva_desk.tickets.escalation import (
     SENTIMENTS,
     Assessment,
     EscalationForm,
+    deadline_text,
     missing_fields,
     remaining,
 )
@@ -138,6 +139,7 @@ class EscalationDialog(QDialog):
         self.recipient.setObjectName("recipientCombo")
         self.recipient.setAccessibleName("Who takes it")
         self.recipient.setToolTip("A colleague of that role, or the role's queue")
+        self.recipient.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         recipient_label = QLabel("&Takes it:", self)
         recipient_label.setBuddy(self.recipient)
         target_row = child(self, QHBoxLayout, "targetRow")
@@ -270,7 +272,7 @@ class EscalationDialog(QDialog):
             ]
         for name, combo in self.combos.items():
             values[name] = combo.currentData() or ""
-        values["sla_remaining"] = remaining(self._due, clock.now())
+        values["sla_remaining"] = deadline_text(self._due, clock.now())
         return dataclasses.replace(self._base, **values)
 
     def widget_for(self, name: str) -> QWidget:
@@ -310,7 +312,7 @@ class EscalationDialog(QDialog):
         self.show_problems([f"{label} is required." for label in missing])
 
     def show_problems(self, problems: list[str]) -> None:
-        self.missing_label.setText("Not escalated yet: " + " ".join(problems))
+        self.missing_label.setText("Not escalated yet: " + " ".join(problems) if problems else "")
         self.missing_label.setVisible(bool(problems))
         self.ok_button.setEnabled(True)
         self._submitted = None

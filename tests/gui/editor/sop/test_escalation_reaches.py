@@ -8,7 +8,7 @@ import threading
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel
 
-from aiva_desk.domain import EscalationLevel, StaffRole
+from aiva_desk.domain import Direction, EscalationLevel, StaffRole
 from aiva_desk.gui.editor.sop import escalation as panel_module
 from aiva_desk.store.mail_models import OutboxState
 from aiva_desk.tickets.staff import Colleague, save_staff
@@ -42,6 +42,13 @@ def test_escalating_to_a_named_senior_assigns_and_emails_them(
     context = mail_context
     ids = _colleagues(context)
     ticket_id = investigated_ticket(context)
+    context.tickets.add_communication(  # the customer's thread, which staff mail stays out of
+        ticket_id,
+        direction=Direction.INBOUND,
+        subject="Agent silent",
+        body="Still nothing.",
+        message_id="<reply-1@customer.example>",
+    )
     _editor, panel = open_escalation(qtbot, context, ticket_id)
     qtbot.mouseClick(panel.escalate_button, Qt.MouseButton.LeftButton)
     dialog = panel.dialog
@@ -81,6 +88,7 @@ def test_escalating_to_a_named_senior_assigns_and_emails_them(
     [message] = smtp_server.recorder.messages
     body = message.get_body(("plain",)).get_content()
     assert "Business impact: High" in body and "Customer sentiment: Frustrated" in body
+    assert message["In-Reply-To"] is None and message["References"] is None
     notes = [n.body for n in context.tickets.get(ticket_id).notes]
     assert any(n.startswith("Sent to") and "sam@aiva.example" in n for n in notes)
 
