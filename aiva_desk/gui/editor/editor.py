@@ -148,6 +148,7 @@ class TicketEditor(QWidget):
         self.support.checklists.send_draft_requested.connect(
             lambda draft_id: self.mail_panel.compose(draft_communication_id=draft_id)
         )
+        self.workflow.compose_requested.connect(lambda template: self.mail_panel.compose(template))
         # "Request information" (next step or checklists): one path, the drafted request
         self.steps.request_requested.connect(lambda _t: self.support.request_information())
         self.support.checklists.asked_elsewhere.connect(

@@ -34,25 +34,39 @@ def _one_line(exc: Exception) -> str:
     return "The ticket was not closed."
 
 
+COMPOSE_LINK = "compose:"
+# A step whose SOP duty is a mail: its "is now …" message offers that mail in one click
+FOLLOW_UP_MAIL = {
+    Action.ACKNOWLEDGE: f' <a href="{COMPOSE_LINK}acknowledgment">Send the Acknowledgment…</a>',
+}
+
+
 class WorkflowBar(QObject):
     """Buttons for the next steps and the inline message under them.
 
     Signals:
         step_clicked(Transition): the agent asked for this workflow step.
+        compose_requested(str): the message's link asks for this template's mail.
     """
 
     step_clicked = Signal(object)
+    compose_requested = Signal(str)
 
     def __init__(self, root: QWidget) -> None:
         super().__init__(root)
         self._bar = child(root, QWidget, "actionsBar")
         self._layout = child(root, QHBoxLayout, "actionsLayout")
         self._message = child(root, QLabel, "transitionMessage")
+        self._message.linkActivated.connect(self._on_link)
         self._buttons: dict[Action, QPushButton] = {}
         self.message_ticket: int | None = None
         # the status a "#1042 is now …" message announced: once the ticket has moved on
         # (a customer's reply, another agent), the message is stale and goes
         self.message_status: TicketStatus | None = None
+
+    def _on_link(self, href: str) -> None:
+        if href.startswith(COMPOSE_LINK):
+            self.compose_requested.emit(href.removeprefix(COMPOSE_LINK))
 
     def button(self, action: Action) -> QPushButton | None:
         return self._buttons.get(Action(action))
@@ -301,9 +315,11 @@ class WorkflowSteps(QObject):
         state = self._state
         number = ticket_number(state.ticket.number) if state.ticket else f"Ticket {ticket_id}"
         target = html.escape(transition.target.label)
+        # SOP step 1 is an e-mail: the step offers it at once (by phone: nothing to send)
+        follow = FOLLOW_UP_MAIL.get(transition.action, "")
         self._bar.show_message(
             ticket_id,
-            f"{html.escape(number)} is now <b>{target}</b>.",
+            f"{html.escape(number)} is now <b>{target}</b>.{follow}",
             kind="info",
             status=transition.target,
         )

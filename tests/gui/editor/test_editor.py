@@ -165,6 +165,8 @@ def test_refused_step_is_explained_inline_and_a_good_step_moves_the_ticket(
     assert context.tickets.get(ticket_id).status is TicketStatus.ACKNOWLEDGED
     assert editor.header.status.text() == "Acknowledged"
     assert "is now Acknowledged" in editor.workflow.message
+    # SOP step 1 is an e-mail: the message offers it in one click
+    assert "Send the Acknowledgment…" in editor.workflow.message
 
     category = editor.fields["category_id"].widget
     original = category.currentText()

@@ -111,3 +111,18 @@ def test_the_next_step_button_opens_the_same_request_and_a_phone_request_is_reco
     )
     ticket = context.tickets.get(ticket_id)
     assert [c.kind for c in ticket.communications if c.draft] == ["Request for Information"]
+
+
+def test_acknowledging_offers_the_acknowledgment_mail_in_one_click(qtbot, mail_context) -> None:
+    context = mail_context
+    ref = make_ticket(context)
+    tabs = new_tabs(qtbot, context)
+    editor = open_in(qtbot, tabs, ref.id)
+    qtbot.mouseClick(editor.workflow.button(Action.ACKNOWLEDGE), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Send the Acknowledgment…" in editor.workflow.message)
+    label = editor.workflow._message
+    composer = opened_composer(
+        qtbot, editor, lambda: label.linkActivated.emit("compose:acknowledgment")
+    )
+    assert composer.template() == "acknowledgment"
+    assert f"#{context.tickets.get(ref.id).number}" in composer.subject.text()
