@@ -17,6 +17,7 @@ from aiva_desk.inbound.intake import MailIntake
 from aiva_desk.mail.service import MailService
 from aiva_desk.runtime.logs import setup_logging
 from aiva_desk.runtime.paths import DataPaths, resolve_data_dir, resolve_db_url
+from aiva_desk.runtime.private_files import private_database
 from aiva_desk.runtime.settings import UserSettings
 from aiva_desk.sla.indexer import sla_session_hooks
 from aiva_desk.store.database import BUSY_TIMEOUT_MS, Database, open_database
@@ -107,6 +108,7 @@ def open_context(data_dir: str | None = None, db_url: str | None = None) -> AppC
     url = resolve_db_url(paths, db_url)
     log.info("AIVA Desk %s starting; data dir %s", __version__, paths.root)
     db = open_desk_database(url, backups_dir=paths.backups)
+    private_database(paths.database)  # SQLite made it with the umask's mode
     settings = UserSettings.load(paths.root)
     actor = actor_for(db, settings.me_staff_id)
     attachments = AttachmentStore(paths.attachments)
