@@ -15,6 +15,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from aiva_desk import clock
 from aiva_desk.app_context import open_desk_database
 from aiva_desk.mail.accounts import AccountInput, list_accounts, save_account
 from aiva_desk.mail.outbox import Outbox, OutgoingMessage
@@ -22,6 +23,7 @@ from aiva_desk.store.mail_models import Security
 from aiva_desk.store.models import Ticket
 from aiva_desk.tickets.attachments import AttachmentStore
 from aiva_desk.tickets.service import NewTicket, TicketService
+from tests.helpers.pinned_clock import TestClock, pinned_start
 
 ACCOUNT = AccountInput(
     name="Support",
@@ -41,6 +43,7 @@ def say(line: str) -> None:
 
 
 def main(url: str, attachments: str, seed: int, round_no: int) -> None:
+    clock.set_source(TestClock(pinned_start()))  # the run's pinned instant, as in the tests
     db = open_desk_database(url)
     service = TicketService(db, actor="crash test", attachments=AttachmentStore(Path(attachments)))
     outbox = Outbox(service, service.attachments)
