@@ -18,6 +18,7 @@ from aiva_desk.mail.service import MailService
 from aiva_desk.runtime.logs import setup_logging
 from aiva_desk.runtime.output_paths import check_output_path
 from aiva_desk.runtime.paths import DataPaths, resolve_data_dir, resolve_db_url
+from aiva_desk.runtime.private_files import private_database
 from aiva_desk.runtime.settings import UserSettings
 from aiva_desk.sla.indexer import sla_session_hooks
 from aiva_desk.store.database import BUSY_TIMEOUT_MS, Database, open_database
@@ -114,6 +115,7 @@ def open_context(data_dir: str | None = None, db_url: str | None = None) -> AppC
     url = resolve_db_url(paths, db_url)
     log.info("AIVA Desk %s starting; data dir %s", __version__, paths.root)
     db = open_desk_database(url, backups_dir=paths.backups)
+    private_database(paths.database)  # SQLite made it with the umask's mode
     settings = UserSettings.load(paths.root)
     actor = actor_for(db, settings.me_staff_id)
     attachments = AttachmentStore(paths.attachments)

@@ -23,7 +23,7 @@ from jinja2 import (
     TemplateSyntaxError,
     select_autoescape,
 )
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 from aiva_desk.errors import AivaError
 from aiva_desk.runtime.assets import asset_dir
@@ -53,12 +53,39 @@ def shipped_dir() -> Path:
     return asset_dir("templates")
 
 
+# The largest string or list a template may build with "*", and the largest power: an
+# edited template ("{{ 'x' * 10**10 }}") must not take the machine's memory or minutes.
+MAX_PRODUCT = 1_000_000
+MAX_EXPONENT = 1_000
+
+
+class _BoundedEnvironment(SandboxedEnvironment):
+    """The sandbox, with "*" and "**" refused beyond a message's sensible size."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        powers = operator == "**" and _number(right) and _number(left)
+        if powers and abs(left) > 1 and abs(right) > MAX_EXPONENT:
+            raise SecurityError(f"a power above {MAX_EXPONENT} is not allowed")
+        if operator == "*":
+            for sequence, times in ((left, right), (right, left)):
+                repeats = isinstance(sequence, str | list | tuple) and _number(times)
+                if repeats and len(sequence) * times > MAX_PRODUCT:
+                    raise SecurityError(f"repeating text past {MAX_PRODUCT:,} is not allowed")
+        return super().call_binop(context, operator, left, right)
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
 @lru_cache(maxsize=1)
 def environment() -> SandboxedEnvironment:
     loader: BaseLoader = FileSystemLoader(str(shipped_dir()))
     if _overrides is not None:
         loader = ChoiceLoader([FileSystemLoader(str(_overrides)), loader])
-    return SandboxedEnvironment(
+    return _BoundedEnvironment(
         loader=loader,
         undefined=StrictUndefined,
         # HTML files only: plain-text messages (and the editor's unsaved text) stay text
@@ -117,4 +144,6 @@ def render_source(source: str, name: str, **context: Any) -> str:
         template = environment().from_string(source)
     except TemplateError as exc:
         raise _problem(name, exc, None) from exc
+    except (RecursionError, MemoryError) as exc:  # thousands of nested brackets
+        raise TemplateProblem(f"The template {name} is nested too deeply to read.") from exc
     return _fill(template, name, context)

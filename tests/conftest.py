@@ -19,6 +19,7 @@ os.environ["TZ"] = os.environ.get("AIVA_TEST_TZ") or "UTC"  # before Qt or a mig
 
 import keyring
 import pytest
+from hypothesis import settings as hypothesis_settings
 from keyring.backends.fail import Keyring as FailKeyring
 
 from aiva_desk import clock as product_clock
@@ -29,6 +30,17 @@ from tests.helpers.pinned_clock import TestClock, office_zone, pinned_start
 from tests.helpers.postgres_server import on_postgresql, postgres_server  # noqa: F401 (a fixture)
 
 time.tzset()
+
+# Fuzz tests: no per-example deadline (a shared CI machine is slow at times); in CI the
+# examples are derived from each test's name, so a run is repeatable and a failure found
+# in CI is found again locally with HYPOTHESIS_PROFILE=ci.
+hypothesis_settings.register_profile("dev", deadline=None, database=None)
+hypothesis_settings.register_profile(
+    "ci", deadline=None, database=None, derandomize=True, print_blob=True
+)
+hypothesis_settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev")
+)
 
 SHARED_DIR = REPO.parent / "shared"
 

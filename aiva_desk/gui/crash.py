@@ -38,10 +38,12 @@ from aiva_desk import clock
 from aiva_desk.app_context import AppContext
 from aiva_desk.diagnostics import environment_lines
 from aiva_desk.gui.errors import show_error
+from aiva_desk.runtime.paths import DataPaths
+from aiva_desk.runtime.private_files import private_dir, write_private_text
 
 log = logging.getLogger(__name__)
 
-CRASH_FOLDER = "crash-reports"
+CRASH_FOLDER = DataPaths(Path()).crash_reports.name
 REPEAT_SECONDS = 60
 
 
@@ -80,14 +82,14 @@ def write_crash_report(
 ) -> Path:
     """Write the report as ``crash-YYYYmmdd-HHMMSS.txt`` (a suffix if that name is taken)."""
     when = when or clock.local_now()
-    folder.mkdir(parents=True, exist_ok=True)
+    private_dir(folder)
     stem = f"crash-{when:%Y%m%d-%H%M%S}"
     path = folder / f"{stem}.txt"
     counter = 2
     while path.exists():
         path = folder / f"{stem}-{counter}.txt"
         counter += 1
-    path.write_text(crash_report_text(exc, thread=thread, when=when), encoding="utf-8")
+    write_private_text(path, crash_report_text(exc, thread=thread, when=when))
     return path
 
 

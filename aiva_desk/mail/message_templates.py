@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from aiva_desk import template_engine
+from aiva_desk.runtime.private_files import private_dir
 from aiva_desk.template_engine import TemplateProblem
 
 FOLDER = "email"
@@ -181,7 +182,7 @@ class TemplateLibrary:
         """Keep the agent's edit, after it rendered against ``context`` without errors."""
         self.preview(key, source, context)
         target = self._edited(key)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(target.parent)
         with tempfile.NamedTemporaryFile(
             "w", dir=target.parent, suffix=".tmp", delete=False, encoding="utf-8"
         ) as handle:

@@ -55,10 +55,6 @@ def _resolved(path: Path) -> Path:
     return Path(os.path.realpath(Path(path).expanduser()))
 
 
-def _managed_folders(paths: DataPaths) -> list[Path]:
-    return [paths.attachments, paths.backups, paths.drafts, paths.logs, paths.templates]
-
-
 def check_output_path(
     path: str | os.PathLike[str], paths: DataPaths | None, db_url: str | None = None
 ) -> Path:
@@ -78,7 +74,7 @@ def check_output_path(
                     ": choose another file for the export (saving there would destroy the data)."
                 )
     if paths is not None:
-        for folder in _managed_folders(paths):
+        for folder in paths.managed_folders:
             real = _resolved(folder)
             if target == real or real in target.parents:
                 raise OutputPathError(

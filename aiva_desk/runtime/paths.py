@@ -16,6 +16,8 @@ import platformdirs
 
 from aiva_desk import APP_NAME
 from aiva_desk.errors import DatabaseError, DataDirError
+from aiva_desk.runtime.private_files import is_private, private_database, private_dir, tighten_tree
+from aiva_desk.runtime.settings import SETTINGS_FILENAME
 
 DATA_DIR_ENV = "AIVA_DESK_DATA_DIR"
 DB_URL_ENV = "AIVA_DESK_DB_URL"
@@ -53,14 +55,40 @@ class DataPaths:
         """The agent's edited copies of shipped templates (the shipped files never change)."""
         return self.root / "templates"
 
+    def tighten(self) -> None:
+        """Make our own files and folders in the data dir private (0600/0700 on POSIX)."""
+        tighten_tree(self.root, self.managed_folders, [self.root / SETTINGS_FILENAME])
+        private_database(self.database)
+
     def default_db_url(self) -> str:
         return f"sqlite:///{self.database}"
 
+    @property
+    def crash_reports(self) -> Path:
+        """Reports of unexpected errors (they quote what was on screen)."""
+        return self.root / "crash-reports"
+
+    @property
+    def managed_folders(self) -> tuple[Path, ...]:
+        """The folders AIVA Desk owns inside the data dir (everything in them is ours)."""
+        return (
+            self.attachments,
+            self.logs,
+            self.backups,
+            self.drafts,
+            self.templates,
+            self.crash_reports,
+        )
+
     def ensure(self) -> DataPaths:
-        """Create the folders and prove they are writable, or raise :class:`DataDirError`."""
+        """Create the folders (private to the user) and prove they are writable, or raise
+        :class:`DataDirError`. A data dir an older version left readable by others is
+        tightened first."""
+        if self.root.is_dir() and not is_private(self.root):
+            self.tighten()
         for folder in (self.root, self.attachments, self.logs, self.backups, self.drafts):
             try:
-                folder.mkdir(parents=True, exist_ok=True)
+                private_dir(folder)
             except OSError as exc:
                 raise DataDirError(
                     f"Cannot create the data folder {folder}: {exc.strerror or exc}. "

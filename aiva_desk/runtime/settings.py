@@ -14,6 +14,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from aiva_desk.runtime.private_files import private_dir
+
 log = logging.getLogger(__name__)
 
 SETTINGS_FILENAME = "settings.json"
@@ -57,7 +59,7 @@ class UserSettings:
         return cls(**values)
 
     def save(self, data_dir: Path) -> None:
-        data_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(data_dir)
         target = data_dir / SETTINGS_FILENAME
         with tempfile.NamedTemporaryFile(
             "w", dir=data_dir, suffix=".tmp", delete=False, encoding="utf-8"

@@ -8,11 +8,11 @@ portable ``LIKE`` search until they get a native index of their own.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from typing import Protocol
+from collections.abc import Callable, Iterable
+from typing import Any, Protocol
 
 from sqlalchemy import Connection, Engine, Select, or_, select, text
-from sqlalchemy.sql.expression import literal_column
+from sqlalchemy.sql.expression import ColumnElement, literal_column
 
 from aiva_desk.store.models import Communication, InternalNote, Ticket, TroubleshootingEntry
 
@@ -47,12 +47,27 @@ _INSERT = (
 )
 
 
+# More distinct words than this in one search are not looked for (a pasted page would
+# otherwise build a query deeper than the database allows); a search is only broader for it.
+MAX_SEARCH_WORDS = 32
+
+
+def search_words(user_text: str) -> list[str]:
+    """The distinct words of a search (case-insensitively), at most :data:`MAX_SEARCH_WORDS`."""
+    words: dict[str, str] = {}
+    for token in _TOKEN.findall(user_text):
+        words.setdefault(token.casefold(), token)
+        if len(words) == MAX_SEARCH_WORDS:
+            break
+    return list(words.values())
+
+
 def fts_query(user_text: str) -> str | None:
     """An FTS5 MATCH expression for what a user typed: every word, as a prefix, must match.
 
     Quoting each token means user input can never be parsed as FTS syntax.
     """
-    tokens = _TOKEN.findall(user_text)
+    tokens = search_words(user_text)
     if not tokens:
         return None
     return " AND ".join(f'"{token}"*' for token in tokens)
@@ -100,6 +115,13 @@ class Fts5SearchIndex:
         )
 
 
+def _contains(token: str) -> Callable[[Any], ColumnElement[bool]]:
+    """A case-insensitive "contains this word" test: "_" is a word character and a LIKE
+    wildcard, so it is escaped (a search for "a_b" must not match "axb")."""
+    pattern = "%" + token.replace("\\", "\\\\").replace("_", "\\_").replace("%", "\\%") + "%"
+    return lambda column: column.ilike(pattern, escape="\\")
+
+
 class LikeSearchIndex:
     """A portable fallback: substring match on every word, no index to maintain."""
 
@@ -111,30 +133,26 @@ class LikeSearchIndex:
 
     def matching_ids(self, user_text: str) -> Select[tuple[int]]:
         query = select(Ticket.id)
-        tokens = _TOKEN.findall(user_text)
+        tokens = search_words(user_text)
         if not tokens:
             return query.where(literal_column("0") == 1)
         for token in tokens:
-            pattern = f"%{token}%"
+            like = _contains(token)
             query = query.where(
                 or_(
-                    Ticket.subject.ilike(pattern),
-                    Ticket.description.ilike(pattern),
+                    like(Ticket.subject),
+                    like(Ticket.description),
                     Ticket.id.in_(
                         select(TroubleshootingEntry.ticket_id).where(
                             or_(
-                                TroubleshootingEntry.checked.ilike(pattern),
-                                TroubleshootingEntry.found.ilike(pattern),
-                                TroubleshootingEntry.action.ilike(pattern),
+                                like(TroubleshootingEntry.checked),
+                                like(TroubleshootingEntry.found),
+                                like(TroubleshootingEntry.action),
                             )
                         )
                     ),
-                    Ticket.id.in_(
-                        select(Communication.ticket_id).where(Communication.body.ilike(pattern))
-                    ),
-                    Ticket.id.in_(
-                        select(InternalNote.ticket_id).where(InternalNote.body.ilike(pattern))
-                    ),
+                    Ticket.id.in_(select(Communication.ticket_id).where(like(Communication.body))),
+                    Ticket.id.in_(select(InternalNote.ticket_id).where(like(InternalNote.body))),
                 )
             )
         return query

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from aiva_desk.errors import AttachmentError
+from aiva_desk.runtime.private_files import private_dir
 
 MB = 1024 * 1024
 DEFAULT_MAX_BYTES = 25 * MB  # what most mail servers accept
@@ -96,7 +97,7 @@ class AttachmentStore:
         try:
             handle, tmp = tempfile.mkstemp(dir=self.root)
         except FileNotFoundError:
-            self.root.mkdir(parents=True, exist_ok=True)
+            private_dir(self.root)
             handle, tmp = tempfile.mkstemp(dir=self.root)
         try:
             view = memoryview(data)
@@ -111,7 +112,7 @@ class AttachmentStore:
         os.close(handle)
         target = self.path_for(sha)
         try:
-            target.parent.mkdir(exist_ok=True)
+            private_dir(target.parent)
             if target.exists():  # written meanwhile
                 os.unlink(tmp)
             else:
@@ -123,7 +124,7 @@ class AttachmentStore:
     def _store(self, blocks: Iterable[bytes], *, sync: bool = True) -> str:
         """Write ``blocks`` under their SHA-256 (once), durably unless ``sync`` is False;
         return the digest."""
-        self.root.mkdir(parents=True, exist_ok=True)
+        private_dir(self.root)
         digest = hashlib.sha256()
         with tempfile.NamedTemporaryFile(dir=self.root, delete=False) as tmp:
             for block in blocks:
@@ -134,7 +135,7 @@ class AttachmentStore:
                 os.fsync(tmp.fileno())
         sha = digest.hexdigest()
         target = self.path_for(sha)
-        target.parent.mkdir(exist_ok=True)
+        private_dir(target.parent)
         if target.exists():
             os.unlink(tmp.name)
         else:

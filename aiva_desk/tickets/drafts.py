@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from aiva_desk import clock
+from aiva_desk.runtime.private_files import private_dir
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +59,7 @@ class DraftStore:
         if not fields:
             self.discard(key)
             return
-        self.root.mkdir(parents=True, exist_ok=True)
+        private_dir(self.root)
         payload = {
             "key": str(key),
             "base_version": base_version,
