@@ -38,6 +38,7 @@ COMPOSE_LINK = "compose:"
 # A step whose SOP duty is a mail: its "is now …" message offers that mail in one click
 FOLLOW_UP_MAIL = {
     Action.ACKNOWLEDGE: f' <a href="{COMPOSE_LINK}acknowledgment">Send the Acknowledgment…</a>',
+    Action.SEND_SOLUTION: f' <a href="{COMPOSE_LINK}solution">Send the Solution mail…</a>',
 }
 
 

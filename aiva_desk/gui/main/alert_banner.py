@@ -147,8 +147,8 @@ class AlertBanner(QToolBar):
 
         ``severity`` is "breached" (red), "warning" (amber) or "info" (neutral);
         ``ticket_id``, when given, makes the line open that ticket when clicked. A
-        ticket's newer notice replaces its older ones that are no more severe ("due in 3
-        min" replaces "due in 9 min", "missed" replaces both), so no line goes stale.
+        ticket's warning ("due in 9 min") is replaced by its next warning or breach, so
+        no countdown goes stale; breaches of different clocks and information all stay.
         """
         if severity not in SEVERITIES:
             raise ValueError(f"unknown notice severity {severity!r}")
@@ -160,7 +160,8 @@ class AlertBanner(QToolBar):
             staler = (
                 ticket_id is not None
                 and old.ticket_id == ticket_id
-                and SEVERITIES.index(old.severity) >= rank
+                and old.severity == "warning"
+                and severity != "info"
             )
             if same or staler:
                 self._remove(line)

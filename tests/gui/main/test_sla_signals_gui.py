@@ -211,12 +211,18 @@ def test_a_tickets_newer_notice_replaces_its_stale_ones(qtbot, context, settings
     banner.add_notice("#1 (P1): Escalation due in 9 min", "warning", outage.id)
     banner.add_notice("New reply on #1", "info", outage.id)  # less severe: both stay
     banner.add_notice("#1 (P1): Escalation due in 3 min", "warning", outage.id)
-    assert [n.text for n in banner.notices()] == ["#1 (P1): Escalation due in 3 min"]
-    banner.add_notice("#1 (P1): Escalation deadline missed", "breached", outage.id)
-    banner.add_notice("Unrelated", "warning", None)
     assert [n.text for n in banner.notices()] == [
+        "#1 (P1): Escalation due in 3 min",
+        "New reply on #1",
+    ]
+    banner.add_notice("#1 (P1): Escalation deadline missed", "breached", outage.id)
+    banner.add_notice("#1 (P1): Resolution deadline missed", "breached", outage.id)
+    banner.add_notice("Unrelated", "warning", None)
+    assert [n.text for n in banner.notices()] == [  # two clocks missed: both stay
+        "#1 (P1): Resolution deadline missed",
         "#1 (P1): Escalation deadline missed",
         "Unrelated",
+        "New reply on #1",
     ]
 
 

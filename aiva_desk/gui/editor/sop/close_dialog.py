@@ -229,6 +229,7 @@ class CloseDialog(QDialog):
             return
         self.problem.setText(text)
         self.problem.show()
+        self.adjustSize()  # room for every line
         self.ok_button.setEnabled(True)
 
     @property

@@ -123,13 +123,11 @@ class _TextDialog(QDialog):
 
 
 _D = TypeVar("_D", bound=QDialog)
-# Where "Customer confirmed…" makes sense: a fix was attempted or sent (SOP steps 4–6)
+# Where "Customer confirmed…" makes sense: a fix is being tried or was sent (SOP steps 4–6)
 CONFIRMABLE = frozenset(
     {
         TicketStatus.RESOLVING,
         TicketStatus.AWAITING_CONFIRMATION,
-        TicketStatus.WAITING_ON_CUSTOMER,
-        TicketStatus.REOPENED,
     }
 )
 
@@ -240,10 +238,11 @@ class ClosingButtons(QObject):
         dialog = CloseDialog(self._editor, Overlay(ticket, self._editor.values()))
         unsent = [c.kind or c.subject for c in ticket.communications if c.draft]
         if unsent:  # e.g. the Escalated mail drafted and never sent
-            kinds = ", ".join(html.escape(kind, quote=False) for kind in unsent)
+            kinds = ", ".join(f"“{html.escape(kind, quote=False)}”" for kind in unsent)
+            mails = "mail was" if len(unsent) == 1 else "mails were"
             dialog.set_intro(
-                f"<br><br>⚠ Drafted but never sent to the customer: {kinds}. Send it from "
-                "the communication log first if they should read it."
+                f"<br><br>⚠ The {kinds} {mails} drafted but never sent to the customer. "
+                "Send it from the communication log first if they should read it."
             )
         steps = self._editor.steps
         dialog.submitted.connect(

@@ -193,6 +193,6 @@ def test_a_draft_never_sent_to_the_customer_is_pointed_out_before_closing(qtbot,
     )
     editor = open_ticket(qtbot, context, ticket_id)
     dialog = open_close_dialog(qtbot, editor)
-    assert "Drafted but never sent to the customer: Escalated" in dialog.intro.text()
+    assert "The “Escalated” mail was drafted but never sent" in dialog.intro.text()
     report = render_ticket_report(context.tickets, context.tickets.get(ticket_id).number, "md")
     assert "We escalated it." not in report  # the report shows what the customer was told
