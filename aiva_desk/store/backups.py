@@ -51,6 +51,14 @@ def backup_name(db_path: Path, label: str, when: dt.datetime | None = None) -> s
     return f"{db_path.stem}-{stamp}-{label}{BACKUP_SUFFIX}"
 
 
+def first_problem(rows: list[str]) -> str:
+    """The first thing an integrity check found, as one line (and how many more there are)."""
+    lines = [ln for row in rows for ln in row.splitlines() if ln and not ln.startswith("***")]
+    if not lines:
+        return "unknown damage"
+    return lines[0] + (", and more" if len(lines) > 1 else "")
+
+
 def write_backup(source: Path, target: Path, progress: Progress | None = None) -> Path:
     """Copy the database ``source`` to ``target``, checked, or raise :class:`BackupError`.
 
@@ -77,7 +85,7 @@ def write_backup(source: Path, target: Path, progress: Progress | None = None) -
             src.close()
         if problems != ["ok"]:
             raise BackupError(
-                f"The backup of {source} failed its integrity check ({problems[0]}); "
+                f"The backup of {source} failed its integrity check ({first_problem(problems)}); "
                 "no backup was kept. The database itself may be damaged."
             )
         with open(partial, "rb") as handle:

@@ -34,6 +34,7 @@ from aiva_desk.errors import (
     NewerDatabaseError,
 )
 from aiva_desk.store import audit
+from aiva_desk.store.backups import first_problem
 from aiva_desk.store.hooks import NO_HOOKS, SessionHooks
 from aiva_desk.store.search import SearchIndex, search_index_for
 
@@ -203,7 +204,7 @@ def _quick_check(conn: sqlite3.Connection) -> str | None:
         raise
     finally:
         conn.set_progress_handler(None, 0)
-    return None if rows == ["ok"] else rows[0]
+    return None if rows == ["ok"] else first_problem(rows)
 
 
 def damaged_message(path: Path, problem: str, backups_dir: Path | None) -> str:

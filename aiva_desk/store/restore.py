@@ -8,11 +8,9 @@ it is exactly how a good backup becomes a damaged database).
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 import shutil
-import sqlite3
 from pathlib import Path
 
 from aiva_desk import clock
@@ -56,7 +54,6 @@ def restore_sqlite(
     incoming = db_path.with_name(".restoring-" + db_path.name)
     write_backup(backup, incoming, progress)
     try:
-        _checkpoint(db_path)
         for suffix in SIDE_FILES:
             Path(f"{db_path}{suffix}").unlink(missing_ok=True)
         os.replace(incoming, db_path)
@@ -86,18 +83,6 @@ def _keep_current(db_path: Path, backups_dir: Path, attachments: Path | None) ->
             if side.is_file():
                 shutil.copyfile(side, Path(f"{kept}{suffix}"))
         return kept
-
-
-def _checkpoint(db_path: Path) -> None:
-    """Fold a healthy WAL into the file it belongs to (a damaged one is simply dropped)."""
-    if not Path(f"{db_path}-wal").exists():
-        return
-    with contextlib.suppress(sqlite3.Error):
-        conn = sqlite3.connect(db_path, timeout=1)
-        try:
-            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        finally:
-            conn.close()
 
 
 def _sync_dir(folder: Path) -> None:
