@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import make_url
 
@@ -25,6 +26,9 @@ from aiva_desk.store.backups import (
 )
 from aiva_desk.store.pg_backup import pg_backup, pg_restore
 from aiva_desk.store.restore import restore_sqlite
+
+if TYPE_CHECKING:
+    from aiva_desk.app_context import AppContext
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +101,21 @@ def restore(
         progress=progress,
     )
     return Restored(backup, previous)
+
+
+def restore_in_place(
+    context: AppContext, backup: Path, progress: Progress | None = None
+) -> Restored:
+    """Restore while the app runs: close the database, restore, reopen (migrating an
+    older backup) into the same :class:`Database` object the services hold. Run it on the
+    one writer thread, so no save is under way."""
+    from aiva_desk.app_context import open_desk_database
+
+    url = context.db.engine.url.render_as_string(hide_password=False)
+    context.db.engine.dispose()
+    done = restore(context.paths, url, backup, progress=progress)
+    context.db.take_over(open_desk_database(url, backups_dir=context.paths.backups))
+    return done
 
 
 def daily_backup_if_due(paths: DataPaths, url: str, settings: UserSettings) -> Path | None:

@@ -131,6 +131,12 @@ class Database:
             return None
         return backup_sqlite(self.sqlite_path, self.backups_dir, label)
 
+    def take_over(self, other: Database) -> None:
+        """Become ``other`` (the database reopened after a restore): every service that
+        holds this object reads and writes the restored data from now on."""
+        self.engine.dispose()
+        self.__dict__.update(other.__dict__)
+
     def dispose(self) -> None:
         self.engine.dispose()
 
