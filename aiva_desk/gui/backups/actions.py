@@ -60,11 +60,12 @@ class BackupActions(QObject):
 
     def __init__(
         self,
-        window: QMainWindow,
+        window: QWidget,
         context: AppContext,
         *,
         add_to_menu: Callable[[QAction], None] | None = None,
         on_restored: Callable[[], None] | None = None,
+        daily: bool = True,
     ) -> None:
         super().__init__(window)
         self._window = window
@@ -84,12 +85,13 @@ class BackupActions(QObject):
             add_to_menu(self.restore_action)
         if on_restored is not None:
             self.restored.connect(lambda _done: on_restored())
+        self.busy = False
         self._daily = QTimer(self)
         self._daily.setInterval(DAILY_CHECK_MS)
         self._daily.timeout.connect(self.check_daily)
-        self._daily.start()
-        QTimer.singleShot(FIRST_CHECK_MS, self, self.check_daily)
-        self.busy = False
+        if daily:
+            self._daily.start()
+            QTimer.singleShot(FIRST_CHECK_MS, self, self.check_daily)
 
     @property
     def url(self) -> str:
@@ -157,13 +159,17 @@ class BackupActions(QObject):
         return task.success(succeeded).failure(failed).run_in_background()
 
     def _on_backed_up(self, path: Path) -> None:
-        self._window.statusBar().showMessage(f"Backed up to {path}", STATUS_MS)
+        self._status(f"Backed up to {path}")
         self.backed_up.emit(path)
 
     def _on_restored(self, done: service.Restored) -> None:
         kept = f"; the data it replaced is kept in {done.previous.name}" if done.previous else ""
-        self._window.statusBar().showMessage(f"Restored {done.source.name}{kept}", STATUS_MS)
+        self._status(f"Restored {done.source.name}{kept}")
         self.restored.emit(done)
+
+    def _status(self, text: str) -> None:
+        if isinstance(self._window, QMainWindow):
+            self._window.statusBar().showMessage(text, STATUS_MS)
 
     def _on_restore_triggered(self) -> None:
         chosen, _ = QFileDialog.getOpenFileName(
@@ -174,6 +180,18 @@ class BackupActions(QObject):
         )
         if chosen and confirm_restore(self._window, Path(chosen)):
             self.restore_from(Path(chosen))
+
+
+def backup_actions_for(widget: QWidget, context: AppContext) -> BackupActions:
+    """The main window's backup actions (so a restore re-reads the window), found through
+    ``widget``'s parents; a quiet set of its own where there is no window (a lone dialog)."""
+    parent: QObject | None = widget
+    while parent is not None:
+        found = getattr(parent, "backups", None)
+        if isinstance(found, BackupActions):
+            return found
+        parent = parent.parent()
+    return BackupActions(widget, context, daily=False)
 
 
 def confirm_restore(parent: QWidget, backup: Path) -> bool:
