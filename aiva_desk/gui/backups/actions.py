@@ -36,7 +36,7 @@ class Progress(QObject):
         self.step.emit(done, total)
 
 
-def progress_dialog(parent: QWidget, text: str) -> tuple[QProgressDialog, Progress]:
+def progress_dialog(parent: QWidget | None, text: str) -> tuple[QProgressDialog, Progress]:
     dialog = QProgressDialog(text, "", 0, 0, parent)
     dialog.setObjectName("backupProgress")
     dialog.setCancelButton(None)  # a half-made backup is thrown away anyway; nothing to cancel
