@@ -8,6 +8,8 @@ a local event loop keeps the dialog painted.
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -18,7 +20,7 @@ from aiva_desk.app_context import AppContext, open_context
 from aiva_desk.backup import service
 from aiva_desk.errors import AivaError, CorruptDatabaseError
 from aiva_desk.gui.backups.actions import progress_dialog
-from aiva_desk.gui.errors import show_error
+from aiva_desk.gui.errors import NO_ERROR_DIALOGS_ENV, show_error
 from aiva_desk.gui.tasks import BackgroundTask
 from aiva_desk.runtime.paths import resolve_data_dir, resolve_db_url
 from aiva_desk.store.backups import BackupInfo, newest_good_backup
@@ -73,10 +75,12 @@ def open_or_recover(data_dir: str | None, db_url: str | None) -> AppContext | No
     while True:
         try:
             return open_context(data_dir, db_url)
-        except CorruptDatabaseError as exc:
+        except CorruptDatabaseError:
+            if os.environ.get(NO_ERROR_DIALOGS_ENV):
+                raise  # no one to ask (a test run): said in one message, as any refusal
             paths = resolve_data_dir(data_dir)
             newest = wait_for(lambda p=paths: newest_good_backup(p.backups), "find backup")
-            dialog = RecoveryDialog(exc.message, newest)
+            dialog = RecoveryDialog(str(sys.exc_info()[1]), newest)
             dialog.exec()
             clicked = dialog.clickedButton()
             if newest is not None and clicked is dialog.restore_button:

@@ -10,11 +10,18 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QPushButton
 
 from aiva_desk.gui.backups.damaged import RecoveryDialog, open_or_recover
+from aiva_desk.gui.errors import NO_ERROR_DIALOGS_ENV
 from aiva_desk.store.backups import take_backup
 from tests.helpers.postgres_server import on_postgresql
 from tests.helpers.queue_gui_helpers import make_tickets
 
 pytestmark = pytest.mark.skipif(on_postgresql(), reason="SQLite files")
+
+
+@pytest.fixture(autouse=True)
+def dialogs_answered(shown_errors, monkeypatch):
+    """The recovery dialog is shown (and clicked below); other errors are still captured."""
+    monkeypatch.delenv(NO_ERROR_DIALOGS_ENV)
 
 
 def _wreck(path) -> str:
