@@ -14,6 +14,7 @@ from pathlib import Path
 
 from aiva_desk import APP_NAME, __version__
 from aiva_desk.cli import archive as archive_cli
+from aiva_desk.cli import backup as backup_cli
 from aiva_desk.cli import reports as report_cli
 from aiva_desk.errors import AivaError, ValidationError
 from aiva_desk.runtime.paths import DATA_DIR_ENV, DB_URL_ENV
@@ -68,6 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=1, metavar="S", help="same seed, same data")
     report_cli.add_commands(commands)
     archive_cli.add_commands(commands)
+    backup_cli.add_commands(commands)
     import_mail = commands.add_parser(
         "import-mail", help="take in e-mail from an .eml file, a folder of them or an mbox"
     )
@@ -273,6 +275,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run_report(args)
         if args.command == "import":
             return archive_cli.run(args)
+        if args.command in ("backup", "restore"):
+            return backup_cli.run(args)
         if args.command == "import-mail":
             return _run_import_mail(args)
         if args.command == "fetch-mail":

@@ -22,6 +22,7 @@ from aiva_desk import APP_NAME
 from aiva_desk.app_context import AppContext, open_context
 from aiva_desk.errors import AivaError
 from aiva_desk.gui import tasks
+from aiva_desk.gui.backups.damaged import open_or_recover
 from aiva_desk.gui.common.icons import app_icon
 from aiva_desk.gui.common.theme import apply_theme
 from aiva_desk.gui.crash import CrashHandler, install_crash_handler
@@ -91,7 +92,9 @@ def run(data_dir: str | None = None, db_url: str | None = None) -> int:
     try:
         listen_early(data_dir)  # later launches hand over even while this one starts
         try:
-            context = open_context(data_dir, db_url)
+            context = open_or_recover(data_dir, db_url)  # a damaged file: backup offered
+            if context is None:
+                return EXIT_STARTUP_FAILED
             context = _first_run(context)
         except AivaError as exc:
             return report_startup_failure(exc)

@@ -26,6 +26,8 @@ _TYPES: dict[str, tuple[type, ...]] = {
     "tray_hint_shown": (bool,),
     "auto_acknowledge": (bool,),
     "reopen_days": (int,),
+    "backup_keep_daily": (int,),
+    "backup_keep_weekly": (int,),
 }
 
 
@@ -37,6 +39,8 @@ class UserSettings:
     tray_hint_shown: bool = False  # the one-time "still running in the tray" hint
     auto_acknowledge: bool = False  # queue the SOP's acknowledgment for each new ticket
     reopen_days: int = 14  # a reply to a ticket closed longer ago opens a follow-up ticket
+    backup_keep_daily: int = 7  # automatic backups: the newest of each of this many days
+    backup_keep_weekly: int = 4  # ... and of each of this many weeks
 
     @classmethod
     def load(cls, data_dir: Path) -> UserSettings:

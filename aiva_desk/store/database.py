@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,7 +25,6 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from aiva_desk import clock
 from aiva_desk.errors import (
     AivaError,
     CorruptDatabaseError,
@@ -34,6 +34,7 @@ from aiva_desk.errors import (
     NewerDatabaseError,
 )
 from aiva_desk.store import audit
+from aiva_desk.store.backups import first_problem
 from aiva_desk.store.hooks import NO_HOOKS, SessionHooks
 from aiva_desk.store.search import SearchIndex, search_index_for
 
@@ -42,6 +43,7 @@ log = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
+QUICK_CHECK_SECONDS = 2.0  # the open-time check gives up (and trusts) past this
 
 
 def _alembic_config() -> Config:
@@ -72,8 +74,8 @@ def translate_db_error(exc: sa_exc.DBAPIError, where: str) -> AivaError:
     if "not a database" in text or "malformed" in text or "file is encrypted" in text:
         return CorruptDatabaseError(
             f"The database {where} is damaged or is not a database file ({exc.orig}). "
-            "It was left untouched. Restore a copy from the backups folder or choose another "
-            "data folder."
+            "It was left untouched. Restore a backup (aiva-desk restore FILE, or File → "
+            "Restore from Backup…) or choose another data folder."
         )
     if "readonly" in text or "read-only" in text:
         return DatabaseError(
@@ -90,6 +92,8 @@ class Database:
         self.engine = engine
         self.search = search
         self.display_name = engine.url.render_as_string(hide_password=True)
+        self.sqlite_path: Path | None = None  # set by open_database for a SQLite file
+        self.backups_dir: Path | None = None
         # Write units take the write lock up front (BEGIN IMMEDIATE) so two writers
         # wait for each other instead of failing half-way through.
         writer = engine.execution_options(sqlite_begin="IMMEDIATE")
@@ -120,6 +124,19 @@ class Database:
         except sa_exc.DBAPIError as exc:
             raise translate_db_error(exc, self.display_name) from exc
 
+    def backup(self, label: str) -> Path | None:
+        """A checked backup before a risky change (a bulk action); None where there is no
+        SQLite file or backups folder (PostgreSQL: the server's own tools)."""
+        if self.sqlite_path is None or self.backups_dir is None:
+            return None
+        return backup_sqlite(self.sqlite_path, self.backups_dir, label)
+
+    def take_over(self, other: Database) -> None:
+        """Become ``other`` (the database reopened after a restore): every service that
+        holds this object reads and writes the restored data from now on."""
+        self.engine.dispose()
+        self.__dict__.update(other.__dict__)
+
     def dispose(self) -> None:
         self.engine.dispose()
 
@@ -141,8 +158,12 @@ def _install_sqlite_pragmas(engine: Engine, busy_timeout_ms: int) -> None:
         conn.exec_driver_sql(f"BEGIN {mode}")
 
 
-def _check_sqlite_file(path: Path) -> bool:
-    """Refuse a file that is not SQLite; return whether it already holds data."""
+def _check_sqlite_file(path: Path, backups_dir: Path | None = None) -> bool:
+    """Refuse a file that is not ours or is damaged; return whether it already holds data.
+
+    Everything here reads only (a ``mode=ro`` connection), before any PRAGMA or
+    migration: another program's file is refused byte for byte as it was.
+    """
     if not path.exists() or path.stat().st_size == 0:
         return False
     try:
@@ -155,24 +176,63 @@ def _check_sqlite_file(path: Path) -> bool:
             f"{path} is not an AIVA Desk database (it is not an SQLite file). "
             "It was left untouched. Move it away or choose another data folder."
         )
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    except sqlite3.Error as exc:
+        raise DatabaseError(f"Cannot read the database {path}: {exc}.") from exc
+    try:
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+        if tables and "alembic_version" not in tables:
+            raise ForeignDatabaseError(
+                f"{path} is a database of another program (it has tables but no AIVA Desk "
+                "schema). It was left untouched. Choose another data folder."
+            )
+        problem = _quick_check(conn)
+    except sqlite3.DatabaseError as exc:
+        problem = str(exc)
+    finally:
+        conn.close()
+    if problem is not None:
+        raise CorruptDatabaseError(damaged_message(path, problem, backups_dir))
     return True
 
 
-def backup_sqlite(path: Path, backups_dir: Path, label: str) -> Path:
-    """Copy a live SQLite database consistently (the backup API, not a file copy)."""
-    backups_dir.mkdir(parents=True, exist_ok=True)
-    stamp = clock.now().strftime("%Y%m%d-%H%M%S")
-    target = backups_dir / f"{path.stem}-{stamp}-{label}.sqlite3"
-    source = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
+def _quick_check(conn: sqlite3.Connection) -> str | None:
+    """``PRAGMA quick_check`` bounded in time: None when fine (or too big to finish)."""
+    deadline = time.monotonic() + QUICK_CHECK_SECONDS
+    conn.set_progress_handler(lambda: int(time.monotonic() > deadline), 10_000)
     try:
-        dest = sqlite3.connect(target)
-        try:
-            source.backup(dest)
-        finally:
-            dest.close()
+        rows = [row[0] for row in conn.execute("PRAGMA quick_check")]
+    except sqlite3.OperationalError as exc:
+        if "interrupt" in str(exc).lower():
+            log.info("Quick check stopped after %s s on a big database", QUICK_CHECK_SECONDS)
+            return None
+        raise
     finally:
-        source.close()
-    return target
+        conn.set_progress_handler(None, 0)
+    return None if rows == ["ok"] else first_problem(rows)
+
+
+def damaged_message(path: Path, problem: str, backups_dir: Path | None) -> str:
+    """One line: what is wrong, and the newest good backup with the command restoring it."""
+    from aiva_desk.store.backups import newest_good_backup
+
+    text = f"The database {path} is damaged ({problem}). It was left untouched."
+    newest = newest_good_backup(backups_dir) if backups_dir is not None else None
+    if newest is None:
+        return text + " No good backup was found; choose another data folder."
+    return (
+        f"{text} The newest good backup is {newest.path} "
+        f"({newest.taken_at:%Y-%m-%d %H:%M}): restore it with "
+        f"`aiva-desk restore {newest.path}`, or choose another data folder."
+    )
+
+
+def backup_sqlite(path: Path, backups_dir: Path, label: str) -> Path:
+    """A checked copy of a live SQLite database in ``backups_dir`` (see store/backups.py)."""
+    from aiva_desk.store.backups import take_backup
+
+    return take_backup(path, backups_dir, label)
 
 
 def open_database(
@@ -196,7 +256,7 @@ def open_database(
     sa_url = make_url(url)
     is_sqlite = sa_url.get_backend_name() == "sqlite"
     sqlite_path = Path(sa_url.database) if is_sqlite and sa_url.database else None
-    had_data = _check_sqlite_file(sqlite_path) if sqlite_path else False
+    had_data = _check_sqlite_file(sqlite_path, backups_dir) if sqlite_path else False
 
     engine_args: dict[str, Any] = {}
     if is_sqlite:
@@ -212,7 +272,9 @@ def open_database(
             with engine.execution_options(sqlite_begin="IMMEDIATE").begin() as conn:
                 for after_upgrade in hooks.after_upgrade:
                     after_upgrade(conn, previous)
-        return Database(engine, search_index_for(engine), hooks)
+        db = Database(engine, search_index_for(engine), hooks)
+        db.sqlite_path, db.backups_dir = sqlite_path, backups_dir
+        return db
     except sa_exc.DBAPIError as exc:
         engine.dispose()
         raise translate_db_error(exc, where) from exc

@@ -45,6 +45,7 @@ def run_bulk(
     if len(ids) > MAX_BULK:
         raise AivaError(f"Select at most {MAX_BULK:,} tickets for one bulk action.")
     result = BulkResult()
+    service.db.backup("before-bulk")  # a bulk change is the easiest one to regret
     with service.db.session(service.actor) as session:
         tickets = session.scalars(select(Ticket).where(Ticket.id.in_(ids))).all()
         for ticket in tickets:

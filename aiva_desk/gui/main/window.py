@@ -50,6 +50,7 @@ from PySide6.QtWidgets import (
 from aiva_desk import APP_NAME
 from aiva_desk.app_context import AppContext
 from aiva_desk.gui import tasks
+from aiva_desk.gui.backups.actions import BackupActions
 from aiva_desk.gui.common.formatting import ticket_number
 from aiva_desk.gui.common.forms import child, load_form
 from aiva_desk.gui.editor.block_sender import SenderBlocking
@@ -173,6 +174,9 @@ class MainWindow(QMainWindow):
         self.mail_import.accept_drops_on(self.queue_view.viewport())
         self.mail_reading = MailReading(context, self)
         self.menus.add_to_file_menu(self.mail_reading.action)
+        self.backups = BackupActions(
+            self, context, add_to_menu=self.menus.add_to_file_menu, on_restored=self._refresh_all
+        )
         self.window_layout = WindowLayout(
             self,
             self._settings,

@@ -63,6 +63,7 @@ from aiva_desk.app_context import AppContext
 from aiva_desk.gui.common.forms import ask, message_box
 from aiva_desk.gui.common.icons import icon
 from aiva_desk.gui.errors import show_error
+from aiva_desk.gui.settings.backups_page import BackupsSettingsPage
 from aiva_desk.gui.settings.category_rules_page import CategoryRulesPage
 from aiva_desk.gui.settings.checklists_page import ChecklistSettingsPage
 from aiva_desk.gui.settings.general_page import GeneralSettingsPage
@@ -98,6 +99,7 @@ PAGES: tuple[PageFactory, ...] = (
     StaffSettingsPage,
     SlaSettingsPage,
     ChecklistSettingsPage,
+    BackupsSettingsPage,
 )
 
 PAGE_ICON_SIZE = 20

@@ -1,0 +1,1 @@
+"""Backups of a whole data folder (database and attachments) and restoring them."""

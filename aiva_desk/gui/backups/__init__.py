@@ -1,0 +1,1 @@
+"""The data folder's backups in the window: File menu actions, the daily backup, Settings."""
