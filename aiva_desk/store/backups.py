@@ -21,6 +21,7 @@ from pathlib import Path
 
 from aiva_desk import clock
 from aiva_desk.errors import DatabaseError
+from aiva_desk.runtime.private_files import private_dir, private_file
 
 BACKUP_SUFFIX = ".sqlite3"
 PARTIAL_PREFIX = ".partial-"
@@ -65,10 +66,12 @@ def write_backup(source: Path, target: Path, progress: Progress | None = None) -
     The copy is written as ``.partial-<name>`` beside ``target`` and renamed only
     once it passed ``PRAGMA integrity_check``; on any failure the partial file is removed.
     """
-    target.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(target.parent)
     partial = target.with_name(PARTIAL_PREFIX + target.name)
     partial.unlink(missing_ok=True)
     try:
+        partial.touch(mode=0o600)  # a copy of every customer's data: the user's eyes only
+        private_file(partial)
         src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=5)
         try:
             dest = sqlite3.connect(partial)
@@ -115,12 +118,13 @@ def mirror_attachments(attachments: Path, backups_dir: Path) -> int:
         target = mirror / file.parent.name / file.name
         if target.exists():
             continue
-        target.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(target.parent)
         try:
             os.link(file, target)
         except OSError:
             partial = target.with_name(PARTIAL_PREFIX + target.name)
             shutil.copyfile(file, partial)
+            private_file(partial)
             os.replace(partial, target)
         copied += 1
     return copied
@@ -140,9 +144,10 @@ def _copy_missing(source: Path, dest: Path) -> int:
         target = dest / file.parent.name / file.name
         if file.name.startswith(".") or target.exists():
             continue
-        target.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(target.parent)
         partial = target.with_name(PARTIAL_PREFIX + target.name)
         shutil.copyfile(file, partial)
+        private_file(partial)
         os.replace(partial, target)
         copied += 1
     return copied

@@ -77,6 +77,9 @@ def test_a_backup_is_checked_listed_and_mirrors_the_attachments(context, tmp_pat
     assert info.path == made and info.label == "manual" and info.size == made.stat().st_size
     mirrored = context.paths.backups / "attachments" / stored.sha256[:2] / stored.sha256
     assert mirrored.read_text(encoding="utf-8") == "disk full"
+    if os.name == "posix":  # a copy of every customer's data: the user's eyes only
+        assert made.stat().st_mode & 0o777 == 0o600
+        assert context.paths.backups.stat().st_mode & 0o777 == 0o700
     with sqlite3.connect(made) as conn:
         assert conn.execute("SELECT count(*) FROM tickets").fetchone()[0] == 3
     conn.close()
