@@ -258,9 +258,18 @@ def test_the_settings_dialog_lists_its_pages_in_order(qtbot, window) -> None:
     assert dialog is not None
     qtbot.waitExposed(dialog)
     titles = [dialog.page_list.item(row).text() for row in range(dialog.page_list.count())]
-    expected = ["General", "Mail", "Mail Rules", "Templates", "Staff", "SLA", "Checklists"]
+    expected = [
+        "General",
+        "Mail",
+        "Mail Rules",
+        "Templates",
+        "Staff",
+        "SLA",
+        "Checklists",
+        "Backups",
+    ]
     assert titles == [t for t in expected if t in {page.title for page in PAGES}]
-    assert titles[:2] == ["General", "Mail"] and titles[-2:] == ["SLA", "Checklists"]
+    assert titles[:2] == ["General", "Mail"] and titles[-2:] == ["Checklists", "Backups"]
     assert isinstance(dialog.page_titled("Mail"), MailSettingsPage)
     assert tasks.wait_for_idle(WAIT_MS)
     dialog.reject()
