@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -20,7 +19,8 @@ from PySide6.QtWidgets import (
 )
 
 from aiva_desk.errors import ValidationError
-from aiva_desk.tickets.closing import CLOSURE_REASONS, TIME_EXAMPLES, closure_from_input
+from aiva_desk.gui.editor.sop.close_dialog import closure_reason_combo
+from aiva_desk.tickets.closing import TIME_EXAMPLES, closure_from_input
 
 # what was typed last, offered again when the dialog was cancelled (this session)
 _LAST: dict[str, str] = {}
@@ -53,12 +53,7 @@ class BulkCloseDialog(QDialog):
         layout.addWidget(intro)
         form = QFormLayout()
         layout.addLayout(form)
-        self.reason_combo = QComboBox(self)
-        self.reason_combo.setObjectName("closureReasonCombo")
-        self.reason_combo.setAccessibleName("Closure reason")
-        self.reason_combo.addItem("Choose…", "")
-        for reason in CLOSURE_REASONS:
-            self.reason_combo.addItem(reason.label, reason.value)
+        self.reason_combo = closure_reason_combo(self)
         form.addRow("Closure &reason:", self.reason_combo)
         self.time_edit = QLineEdit(self)
         self.time_edit.setObjectName("timeSpentEdit")

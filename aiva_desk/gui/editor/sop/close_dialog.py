@@ -57,6 +57,17 @@ class TypedClosure:
 REMEMBERED: dict[int, TypedClosure] = {}
 
 
+def closure_reason_combo(parent: QWidget) -> QComboBox:
+    """The closure reasons to choose from, starting at "Choose…" (nothing guessed)."""
+    combo = QComboBox(parent)
+    combo.setObjectName("closureReasonCombo")
+    combo.setAccessibleName("Closure reason")
+    combo.addItem("Choose…", "")
+    for reason in CLOSURE_REASONS:
+        combo.addItem(reason.label, reason.value)
+    return combo
+
+
 class CloseDialog(QDialog):
     """Asks for the closure; OK ("Close Ticket") waits for the close to succeed.
 
@@ -88,12 +99,7 @@ class CloseDialog(QDialog):
         form = QFormLayout()
         layout.addLayout(form)
 
-        self.reason_combo = QComboBox(self)
-        self.reason_combo.setObjectName("closureReasonCombo")
-        self.reason_combo.setAccessibleName("Closure reason")
-        self.reason_combo.addItem("Choose…", "")
-        for reason in CLOSURE_REASONS:
-            self.reason_combo.addItem(reason.label, reason.value)
+        self.reason_combo = closure_reason_combo(self)
         form.addRow("Closure &reason:", self.reason_combo)
 
         self.time_edit = QLineEdit(self)
