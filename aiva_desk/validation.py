@@ -84,10 +84,17 @@ def check_text(problems: dict[str, str], field: str, value: object, label: str) 
         problems[field] = problem
 
 
-def check_line(problems: dict[str, str], field: str, value: object, label: str) -> None:
-    """Note in ``problems`` if ``value`` is not one storable line."""
-    if field not in problems and (problem := line_problem(label, value)):
+def check_line(
+    problems: dict[str, str], field: str, value: object, label: str, most: int = 0
+) -> None:
+    """Note in ``problems`` if ``value`` is not one storable line (of at most ``most``
+    characters, when given: the column's size, which PostgreSQL enforces)."""
+    if field in problems:
+        return
+    if problem := line_problem(label, value):
         problems[field] = problem
+    elif most and isinstance(value, str) and len(value.strip()) > most:
+        problems[field] = f"{label} is longer than {most} characters."
 
 
 def strip_controls(value: str) -> str:

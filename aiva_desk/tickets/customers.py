@@ -125,12 +125,12 @@ def update_customer(
     """Save a customer's details; the e-mail must stay valid and unique."""
     problems: dict[str, str] = {}
     require(problems, "name", name, "The customer's name")
-    check_line(problems, "name", name, "The customer's name")
+    check_line(problems, "name", name, "The customer's name", 200)
     check_line(problems, "email", email, "The customer's e-mail")
     if "email" not in problems and (problem := email_problem(email)):
         problems["email"] = problem
-    check_line(problems, "organization", organization, "The organization")
-    check_line(problems, "tenant_id", tenant_id, "The tenant")
+    check_line(problems, "organization", organization, "The organization", 200)
+    check_line(problems, "tenant_id", tenant_id, "The tenant", 100)
     if problems:
         raise ValidationError(problems)
     normalized = normalize_email(email)

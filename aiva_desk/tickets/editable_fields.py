@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from functools import cache
 from typing import Any
 
 from aiva_desk.domain import ClosureReason, Consistency, Priority, Satisfaction, SolutionClass
 from aiva_desk.errors import AivaError, ValidationError
+from aiva_desk.store.models import Ticket
 from aiva_desk.validation import line_problem, text_problem
 
 MAX_SUBJECT = 300  # characters: what a mail client shows, and the column's width
@@ -100,3 +102,16 @@ def _check_text(name: str, value: Any) -> None:
         problem = text_problem(label, value)
     if problem:
         raise ValidationError({name: problem})
+    width = _widths().get(name)
+    if width is not None and len(value) > width:  # PostgreSQL refuses what SQLite would keep
+        raise ValidationError({name: f"{label} is longer than {width} characters."})
+
+
+@cache
+def _widths() -> dict[str, int]:
+    """The character limit of each ticket column that has one (``String(100)``)."""
+    return {
+        column.name: column.type.length
+        for column in Ticket.__table__.columns
+        if isinstance(getattr(column.type, "length", None), int)
+    }

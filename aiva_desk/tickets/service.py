@@ -99,14 +99,14 @@ class NewTicket:
         if len(self.subject) > MAX_SUBJECT:
             problems["subject"] = f"The subject is longer than {MAX_SUBJECT} characters."
         check_line(problems, "subject", self.subject, "The subject")
-        check_line(problems, "customer_name", self.customer_name, "The customer's name")
+        check_line(problems, "customer_name", self.customer_name, "The customer's name", 200)
         check_line(problems, "customer_email", self.customer_email, "The customer's e-mail")
-        check_line(problems, "organization", self.organization, "The organization")
-        check_line(problems, "tenant_id", self.tenant_id, "The tenant")
+        check_line(problems, "organization", self.organization, "The organization", 200)
+        check_line(problems, "tenant_id", self.tenant_id, "The tenant", 100)
         for name in ("description", "expected_behavior", "actual_behavior", "reproduction_steps"):
             check_text(problems, name, getattr(self, name), name.replace("_", " ").capitalize())
         for tag in self.tags:
-            check_line(problems, "tags", tag, "A tag")
+            check_line(problems, "tags", tag, "A tag", 60)
         return problems
 
 
