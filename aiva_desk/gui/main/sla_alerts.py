@@ -19,6 +19,7 @@ import datetime as dt
 import logging
 import time
 
+import shiboken6
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from aiva_desk import clock
@@ -140,6 +141,8 @@ class SlaAlertCenter(QObject):
     def _on_evaluated(
         self, result: tuple[list[SlaAlertEvent], dt.datetime | None, TrayUrgency]
     ) -> None:
+        if not shiboken6.isValid(self):
+            return  # the window closed while the evaluation ran: nobody left to tell
         self._busy = False
         events, wake_at, summary = result
         self.summary = summary
