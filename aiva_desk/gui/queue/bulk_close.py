@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from aiva_desk.errors import ValidationError
+from aiva_desk.gui.common.forms import problem_label
 from aiva_desk.gui.editor.sop.close_dialog import closure_reason_combo
 from aiva_desk.tickets.closing import TIME_EXAMPLES, closure_from_input
 
@@ -61,11 +62,7 @@ class BulkCloseDialog(QDialog):
         self.time_edit.setPlaceholderText("empty: keep each ticket's time spent")
         self.time_edit.setToolTip(f"The same time spent on each ticket, {TIME_EXAMPLES}")
         form.addRow("&Time spent, each:", self.time_edit)
-        self.problem = QLabel(self)
-        self.problem.setObjectName("problemLabel")
-        self.problem.setProperty("role", "problem")
-        self.problem.setWordWrap(True)
-        self.problem.hide()
+        self.problem = problem_label("problemLabel", self)
         layout.addWidget(self.problem)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from aiva_desk.domain import ClosureReason
 from aiva_desk.errors import ValidationError
 from aiva_desk.gui.common.formatting import ticket_number
+from aiva_desk.gui.common.forms import problem_label
 from aiva_desk.store.models import Ticket
 from aiva_desk.tickets.closing import CLOSURE_REASONS, TIME_EXAMPLES, Closure, closure_from_input
 from aiva_desk.tickets.closing import suggested_time as _suggested_time
@@ -125,11 +126,7 @@ class CloseDialog(QDialog):
             self.edit.setMaximumHeight(100)
             form.addRow("&Why close it anyway?", self.edit)
 
-        self.problem = QLabel(self)
-        self.problem.setObjectName("problemLabel")
-        self.problem.setProperty("role", "problem")
-        self.problem.setWordWrap(True)
-        self.problem.hide()
+        self.problem = problem_label("problemLabel", self)
         layout.addWidget(self.problem)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self

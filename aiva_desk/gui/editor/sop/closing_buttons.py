@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from aiva_desk.domain import StaffRole, TicketStatus
 from aiva_desk.errors import AivaError, ValidationError
 from aiva_desk.gui.common.formatting import NOT_SET, local_time
-from aiva_desk.gui.common.forms import child
+from aiva_desk.gui.common.forms import child, problem_label
 from aiva_desk.gui.editor.sop.close_dialog import CloseDialog
 from aiva_desk.gui.errors import show_error
 from aiva_desk.gui.tasks import BackgroundTask
@@ -83,11 +83,7 @@ class _TextDialog(QDialog):
         self.edit.setAccessibleName(label)
         caption.setBuddy(self.edit)
         layout.addWidget(self.edit)
-        self.problem = QLabel(self)
-        self.problem.setObjectName("problemLabel")
-        self.problem.setProperty("role", "problem")
-        self.problem.setWordWrap(True)
-        self.problem.hide()
+        self.problem = problem_label("problemLabel", self)
         layout.addWidget(self.problem)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
